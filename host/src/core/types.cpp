@@ -1,0 +1,85 @@
+#include "core/types.hpp"
+
+#include "solana/base58.hpp"
+
+namespace sniper {
+
+std::string to_base58(const Pubkey& k) { return solana::base58_encode(k.bytes, sizeof k.bytes); }
+
+bool pubkey_from_base58(std::string_view s, Pubkey& out) {
+    return solana::base58_decode_fixed(s, out.bytes, sizeof out.bytes);
+}
+
+const char* trading_state_name(TradingState s) {
+    switch (s) {
+    case TradingState::Active:
+        return "ACTIVE";
+    case TradingState::Reducing:
+        return "REDUCING";
+    case TradingState::Halted:
+        return "HALTED";
+    }
+    return "INVALID";
+}
+
+bool parse_trading_state(std::string_view s, TradingState& out) {
+    if (s == "ACTIVE") {
+        out = TradingState::Active;
+    } else if (s == "REDUCING") {
+        out = TradingState::Reducing;
+    } else if (s == "HALTED") {
+        out = TradingState::Halted;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+const char* mode_name(Mode m) { return m == Mode::Live ? "live" : "paper"; }
+
+const char* side_name(uint32_t side) {
+    switch (side) {
+    case SNP_SIDE_BUY:
+        return "buy";
+    case SNP_SIDE_SELL:
+        return "sell";
+    default:
+        return "invalid";
+    }
+}
+
+const char* order_status_name(uint32_t status) {
+    switch (status) {
+    case SNP_ORDER_ACCEPTED:
+        return "accepted";
+    case SNP_ORDER_REJECTED:
+        return "rejected";
+    case SNP_ORDER_FILLED:
+        return "filled";
+    case SNP_ORDER_FAILED:
+        return "failed";
+    case SNP_ORDER_EXPIRED:
+        return "expired";
+    default:
+        return "invalid";
+    }
+}
+
+const char* event_type_name(uint32_t type) {
+    switch (type) {
+    case SNP_EVENT_NEW_POOL:
+        return "new_pool";
+    case SNP_EVENT_POOL_UPDATE:
+        return "pool_update";
+    case SNP_EVENT_TRADE:
+        return "trade";
+    case SNP_EVENT_ORDER_UPDATE:
+        return "order_update";
+    case SNP_EVENT_TIMER:
+        return "timer";
+    default:
+        return "invalid";
+    }
+}
+
+} // namespace sniper

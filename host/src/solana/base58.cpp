@@ -1,0 +1,94 @@
+#include "solana/base58.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace sniper::solana {
+namespace {
+constexpr char kAlphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+constexpr std::array<int8_t, 128> make_index() {
+    std::array<int8_t, 128> t{};
+    for (auto& v : t) {
+        v = -1;
+    }
+    for (int i = 0; i < 58; ++i) {
+        t[static_cast<size_t>(kAlphabet[i])] = static_cast<int8_t>(i);
+    }
+    return t;
+}
+constexpr auto kIndex = make_index();
+} // namespace
+
+std::string base58_encode(const uint8_t* data, size_t len) {
+    size_t zeros = 0;
+    while (zeros < len && data[zeros] == 0) {
+        ++zeros;
+    }
+    // log(256)/log(58) ~ 1.366
+    std::vector<uint8_t> digits((len - zeros) * 138 / 100 + 1, 0);
+    size_t used = 0;
+    for (size_t i = zeros; i < len; ++i) {
+        uint32_t carry = data[i];
+        size_t j = 0;
+        for (auto it = digits.rbegin(); (carry != 0 || j < used) && it != digits.rend(); ++it, ++j) {
+            carry += 256u * *it;
+            *it = static_cast<uint8_t>(carry % 58);
+            carry /= 58;
+        }
+        used = j;
+    }
+    auto it = digits.begin() + static_cast<std::ptrdiff_t>(digits.size() - used);
+    while (it != digits.end() && *it == 0) {
+        ++it;
+    }
+    std::string out(zeros, '1');
+    for (; it != digits.end(); ++it) {
+        out.push_back(kAlphabet[*it]);
+    }
+    return out;
+}
+
+bool base58_decode(std::string_view s, std::vector<uint8_t>& out) {
+    size_t zeros = 0;
+    while (zeros < s.size() && s[zeros] == '1') {
+        ++zeros;
+    }
+    std::vector<uint8_t> b256((s.size() - zeros) * 733 / 1000 + 1, 0);
+    size_t used = 0;
+    for (size_t i = zeros; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 128 || kIndex[c] < 0) {
+            return false;
+        }
+        uint32_t carry = static_cast<uint32_t>(kIndex[c]);
+        size_t j = 0;
+        for (auto it = b256.rbegin(); (carry != 0 || j < used) && it != b256.rend(); ++it, ++j) {
+            carry += 58u * *it;
+            *it = static_cast<uint8_t>(carry % 256);
+            carry /= 256;
+        }
+        used = j;
+    }
+    auto it = b256.begin() + static_cast<std::ptrdiff_t>(b256.size() - used);
+    while (it != b256.end() && *it == 0) {
+        ++it;
+    }
+    out.assign(zeros, 0);
+    out.insert(out.end(), it, b256.end());
+    return true;
+}
+
+bool base58_decode_fixed(std::string_view s, uint8_t* out, size_t len) {
+    if (s.empty() || s.size() > len * 2) {
+        return false;
+    }
+    std::vector<uint8_t> v;
+    if (!base58_decode(s, v) || v.size() != len) {
+        return false;
+    }
+    std::memcpy(out, v.data(), len);
+    return true;
+}
+
+} // namespace sniper::solana

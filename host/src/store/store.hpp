@@ -1,0 +1,149 @@
+// store/store.hpp — the SQLite journal (WAL) under the data directory.
+//
+// Owns the schema and its versioned migrations, and one writer thread. The
+// event path only enqueues records (append), which never touches disk; the
+// writer drains the queue in batches, one transaction per batch, in the
+// order records were appended. Reads used at start-up (trading state,
+// positions, next ids) are synchronous and happen before the writer starts.
+// A write error is sticky: it is logged, reported by healthy()/last_error(),
+// and the daemon halts trading on it.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sniper {
+
+// An intent as it left the risk gate (accepted or rejected).
+struct IntentRecord {
+    uint64_t intent_id = 0;
+    std::string strategy;
+    uint32_t side = 0; // SNP_SIDE_*
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t amount_in = 0;
+    uint32_t max_slippage_bps = 0;
+    uint32_t flags = 0;
+    uint64_t client_tag = 0;
+    bool accepted = false;
+    int32_t reason_code = 0; // risk reason code, 0 when accepted
+    std::string reason;      // rejection reason or the strategy's free text
+    int64_t ts_ns = 0;       // host clock (simulated in sim/replay)
+};
+
+// A change of an order's status (accepted -> filled/failed/...).
+struct OrderRecord {
+    uint64_t intent_id = 0;
+    std::string strategy;
+    uint32_t status = 0; // SNP_ORDER_*
+    uint32_t side = 0;
+    Pubkey mint{};
+    uint64_t min_out = 0; // slippage bound computed by the host
+    std::string detail;
+    int64_t ts_ns = 0;
+};
+
+struct FillRecord {
+    uint64_t intent_id = 0;
+    std::string strategy;
+    uint32_t side = 0;
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t in_amount = 0;  // BUY: lamports; SELL: atoms
+    uint64_t out_amount = 0; // BUY: atoms; SELL: lamports
+    uint64_t fee_lamports = 0;
+    uint64_t tip_lamports = 0;
+    int64_t realized_pnl_lamports = 0; // SELL only: proceeds - cost basis - fees
+    int64_t ts_ns = 0;
+};
+
+// Full row for (strategy, mint); amount_atoms == 0 means closed.
+struct PositionRecord {
+    std::string strategy;
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t amount_atoms = 0;
+    uint64_t cost_lamports = 0;
+    int64_t realized_pnl_lamports = 0;
+    int64_t opened_ns = 0;
+    int64_t updated_ns = 0;
+};
+
+// Full row for one strategy's running totals.
+struct StrategyPnlRecord {
+    std::string strategy;
+    uint64_t trades = 0; // closed round trips
+    uint64_t wins = 0;
+    int64_t realized_pnl_lamports = 0;
+    int64_t peak_pnl_lamports = 0;
+    int64_t max_drawdown_lamports = 0;
+    uint64_t fees_lamports = 0;
+    int64_t updated_ns = 0;
+};
+
+struct TradingStateRecord {
+    TradingState state = TradingState::Active;
+    std::string reason;
+    std::string actor; // "sniperctl", "risk", "startup", ...
+    int64_t ts_ns = 0;  // wall clock
+};
+
+struct AuditRecord {
+    int64_t ts_ns = 0; // wall clock
+    std::string actor;
+    std::string action;
+    std::string detail;
+};
+
+using StoreRecord = std::variant<IntentRecord, OrderRecord, FillRecord, PositionRecord,
+                                 StrategyPnlRecord, TradingStateRecord, AuditRecord>;
+
+class Store {
+  public:
+    // Opens (creating if needed) <data_dir>/sniperd.db, creates data_dir with
+    // mode 0700 if missing, sets WAL, runs PRAGMA integrity_check (quick)
+    // and applies pending migrations. Returns nullptr and sets *error on
+    // failure (message names the file and the SQLite error).
+    static std::unique_ptr<Store> open(const std::string& data_dir, std::string* error);
+    ~Store(); // stops the writer after draining the queue
+
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    int schema_version() const;
+    const std::string& path() const;
+
+    // ---- synchronous reads, for start-up (call before start()) ----------
+    std::optional<TradingStateRecord> load_trading_state();
+    std::vector<PositionRecord> load_open_positions(); // amount_atoms > 0
+    std::vector<StrategyPnlRecord> load_strategy_pnl();
+    uint64_t max_intent_id(); // 0 when none
+
+    // ---- asynchronous writes -----------------------------------------------
+    void start();                      // starts the writer thread
+    void append(StoreRecord record);   // never blocks on disk; thread-safe
+    void flush();                      // blocks until all appended records are written
+    void stop();                       // drains, then joins the writer
+
+    // Writes a trading state record synchronously (and everything queued
+    // before it). Used by the kill switch so a kill is durable before it is
+    // acknowledged. Returns false on a write error.
+    bool write_trading_state_sync(const TradingStateRecord& rec);
+
+    bool healthy() const;
+    std::string last_error() const;
+    uint64_t records_written() const;
+
+  private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace sniper
