@@ -136,6 +136,12 @@ class Store {
     // acknowledged. Returns false on a write error.
     bool write_trading_state_sync(const TradingStateRecord& rec);
 
+    // Canonical text of the trade journal (intents, order changes, fills,
+    // final positions and strategy PnL), ordered by id, one record per
+    // line, with no wall-clock fields: two runs with the same seed and
+    // config produce byte-identical text. Call after flush().
+    std::string dump_trade_journal();
+
     bool healthy() const;
     std::string last_error() const;
     uint64_t records_written() const;
