@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "app/daemon.hpp"
+
+int main(int argc, char** argv) { return sniper::sniperd_main(argc, argv); }

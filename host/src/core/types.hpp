@@ -12,17 +12,19 @@
 #include <string>
 #include <string_view>
 
+// Comparison for the C key type; global so ADL finds it for snp_pubkey.
+inline bool operator==(const snp_pubkey& a, const snp_pubkey& b) {
+    return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0;
+}
+inline bool operator!=(const snp_pubkey& a, const snp_pubkey& b) { return !(a == b); }
+inline bool operator<(const snp_pubkey& a, const snp_pubkey& b) {
+    return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+}
+
 namespace sniper {
 
 using Pubkey = snp_pubkey;
 
-inline bool operator==(const Pubkey& a, const Pubkey& b) {
-    return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0;
-}
-inline bool operator!=(const Pubkey& a, const Pubkey& b) { return !(a == b); }
-inline bool operator<(const Pubkey& a, const Pubkey& b) {
-    return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
-}
 inline bool is_zero(const Pubkey& k) {
     for (const uint8_t b : k.bytes) {
         if (b != 0) {
@@ -64,4 +66,13 @@ constexpr uint64_t kLamportsPerSol = 1'000'000'000ULL;
 constexpr int64_t kNsPerMs = 1'000'000;
 constexpr int64_t kNsPerSec = 1'000'000'000;
 
+} // namespace sniper
+
+namespace sniper {
+// "1.2041" style SOL text from lamports (4 decimals, truncated toward
+// zero), with a leading '+' for non-negative values when `sign`.
+std::string format_sol(int64_t lamports, bool sign);
+// Parses "<number><unit>" with unit ns|us|ms|s|m|h ("400ms", "1.5s", "2h")
+// into ns. false when malformed, negative or out of range.
+bool parse_duration_ns(std::string_view text, int64_t* out_ns);
 } // namespace sniper

@@ -7,6 +7,12 @@
 // positions, next ids) are synchronous and happen before the writer starts.
 // A write error is sticky: it is logged, reported by healthy()/last_error(),
 // and the daemon halts trading on it.
+//
+// Durability: WAL with synchronous=NORMAL, so a committed batch survives a
+// crash of the process (kill -9); only an OS crash or power loss can lose
+// the last batches. write_trading_state_sync() commits with a full sync, so
+// a kill switch survives power loss as well. Schema and migrations:
+// store/schema.hpp.
 #pragma once
 
 #include "core/types.hpp"
@@ -91,7 +97,7 @@ struct TradingStateRecord {
     TradingState state = TradingState::Active;
     std::string reason;
     std::string actor; // "sniperctl", "risk", "startup", ...
-    int64_t ts_ns = 0;  // wall clock
+    int64_t ts_ns = 0; // wall clock
 };
 
 struct AuditRecord {
@@ -120,31 +126,53 @@ class Store {
     const std::string& path() const;
 
     // ---- synchronous reads, for start-up (call before start()) ----------
+    // Thread-safe at any time. A read error, or a row that cannot be
+    // decoded, makes healthy() false (the caller should then stay HALTED).
     std::optional<TradingStateRecord> load_trading_state();
     std::vector<PositionRecord> load_open_positions(); // amount_atoms > 0
     std::vector<StrategyPnlRecord> load_strategy_pnl();
     uint64_t max_intent_id(); // 0 when none
 
     // ---- asynchronous writes -----------------------------------------------
-    void start();                      // starts the writer thread
-    void append(StoreRecord record);   // never blocks on disk; thread-safe
-    void flush();                      // blocks until all appended records are written
-    void stop();                       // drains, then joins the writer
+    // Records are written in append order (across threads: the order in
+    // which append() calls took the queue lock). Appending before start()
+    // only queues; flush() with no writer running writes on the caller's
+    // thread.
+    void start();                    // starts the writer thread; once only
+    void append(StoreRecord record); // never blocks on disk; thread-safe
+    void flush();                    // blocks until all appended records are written
+                                     // (or dropped after a write error)
+    void stop();                     // drains, then joins the writer
 
     // Writes a trading state record synchronously (and everything queued
     // before it). Used by the kill switch so a kill is durable before it is
-    // acknowledged. Returns false on a write error.
+    // acknowledged. The queued records commit first; the state row then
+    // commits in its own transaction with a full sync, so a bad record in
+    // the queue cannot stop a kill from being recorded. Returns false when
+    // the state row was not committed.
     bool write_trading_state_sync(const TradingStateRecord& rec);
 
     // Canonical text of the trade journal (intents, order changes, fills,
     // final positions and strategy PnL), ordered by id, one record per
     // line, with no wall-clock fields: two runs with the same seed and
     // config produce byte-identical text. Call after flush().
+    //
+    // Lines are `kind|key=value|key=value...`, kinds in this order: intent
+    // (by intent_id), order (by journal row id), fill (by row id), position
+    // (by strategy, mint; closed ones included), pnl (by strategy). No
+    // timestamp is printed at all (*_ns): the journal compares what was
+    // traded, not when, and some stamps come from the wall clock even in
+    // paper mode. Trading-state and audit rows are left out. In text values
+    // a backslash, '|', newline and CR are written as two characters each:
+    // backslash followed by itself, '|', 'n' or 'r'.
     std::string dump_trade_journal();
 
     bool healthy() const;
+    // The first error that made healthy() false: what failed (record kind,
+    // SQLite message, database path). Empty while healthy.
     std::string last_error() const;
-    uint64_t records_written() const;
+    uint64_t records_written() const; // committed records
+    uint64_t records_dropped() const; // records lost to write errors
 
   private:
     struct Impl;

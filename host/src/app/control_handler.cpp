@@ -1,0 +1,141 @@
+#include "app/control_handler.hpp"
+
+#include "control/control_server.hpp"
+#include "core/json.hpp"
+#include "engine/engine.hpp"
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <simdjson.h>
+
+namespace sniper {
+
+namespace {
+
+std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
+    JsonWriter w;
+    w.begin_object();
+    w.kv("mode", mode_name(s.mode));
+    w.kv("trading_state", trading_state_name(s.state));
+    w.kv("state_reason", s.state_reason);
+    w.kv("uptime_s", uptime_s);
+    w.kv("events_processed", s.events);
+    w.kv("strategies_loaded", static_cast<uint64_t>(s.strategies_loaded));
+    w.kv("open_positions", static_cast<uint64_t>(s.positions.size()));
+    w.kv("realized_pnl_lamports", s.realized_pnl_lamports);
+    w.kv("balance_lamports", s.balance_lamports);
+    w.kv("intents", s.intents);
+    w.kv("rejections", s.rejections);
+    w.kv("fills", s.fills);
+    w.kv("failed_orders", s.failed_orders);
+    w.kv("feed", s.feed);
+    w.kv("feed_rejected_inputs", s.feed_rejected_inputs);
+    w.kv("sim_time_s", s.sim_elapsed_ns / kNsPerSec);
+    w.key("rejections_by_reason").begin_object();
+    for (const auto& [k, v] : s.rejections_by_reason) {
+        w.kv(k, v);
+    }
+    w.end_object();
+    w.end_object();
+    return w.take();
+}
+
+std::string strategies_json(const EngineSnapshot& s) {
+    JsonWriter w;
+    w.begin_object().key("strategies").begin_array();
+    for (const StrategyRow& r : s.strategies) {
+        w.begin_object();
+        w.kv("name", r.name).kv("kind", r.kind).kv("file", r.file).kv("version", r.version);
+        w.kv("state", r.state).kv("events", r.events).kv("intents", r.intents).kv("errors", r.errors);
+        w.kv("last_error", r.last_error).kv("trades", r.trades).kv("wins", r.wins);
+        w.kv("realized_pnl_lamports", r.realized_pnl_lamports);
+        w.kv("max_drawdown_lamports", r.max_drawdown_lamports);
+        w.kv("fees_lamports", r.fees_lamports);
+        w.end_object();
+    }
+    w.end_array().end_object();
+    return w.take();
+}
+
+std::string positions_json(const EngineSnapshot& s) {
+    JsonWriter w;
+    w.begin_object().key("positions").begin_array();
+    for (const PositionRow& p : s.positions) {
+        w.begin_object();
+        w.kv("strategy", p.strategy).kv("mint", to_base58(p.mint));
+        w.kv("amount_atoms", p.amount_atoms).kv("cost_lamports", p.cost_lamports);
+        w.kv("value_lamports", p.value_lamports);
+        w.kv("unrealized_pnl_lamports",
+             static_cast<int64_t>(p.value_lamports) - static_cast<int64_t>(p.cost_lamports));
+        w.kv("opened_s", static_cast<double>(p.opened_ns) / 1e9);
+        w.end_object();
+    }
+    w.end_array().end_object();
+    return w.take();
+}
+
+std::string state_json(TradingState st, const std::string& reason) {
+    JsonWriter w;
+    w.begin_object().kv("trading_state", trading_state_name(st)).kv("reason", reason).end_object();
+    return w.take();
+}
+
+} // namespace
+
+std::string ControlHandler::handle(std::string_view request) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(request.data(), request.size()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+        return control_error("expected a JSON object like {\"cmd\":\"status\"}");
+    }
+    std::string_view cmd;
+    if (doc["cmd"].get_string().get(cmd) != simdjson::SUCCESS) {
+        return control_error("expected a string field \"cmd\"");
+    }
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    if (cmd == "status") {
+        return control_ok(status_json(engine_.snapshot(), (now - start_wall_ns_) / kNsPerSec));
+    }
+    if (cmd == "strategies") {
+        return control_ok(strategies_json(engine_.snapshot()));
+    }
+    if (cmd == "positions") {
+        return control_ok(positions_json(engine_.snapshot()));
+    }
+    if (cmd == "kill") {
+        std::string_view reason = "sniperctl kill";
+        std::string_view r;
+        if (doc["reason"].get_string().get(r) == simdjson::SUCCESS && !r.empty()) {
+            reason = r;
+        }
+        std::string err;
+        const bool ok = engine_.set_trading_state(TradingState::Halted, std::string(reason.substr(0, 512)),
+                                                  "sniperctl", &err);
+        if (!ok) {
+            return control_error("HALTED in memory, but " + err);
+        }
+        return control_ok(state_json(TradingState::Halted, std::string(reason.substr(0, 512))));
+    }
+    if (cmd == "resume") {
+        bool confirm = false;
+        if (doc["confirm"].get_bool().get(confirm) != simdjson::SUCCESS || !confirm) {
+            return control_error("resume needs \"confirm\":true (sniperctl resume --confirm)");
+        }
+        std::string err;
+        if (!engine_.set_trading_state(TradingState::Active, "resumed by sniperctl", "sniperctl", &err)) {
+            return control_error(err);
+        }
+        return control_ok(state_json(TradingState::Active, "resumed by sniperctl"));
+    }
+    if (cmd == "reload") {
+        return control_error("reload is not available in this build yet (hot reload lands with the "
+                             "strategy runtime work); restart sniperd to pick up changes");
+    }
+    return control_error("unknown command \"" + std::string(cmd.substr(0, 64)) +
+                         "\"; expected status|strategies|positions|kill|resume|reload");
+}
+
+} // namespace sniper

@@ -1,0 +1,245 @@
+#include "app/daemon.hpp"
+
+#include "app/control_handler.hpp"
+#include "config/config.hpp"
+#include "control/control_server.hpp"
+#include "core/log.hpp"
+#include "engine/engine.hpp"
+#include "feeds/replay.hpp"
+#include "feeds/sim_market.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#ifndef SNIPER_VERSION
+#define SNIPER_VERSION "0.0.0"
+#endif
+
+namespace sniper {
+namespace {
+
+Engine* g_engine = nullptr;
+
+extern "C" void on_stop_signal(int) {
+    if (g_engine != nullptr) {
+        g_engine->request_stop();
+    }
+}
+
+void usage(std::FILE* out) {
+    std::fprintf(out,
+                 "usage: sniperd run --config PATH [--for DURATION] [--record FILE] [--quiet]\n"
+                 "       sniperd check-config PATH\n"
+                 "       sniperd --version\n"
+                 "\n"
+                 "  run            trade (paper by default) until SIGINT/SIGTERM, the --for wall\n"
+                 "                 time, or the end of the sim/replay feed; then print a summary\n"
+                 "  --for D        stop after D of wall-clock time (e.g. 30s, 5m, 2h)\n"
+                 "  --record FILE  write every feed event as JSON Lines (replayable)\n"
+                 "  --quiet        no status lines on stdout\n"
+                 "  check-config   validate a config file; print every problem as file:line:col\n");
+}
+
+int check_config(const std::string& path) {
+    const ConfigLoadResult r = load_config_file(path);
+    if (!r.errors.empty()) {
+        for (const ConfigError& e : r.errors) {
+            std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        }
+        std::fprintf(stderr, "%zu problem%s found\n", r.errors.size(), r.errors.size() == 1 ? "" : "s");
+        return 2;
+    }
+    const std::string why = check_mode_allowed(*r.config);
+    std::printf("%s: ok (mode=%s, %zu strategies configured)\n", path.c_str(),
+                mode_name(r.config->mode), r.config->strategies.size());
+    if (!why.empty()) {
+        std::printf("note: sniperd run would refuse to start: %s\n", why.c_str());
+    }
+    return 0;
+}
+
+void print_summary(const Engine& engine) {
+    const auto rows = engine.strategy_rows();
+    std::printf("\n%-24s %7s %6s %10s %11s %8s\n", "strategy", "trades", "win%", "pnl_sol",
+                "max_dd_sol", "state");
+    int64_t total = 0;
+    uint64_t trades = 0;
+    uint64_t wins = 0;
+    for (const StrategyRow& r : rows) {
+        const double win = r.trades != 0 ? 100.0 * static_cast<double>(r.wins) / static_cast<double>(r.trades) : 0.0;
+        std::printf("%-24s %7llu %6.1f %10s %11s %8s\n", r.name.c_str(),
+                    static_cast<unsigned long long>(r.trades), win,
+                    format_sol(r.realized_pnl_lamports, true).c_str(),
+                    format_sol(r.max_drawdown_lamports, false).c_str(), r.state.c_str());
+        total += r.realized_pnl_lamports;
+        trades += r.trades;
+        wins += r.wins;
+    }
+    const double win = trades != 0 ? 100.0 * static_cast<double>(wins) / static_cast<double>(trades) : 0.0;
+    std::printf("%-24s %7llu %6.1f %10s\n", "total", static_cast<unsigned long long>(trades), win,
+                format_sol(total, true).c_str());
+    std::fflush(stdout);
+}
+
+int run(const std::string& config_path, int64_t for_ns, const std::string& record, bool quiet) {
+    const ConfigLoadResult r = load_config_file(config_path);
+    if (!r.errors.empty()) {
+        for (const ConfigError& e : r.errors) {
+            std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        }
+        std::fprintf(stderr, "sniperd: the config has %zu problem%s; not starting\n", r.errors.size(),
+                     r.errors.size() == 1 ? "" : "s");
+        return 2;
+    }
+    const Config& cfg = *r.config;
+    bool level_ok = true;
+    log::set_level(log::parse_level(cfg.logging.level, &level_ok));
+    log::set_format(cfg.logging.format == "human" ? log::Format::Human : log::Format::Json);
+    if (const std::string why = check_mode_allowed(cfg); !why.empty()) {
+        std::fprintf(stderr, "sniperd: refusing to start: %s\n", why.c_str());
+        log::error("app", "refusing to start", {{"reason", why}});
+        return 1;
+    }
+    log::info("app", "sniperd starting",
+              {{"version", SNIPER_VERSION}, {"mode", mode_name(cfg.mode)}, {"config", cfg.source_path},
+               {"data_dir", cfg.data_dir}});
+
+    std::string err;
+    std::unique_ptr<Store> store = Store::open(cfg.data_dir, &err);
+    if (!store) {
+        std::fprintf(stderr, "sniperd: cannot open the journal: %s\n", err.c_str());
+        log::error("app", "cannot open the journal", {{"error", err}});
+        return 1;
+    }
+
+    std::unique_ptr<Feed> feed;
+    if (cfg.feeds.replay.enabled) {
+        feed = ReplayFeed::open(cfg.feeds.replay.path, &err);
+        if (!feed) {
+            std::fprintf(stderr, "sniperd: %s\n", err.c_str());
+            return 1;
+        }
+    } else {
+        feed = std::make_unique<SimMarket>(cfg.feeds.sim);
+    }
+
+    EngineOptions opts;
+    opts.print_status = !quiet;
+    opts.wall_limit_ns = for_ns;
+    opts.record_path = record;
+    Engine engine(cfg, *feed, store.get(), opts);
+    engine.restore();
+    store->start();
+
+    const int64_t start_wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+    ControlHandler handler(engine, start_wall);
+    std::unique_ptr<ControlServer> control = ControlServer::start(
+        cfg.socket_path(), [&handler](std::string_view req) { return handler.handle(req); }, &err);
+    if (!control) {
+        std::fprintf(stderr, "sniperd: cannot open the control socket: %s\n", err.c_str());
+        log::error("app", "cannot open the control socket", {{"error", err}});
+        return 1;
+    }
+    log::info("app", "control socket ready", {{"socket", control->socket_path()}});
+
+    const size_t loaded = engine.load_strategies();
+    if (loaded == 0) {
+        log::warn("app", "no strategy is running; the feed runs and positions stay protected",
+                  {{"plugins_dir", cfg.plugins_dir}});
+    }
+
+    g_engine = &engine;
+    struct sigaction sa {};
+    sa.sa_handler = &on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    // Hot reload lands with the strategy runtime work; until then SIGHUP
+    // must not kill the daemon (its default action).
+    std::signal(SIGHUP, SIG_IGN);
+
+    engine.run();
+
+    g_engine = nullptr;
+    control.reset();
+    store->flush();
+    const bool healthy = store->healthy();
+    store->stop();
+    print_summary(engine);
+    log::info("app", "sniperd stopped", {{"events", engine.events_processed()}});
+    if (!healthy) {
+        std::fprintf(stderr, "sniperd: the journal reported a write error: %s\n", store->last_error().c_str());
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace
+
+int sniperd_main(int argc, char** argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const std::string_view cmd = argv[1];
+    if (cmd == "--version" || cmd == "version") {
+        std::printf("sniperd %s (strategy ABI %u.%u)\n", SNIPER_VERSION, SNP_ABI_MAJOR, SNP_ABI_MINOR);
+        return 0;
+    }
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        usage(stdout);
+        return 0;
+    }
+    if (cmd == "check-config") {
+        if (argc != 3) {
+            usage(stderr);
+            return 2;
+        }
+        return check_config(argv[2]);
+    }
+    if (cmd != "run") {
+        std::fprintf(stderr, "sniperd: unknown command '%s'\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    std::string config;
+    std::string record;
+    int64_t for_ns = 0;
+    bool quiet = false;
+    for (int i = 2; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--config" && i + 1 < argc) {
+            config = argv[++i];
+        } else if (a == "--for" && i + 1 < argc) {
+            if (!parse_duration_ns(argv[++i], &for_ns) || for_ns <= 0) {
+                std::fprintf(stderr, "sniperd: --for expects a duration like 30s, 5m or 2h, found '%s'\n",
+                             argv[i]);
+                return 2;
+            }
+        } else if (a == "--record" && i + 1 < argc) {
+            record = argv[++i];
+        } else if (a == "--quiet") {
+            quiet = true;
+        } else {
+            std::fprintf(stderr, "sniperd: unexpected argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (config.empty()) {
+        std::fprintf(stderr, "sniperd: run needs --config PATH\n");
+        usage(stderr);
+        return 2;
+    }
+    return run(config, for_ns, record, quiet);
+}
+
+} // namespace sniper

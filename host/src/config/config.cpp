@@ -1,0 +1,542 @@
+#include "config/config.hpp"
+
+#include "config/config_reader.hpp"
+#include "config/units.hpp"
+#include "core/json.hpp"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace sniper {
+
+namespace fs = std::filesystem;
+using config_detail::IntRange;
+using config_detail::join_key;
+using config_detail::NumRange;
+using config_detail::Reader;
+
+namespace {
+
+constexpr int64_t kIntMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kU32Max = std::numeric_limits<uint32_t>::max();
+constexpr NumRange kSpeedRange{0, false, 1e6, false};
+
+// The position of the later of two nodes, for errors about how two keys
+// relate: the later one is where the conflict becomes visible to a reader.
+const toml::source_region& later(const toml::node* a, const toml::node* b) {
+    if (a == nullptr) {
+        return b->source();
+    }
+    if (b == nullptr) {
+        return a->source();
+    }
+    const auto& pa = a->source().begin;
+    const auto& pb = b->source().begin;
+    const bool a_later = pa.line != pb.line ? pa.line > pb.line : pa.column > pb.column;
+    return a_later ? a->source() : b->source();
+}
+
+std::string resolve_path(const fs::path& base, const std::string& p) {
+    fs::path out = fs::path(p).is_absolute() ? fs::path(p) : base / p;
+    out = out.lexically_normal();
+    // "data/" and "data" are the same directory; keep one spelling so that
+    // data_dir + "/sniperd.sock" has no double slash.
+    if (!out.has_filename() && out.has_relative_path()) {
+        out = out.parent_path();
+    }
+    return out.string();
+}
+
+bool valid_strategy_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) {
+        return false;
+    }
+    for (const char c : name) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Where relative paths in the file are anchored.
+fs::path config_dir(const std::string& source_name) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(fs::path(source_name), ec);
+    if (ec) {
+        abs = fs::path(source_name);
+    }
+    return abs.lexically_normal().parent_path();
+}
+
+void read_logging(Reader& r, const toml::table& t, LoggingConfig& out) {
+    const std::string p = "logging";
+    r.check_keys(t, p, {"level", "format"});
+    if (auto v = r.choice(t, "level", p, {"debug", "info", "warn", "error"})) {
+        out.level = *v;
+    }
+    if (auto v = r.choice(t, "format", p, {"json", "human"})) {
+        out.format = *v;
+    }
+}
+
+void read_regimes(Reader& r, const toml::table& t, SimRegimeWeights& out) {
+    const std::string p = "feeds.sim.regimes";
+    r.check_keys(t, p, {"pump_and_dump", "slow_bleed", "rug_pull", "honeypot", "runner"});
+    const NumRange weight{0, false, 1e6, false};
+    bool all_valid = true;
+    const auto get = [&](std::string_view key, double& field) {
+        if (t.contains(key)) {
+            if (auto v = r.number(t, key, p, weight)) {
+                field = *v;
+            } else {
+                all_valid = false;
+            }
+        }
+    };
+    get("pump_and_dump", out.pump_and_dump);
+    get("slow_bleed", out.slow_bleed);
+    get("rug_pull", out.rug_pull);
+    get("honeypot", out.honeypot);
+    get("runner", out.runner);
+    const double sum =
+        out.pump_and_dump + out.slow_bleed + out.rug_pull + out.honeypot + out.runner;
+    if (all_valid && !(sum > 0)) {
+        r.error(t, "'" + p + "' needs at least one weight > 0 (all five are 0)");
+    }
+}
+
+struct SimRead {
+    const toml::node* enabled_node = nullptr; // set when `enabled` was written
+};
+
+SimRead read_sim(Reader& r, const toml::table& t, SimFeedConfig& out) {
+    const std::string p = "feeds.sim";
+    r.check_keys(t, p,
+                 {"enabled", "seed", "pools_per_minute", "duration", "update_interval", "speed",
+                  "initial_liquidity_min_sol", "initial_liquidity_max_sol", "fee_bps", "regimes"});
+    SimRead read;
+    if (auto v = r.boolean(t, "enabled", p)) {
+        out.enabled = *v;
+        read.enabled_node = t.get("enabled");
+    }
+    if (auto v = r.integer(t, "seed", p, {0, kIntMax})) {
+        out.seed = static_cast<uint64_t>(*v);
+    }
+    if (auto v = r.number(t, "pools_per_minute", p, {0, true, 6000, false})) {
+        out.pools_per_minute = *v;
+    }
+    if (auto v = r.duration_ns(t, "duration", p, false)) {
+        out.duration_ns = *v;
+    }
+    if (auto v = r.duration_ns(t, "update_interval", p, true)) {
+        out.update_interval_ns = *v;
+    }
+    if (auto v = r.number(t, "speed", p, kSpeedRange)) {
+        out.speed = *v;
+    }
+    const auto min = r.sol_lamports(t, "initial_liquidity_min_sol", p, false);
+    const auto max = r.sol_lamports(t, "initial_liquidity_max_sol", p, false);
+    if (min) {
+        out.initial_liquidity_min_lamports = *min;
+    }
+    if (max) {
+        out.initial_liquidity_max_lamports = *max;
+    }
+    const bool min_ok = min || !t.contains("initial_liquidity_min_sol");
+    const bool max_ok = max || !t.contains("initial_liquidity_max_sol");
+    if ((min || max) && min_ok && max_ok &&
+        out.initial_liquidity_max_lamports < out.initial_liquidity_min_lamports) {
+        r.error(later(t.get("initial_liquidity_min_sol"), t.get("initial_liquidity_max_sol")),
+                "'" + p + ".initial_liquidity_max_sol' (" +
+                    config_units::format_number(
+                        static_cast<double>(out.initial_liquidity_max_lamports) / 1e9) +
+                    ") must be >= '" + p + ".initial_liquidity_min_sol' (" +
+                    config_units::format_number(
+                        static_cast<double>(out.initial_liquidity_min_lamports) / 1e9) +
+                    ")");
+    }
+    if (auto v = r.integer(t, "fee_bps", p, {0, 1000})) {
+        out.fee_bps = static_cast<uint32_t>(*v);
+    }
+    if (const toml::table* regimes = r.table(t, "regimes", p)) {
+        read_regimes(r, *regimes, out.regimes);
+    }
+    return read;
+}
+
+struct ReplayRead {
+    const toml::node* path_node = nullptr;
+};
+
+ReplayRead read_replay(Reader& r, const toml::table& t, const fs::path& base,
+                       ReplayFeedConfig& out) {
+    const std::string p = "feeds.replay";
+    r.check_keys(t, p, {"path", "speed"});
+    ReplayRead read;
+    if (auto v = r.string(t, "path", p)) {
+        if (v->value.empty()) {
+            r.error(*t.get("path"), "'" + p + ".path' must not be empty");
+        } else {
+            out.path = resolve_path(base, v->value);
+            out.enabled = true;
+            read.path_node = t.get("path");
+        }
+    } else if (!t.contains("path")) {
+        // A replay table without a path selects nothing; almost certainly a
+        // mistake, and silently running the simulator instead would hide it.
+        r.error(t, "'" + p + "' has no 'path'; give the recording to replay, or remove [" + p +
+                       "] to use the simulated feed");
+    }
+    if (auto v = r.number(t, "speed", p, kSpeedRange)) {
+        out.speed = *v;
+    }
+    return read;
+}
+
+void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConfig& out,
+                const toml::node* feeds_node) {
+    const std::string p = "feeds";
+    r.check_keys(t, p, {"sim", "replay"});
+    SimRead sim;
+    ReplayRead replay;
+    bool sim_valid = !t.contains("sim");
+    bool replay_valid = !t.contains("replay");
+    if (const toml::table* s = r.table(t, "sim", p)) {
+        sim = read_sim(r, *s, out.sim);
+        sim_valid = true;
+    }
+    if (const toml::table* rp = r.table(t, "replay", p)) {
+        replay = read_replay(r, *rp, base, out.replay);
+        replay_valid = true;
+    }
+    if (!sim_valid || !replay_valid) {
+        return;
+    }
+    if (out.replay.enabled) {
+        if (sim.enabled_node != nullptr && out.sim.enabled) {
+            r.error(
+                later(sim.enabled_node, replay.path_node),
+                "both feeds are enabled (feeds.sim.enabled = true and feeds.replay.path is set); "
+                "enable exactly one: remove feeds.sim.enabled or feeds.replay.path");
+        }
+        out.sim.enabled = false;
+    } else if (!out.sim.enabled && !t.contains("replay")) {
+        const toml::node* where = sim.enabled_node != nullptr ? sim.enabled_node : feeds_node;
+        r.error(where != nullptr ? where->source() : toml::source_region{},
+                "no feed enabled: set feeds.sim.enabled = true or give feeds.replay.path");
+    }
+}
+
+void read_paper(Reader& r, const toml::table& t, PaperConfig& out) {
+    const std::string p = "paper";
+    r.check_keys(t, p,
+                 {"starting_balance_sol", "base_fee_lamports", "priority_fee_lamports", "tip_sol",
+                  "landing_delay", "failure_rate_pct", "seed"});
+    if (auto v = r.sol_lamports(t, "starting_balance_sol", p, false)) {
+        out.starting_balance_lamports = *v;
+    }
+    if (auto v = r.integer(t, "base_fee_lamports", p, {0, kIntMax})) {
+        out.base_fee_lamports = static_cast<uint64_t>(*v);
+    }
+    if (auto v = r.integer(t, "priority_fee_lamports", p, {0, kIntMax})) {
+        out.priority_fee_lamports = static_cast<uint64_t>(*v);
+    }
+    if (auto v = r.sol_lamports(t, "tip_sol", p, false)) {
+        out.tip_lamports = *v;
+    }
+    if (auto v = r.duration_ns(t, "landing_delay", p, false)) {
+        out.landing_delay_ns = *v;
+    }
+    if (auto v = r.number(t, "failure_rate_pct", p, {0, false, 100, false})) {
+        out.failure_rate_bps = static_cast<uint32_t>(config_units::scale_decimal(*v, 2));
+    }
+    if (auto v = r.integer(t, "seed", p, {0, kIntMax})) {
+        out.seed = static_cast<uint64_t>(*v);
+    }
+}
+
+void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
+    const std::string p = "risk";
+    r.check_keys(t, p, {"max_order_sol", "max_open_positions", "max_slippage_bps"});
+    if (auto v = r.sol_lamports(t, "max_order_sol", p, true)) {
+        out.max_order_lamports = *v;
+    }
+    if (auto v = r.integer(t, "max_open_positions", p, {1, kU32Max})) {
+        out.max_open_positions = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.integer(t, "max_slippage_bps", p, {1, 10000})) {
+        out.max_slippage_bps = static_cast<uint32_t>(*v);
+    }
+}
+
+void read_control(Reader& r, const toml::table& t, const fs::path& base, ControlConfig& out) {
+    const std::string p = "control";
+    r.check_keys(t, p, {"socket"});
+    if (auto v = r.string(t, "socket", p)) {
+        out.socket_path = v->value.empty() ? std::string() : resolve_path(base, v->value);
+    }
+}
+
+// Writes a strategy parameter as JSON. Returns false (errors recorded) when
+// something in it cannot be passed on: NaN/inf or a bad ${...} reference.
+bool write_param(Reader& r, JsonWriter& w, const toml::node& n, const std::string& path) {
+    switch (n.type()) {
+    case toml::node_type::string: {
+        auto s = r.resolve_env(n.as_string()->get(), n, path);
+        if (!s) {
+            return false;
+        }
+        w.value(*s);
+        return true;
+    }
+    case toml::node_type::integer:
+        w.value(n.as_integer()->get());
+        return true;
+    case toml::node_type::floating_point: {
+        const double v = n.as_floating_point()->get();
+        if (!std::isfinite(v)) {
+            r.error(n, "'" + path + "' must be a finite number, found " +
+                           config_units::format_number(v));
+            return false;
+        }
+        // Keep a TOML float recognisably a float in JSON ("60.0", not "60")
+        // so a plugin can tell 60.0 from 60 if it cares.
+        std::string text = config_units::format_number(v);
+        if (text.find_first_of(".e") == std::string::npos) {
+            text += ".0";
+        }
+        w.raw(text);
+        return true;
+    }
+    case toml::node_type::boolean:
+        w.value(n.as_boolean()->get());
+        return true;
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time: {
+        std::ostringstream os;
+        if (n.is_date()) {
+            os << n.as_date()->get();
+        } else if (n.is_time()) {
+            os << n.as_time()->get();
+        } else {
+            os << n.as_date_time()->get();
+        }
+        w.value(os.str());
+        return true;
+    }
+    case toml::node_type::array: {
+        bool ok = true;
+        w.begin_array();
+        size_t i = 0;
+        for (const toml::node& item : *n.as_array()) {
+            ok = write_param(r, w, item, path + "[" + std::to_string(i++) + "]") && ok;
+        }
+        w.end_array();
+        return ok;
+    }
+    case toml::node_type::table: {
+        bool ok = true;
+        w.begin_object();
+        for (auto&& [k, v] : *n.as_table()) {
+            w.key(k.str());
+            ok = write_param(r, w, v, join_key(path, k.str())) && ok;
+        }
+        w.end_object();
+        return ok;
+    }
+    case toml::node_type::none:
+        break;
+    }
+    return false;
+}
+
+void read_strategies(Reader& r, const toml::table& t, std::map<std::string, StrategyConfig>& out) {
+    for (auto&& [k, v] : t) {
+        const std::string name(k.str());
+        const std::string path = join_key("strategies", name);
+        bool ok = true;
+        if (!valid_strategy_name(name)) {
+            r.error(
+                k.source().begin.line != 0 ? k.source() : v.source(),
+                "strategy name " + config_detail::quote(name) +
+                    " is invalid; names must match [a-z0-9_]{1,64} (lowercase letters, digits, _)");
+            ok = false;
+        }
+        if (!v.is_table()) {
+            r.error(v, "'" + path + "' must be a table of strategy settings, found " +
+                           config_detail::describe_found(v));
+            continue;
+        }
+        const toml::table& st = *v.as_table();
+        StrategyConfig sc;
+        sc.name = name;
+        if (st.contains("enabled")) {
+            if (auto e = r.boolean(st, "enabled", path)) {
+                sc.enabled = *e;
+            } else {
+                ok = false;
+            }
+        }
+        JsonWriter w;
+        w.begin_object();
+        for (auto&& [pk, pv] : st) {
+            if (pk.str() == "enabled") {
+                continue;
+            }
+            w.key(pk.str());
+            ok = write_param(r, w, pv, join_key(path, pk.str())) && ok;
+        }
+        w.end_object();
+        sc.params_json = w.take();
+        if (ok) {
+            out.emplace(name, std::move(sc));
+        }
+    }
+}
+
+void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
+    r.check_keys(root, "",
+                 {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "control",
+                  "strategies"});
+    if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
+        cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
+    }
+    cfg.data_dir = resolve_path(base, cfg.data_dir);
+    cfg.plugins_dir = resolve_path(base, cfg.plugins_dir);
+    for (const auto& [key, field] :
+         {std::pair<std::string_view, std::string*>{"data_dir", &cfg.data_dir},
+          std::pair<std::string_view, std::string*>{"plugins_dir", &cfg.plugins_dir}}) {
+        if (auto v = r.string(root, key, "")) {
+            if (v->value.empty()) {
+                r.error(*root.get(key), "'" + std::string(key) + "' must not be empty");
+            } else {
+                *field = resolve_path(base, v->value);
+            }
+        }
+    }
+    if (const toml::table* t = r.table(root, "logging", "")) {
+        read_logging(r, *t, cfg.logging);
+    }
+    if (const toml::table* t = r.table(root, "feeds", "")) {
+        read_feeds(r, *t, base, cfg.feeds, root.get("feeds"));
+    }
+    if (const toml::table* t = r.table(root, "paper", "")) {
+        read_paper(r, *t, cfg.paper);
+    }
+    if (const toml::table* t = r.table(root, "risk", "")) {
+        read_risk(r, *t, cfg.risk);
+    }
+    if (const toml::table* t = r.table(root, "control", "")) {
+        read_control(r, *t, base, cfg.control);
+    }
+    if (const toml::table* t = r.table(root, "strategies", "")) {
+        read_strategies(r, *t, cfg.strategies);
+    }
+}
+
+} // namespace
+
+std::string ConfigError::to_string() const {
+    if (line == 0) {
+        return file + ": " + message;
+    }
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::string Config::socket_path() const {
+    if (!control.socket_path.empty()) {
+        return control.socket_path;
+    }
+    return (fs::path(data_dir) / "sniperd.sock").string();
+}
+
+EnvLookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (v == nullptr) {
+            return std::nullopt;
+        }
+        return std::string(v);
+    };
+}
+
+ConfigLoadResult load_config_string(std::string_view toml_text, const std::string& source_name,
+                                    const EnvLookup& env) {
+    ConfigLoadResult result;
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& e) {
+        // Nothing after a syntax error can be trusted, so this is the only error.
+        result.errors.push_back(ConfigError{source_name,
+                                            static_cast<uint32_t>(e.source().begin.line),
+                                            static_cast<uint32_t>(e.source().begin.column),
+                                            "TOML syntax error: " + std::string(e.description())});
+        return result;
+    }
+
+    Reader reader(source_name, env);
+    Config cfg;
+    cfg.source_path = source_name;
+    read_root(reader, root, config_dir(source_name), cfg);
+    result.errors = reader.take_errors();
+    if (result.errors.empty()) {
+        result.config = std::move(cfg);
+    }
+    return result;
+}
+
+ConfigLoadResult load_config_file(const std::string& path, const EnvLookup& env) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ConfigLoadResult result;
+        result.errors.push_back(ConfigError{path, 0, 0, "cannot open config file"});
+        return result;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        ConfigLoadResult result;
+        result.errors.push_back(ConfigError{path, 0, 0, "cannot read config file"});
+        return result;
+    }
+    ConfigLoadResult result = load_config_string(text.str(), path, env);
+    if (result.config) {
+        // Absolute, so a reload finds the same file whatever the daemon's
+        // working directory is by then.
+        std::error_code ec;
+        const fs::path abs = fs::absolute(fs::path(path), ec);
+        if (!ec) {
+            result.config->source_path = abs.lexically_normal().string();
+        }
+    }
+    return result;
+}
+
+std::string check_mode_allowed(const Config& cfg, const EnvLookup& env) {
+    // The file alone can never turn on live trading: paper wins unless both
+    // the file and the environment say live.
+    if (cfg.mode != Mode::Live) {
+        return "";
+    }
+    const auto value = env ? env("SNIPER_TRADING_MODE") : std::nullopt;
+    if (!value || *value != "live") {
+        const std::string found = value ? "SNIPER_TRADING_MODE=" + config_detail::quote(*value)
+                                        : std::string("SNIPER_TRADING_MODE unset");
+        return "live trading needs both mode = \"live\" in the config file and "
+               "SNIPER_TRADING_MODE=live in the "
+               "environment; the file says live but found " +
+               found;
+    }
+    return "live execution is not available in this build yet; run in paper mode";
+}
+
+} // namespace sniper

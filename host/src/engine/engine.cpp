@@ -1,0 +1,720 @@
+#include "engine/engine.hpp"
+
+#include "core/log.hpp"
+#include "exec/amm.hpp"
+#include "feeds/event_json.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <cinttypes>
+#include <filesystem>
+#include <thread>
+
+namespace sniper {
+namespace {
+
+int64_t mono_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+int64_t wall_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
+    : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
+      portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk), paper_(cfg.paper) {
+    if (opts_.plugin_cache_dir.empty()) {
+        opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
+    }
+    if (!opts_.record_path.empty()) {
+        record_ = std::fopen(opts_.record_path.c_str(), "wb");
+        if (record_ == nullptr) {
+            log::error("engine", "cannot open the record file; not recording",
+                       {{"path", opts_.record_path}});
+        }
+    }
+    snap_.mode = cfg_.mode;
+    snap_.feed = feed_.name();
+}
+
+Engine::~Engine() {
+    flush_record(true);
+    if (record_ != nullptr) {
+        std::fclose(record_);
+    }
+    strategies_.clear(); // destroy instances before their plugins unload
+}
+
+void Engine::restore() {
+    if (store_ == nullptr) {
+        return;
+    }
+    if (auto ts = store_->load_trading_state()) {
+        state_.store(static_cast<int32_t>(ts->state));
+        std::lock_guard<std::mutex> lk(state_mu_);
+        state_reason_ = ts->reason;
+        if (ts->state != TradingState::Active) {
+            log::warn("engine", "trading state restored from the journal: not trading until resumed",
+                      {{"trading_state", trading_state_name(ts->state)}, {"reason", ts->reason},
+                       {"hint", "sniperctl resume --confirm"}});
+        }
+    }
+    int64_t spent_on_open = 0;
+    for (const PositionRecord& r : store_->load_open_positions()) {
+        Position p;
+        p.strategy = r.strategy;
+        p.mint = r.mint;
+        p.pool = r.pool;
+        p.amount_atoms = r.amount_atoms;
+        p.cost_lamports = r.cost_lamports;
+        p.realized_pnl_lamports = r.realized_pnl_lamports;
+        p.opened_ns = r.opened_ns;
+        p.updated_ns = r.updated_ns;
+        portfolio_.restore_position(p);
+        spent_on_open += static_cast<int64_t>(r.cost_lamports);
+    }
+    int64_t realized = 0;
+    for (const StrategyPnlRecord& r : store_->load_strategy_pnl()) {
+        StrategyStats s;
+        s.trades = r.trades;
+        s.wins = r.wins;
+        s.realized_pnl_lamports = r.realized_pnl_lamports;
+        s.peak_pnl_lamports = r.peak_pnl_lamports;
+        s.max_drawdown_lamports = r.max_drawdown_lamports;
+        s.fees_lamports = r.fees_lamports;
+        portfolio_.restore_stats(r.strategy, s);
+        realized += r.realized_pnl_lamports;
+    }
+    // Paper balance = start + realized PnL - cost of what is still held.
+    const int64_t bal = static_cast<int64_t>(cfg_.paper.starting_balance_lamports) + realized - spent_on_open;
+    portfolio_.set_balance(bal > 0 ? static_cast<uint64_t>(bal) : 0);
+    next_intent_id_ = store_->max_intent_id() + 1;
+    if (portfolio_.open_positions() > 0) {
+        log::info("engine", "positions restored from the journal",
+                  {{"open_positions", static_cast<uint64_t>(portfolio_.open_positions())}});
+    }
+}
+
+bool Engine::add_strategy(std::shared_ptr<NativePlugin> plugin, const std::string& name,
+                          const std::string& params_json) {
+    for (const auto& s : strategies_) {
+        if (s->name() == name) {
+            load_errors_.push_back(plugin->source_path() + ": a strategy named \"" + name +
+                                   "\" is already loaded from " + s->plugin().source_path());
+            log::error("strategy", "duplicate strategy name; plugin refused",
+                       {{"strategy", name}, {"file", plugin->source_path()}});
+            return false;
+        }
+    }
+    auto inst = std::make_unique<StrategyInstance>(std::move(plugin), name, this, opts_.max_faults);
+    inst->set_index(static_cast<uint32_t>(strategies_.size()));
+    inst->set_load_time_ns(wall_ns());
+    const bool ok = inst->create(params_json);
+    if (!ok) {
+        load_errors_.push_back(inst->plugin().source_path() + ": " + inst->last_error());
+        log::error("strategy", "strategy failed to start; disabled, the host runs on",
+                   {{"strategy", name}, {"file", inst->plugin().source_path()},
+                    {"error", inst->last_error()}});
+    } else {
+        log::info("strategy", "strategy loaded",
+                  {{"strategy", name}, {"version", inst->plugin().version()},
+                   {"file", inst->plugin().source_path()}, {"hash", inst->plugin().content_hash()}});
+    }
+    strategies_.push_back(std::move(inst)); // kept (failed) so status shows it
+    return ok;
+}
+
+size_t Engine::load_strategies() {
+    size_t loaded = 0;
+    std::set<std::string> found;
+    for (const std::string& path : discover_native_plugins(cfg_.plugins_dir)) {
+        std::string err;
+        auto plugin = NativePlugin::load(path, opts_.plugin_cache_dir, &err);
+        if (!plugin) {
+            load_errors_.push_back(err);
+            log::error("strategy", "plugin refused; the host runs on", {{"file", path}, {"error", err}});
+            continue;
+        }
+        const std::string name = plugin->name();
+        found.insert(name);
+        std::string params = "{}";
+        auto it = cfg_.strategies.find(name);
+        if (it != cfg_.strategies.end()) {
+            if (!it->second.enabled) {
+                log::info("strategy", "strategy disabled in the config; not started",
+                          {{"strategy", name}, {"file", path}});
+                continue;
+            }
+            params = it->second.params_json;
+        } else {
+            log::info("strategy", "plugin has no [strategies] section; starting with defaults",
+                      {{"strategy", name}, {"file", path}});
+        }
+        if (add_strategy(std::move(plugin), name, params)) {
+            ++loaded;
+        }
+    }
+    for (const auto& [name, sc] : cfg_.strategies) {
+        if (sc.enabled && found.count(name) == 0) {
+            log::warn("strategy", "configured strategy has no plugin in the plugins directory",
+                      {{"strategy", name}, {"plugins_dir", cfg_.plugins_dir}});
+        }
+    }
+    publish_snapshot();
+    return loaded;
+}
+
+// ---------------------------------------------------------------- the loop
+
+void Engine::run() {
+    wall_start_ns_ = mono_ns();
+    next_periodic_ns_ = wall_start_ns_;
+    next_status_ns_ = wall_start_ns_ + opts_.status_interval_ns;
+    EventBuf ev;
+    uint32_t tick = 0;
+    while (!stop_.load(std::memory_order_relaxed)) {
+        if (!feed_.next(ev)) {
+            break;
+        }
+        if ((++tick & 63u) == 0) {
+            periodic(false);
+        }
+        if (first_source_ns_ < 0) {
+            first_source_ns_ = ev.h.source_ns;
+        }
+        process_due(ev.h.source_ns, true);
+        if (now_ns_ < ev.h.source_ns) {
+            now_ns_ = ev.h.source_ns;
+        }
+        if (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0) {
+            pace(ev.h.source_ns);
+        }
+        if (record_ != nullptr) {
+            encode_event_json(ev, ev.h.type == SNP_EVENT_NEW_POOL && feed_.sell_blocked(ev.new_pool.base_mint),
+                              record_buf_);
+            flush_record(false);
+        }
+        dispatch_feed_event(ev);
+    }
+    // Let orders already sent land, so the journal ends settled; timers
+    // past the end are not fired.
+    process_due(INT64_MAX, false);
+    periodic(true);
+    if (opts_.print_status) {
+        print_status_line();
+    }
+    if (store_ != nullptr) {
+        store_->flush();
+    }
+    publish_snapshot();
+}
+
+void Engine::pace(int64_t source_ns) {
+    const double speed = cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed : cfg_.feeds.replay.speed;
+    const auto target = wall_start_ns_ + static_cast<int64_t>(
+                                             static_cast<double>(source_ns - first_source_ns_) / speed);
+    for (;;) {
+        const int64_t now = mono_ns();
+        if (now >= target || stop_.load(std::memory_order_relaxed)) {
+            return;
+        }
+        periodic(false);
+        std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 50'000'000)));
+    }
+}
+
+void Engine::periodic(bool force) {
+    const int64_t now = mono_ns();
+    if (opts_.wall_limit_ns > 0 && now - wall_start_ns_ >= opts_.wall_limit_ns) {
+        stop_.store(true, std::memory_order_relaxed);
+    }
+    if (!force && now < next_periodic_ns_) {
+        return;
+    }
+    next_periodic_ns_ = now + 100'000'000;
+    if (store_ != nullptr && !store_->healthy() && trading_state() != TradingState::Halted) {
+        std::string err;
+        set_trading_state(TradingState::Halted, "journal write failed: " + store_->last_error(),
+                          "engine", &err);
+        log::error("engine", "journal write failed: trading HALTED", {{"error", store_->last_error()}});
+    }
+    publish_snapshot();
+    if (opts_.print_status && now >= next_status_ns_) {
+        next_status_ns_ = now + opts_.status_interval_ns;
+        print_status_line();
+    }
+}
+
+void Engine::dispatch_feed_event(EventBuf& ev) {
+    const int64_t t0 = opts_.measure_latency ? mono_ns() : 0;
+    ev.h.seq = ++seq_;
+    ev.h.recv_ns = now_ns_;
+    ++events_;
+    switch (ev.h.type) {
+    case SNP_EVENT_NEW_POOL:
+        pools_.on_new_pool(ev.new_pool);
+        break;
+    case SNP_EVENT_POOL_UPDATE:
+        pools_.on_pool_update(ev.pool_update);
+        break;
+    default:
+        break;
+    }
+    for (auto& s : strategies_) {
+        if (s->running() && s->wants(ev.h.type)) {
+            if (s->on_event(ev.h) && !s->pending().empty()) {
+                commit_intents(*s);
+            }
+        }
+    }
+    if (opts_.measure_latency) {
+        latency_.record(mono_ns() - t0);
+    }
+    drain_deliveries();
+}
+
+void Engine::deliver(uint32_t strategy, EventBuf& ev) {
+    StrategyInstance& s = *strategies_[strategy];
+    if (!s.running() || !s.wants(ev.h.type)) {
+        return;
+    }
+    ev.h.seq = ++seq_;
+    ev.h.recv_ns = now_ns_;
+    ev.h.source_ns = now_ns_;
+    if (s.on_event(ev.h) && !s.pending().empty()) {
+        commit_intents(s);
+    }
+}
+
+void Engine::drain_deliveries() {
+    // Bounded so a strategy that answers every rejection with a new intent
+    // cannot spin the loop: the rest waits for the next feed event.
+    for (int budget = 10000; budget > 0 && !deliveries_.empty(); --budget) {
+        Delivery d = std::move(deliveries_.front());
+        deliveries_.pop_front();
+        if (d.ev.h.type == SNP_EVENT_ORDER_UPDATE) {
+            d.ev.order_update.reason = snp_str{d.reason.data(), d.reason.size()};
+        }
+        deliver(d.strategy, d.ev);
+    }
+}
+
+void Engine::schedule(int64_t t_ns, uint8_t kind, uint64_t id) {
+    timeline_.push(Scheduled{t_ns, sched_order_++, kind, id});
+}
+
+void Engine::process_due(int64_t until_ns, bool include_timers) {
+    while (!timeline_.empty() && timeline_.top().t_ns <= until_ns) {
+        const Scheduled s = timeline_.top();
+        timeline_.pop();
+        if (now_ns_ < s.t_ns) {
+            now_ns_ = s.t_ns;
+        }
+        if (s.kind == 1) {
+            land(s.id);
+        } else if (include_timers) {
+            auto it = timers_.find(s.id);
+            if (it != timers_.end()) {
+                Delivery d;
+                d.strategy = it->second.strategy;
+                init_event(d.ev, SNP_EVENT_TIMER);
+                d.ev.timer.timer_id = s.id;
+                d.ev.timer.tag = it->second.tag;
+                timers_.erase(it);
+                deliveries_.push_back(std::move(d));
+            }
+        }
+        drain_deliveries();
+    }
+}
+
+// ------------------------------------------------------------ risk + orders
+
+void Engine::commit_intents(StrategyInstance& s) {
+    std::vector<PendingIntent> batch;
+    batch.swap(s.pending());
+    for (PendingIntent& p : batch) {
+        ++intents_;
+        const snp_intent& in = p.intent;
+        const bool sell_all = (in.flags & SNP_INTENT_SELL_ALL) != 0;
+        RiskInput ri;
+        ri.strategy = &s.name();
+        ri.intent = &in;
+        ri.state = trading_state();
+        ri.pool = pools_.find(in.pool);
+        ri.position = portfolio_.find(s.name(), in.mint);
+        ri.order_in_flight = in_flight_keys_.count({s.index(), in.mint}) != 0;
+        ri.open_positions = static_cast<uint32_t>(portfolio_.open_positions()) + in_flight_new_buys_;
+        const uint64_t bal = portfolio_.balance_lamports();
+        ri.available_lamports = bal > reserved_lamports_ ? bal - reserved_lamports_ : 0;
+        ri.fees_per_order_lamports = paper_.fees_per_order();
+        const RiskDecision d = risk_.check(ri);
+
+        IntentRecord rec;
+        rec.intent_id = p.intent_id;
+        rec.strategy = s.name();
+        rec.side = in.side;
+        rec.mint = in.mint;
+        rec.pool = in.pool;
+        rec.amount_in = in.amount_in;
+        rec.max_slippage_bps = in.max_slippage_bps;
+        rec.flags = in.flags;
+        rec.client_tag = in.client_tag;
+        rec.accepted = d.approved();
+        rec.reason_code = static_cast<int32_t>(d.reason);
+        rec.reason = d.approved() ? p.reason : d.message;
+        rec.ts_ns = now_ns_;
+        if (store_ != nullptr) {
+            store_->append(rec);
+        }
+        if (!d.approved()) {
+            ++rejections_;
+            log::debug("risk", "intent rejected",
+                       {{"strategy", s.name()}, {"intent_id", p.intent_id},
+                        {"mint", to_base58(in.mint)}, {"reason", risk_reason_name(d.reason)},
+                        {"detail", d.message}});
+            queue_order_update(s.index(), p.intent_id, in.client_tag, in.mint, in.side,
+                               SNP_ORDER_REJECTED, in.amount_in, 0, 0, 0,
+                               static_cast<int32_t>(d.reason),
+                               std::string(risk_reason_name(d.reason)) + ": " + d.message);
+            continue;
+        }
+        PaperOrder o;
+        o.intent_id = p.intent_id;
+        o.strategy_index = s.index();
+        o.strategy = s.name();
+        o.side = in.side;
+        o.mint = in.mint;
+        o.pool = in.pool;
+        o.sell_all = sell_all;
+        o.amount_in = (in.side == SNP_SIDE_SELL && sell_all) ? ri.position->amount_atoms : in.amount_in;
+        o.client_tag = in.client_tag;
+        o.submit_ns = now_ns_;
+        o.land_ns = now_ns_ + paper_.landing_delay_ns();
+        o.min_out = amm::min_out_for(PaperExecutor::quote(*ri.pool, in.side, o.amount_in),
+                                     in.max_slippage_bps);
+        if (in.side == SNP_SIDE_BUY) {
+            reserved_lamports_ += in.amount_in + paper_.fees_per_order();
+            if (ri.position == nullptr) {
+                ++in_flight_new_buys_;
+            }
+        }
+        in_flight_keys_.insert({s.index(), in.mint});
+        OrderRecord orec;
+        orec.intent_id = o.intent_id;
+        orec.strategy = o.strategy;
+        orec.status = SNP_ORDER_ACCEPTED;
+        orec.side = o.side;
+        orec.mint = o.mint;
+        orec.min_out = o.min_out;
+        orec.ts_ns = now_ns_;
+        if (store_ != nullptr) {
+            store_->append(orec);
+        }
+        schedule(o.land_ns, 1, o.intent_id);
+        queue_order_update(s.index(), o.intent_id, o.client_tag, o.mint, o.side, SNP_ORDER_ACCEPTED,
+                           o.amount_in, 0, 0, 0, 0, {});
+        in_flight_.emplace(o.intent_id, std::move(o));
+    }
+}
+
+void Engine::land(uint64_t intent_id) {
+    auto it = in_flight_.find(intent_id);
+    if (it == in_flight_.end()) {
+        return;
+    }
+    const PaperOrder o = std::move(it->second);
+    in_flight_.erase(it);
+    in_flight_keys_.erase({o.strategy_index, o.mint});
+    const bool had_position = portfolio_.find(o.strategy, o.mint) != nullptr;
+    if (o.side == SNP_SIDE_BUY) {
+        const uint64_t r = o.amount_in + paper_.fees_per_order();
+        reserved_lamports_ = reserved_lamports_ >= r ? reserved_lamports_ - r : 0;
+        if (!had_position && in_flight_new_buys_ > 0) {
+            --in_flight_new_buys_;
+        }
+    }
+    const PaperOutcome out = paper_.land(o, pools_, portfolio_, feed_);
+    OrderRecord orec;
+    orec.intent_id = o.intent_id;
+    orec.strategy = o.strategy;
+    orec.status = out.status;
+    orec.side = o.side;
+    orec.mint = o.mint;
+    orec.min_out = o.min_out;
+    orec.detail = out.reason;
+    orec.ts_ns = now_ns_;
+    if (store_ != nullptr) {
+        store_->append(orec);
+    }
+    if (out.status == SNP_ORDER_FILLED) {
+        ++fills_;
+        if (store_ != nullptr) {
+            FillRecord f;
+            f.intent_id = o.intent_id;
+            f.strategy = o.strategy;
+            f.side = o.side;
+            f.mint = o.mint;
+            f.pool = o.pool;
+            f.in_amount = out.in_amount;
+            f.out_amount = out.out_amount;
+            f.fee_lamports = out.fee_lamports;
+            f.tip_lamports = out.tip_lamports;
+            f.realized_pnl_lamports = out.realized_pnl_lamports;
+            f.ts_ns = now_ns_;
+            store_->append(f);
+        }
+        log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"in", out.in_amount}, {"out", out.out_amount},
+                   {"fee_lamports", out.fee_lamports + out.tip_lamports},
+                   {"pnl_lamports", out.realized_pnl_lamports}});
+    } else {
+        ++failed_orders_;
+        log::info("exec", "paper order failed",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
+    }
+    if (out.fee_lamports != 0 || out.status == SNP_ORDER_FILLED) {
+        journal_position(o.strategy, o.mint, o.pool);
+        journal_pnl(o.strategy);
+    }
+    queue_order_update(o.strategy_index, o.intent_id, o.client_tag, o.mint, o.side, out.status,
+                       out.in_amount, out.out_amount, out.fee_lamports, out.tip_lamports, out.code,
+                       out.reason);
+}
+
+void Engine::journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool) {
+    if (store_ == nullptr) {
+        return;
+    }
+    PositionRecord r;
+    r.strategy = strategy;
+    r.mint = mint;
+    r.pool = pool;
+    r.updated_ns = now_ns_;
+    if (const Position* p = portfolio_.find(strategy, mint)) {
+        r.amount_atoms = p->amount_atoms;
+        r.cost_lamports = p->cost_lamports;
+        r.realized_pnl_lamports = p->realized_pnl_lamports;
+        r.opened_ns = p->opened_ns;
+    }
+    store_->append(r);
+}
+
+void Engine::journal_pnl(const std::string& strategy) {
+    if (store_ == nullptr) {
+        return;
+    }
+    const StrategyStats& s = portfolio_.stats(strategy);
+    StrategyPnlRecord r;
+    r.strategy = strategy;
+    r.trades = s.trades;
+    r.wins = s.wins;
+    r.realized_pnl_lamports = s.realized_pnl_lamports;
+    r.peak_pnl_lamports = s.peak_pnl_lamports;
+    r.max_drawdown_lamports = s.max_drawdown_lamports;
+    r.fees_lamports = s.fees_lamports;
+    r.updated_ns = now_ns_;
+    store_->append(r);
+}
+
+void Engine::queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
+                                const Pubkey& mint, uint32_t side, uint32_t status,
+                                uint64_t in_amount, uint64_t out_amount, uint64_t fee, uint64_t tip,
+                                int32_t code, std::string reason) {
+    Delivery d;
+    d.strategy = strategy;
+    init_event(d.ev, SNP_EVENT_ORDER_UPDATE);
+    auto& u = d.ev.order_update;
+    u.intent_id = intent_id;
+    u.client_tag = client_tag;
+    u.mint = mint;
+    u.status = status;
+    u.side = side;
+    u.in_amount = in_amount;
+    u.out_amount = out_amount;
+    u.fee_lamports = fee;
+    u.tip_lamports = tip;
+    u.reason_code = code;
+    d.reason = std::move(reason);
+    deliveries_.push_back(std::move(d));
+}
+
+// ------------------------------------------------------------- host calls
+
+snp_status Engine::host_position(StrategyInstance& s, const Pubkey& mint, snp_position* out) {
+    const Position* p = portfolio_.find(s.name(), mint);
+    if (p == nullptr || p->amount_atoms == 0) {
+        return SNP_ERR_NOT_FOUND;
+    }
+    out->mint = mint;
+    out->amount_atoms = p->amount_atoms;
+    out->cost_lamports = p->cost_lamports;
+    out->realized_pnl_lamports = p->realized_pnl_lamports;
+    out->opened_ns = p->opened_ns;
+    const PoolState* pool = pools_.find(p->pool);
+    out->last_quote_lamports =
+        pool != nullptr ? amm::mark_value(p->amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports) : 0;
+    return SNP_OK;
+}
+
+snp_status Engine::host_set_timer(StrategyInstance& s, int64_t delay_ns, uint64_t tag, uint64_t* out_id) {
+    if (timers_.size() >= 100000) {
+        return SNP_ERR_REJECTED;
+    }
+    const uint64_t id = next_timer_id_++;
+    timers_.emplace(id, Timer{s.index(), tag});
+    schedule(now_ns_ + std::max<int64_t>(delay_ns, 1), 2, id);
+    *out_id = id;
+    return SNP_OK;
+}
+
+// ------------------------------------------------------- state + snapshot
+
+bool Engine::set_trading_state(TradingState s, const std::string& reason, const std::string& actor,
+                               std::string* error) {
+    state_.store(static_cast<int32_t>(s), std::memory_order_release);
+    {
+        std::lock_guard<std::mutex> lk(state_mu_);
+        state_reason_ = reason;
+    }
+    {
+        std::lock_guard<std::mutex> lk(snap_mu_);
+        snap_.state = s;
+        snap_.state_reason = reason;
+    }
+    log::warn("engine", "trading state changed",
+              {{"trading_state", trading_state_name(s)}, {"reason", reason}, {"actor", actor}});
+    if (store_ == nullptr) {
+        return true;
+    }
+    TradingStateRecord rec;
+    rec.state = s;
+    rec.reason = reason;
+    rec.actor = actor;
+    rec.ts_ns = wall_ns();
+    AuditRecord audit;
+    audit.ts_ns = rec.ts_ns;
+    audit.actor = actor;
+    audit.action = std::string("trading_state=") + trading_state_name(s);
+    audit.detail = reason;
+    store_->append(audit);
+    if (!store_->write_trading_state_sync(rec)) {
+        *error = "trading state changed but could not be persisted: " + store_->last_error();
+        return false;
+    }
+    return true;
+}
+
+std::vector<StrategyRow> Engine::strategy_rows() const {
+    std::vector<StrategyRow> rows;
+    for (const auto& s : strategies_) {
+        StrategyRow r;
+        r.name = s->name();
+        r.kind = "native";
+        r.file = s->plugin().source_path();
+        r.version = s->plugin().version();
+        r.state = strategy_state_name(s->state());
+        r.last_error = s->last_error();
+        r.events = s->events();
+        r.intents = s->intents();
+        r.errors = s->errors();
+        auto it = portfolio_.all_stats().find(s->name());
+        if (it != portfolio_.all_stats().end()) {
+            r.trades = it->second.trades;
+            r.wins = it->second.wins;
+            r.fees_lamports = it->second.fees_lamports;
+            r.realized_pnl_lamports = it->second.realized_pnl_lamports;
+            r.max_drawdown_lamports = it->second.max_drawdown_lamports;
+        }
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+void Engine::publish_snapshot() {
+    EngineSnapshot s;
+    s.mode = cfg_.mode;
+    s.state = trading_state();
+    {
+        std::lock_guard<std::mutex> lk(state_mu_);
+        s.state_reason = state_reason_;
+    }
+    s.feed = feed_.name();
+    s.events = events_;
+    s.intents = intents_;
+    s.rejections = rejections_;
+    s.fills = fills_;
+    s.failed_orders = failed_orders_;
+    s.feed_rejected_inputs = feed_.rejected_inputs();
+    s.balance_lamports = portfolio_.balance_lamports();
+    s.sim_elapsed_ns = first_source_ns_ >= 0 ? now_ns_ - first_source_ns_ : 0;
+    s.strategies = strategy_rows();
+    for (const auto& r : s.strategies) {
+        s.realized_pnl_lamports += r.realized_pnl_lamports;
+        if (r.state == "running") {
+            ++s.strategies_loaded;
+        }
+    }
+    for (const auto& [key, p] : portfolio_.positions()) {
+        PositionRow r;
+        r.strategy = p.strategy;
+        r.mint = p.mint;
+        r.amount_atoms = p.amount_atoms;
+        r.cost_lamports = p.cost_lamports;
+        r.opened_ns = p.opened_ns;
+        if (const PoolState* pool = pools_.find(p.pool)) {
+            r.value_lamports = amm::mark_value(p.amount_atoms, pool->base_reserve_atoms,
+                                               pool->quote_reserve_lamports);
+        }
+        s.positions.push_back(std::move(r));
+    }
+    const auto& by_reason = risk_.rejections_by_reason();
+    for (size_t i = 1; i < by_reason.size(); ++i) {
+        if (by_reason[i] != 0) {
+            s.rejections_by_reason[risk_reason_name(static_cast<RiskReason>(1000 + static_cast<int32_t>(i)))] =
+                by_reason[i];
+        }
+    }
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    snap_ = std::move(s);
+}
+
+EngineSnapshot Engine::snapshot() const {
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    return snap_;
+}
+
+void Engine::print_status_line() {
+    const int64_t sim_s = first_source_ns_ >= 0 ? (now_ns_ - first_source_ns_) / kNsPerSec : 0;
+    int64_t pnl = 0;
+    for (const auto& [name, st] : portfolio_.all_stats()) {
+        pnl += st.realized_pnl_lamports;
+    }
+    std::printf("[sim %02" PRId64 ":%02" PRId64 ":%02" PRId64 "] events=%" PRIu64 " pools=%zu open=%zu "
+                "intents=%" PRIu64 " fills=%" PRIu64 " rejected=%" PRIu64 " pnl=%s SOL state=%s\n",
+                sim_s / 3600, (sim_s / 60) % 60, sim_s % 60, events_, pools_.size(),
+                portfolio_.open_positions(), intents_, fills_, rejections_,
+                format_sol(pnl, true).c_str(), trading_state_name(trading_state()));
+    std::fflush(stdout);
+}
+
+void Engine::flush_record(bool force) {
+    if (record_ == nullptr || record_buf_.empty() || (!force && record_buf_.size() < (1u << 20))) {
+        return;
+    }
+    std::fwrite(record_buf_.data(), 1, record_buf_.size(), record_);
+    record_buf_.clear();
+    if (force) {
+        std::fflush(record_);
+    }
+}
+
+} // namespace sniper

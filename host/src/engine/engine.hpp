@@ -1,0 +1,212 @@
+// engine/engine.hpp — the event path: feed -> pool book -> strategies ->
+// risk gate -> paper executor -> journal, on one thread, in one timeline.
+//
+// Time is the feed's: in sim and replay the clock is the events' source
+// time, and landings and timers are scheduled on that clock, so a run is
+// deterministic (same seed and config => same journal). Optional pacing
+// (speed) and a wall-clock limit map it onto real time.
+//
+// The engine is the only writer of trading data. Other threads see it
+// through snapshot() (republished every ~100 ms of wall time and at the end)
+// and change it only through set_trading_state(), which takes effect on
+// the next risk check: an atomic, so a kill needs no lock held by the
+// event path. Nothing on the event path waits for disk: journal writes are
+// queued to the store's writer thread.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/histogram.hpp"
+#include "exec/paper_executor.hpp"
+#include "exec/pool_book.hpp"
+#include "exec/portfolio.hpp"
+#include "feeds/feed.hpp"
+#include "risk/risk_gate.hpp"
+#include "strategy/instance.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sniper {
+
+class Store;
+
+struct EngineOptions {
+    bool print_status = false;          // status lines on stdout
+    int64_t status_interval_ns = 1'000'000'000;
+    int64_t wall_limit_ns = 0;          // stop after this much wall time; 0 = none
+    bool measure_latency = false;       // per-event latency histogram (benchmark)
+    std::string record_path;            // write every feed event as JSON Lines
+    uint32_t max_faults = 10;           // faults before a strategy is disabled
+    std::string plugin_cache_dir;       // where plugin copies are loaded from
+};
+
+struct StrategyRow {
+    std::string name, kind, file, version, state, last_error;
+    uint64_t events = 0, intents = 0, errors = 0, trades = 0, wins = 0, fees_lamports = 0;
+    int64_t realized_pnl_lamports = 0, max_drawdown_lamports = 0;
+};
+
+struct PositionRow {
+    std::string strategy;
+    Pubkey mint{};
+    uint64_t amount_atoms = 0, cost_lamports = 0, value_lamports = 0;
+    int64_t opened_ns = 0;
+};
+
+struct EngineSnapshot {
+    Mode mode = Mode::Paper;
+    TradingState state = TradingState::Active;
+    std::string state_reason;
+    std::string feed;
+    uint64_t events = 0, intents = 0, rejections = 0, fills = 0, failed_orders = 0;
+    uint64_t feed_rejected_inputs = 0;
+    uint64_t balance_lamports = 0;
+    int64_t realized_pnl_lamports = 0;
+    int64_t sim_elapsed_ns = 0;
+    uint32_t strategies_loaded = 0;
+    std::vector<StrategyRow> strategies;
+    std::vector<PositionRow> positions;
+    std::map<std::string, uint64_t> rejections_by_reason;
+};
+
+class Engine final : public StrategyHost {
+  public:
+    Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts);
+    ~Engine() override;
+
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Restores trading state, positions, PnL and the next intent id from the
+    // store (if any). Call before load_strategies().
+    void restore();
+    // Discovers *.so in cfg.plugins_dir and starts those the config does not
+    // disable. Refused plugins are logged and listed in load_errors().
+    size_t load_strategies();
+    // Adds one instance of an already-loaded plugin (benchmark, tests).
+    bool add_strategy(std::shared_ptr<NativePlugin> plugin, const std::string& name,
+                      const std::string& params_json);
+    const std::vector<std::string>& load_errors() const { return load_errors_; }
+
+    // Runs until the feed ends, the wall limit passes or stop is requested.
+    void run();
+    // Async-signal-safe.
+    void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+
+    // Thread-safe. Persists the change (synchronously when a store is set)
+    // before returning. Returns false with *error when persisting failed
+    // (the state is changed anyway: failing safe beats failing silent).
+    bool set_trading_state(TradingState s, const std::string& reason, const std::string& actor,
+                           std::string* error);
+    TradingState trading_state() const {
+        return static_cast<TradingState>(state_.load(std::memory_order_acquire));
+    }
+
+    EngineSnapshot snapshot() const; // thread-safe copy
+    const LatencyHistogram& latency() const { return latency_; }
+    uint64_t events_processed() const { return events_; }
+    // Per-strategy results (engine thread, or after run()).
+    std::vector<StrategyRow> strategy_rows() const;
+
+    // StrategyHost
+    int64_t host_now_ns() override { return now_ns_; }
+    snp_status host_position(StrategyInstance& s, const Pubkey& mint, snp_position* out) override;
+    snp_status host_set_timer(StrategyInstance& s, int64_t delay_ns, uint64_t tag,
+                              uint64_t* out_id) override;
+    int32_t host_trading_state() override { return state_.load(std::memory_order_relaxed); }
+    uint64_t host_next_intent_id() override { return next_intent_id_++; }
+
+  private:
+    struct Scheduled {
+        int64_t t_ns;
+        uint64_t order;
+        uint8_t kind; // 1 = land order, 2 = timer
+        uint64_t id;  // intent id or timer id
+        bool operator>(const Scheduled& o) const {
+            return t_ns != o.t_ns ? t_ns > o.t_ns : order > o.order;
+        }
+    };
+    struct Timer {
+        uint32_t strategy;
+        uint64_t tag;
+    };
+    struct Delivery { // an event for one strategy (order update / timer)
+        uint32_t strategy;
+        EventBuf ev;
+        std::string reason; // backing store for order_update.reason
+    };
+
+    void dispatch_feed_event(EventBuf& ev);
+    void deliver(uint32_t strategy, EventBuf& ev);
+    void commit_intents(StrategyInstance& s);
+    void process_due(int64_t until_ns, bool include_timers);
+    void drain_deliveries();
+    void land(uint64_t intent_id);
+    void queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
+                            const Pubkey& mint, uint32_t side, uint32_t status, uint64_t in_amount,
+                            uint64_t out_amount, uint64_t fee, uint64_t tip, int32_t code,
+                            std::string reason);
+    void schedule(int64_t t_ns, uint8_t kind, uint64_t id);
+    void publish_snapshot();
+    void print_status_line();
+    void periodic(bool force);
+    void pace(int64_t source_ns);
+    void journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool);
+    void journal_pnl(const std::string& strategy);
+    void flush_record(bool force);
+
+    const Config& cfg_;
+    Feed& feed_;
+    Store* store_;
+    EngineOptions opts_;
+
+    std::vector<std::unique_ptr<StrategyInstance>> strategies_;
+    std::vector<std::string> load_errors_;
+    PoolBook pools_;
+    Portfolio portfolio_;
+    RiskGate risk_;
+    PaperExecutor paper_;
+
+    std::atomic<int32_t> state_{SNP_TRADING_ACTIVE};
+    std::atomic<bool> stop_{false};
+    mutable std::mutex state_mu_;
+    std::string state_reason_;
+
+    std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<Scheduled>> timeline_;
+    uint64_t sched_order_ = 0;
+    std::map<uint64_t, PaperOrder> in_flight_;           // by intent id
+    std::set<std::pair<uint32_t, Pubkey>> in_flight_keys_; // (strategy, mint)
+    uint32_t in_flight_new_buys_ = 0;                    // buys that would open a position
+    uint64_t reserved_lamports_ = 0;                     // for buys in flight
+    std::map<uint64_t, Timer> timers_;
+    uint64_t next_timer_id_ = 1;
+    std::deque<Delivery> deliveries_;
+
+    uint64_t next_intent_id_ = 1;
+    int64_t now_ns_ = 0;
+    int64_t first_source_ns_ = -1;
+    uint64_t seq_ = 0;
+    uint64_t events_ = 0, intents_ = 0, rejections_ = 0, fills_ = 0, failed_orders_ = 0;
+
+    int64_t wall_start_ns_ = 0;
+    int64_t next_periodic_ns_ = 0;
+    int64_t next_status_ns_ = 0;
+    LatencyHistogram latency_;
+
+    std::FILE* record_ = nullptr;
+    std::string record_buf_;
+
+    mutable std::mutex snap_mu_;
+    EngineSnapshot snap_;
+};
+
+} // namespace sniper

@@ -1,0 +1,58 @@
+// exec/pool_book.hpp — the latest known state of every pool, built from
+// NEW_POOL and POOL_UPDATE events. The paper executor fills against it,
+// the risk gate prices against it and positions are marked with it.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <unordered_map>
+
+namespace sniper {
+
+struct PoolState {
+    Pubkey pool{};
+    Pubkey mint{};
+    uint64_t base_reserve_atoms = 0;
+    uint64_t quote_reserve_lamports = 0;
+    uint32_t fee_bps = 0;
+    uint32_t flags = 0;
+    int64_t updated_ns = 0;
+};
+
+class PoolBook {
+  public:
+    void on_new_pool(const snp_ev_new_pool& e) {
+        PoolState& p = pools_[e.pool];
+        p.pool = e.pool;
+        p.mint = e.base_mint;
+        p.base_reserve_atoms = e.base_reserve_atoms;
+        p.quote_reserve_lamports = e.quote_reserve_lamports;
+        p.fee_bps = e.fee_bps;
+        p.flags = e.flags;
+        p.updated_ns = e.h.source_ns;
+    }
+    void on_pool_update(const snp_ev_pool_update& e) {
+        auto it = pools_.find(e.pool);
+        if (it == pools_.end()) {
+            return; // feeds refuse updates for unknown pools
+        }
+        it->second.base_reserve_atoms = e.base_reserve_atoms;
+        it->second.quote_reserve_lamports = e.quote_reserve_lamports;
+        it->second.updated_ns = e.h.source_ns;
+    }
+    PoolState* find(const Pubkey& pool) {
+        auto it = pools_.find(pool);
+        return it == pools_.end() ? nullptr : &it->second;
+    }
+    const PoolState* find(const Pubkey& pool) const {
+        auto it = pools_.find(pool);
+        return it == pools_.end() ? nullptr : &it->second;
+    }
+    size_t size() const { return pools_.size(); }
+
+  private:
+    std::unordered_map<Pubkey, PoolState, PubkeyHash> pools_;
+};
+
+} // namespace sniper

@@ -1,0 +1,69 @@
+// exec/portfolio.hpp — accounting: the paper wallet's SOL balance, each
+// strategy's positions (average cost, fees in), realized PnL, round trips
+// and drawdown of the realized PnL curve. All amounts are integers.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sniper {
+
+struct Position {
+    std::string strategy;
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t amount_atoms = 0;
+    uint64_t cost_lamports = 0;        // cost basis of what is held, fees included
+    int64_t realized_pnl_lamports = 0; // realized so far on this position
+    int64_t opened_ns = 0;
+    int64_t updated_ns = 0;
+};
+
+struct StrategyStats {
+    uint64_t trades = 0; // closed round trips
+    uint64_t wins = 0;   // closed with realized PnL > 0
+    int64_t realized_pnl_lamports = 0;
+    int64_t peak_pnl_lamports = 0;
+    int64_t max_drawdown_lamports = 0;
+    uint64_t fees_lamports = 0;
+};
+
+class Portfolio {
+  public:
+    explicit Portfolio(uint64_t balance_lamports) : balance_(balance_lamports) {}
+
+    uint64_t balance_lamports() const { return balance_; }
+    const Position* find(const std::string& strategy, const Pubkey& mint) const;
+    size_t open_positions() const { return positions_.size(); }
+    const std::map<std::pair<std::string, Pubkey>, Position>& positions() const { return positions_; }
+    StrategyStats& stats(const std::string& strategy) { return stats_[strategy]; }
+    const std::map<std::string, StrategyStats>& all_stats() const { return stats_; }
+
+    // A landed buy: `lamports_in` spent on `atoms_out`, plus fees.
+    const Position& apply_buy(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                              uint64_t lamports_in, uint64_t atoms_out, uint64_t fees, int64_t ts_ns);
+    // A landed sell of `atoms_in` for `lamports_out`, less fees. Returns the
+    // realized PnL of this sell; *closed tells whether the position is flat.
+    int64_t apply_sell(const std::string& strategy, const Pubkey& mint, uint64_t atoms_in,
+                       uint64_t lamports_out, uint64_t fees, int64_t ts_ns, bool* closed);
+    // Fees of a transaction that landed but failed (reverted).
+    void charge_fee(const std::string& strategy, const Pubkey& mint, uint64_t fees);
+
+    // Restores state from the journal at start-up.
+    void restore_position(const Position& p) { positions_[{p.strategy, p.mint}] = p; }
+    void restore_stats(const std::string& strategy, const StrategyStats& s) { stats_[strategy] = s; }
+    void set_balance(uint64_t b) { balance_ = b; }
+
+  private:
+    void record_pnl(StrategyStats& s, int64_t delta);
+    uint64_t balance_;
+    std::map<std::pair<std::string, Pubkey>, Position> positions_;
+    std::map<std::string, StrategyStats> stats_;
+};
+
+} // namespace sniper

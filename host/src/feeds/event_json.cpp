@@ -1,0 +1,314 @@
+#include "feeds/event_json.hpp"
+
+#include "core/json.hpp"
+
+#include <simdjson.h>
+
+namespace sniper {
+namespace {
+
+const char* dex_name(uint32_t dex) {
+    switch (dex) {
+    case SNP_DEX_SIM:
+        return "sim";
+    case SNP_DEX_RAYDIUM_AMM_V4:
+        return "raydium_amm_v4";
+    case SNP_DEX_RAYDIUM_CPMM:
+        return "raydium_cpmm";
+    case SNP_DEX_PUMP_FUN:
+        return "pump_fun";
+    default:
+        return "invalid";
+    }
+}
+
+bool parse_dex(std::string_view s, uint32_t& out) {
+    for (uint32_t d = SNP_DEX_SIM; d <= SNP_DEX_PUMP_FUN; ++d) {
+        if (s == dex_name(d)) {
+            out = d;
+            return true;
+        }
+    }
+    return false;
+}
+
+class Reader {
+  public:
+    explicit Reader(simdjson::dom::element obj) : obj_(obj) {}
+    std::string error;
+
+    bool u64(const char* key, uint64_t& out) {
+        auto v = obj_[key];
+        if (v.error() != simdjson::SUCCESS) {
+            return fail(key, "a non-negative integer", "nothing");
+        }
+        if (v.is_uint64()) {
+            out = v.get_uint64().value_unsafe();
+            return true;
+        }
+        if (v.is_int64()) {
+            return fail(key, "a non-negative integer", "a negative integer");
+        }
+        return fail(key, "a non-negative integer", type_of(v.value_unsafe()));
+    }
+    bool i64(const char* key, int64_t& out) {
+        auto v = obj_[key];
+        if (v.error() != simdjson::SUCCESS) {
+            return fail(key, "an integer", "nothing");
+        }
+        if (v.is_int64()) {
+            out = v.get_int64().value_unsafe();
+            return true;
+        }
+        return fail(key, "an integer", type_of(v.value_unsafe()));
+    }
+    bool positive(const char* key, uint64_t& out) {
+        if (!u64(key, out)) {
+            return false;
+        }
+        if (out == 0) {
+            return fail(key, "a positive integer", "0");
+        }
+        return true;
+    }
+    bool bps(const char* key, uint32_t& out) {
+        uint64_t v = 0;
+        if (!u64(key, v)) {
+            return false;
+        }
+        if (v > 10000) {
+            return fail(key, "basis points 0..10000", std::to_string(v));
+        }
+        out = static_cast<uint32_t>(v);
+        return true;
+    }
+    bool str(const char* key, std::string_view& out) {
+        auto v = obj_[key];
+        if (v.error() != simdjson::SUCCESS) {
+            return fail(key, "a string", "nothing");
+        }
+        if (!v.is_string()) {
+            return fail(key, "a string", type_of(v.value_unsafe()));
+        }
+        out = v.get_string().value_unsafe();
+        return true;
+    }
+    bool key(const char* key, Pubkey& out) {
+        std::string_view s;
+        if (!str(key, s)) {
+            return false;
+        }
+        if (!pubkey_from_base58(s, out)) {
+            return fail(key, "a base58 32-byte address",
+                        "\"" + std::string(s.substr(0, 64)) + "\"");
+        }
+        return true;
+    }
+    bool boolean(const char* key, bool& out, bool optional) {
+        auto v = obj_[key];
+        if (v.error() != simdjson::SUCCESS) {
+            if (optional) {
+                out = false;
+                return true;
+            }
+            return fail(key, "true or false", "nothing");
+        }
+        if (!v.is_bool()) {
+            return fail(key, "true or false", type_of(v.value_unsafe()));
+        }
+        out = v.get_bool().value_unsafe();
+        return true;
+    }
+
+  private:
+    static std::string type_of(simdjson::dom::element e) {
+        switch (e.type()) {
+        case simdjson::dom::element_type::ARRAY:
+            return "an array";
+        case simdjson::dom::element_type::OBJECT:
+            return "an object";
+        case simdjson::dom::element_type::INT64:
+        case simdjson::dom::element_type::UINT64:
+            return "an integer";
+        case simdjson::dom::element_type::DOUBLE:
+            return "a floating-point number";
+        case simdjson::dom::element_type::STRING:
+            return "a string";
+        case simdjson::dom::element_type::BOOL:
+            return "a boolean";
+        case simdjson::dom::element_type::NULL_VALUE:
+            return "null";
+        }
+        return "something else";
+    }
+    bool fail(const char* key, const std::string& expected, const std::string& found) {
+        if (error.empty()) {
+            error = std::string("field \"") + key + "\": expected " + expected + ", found " + found;
+        }
+        return false;
+    }
+    simdjson::dom::element obj_;
+};
+
+void put_key(JsonWriter& w, const char* k, const Pubkey& p) { w.kv(k, to_base58(p)); }
+
+} // namespace
+
+void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) {
+    JsonWriter w;
+    w.begin_object();
+    w.kv("type", event_type_name(ev.h.type));
+    w.kv("source_ns", static_cast<int64_t>(ev.h.source_ns));
+    w.kv("slot", static_cast<uint64_t>(ev.h.slot));
+    switch (ev.h.type) {
+    case SNP_EVENT_NEW_POOL: {
+        const auto& e = ev.new_pool;
+        put_key(w, "pool", e.pool);
+        put_key(w, "base_mint", e.base_mint);
+        put_key(w, "quote_mint", e.quote_mint);
+        put_key(w, "creator", e.creator);
+        w.kv("dex", dex_name(e.dex));
+        w.kv("mint_authority", (e.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0);
+        w.kv("freeze_authority", (e.flags & SNP_POOL_FREEZE_AUTHORITY_PRESENT) != 0);
+        w.kv("base_reserve_atoms", static_cast<uint64_t>(e.base_reserve_atoms));
+        w.kv("quote_reserve_lamports", static_cast<uint64_t>(e.quote_reserve_lamports));
+        w.kv("token_supply_atoms", static_cast<uint64_t>(e.token_supply_atoms));
+        w.kv("fee_bps", e.fee_bps);
+        w.kv("lp_burned_bps", e.lp_burned_bps);
+        w.kv("top10_holder_bps", e.top10_holder_bps);
+        w.kv("base_decimals", static_cast<uint64_t>(e.base_decimals));
+        if (sell_blocked) {
+            w.kv("sell_blocked", true);
+        }
+        break;
+    }
+    case SNP_EVENT_POOL_UPDATE: {
+        const auto& e = ev.pool_update;
+        put_key(w, "pool", e.pool);
+        put_key(w, "base_mint", e.base_mint);
+        w.kv("base_reserve_atoms", static_cast<uint64_t>(e.base_reserve_atoms));
+        w.kv("quote_reserve_lamports", static_cast<uint64_t>(e.quote_reserve_lamports));
+        break;
+    }
+    case SNP_EVENT_TRADE: {
+        const auto& e = ev.trade;
+        put_key(w, "pool", e.pool);
+        put_key(w, "base_mint", e.base_mint);
+        put_key(w, "trader", e.trader);
+        w.kv("side", side_name(e.side));
+        w.kv("base_atoms", static_cast<uint64_t>(e.base_atoms));
+        w.kv("quote_lamports", static_cast<uint64_t>(e.quote_lamports));
+        break;
+    }
+    default:
+        break;
+    }
+    w.end_object();
+    out += w.str();
+    out.push_back('\n');
+}
+
+DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
+    DecodeResult r;
+    thread_local simdjson::dom::parser parser;
+    simdjson::padded_string padded(line);
+    simdjson::dom::element doc;
+    if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+        r.error = std::string("expected a JSON object, found invalid JSON (") +
+                  simdjson::error_message(err) + ")";
+        return r;
+    }
+    if (!doc.is_object()) {
+        r.error = "expected a JSON object, found another JSON value";
+        return r;
+    }
+    Reader rd(doc);
+    std::string_view type;
+    if (!rd.str("type", type)) {
+        r.error = rd.error;
+        return r;
+    }
+    int64_t source_ns = 0;
+    uint64_t slot = 0;
+    bool ok = rd.i64("source_ns", source_ns) && rd.u64("slot", slot);
+    if (ok && source_ns < 0) {
+        r.error = "field \"source_ns\": expected a non-negative time in ns, found a negative value";
+        return r;
+    }
+    if (type == "new_pool") {
+        init_event(out, SNP_EVENT_NEW_POOL);
+        auto& e = out.new_pool;
+        std::string_view dex;
+        bool mint_auth = false, freeze_auth = false;
+        uint64_t decimals = 0;
+        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
+             rd.key("quote_mint", e.quote_mint) && rd.key("creator", e.creator) &&
+             rd.str("dex", dex) && rd.boolean("mint_authority", mint_auth, false) &&
+             rd.boolean("freeze_authority", freeze_auth, false) &&
+             rd.positive("base_reserve_atoms", e.base_reserve_atoms) &&
+             rd.positive("quote_reserve_lamports", e.quote_reserve_lamports) &&
+             rd.positive("token_supply_atoms", e.token_supply_atoms) &&
+             rd.bps("fee_bps", e.fee_bps) && rd.bps("lp_burned_bps", e.lp_burned_bps) &&
+             rd.bps("top10_holder_bps", e.top10_holder_bps) && rd.u64("base_decimals", decimals) &&
+             rd.boolean("sell_blocked", r.sell_blocked, true);
+        if (ok && !parse_dex(dex, e.dex)) {
+            r.error = "field \"dex\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun, found \"" +
+                      std::string(dex.substr(0, 32)) + "\"";
+            return r;
+        }
+        if (ok && decimals > 18) {
+            r.error = "field \"base_decimals\": expected 0..18, found " + std::to_string(decimals);
+            return r;
+        }
+        if (ok && e.fee_bps >= 10000) {
+            r.error = "field \"fee_bps\": expected less than 10000";
+            return r;
+        }
+        e.base_decimals = static_cast<uint8_t>(decimals);
+        e.flags = (mint_auth ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
+                  (freeze_auth ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u);
+    } else if (type == "pool_update") {
+        init_event(out, SNP_EVENT_POOL_UPDATE);
+        auto& e = out.pool_update;
+        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
+             rd.positive("base_reserve_atoms", e.base_reserve_atoms) &&
+             rd.positive("quote_reserve_lamports", e.quote_reserve_lamports);
+        if (ok) {
+            e.price_lamports_per_atom = static_cast<double>(e.quote_reserve_lamports) /
+                                        static_cast<double>(e.base_reserve_atoms);
+        }
+    } else if (type == "trade") {
+        init_event(out, SNP_EVENT_TRADE);
+        auto& e = out.trade;
+        std::string_view side;
+        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
+             rd.key("trader", e.trader) && rd.str("side", side) &&
+             rd.positive("base_atoms", e.base_atoms) &&
+             rd.positive("quote_lamports", e.quote_lamports);
+        if (ok) {
+            if (side == "buy") {
+                e.side = SNP_SIDE_BUY;
+            } else if (side == "sell") {
+                e.side = SNP_SIDE_SELL;
+            } else {
+                r.error = "field \"side\": expected \"buy\" or \"sell\", found \"" +
+                          std::string(side.substr(0, 32)) + "\"";
+                return r;
+            }
+        }
+    } else {
+        r.error = "field \"type\": expected new_pool|pool_update|trade, found \"" +
+                  std::string(type.substr(0, 32)) + "\"";
+        return r;
+    }
+    if (!ok) {
+        r.error = rd.error;
+        return r;
+    }
+    out.h.source_ns = source_ns;
+    out.h.slot = slot;
+    r.ok = true;
+    return r;
+}
+
+} // namespace sniper

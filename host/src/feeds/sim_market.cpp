@@ -1,0 +1,377 @@
+#include "feeds/sim_market.hpp"
+
+#include "exec/amm.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sniper {
+namespace {
+constexpr uint32_t kLaunch = UINT32_MAX;
+constexpr uint64_t kSupplyAtoms = 1'000'000'000ULL * 1'000'000ULL; // 1e9 tokens, 6 decimals
+constexpr int64_t kSlotNs = 400'000'000;
+constexpr uint64_t kSlotBase = 300'000'000;
+constexpr double kNsPerMin = 60e9;
+
+uint32_t bps_between(Rng& r, uint32_t lo, uint32_t hi) {
+    return lo + static_cast<uint32_t>(r.below(hi - lo + 1));
+}
+} // namespace
+
+const char* SimMarket::regime_name(Regime r) {
+    switch (r) {
+    case Regime::PumpAndDump:
+        return "pump_and_dump";
+    case Regime::SlowBleed:
+        return "slow_bleed";
+    case Regime::RugPull:
+        return "rug_pull";
+    case Regime::Honeypot:
+        return "honeypot";
+    case Regime::Runner:
+        return "runner";
+    case Regime::Count:
+        break;
+    }
+    return "invalid";
+}
+
+SimMarket::SimMarket(const SimFeedConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+    const double w[] = {cfg.regimes.pump_and_dump, cfg.regimes.slow_bleed, cfg.regimes.rug_pull,
+                        cfg.regimes.honeypot, cfg.regimes.runner};
+    double total = 0;
+    for (const double x : w) {
+        total += (std::isfinite(x) && x > 0) ? x : 0;
+    }
+    double acc = 0;
+    for (size_t i = 0; i < std::size(w); ++i) {
+        acc += (std::isfinite(w[i]) && w[i] > 0 && total > 0) ? w[i] / total : 0;
+        regime_cdf_[i] = acc;
+    }
+    if (total <= 0) {
+        regime_cdf_[0] = 1.0; // validated away by config; stay defined anyway
+    }
+    if (cfg_.duration_ns > 0) {
+        end_ns_ = kEpochNs + cfg_.duration_ns;
+    }
+    if (cfg_.update_interval_ns <= 0) {
+        cfg_.update_interval_ns = 1'000'000'000;
+    }
+    if (!(cfg_.pools_per_minute > 0)) {
+        cfg_.pools_per_minute = 1;
+    }
+    schedule(kEpochNs + static_cast<int64_t>(rng_.exponential(kNsPerMin / cfg_.pools_per_minute)),
+             kLaunch);
+}
+
+std::array<uint64_t, static_cast<size_t>(SimMarket::Regime::Count)> SimMarket::regime_counts() const {
+    std::array<uint64_t, static_cast<size_t>(Regime::Count)> c{};
+    for (const Token& t : tokens_) {
+        ++c[static_cast<size_t>(t.regime)];
+    }
+    return c;
+}
+
+void SimMarket::schedule(int64_t t_ns, uint32_t token) { due_.push(Due{t_ns, order_++, token}); }
+
+Pubkey SimMarket::random_key() {
+    Pubkey k;
+    for (size_t i = 0; i < sizeof k.bytes; i += 8) {
+        const uint64_t v = rng_.next();
+        std::memcpy(k.bytes + i, &v, 8);
+    }
+    return k;
+}
+
+void SimMarket::stamp(EventBuf& ev, int64_t now_ns) const {
+    ev.h.source_ns = now_ns;
+    ev.h.slot = kSlotBase + static_cast<uint64_t>((now_ns - kEpochNs) / kSlotNs);
+}
+
+bool SimMarket::next(EventBuf& out) {
+    while (out_.empty()) {
+        if (due_.empty()) {
+            return false;
+        }
+        const Due d = due_.top();
+        if (end_ns_ != 0 && d.t_ns > end_ns_) {
+            return false;
+        }
+        due_.pop();
+        if (d.token == kLaunch) {
+            launch(d.t_ns);
+            schedule(d.t_ns + 1 + static_cast<int64_t>(rng_.exponential(kNsPerMin / cfg_.pools_per_minute)),
+                     kLaunch);
+        } else {
+            tick(d.token, d.t_ns);
+        }
+    }
+    out = out_.front();
+    out_.pop_front();
+    return true;
+}
+
+void SimMarket::launch(int64_t now_ns) {
+    Token t;
+    t.pool = random_key();
+    t.mint = random_key();
+    t.creator = random_key();
+    const double u = rng_.uniform();
+    size_t r = 0;
+    while (r + 1 < static_cast<size_t>(Regime::Count) && u >= regime_cdf_[r]) {
+        ++r;
+    }
+    t.regime = static_cast<Regime>(r);
+    t.launch_ns = now_ns;
+
+    // Log-uniform initial liquidity.
+    const double lo = static_cast<double>(std::max<uint64_t>(cfg_.initial_liquidity_min_lamports, 1));
+    const double hi = static_cast<double>(std::max<uint64_t>(cfg_.initial_liquidity_max_lamports, 1));
+    t.quote = static_cast<uint64_t>(std::exp(rng_.uniform(std::log(lo), std::log(std::max(lo, hi)))));
+    t.base = kSupplyAtoms / 10 * 8;
+    t.launch_price = static_cast<double>(t.quote) / static_cast<double>(t.base);
+    t.vol = rng_.uniform(0.02, 0.07);
+
+    snp_ev_new_pool np{};
+    uint32_t flags = 0;
+    uint32_t lp_burned = 10000;
+    uint32_t top10 = 3000;
+    double life_min = 60;
+    switch (t.regime) {
+    case Regime::PumpAndDump:
+        t.peak_mult = rng_.uniform(2.0, 6.0);
+        t.t_peak_min = rng_.uniform(2.0, 10.0);
+        t.t_dump_min = rng_.uniform(3.0, 15.0);
+        t.floor_mult = rng_.uniform(0.05, 0.4);
+        life_min = t.t_peak_min + t.t_dump_min + rng_.uniform(10, 30);
+        lp_burned = rng_.chance_bps(8500) ? 10000 : bps_between(rng_, 5000, 10000);
+        top10 = bps_between(rng_, 1500, 4500);
+        break;
+    case Regime::SlowBleed:
+        t.peak_mult = rng_.uniform(1.0, 1.5);
+        t.t_peak_min = rng_.uniform(0.5, 2.0);
+        t.floor_mult = rng_.uniform(0.05, 0.3);
+        life_min = rng_.uniform(30, 90);
+        t.t_dump_min = life_min;
+        lp_burned = rng_.chance_bps(8500) ? 10000 : bps_between(rng_, 5000, 10000);
+        top10 = bps_between(rng_, 2000, 5000);
+        break;
+    case Regime::RugPull:
+        t.peak_mult = rng_.uniform(1.5, 3.0);
+        t.t_peak_min = rng_.uniform(1.0, 10.0);
+        t.rug_ns = now_ns + static_cast<int64_t>(t.t_peak_min * kNsPerMin);
+        life_min = t.t_peak_min + 0.01;
+        lp_burned = rng_.chance_bps(7000) ? bps_between(rng_, 0, 5000) : bps_between(rng_, 9000, 10000);
+        top10 = bps_between(rng_, 3500, 8000);
+        if (rng_.chance_bps(3000)) {
+            flags |= SNP_POOL_MINT_AUTHORITY_PRESENT;
+        }
+        break;
+    case Regime::Honeypot:
+        t.peak_mult = rng_.uniform(2.0, 10.0);
+        t.t_peak_min = rng_.uniform(20, 60);
+        life_min = t.t_peak_min;
+        t.blocked = true;
+        lp_burned = bps_between(rng_, 9000, 10000);
+        top10 = bps_between(rng_, 2000, 4000);
+        if (rng_.chance_bps(8500)) {
+            flags |= SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+        }
+        if (rng_.chance_bps(6000)) {
+            flags |= SNP_POOL_MINT_AUTHORITY_PRESENT;
+        }
+        break;
+    case Regime::Runner:
+        t.peak_mult = rng_.uniform(10.0, 50.0);
+        t.t_peak_min = rng_.uniform(30, 120);
+        life_min = t.t_peak_min + rng_.uniform(10, 60);
+        t.floor_mult = t.peak_mult * rng_.uniform(0.4, 0.8);
+        lp_burned = 10000;
+        top10 = bps_between(rng_, 1000, 3000);
+        break;
+    case Regime::Count:
+        break;
+    }
+    if (t.regime != Regime::Honeypot && t.regime != Regime::RugPull) {
+        if (rng_.chance_bps(500)) {
+            flags |= SNP_POOL_MINT_AUTHORITY_PRESENT;
+        }
+        if (rng_.chance_bps(300)) {
+            flags |= SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+        }
+    }
+    t.end_ns = now_ns + static_cast<int64_t>(life_min * kNsPerMin);
+
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_NEW_POOL);
+    stamp(ev, now_ns);
+    np = ev.new_pool;
+    np.pool = t.pool;
+    np.base_mint = t.mint;
+    pubkey_from_base58("So11111111111111111111111111111111111111112", np.quote_mint);
+    np.creator = t.creator;
+    np.dex = SNP_DEX_SIM;
+    np.flags = flags;
+    np.base_reserve_atoms = t.base;
+    np.quote_reserve_lamports = t.quote;
+    np.token_supply_atoms = kSupplyAtoms;
+    np.fee_bps = cfg_.fee_bps;
+    np.lp_burned_bps = lp_burned;
+    np.top10_holder_bps = top10;
+    np.base_decimals = 6;
+    ev.new_pool = np;
+    out_.push_back(ev);
+
+    const auto idx = static_cast<uint32_t>(tokens_.size());
+    by_mint_.emplace(t.mint, idx);
+    by_pool_.emplace(t.pool, idx);
+    tokens_.push_back(t);
+    const double jitter = rng_.uniform(0.5, 1.5);
+    schedule(now_ns + static_cast<int64_t>(static_cast<double>(cfg_.update_interval_ns) * jitter), idx);
+}
+
+double SimMarket::target_log_mult(const Token& t, double age_min) const {
+    switch (t.regime) {
+    case Regime::PumpAndDump:
+        if (age_min <= t.t_peak_min) {
+            return std::log(t.peak_mult) * (age_min / t.t_peak_min);
+        } else {
+            const double x = std::min(1.0, (age_min - t.t_peak_min) / t.t_dump_min);
+            return std::log(t.peak_mult) + (std::log(t.floor_mult) - std::log(t.peak_mult)) * x;
+        }
+    case Regime::SlowBleed:
+        if (age_min <= t.t_peak_min) {
+            return std::log(t.peak_mult) * (age_min / t.t_peak_min);
+        } else {
+            const double x = std::min(1.0, (age_min - t.t_peak_min) / std::max(1.0, t.t_dump_min));
+            return std::log(t.peak_mult) + (std::log(t.floor_mult) - std::log(t.peak_mult)) * x;
+        }
+    case Regime::RugPull:
+    case Regime::Honeypot:
+        return std::log(t.peak_mult) * std::min(1.0, age_min / t.t_peak_min);
+    case Regime::Runner: {
+        const double x = std::min(1.0, age_min / t.t_peak_min);
+        // Climb with pullbacks: a slow wave on top of the trend.
+        const double wave = 0.25 * std::sin(age_min / 3.0);
+        if (x < 1.0) {
+            return std::log(t.peak_mult) * x + wave;
+        }
+        return std::log(t.floor_mult) + wave;
+    }
+    case Regime::Count:
+        break;
+    }
+    return 0;
+}
+
+void SimMarket::tick(uint32_t idx, int64_t now_ns) {
+    Token& t = tokens_[idx];
+    if (!t.alive) {
+        return;
+    }
+    if (t.regime == Regime::RugPull && now_ns >= t.rug_ns) {
+        // The creator dumps their supply and pulls liquidity: the pool is
+        // left with a few percent of its SOL and the price collapses.
+        const uint64_t new_quote = std::max<uint64_t>(
+            1, static_cast<uint64_t>(static_cast<double>(t.quote) * rng_.uniform(0.01, 0.04)));
+        const unsigned __int128 k = static_cast<unsigned __int128>(t.base) * t.quote;
+        const uint64_t new_base = static_cast<uint64_t>(k / new_quote);
+        emit_trade(t, t.creator, SNP_SIDE_SELL, new_base - t.base, t.quote - new_quote, now_ns);
+        t.quote = new_quote;
+        t.base = new_base;
+        emit_update(t, now_ns);
+        t.alive = false;
+        return;
+    }
+    if (now_ns >= t.end_ns) {
+        t.alive = false; // trading dies down; no more updates
+        return;
+    }
+    const double age_min = static_cast<double>(now_ns - t.launch_ns) / kNsPerMin;
+    // Mean-reverting noise around the story's path.
+    t.noise = 0.85 * t.noise + t.vol * rng_.normal();
+    double target = t.launch_price * std::exp(target_log_mult(t, age_min) + t.noise);
+    const double price = static_cast<double>(t.quote) / static_cast<double>(t.base);
+    if (t.regime == Regime::Honeypot) {
+        target = std::max(target, price); // nobody can sell
+    }
+    const double k = static_cast<double>(t.base) * static_cast<double>(t.quote);
+    const double q_target = std::sqrt(k * target);
+    if (!std::isfinite(q_target) || q_target < 1.0) {
+        t.alive = false;
+        return;
+    }
+    const auto new_quote = static_cast<uint64_t>(q_target);
+    if (new_quote > t.quote) {
+        const uint64_t in = new_quote - t.quote;
+        const uint64_t out = amm::swap_out(t.quote, t.base, in, 0);
+        if (out > 0 && out < t.base) {
+            emit_trade(t, random_key(), SNP_SIDE_BUY, out, in, now_ns);
+            t.quote += in;
+            t.base -= out;
+        }
+    } else if (new_quote < t.quote) {
+        const uint64_t lamports_out = t.quote - new_quote;
+        // Tokens that must come in to take that many lamports out.
+        const unsigned __int128 kk = static_cast<unsigned __int128>(t.base) * t.quote;
+        const uint64_t new_base = static_cast<uint64_t>(kk / std::max<uint64_t>(new_quote, 1));
+        if (new_base > t.base && new_quote > 0) {
+            emit_trade(t, random_key(), SNP_SIDE_SELL, new_base - t.base, lamports_out, now_ns);
+            t.base = new_base;
+            t.quote = new_quote;
+        }
+    }
+    emit_update(t, now_ns);
+    const double jitter = rng_.uniform(0.5, 1.5);
+    schedule(now_ns + static_cast<int64_t>(static_cast<double>(cfg_.update_interval_ns) * jitter), idx);
+}
+
+void SimMarket::emit_update(const Token& t, int64_t now_ns) {
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_POOL_UPDATE);
+    stamp(ev, now_ns);
+    ev.pool_update.pool = t.pool;
+    ev.pool_update.base_mint = t.mint;
+    ev.pool_update.base_reserve_atoms = t.base;
+    ev.pool_update.quote_reserve_lamports = t.quote;
+    ev.pool_update.price_lamports_per_atom =
+        static_cast<double>(t.quote) / static_cast<double>(t.base);
+    out_.push_back(ev);
+}
+
+void SimMarket::emit_trade(const Token& t, const Pubkey& trader, uint32_t side, uint64_t base_atoms,
+                           uint64_t quote_lamports, int64_t now_ns) {
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_TRADE);
+    stamp(ev, now_ns);
+    ev.trade.pool = t.pool;
+    ev.trade.base_mint = t.mint;
+    ev.trade.trader = trader;
+    ev.trade.side = side;
+    ev.trade.base_atoms = base_atoms;
+    ev.trade.quote_lamports = quote_lamports;
+    out_.push_back(ev);
+}
+
+bool SimMarket::sell_blocked(const Pubkey& mint) const {
+    const auto it = by_mint_.find(mint);
+    return it != by_mint_.end() && tokens_[it->second].blocked;
+}
+
+void SimMarket::on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amount,
+                            uint64_t out_amount) {
+    const auto it = by_pool_.find(pool);
+    if (it == by_pool_.end()) {
+        return;
+    }
+    Token& t = tokens_[it->second];
+    if (side == SNP_SIDE_BUY && out_amount < t.base) {
+        t.quote += in_amount;
+        t.base -= out_amount;
+    } else if (side == SNP_SIDE_SELL && out_amount < t.quote) {
+        t.base += in_amount;
+        t.quote -= out_amount;
+    }
+}
+
+} // namespace sniper

@@ -1,0 +1,915 @@
+// store/store.cpp — the journal: open/migrate, the writer thread, start-up
+// reads and the canonical dump.
+//
+// Locking: db_mu_ serializes every use of the sqlite3 handle (writer
+// batches, the synchronous kill-switch write, reads). q_mu_ guards the
+// queue and the sequence counters. The order is always db_mu_ then q_mu_,
+// and a batch is taken off the queue only while db_mu_ is held, so whoever
+// writes (writer thread or a caller draining inline) writes records in
+// queue order.
+#include "store/store.hpp"
+
+#include "core/log.hpp"
+#include "store/schema.hpp"
+
+#include <sqlite3.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <pthread.h>
+#include <thread>
+
+namespace sniper {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+// Bounds how long one transaction holds db_mu_ (and so how long a kill
+// switch waits behind the writer); large enough to amortize the commit.
+constexpr size_t kMaxBatch = 512;
+constexpr size_t kKinds = std::variant_size_v<StoreRecord>;
+
+// Indexed by StoreRecord::index().
+constexpr std::array<const char*, kKinds> kKindNames{
+    "intent", "order", "fill", "position", "strategy_pnl", "trading_state", "audit",
+};
+
+constexpr std::array<const char*, kKinds> kInsertSql{
+    "INSERT INTO intents (intent_id, strategy, side, mint, pool, amount_in, max_slippage_bps,"
+    " flags, client_tag, accepted, reason_code, reason, ts_ns)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+
+    "INSERT INTO orders (intent_id, strategy, status, side, mint, min_out, detail, ts_ns)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+
+    "INSERT INTO fills (intent_id, strategy, side, mint, pool, in_amount, out_amount,"
+    " fee_lamports, tip_lamports, realized_pnl_lamports, ts_ns)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+
+    "INSERT INTO positions (strategy, mint, pool, amount_atoms, cost_lamports,"
+    " realized_pnl_lamports, opened_ns, updated_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (strategy, mint) DO UPDATE SET pool = excluded.pool,"
+    " amount_atoms = excluded.amount_atoms, cost_lamports = excluded.cost_lamports,"
+    " realized_pnl_lamports = excluded.realized_pnl_lamports,"
+    " opened_ns = excluded.opened_ns, updated_ns = excluded.updated_ns",
+
+    "INSERT INTO strategy_pnl (strategy, trades, wins, realized_pnl_lamports,"
+    " peak_pnl_lamports, max_drawdown_lamports, fees_lamports, updated_ns)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (strategy) DO UPDATE SET trades = excluded.trades, wins = excluded.wins,"
+    " realized_pnl_lamports = excluded.realized_pnl_lamports,"
+    " peak_pnl_lamports = excluded.peak_pnl_lamports,"
+    " max_drawdown_lamports = excluded.max_drawdown_lamports,"
+    " fees_lamports = excluded.fees_lamports, updated_ns = excluded.updated_ns",
+
+    "INSERT INTO trading_state (state, reason, actor, ts_ns) VALUES (?, ?, ?, ?)",
+
+    "INSERT INTO audit_log (ts_ns, actor, action, detail) VALUES (?, ?, ?, ?)",
+};
+
+// uint64 travels through SQLite's signed INTEGER bit for bit (see schema.cpp).
+int64_t to_db(uint64_t v) {
+    return static_cast<int64_t>(v);
+}
+uint64_t from_db(int64_t v) {
+    return static_cast<uint64_t>(v);
+}
+
+// Binds parameters left to right; remembers whether any bind failed.
+class Binder {
+  public:
+    explicit Binder(sqlite3_stmt* st) : st_(st) {}
+    void i64(int64_t v) { note(sqlite3_bind_int64(st_, next_++, v)); }
+    void u64(uint64_t v) { i64(to_db(v)); }
+    void text(const std::string& v) {
+        note(sqlite3_bind_text(st_, next_++, v.data(), static_cast<int>(v.size()),
+                               SQLITE_TRANSIENT));
+    }
+    void key(const Pubkey& k) { text(to_base58(k)); }
+    int rc() const { return rc_; }
+
+  private:
+    void note(int rc) {
+        if (rc_ == SQLITE_OK) {
+            rc_ = rc;
+        }
+    }
+    sqlite3_stmt* st_;
+    int next_ = 1;
+    int rc_ = SQLITE_OK;
+};
+
+void bind_record(Binder& b, const IntentRecord& r) {
+    b.u64(r.intent_id);
+    b.text(r.strategy);
+    b.i64(r.side);
+    b.key(r.mint);
+    b.key(r.pool);
+    b.u64(r.amount_in);
+    b.i64(r.max_slippage_bps);
+    b.i64(r.flags);
+    b.u64(r.client_tag);
+    b.i64(r.accepted ? 1 : 0);
+    b.i64(r.reason_code);
+    b.text(r.reason);
+    b.i64(r.ts_ns);
+}
+
+void bind_record(Binder& b, const OrderRecord& r) {
+    b.u64(r.intent_id);
+    b.text(r.strategy);
+    b.i64(r.status);
+    b.i64(r.side);
+    b.key(r.mint);
+    b.u64(r.min_out);
+    b.text(r.detail);
+    b.i64(r.ts_ns);
+}
+
+void bind_record(Binder& b, const FillRecord& r) {
+    b.u64(r.intent_id);
+    b.text(r.strategy);
+    b.i64(r.side);
+    b.key(r.mint);
+    b.key(r.pool);
+    b.u64(r.in_amount);
+    b.u64(r.out_amount);
+    b.u64(r.fee_lamports);
+    b.u64(r.tip_lamports);
+    b.i64(r.realized_pnl_lamports);
+    b.i64(r.ts_ns);
+}
+
+void bind_record(Binder& b, const PositionRecord& r) {
+    b.text(r.strategy);
+    b.key(r.mint);
+    b.key(r.pool);
+    b.u64(r.amount_atoms);
+    b.u64(r.cost_lamports);
+    b.i64(r.realized_pnl_lamports);
+    b.i64(r.opened_ns);
+    b.i64(r.updated_ns);
+}
+
+void bind_record(Binder& b, const StrategyPnlRecord& r) {
+    b.text(r.strategy);
+    b.u64(r.trades);
+    b.u64(r.wins);
+    b.i64(r.realized_pnl_lamports);
+    b.i64(r.peak_pnl_lamports);
+    b.i64(r.max_drawdown_lamports);
+    b.u64(r.fees_lamports);
+    b.i64(r.updated_ns);
+}
+
+void bind_record(Binder& b, const TradingStateRecord& r) {
+    b.i64(static_cast<int64_t>(r.state));
+    b.text(r.reason);
+    b.text(r.actor);
+    b.i64(r.ts_ns);
+}
+
+void bind_record(Binder& b, const AuditRecord& r) {
+    b.i64(r.ts_ns);
+    b.text(r.actor);
+    b.text(r.action);
+    b.text(r.detail);
+}
+
+std::string column_text(sqlite3_stmt* st, int col) {
+    const auto* p = sqlite3_column_text(st, col);
+    if (p == nullptr) {
+        return {};
+    }
+    return std::string(reinterpret_cast<const char*>(p),
+                       static_cast<size_t>(sqlite3_column_bytes(st, col)));
+}
+
+int64_t column_i64(sqlite3_stmt* st, int col) {
+    return sqlite3_column_int64(st, col);
+}
+uint64_t column_u64(sqlite3_stmt* st, int col) {
+    return from_db(sqlite3_column_int64(st, col));
+}
+
+// Escapes the dump's separator and line breaks so one record stays one line
+// and a field can never be mistaken for two.
+void append_escaped(std::string& out, const std::string& v) {
+    for (const char c : v) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '|':
+            out += "\\|";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+            break;
+        }
+    }
+}
+
+// Enum names for readability; the number itself when the name would hide a
+// value outside the enum.
+std::string enum_text(const char* name, int64_t value) {
+    if (std::strcmp(name, "invalid") == 0 && value != 0) {
+        return std::to_string(value);
+    }
+    return name;
+}
+
+// mkdir -p; directories it creates get mode 0700 (umask notwithstanding).
+bool make_dirs(const std::string& dir, std::string* error) {
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        pos = dir.find('/', pos + 1);
+        const std::string prefix = dir.substr(0, pos);
+        if (prefix.empty()) {
+            continue;
+        }
+        struct stat sb {};
+        if (stat(prefix.c_str(), &sb) == 0) {
+            if (!S_ISDIR(sb.st_mode)) {
+                *error = "store: cannot create data dir " + dir + ": " + prefix +
+                         " exists and is not a directory";
+                return false;
+            }
+            continue;
+        }
+        if (mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+            *error = "store: cannot create data dir " + dir + ": mkdir " + prefix + ": " +
+                     std::strerror(errno);
+            return false;
+        }
+        // mkdir applied the umask; the journal is private whatever it was.
+        if (chmod(prefix.c_str(), 0700) != 0) {
+            *error = "store: cannot chmod 0700 " + prefix + ": " + std::strerror(errno);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Runs one statement that returns at most one row and gives its first column
+// as text (PRAGMAs). False and *error set on failure.
+bool query_text(sqlite3* db, const char* sql, std::string* out, std::string* error) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+        *error = sqlite3_errmsg(db);
+        return false;
+    }
+    out->clear();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!out->empty()) {
+            *out += "; ";
+        }
+        *out += column_text(st, 0);
+    }
+    const bool ok = rc == SQLITE_DONE;
+    if (!ok) {
+        *error = sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+} // namespace
+
+struct Store::Impl {
+    struct Entry {
+        uint64_t seq;
+        StoreRecord record;
+    };
+
+    std::string path;
+    sqlite3* db = nullptr;
+    std::array<sqlite3_stmt*, kKinds> inserts{};
+    int schema_version = 0;
+
+    std::mutex db_mu; // every use of db and inserts
+
+    std::mutex q_mu;
+    std::condition_variable work_cv; // writer: queue not empty or stopping
+    std::condition_variable done_cv; // flush: processed_seq advanced or writer gone
+    std::deque<Entry> queue;
+    uint64_t appended_seq = 0;  // seq of the last appended record
+    uint64_t processed_seq = 0; // every record up to here is committed or dropped
+    bool stopping = false;
+    bool running = false;
+
+    std::mutex life_mu; // start()/stop()
+    bool started = false;
+    std::thread writer;
+
+    std::atomic<bool> healthy{true};
+    std::atomic<uint64_t> written{0};
+    std::atomic<uint64_t> dropped{0};
+    mutable std::mutex err_mu;
+    std::string last_error; // first error only: later ones are usually its echo
+
+    ~Impl() {
+        for (sqlite3_stmt*& st : inserts) {
+            sqlite3_finalize(st);
+            st = nullptr;
+        }
+        if (db != nullptr) {
+            sqlite3_close(db);
+        }
+    }
+
+    void fail(const std::string& what) {
+        bool first = false;
+        {
+            std::lock_guard lk(err_mu);
+            if (last_error.empty()) {
+                last_error = what;
+                first = true;
+            }
+        }
+        healthy.store(false);
+        if (first) {
+            log::error("store", "journal failed; records may be missing from here on",
+                       {{"path", path}, {"error", what}});
+        }
+    }
+
+    std::string db_error(const std::string& what) {
+        return what + ": " + sqlite3_errmsg(db) + " (" + path + ")";
+    }
+
+    bool exec(const char* sql) {
+        return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+
+    // One record through its reused prepared statement. Caller holds db_mu
+    // and has begun a transaction.
+    bool write_one(const StoreRecord& rec) {
+        sqlite3_stmt* st = inserts[rec.index()];
+        Binder b(st);
+        std::visit([&b](const auto& r) { bind_record(b, r); }, rec);
+        int rc = b.rc();
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(st);
+        }
+        bool ok = rc == SQLITE_DONE;
+        if (!ok) {
+            fail(db_error(std::string("writing ") + kKindNames[rec.index()] + " record"));
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return ok;
+    }
+
+    // One transaction for all of `batch`. On any failure the whole batch is
+    // rolled back and counted as dropped: the errors we expect here (disk
+    // full, read-only file, schema damage) hit every record alike, and a
+    // half-written batch would be harder to reason about than a gap.
+    bool write_batch(const std::vector<const StoreRecord*>& batch) {
+        if (batch.empty()) {
+            return true;
+        }
+        bool ok = exec("BEGIN IMMEDIATE");
+        if (!ok) {
+            fail(db_error("beginning a transaction"));
+        }
+        for (size_t i = 0; ok && i < batch.size(); ++i) {
+            ok = write_one(*batch[i]);
+        }
+        if (ok) {
+            ok = exec("COMMIT");
+            if (!ok) {
+                fail(db_error("committing " + std::to_string(batch.size()) + " records"));
+            }
+        }
+        if (!ok) {
+            if (sqlite3_get_autocommit(db) == 0) {
+                exec("ROLLBACK");
+            }
+            dropped.fetch_add(batch.size());
+            return false;
+        }
+        written.fetch_add(batch.size());
+        return true;
+    }
+
+    // Takes up to kMaxBatch records off the queue. Caller holds db_mu.
+    std::vector<Entry> take_batch() {
+        std::vector<Entry> batch;
+        std::lock_guard lk(q_mu);
+        const size_t n = std::min(queue.size(), kMaxBatch);
+        batch.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            batch.push_back(std::move(queue.front()));
+            queue.pop_front();
+        }
+        return batch;
+    }
+
+    // Writes one batch and publishes the progress to flush() waiters.
+    // Caller holds db_mu.
+    void process(std::vector<Entry>& batch) {
+        if (batch.empty()) {
+            return;
+        }
+        std::vector<const StoreRecord*> recs;
+        recs.reserve(batch.size());
+        for (const Entry& e : batch) {
+            recs.push_back(&e.record);
+        }
+        write_batch(recs);
+        {
+            std::lock_guard lk(q_mu);
+            processed_seq = batch.back().seq;
+        }
+        done_cv.notify_all();
+    }
+
+    // Writes everything queued, on the caller's thread. Caller holds db_mu.
+    void drain_inline() {
+        for (;;) {
+            std::vector<Entry> batch = take_batch();
+            if (batch.empty()) {
+                return;
+            }
+            process(batch);
+        }
+    }
+
+    void writer_loop() {
+        for (;;) {
+            {
+                std::unique_lock lk(q_mu);
+                work_cv.wait(lk, [this] { return !queue.empty() || stopping; });
+                if (queue.empty() && stopping) {
+                    return;
+                }
+            }
+            std::lock_guard db_lk(db_mu);
+            // May come back empty: a synchronous caller drained it meanwhile.
+            std::vector<Entry> batch = take_batch();
+            process(batch);
+        }
+    }
+
+    bool open(const std::string& data_dir, std::string* error);
+};
+
+bool Store::Impl::open(const std::string& data_dir, std::string* error) {
+    if (data_dir.empty()) {
+        *error = "store: data_dir is empty";
+        return false;
+    }
+    if (!make_dirs(data_dir, error)) {
+        return false;
+    }
+    path = data_dir;
+    while (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    path += "/sniperd.db";
+
+    // NOMUTEX: db_mu serializes all use of the handle already.
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        *error = "store: cannot open " + path + ": " +
+                 (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+        return false;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+
+    std::string result;
+    std::string msg;
+    if (!query_text(db, "PRAGMA quick_check", &result, &msg)) {
+        *error = "store: " + path + " failed PRAGMA quick_check: " + msg;
+        return false;
+    }
+    if (result != "ok") {
+        // quick_check lists up to 100 problems; the first few say enough.
+        constexpr size_t kMaxReport = 1000;
+        if (result.size() > kMaxReport) {
+            result.resize(kMaxReport);
+            result += " ...";
+        }
+        *error = "store: " + path + " failed PRAGMA quick_check: " + result;
+        return false;
+    }
+
+    // Refuse a newer schema before writing anything to the file (switching
+    // to WAL writes its header).
+    const int found = store::read_user_version(db, &msg);
+    if (found < 0) {
+        *error = "store: " + path + ": " + msg;
+        return false;
+    }
+    if (found > store::latest_schema_version()) {
+        *error = "store: " + path + ": database schema version " + std::to_string(found) +
+                 " is newer than this build knows (" +
+                 std::to_string(store::latest_schema_version()) +
+                 "); refusing to open it with an older sniperd";
+        return false;
+    }
+
+    if (!query_text(db, "PRAGMA journal_mode = WAL", &result, &msg)) {
+        *error = "store: cannot set WAL on " + path + ": " + msg;
+        return false;
+    }
+    if (result != "wal") {
+        *error = "store: " + path + ": journal_mode is '" + result + "', expected 'wal'";
+        return false;
+    }
+    // In WAL mode synchronous=NORMAL syncs at checkpoints, not at every
+    // commit: a commit survives the process dying (kill -9, a crash), since
+    // it is in the OS page cache, and only an OS crash or power loss can
+    // lose the last transactions. That is the trade we want for the event
+    // path; the kill switch asks for FULL on its own commit.
+    if (!exec("PRAGMA synchronous = NORMAL") || !exec("PRAGMA foreign_keys = ON")) {
+        *error = "store: " + path + ": setting pragmas: " + sqlite3_errmsg(db);
+        return false;
+    }
+
+    if (!store::apply_migrations(db, store::migrations(), &msg)) {
+        *error = "store: " + path + ": " + msg;
+        return false;
+    }
+    schema_version = store::read_user_version(db, &msg);
+    if (schema_version < 0) {
+        *error = "store: " + path + ": " + msg;
+        return false;
+    }
+
+    for (size_t i = 0; i < kKinds; ++i) {
+        if (sqlite3_prepare_v3(db, kInsertSql[i], -1, SQLITE_PREPARE_PERSISTENT, &inserts[i],
+                               nullptr) != SQLITE_OK) {
+            *error = "store: " + path + ": preparing the " + kKindNames[i] +
+                     " insert: " + sqlite3_errmsg(db);
+            return false;
+        }
+    }
+    return true;
+}
+
+// ---- Store -----------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::unique_ptr<Store> Store::open(const std::string& data_dir, std::string* error) {
+    std::string local;
+    std::string* err = error != nullptr ? error : &local;
+    auto impl = std::make_unique<Impl>();
+    if (!impl->open(data_dir, err)) {
+        return nullptr;
+    }
+    log::info("store", "journal open",
+              {{"path", impl->path}, {"schema_version", impl->schema_version}});
+    return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Store::~Store() {
+    stop();
+}
+
+int Store::schema_version() const {
+    return impl_->schema_version;
+}
+
+const std::string& Store::path() const {
+    return impl_->path;
+}
+
+void Store::start() {
+    Impl& m = *impl_;
+    std::lock_guard life(m.life_mu);
+    if (m.started) {
+        return;
+    }
+    m.started = true;
+    {
+        std::lock_guard lk(m.q_mu);
+        m.running = true;
+    }
+    m.writer = std::thread([&m] {
+        pthread_setname_np(pthread_self(), "store-writer");
+        m.writer_loop();
+    });
+}
+
+void Store::append(StoreRecord record) {
+    Impl& m = *impl_;
+    bool was_empty;
+    {
+        std::lock_guard lk(m.q_mu);
+        was_empty = m.queue.empty();
+        m.queue.push_back(Impl::Entry{++m.appended_seq, std::move(record)});
+    }
+    // The writer only sleeps on an empty queue, so only the first record
+    // after it went empty needs to wake it.
+    if (was_empty) {
+        m.work_cv.notify_one();
+    }
+}
+
+void Store::flush() {
+    Impl& m = *impl_;
+    {
+        std::unique_lock lk(m.q_mu);
+        const uint64_t ticket = m.appended_seq;
+        if (m.processed_seq >= ticket) {
+            return;
+        }
+        if (m.running) {
+            m.done_cv.wait(lk, [&] { return m.processed_seq >= ticket || !m.running; });
+            if (m.processed_seq >= ticket) {
+                return;
+            }
+        }
+    }
+    // No writer (not started yet, or stopped): write on this thread.
+    std::lock_guard db_lk(m.db_mu);
+    m.drain_inline();
+}
+
+void Store::stop() {
+    Impl& m = *impl_;
+    std::lock_guard life(m.life_mu);
+    if (m.writer.joinable()) {
+        {
+            std::lock_guard lk(m.q_mu);
+            m.stopping = true;
+        }
+        m.work_cv.notify_all();
+        m.writer.join();
+        {
+            std::lock_guard lk(m.q_mu);
+            m.running = false;
+        }
+        m.done_cv.notify_all();
+    }
+    // Records appended while the writer was exiting, or before any start().
+    std::lock_guard db_lk(m.db_mu);
+    m.drain_inline();
+}
+
+bool Store::write_trading_state_sync(const TradingStateRecord& rec) {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    m.drain_inline();
+    // FULL for this one commit: the WAL is synced before COMMIT returns, so
+    // the kill survives power loss too. Switched back so the event path
+    // keeps its cheap commits.
+    m.exec("PRAGMA synchronous = FULL");
+    const StoreRecord record = rec;
+    const bool ok = m.write_batch({&record});
+    m.exec("PRAGMA synchronous = NORMAL");
+    return ok;
+}
+
+std::optional<TradingStateRecord> Store::load_trading_state() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    std::optional<TradingStateRecord> out;
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT state, reason, actor, ts_ns FROM trading_state"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading trading_state"));
+        return out;
+    }
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        TradingStateRecord r;
+        const int64_t state = column_i64(st, 0);
+        // The CHECK constraint keeps this to known values; a row that still
+        // fails is damage, and the caller must not guess a state from it.
+        if (state == SNP_TRADING_ACTIVE || state == SNP_TRADING_REDUCING ||
+            state == SNP_TRADING_HALTED) {
+            r.state = static_cast<TradingState>(state);
+            r.reason = column_text(st, 1);
+            r.actor = column_text(st, 2);
+            r.ts_ns = column_i64(st, 3);
+            out = std::move(r);
+        } else {
+            m.fail("reading trading_state: unknown state " + std::to_string(state) + " (" + m.path +
+                   ")");
+        }
+    } else if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading trading_state"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::vector<PositionRecord> Store::load_open_positions() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    std::vector<PositionRecord> out;
+    sqlite3_stmt* st = nullptr;
+    // != 0 rather than > 0: amounts are uint64 stored bit for bit.
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT strategy, mint, pool, amount_atoms, cost_lamports,"
+                           " realized_pnl_lamports, opened_ns, updated_ns FROM positions"
+                           " WHERE amount_atoms != 0 ORDER BY strategy, mint",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading positions"));
+        return out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        PositionRecord r;
+        r.strategy = column_text(st, 0);
+        const std::string mint = column_text(st, 1);
+        const std::string pool = column_text(st, 2);
+        if (!pubkey_from_base58(mint, r.mint) || !pubkey_from_base58(pool, r.pool)) {
+            // Skipping would forget a holding and defaulting would invent
+            // one: report it, and let the daemon stay halted.
+            m.fail("reading positions: malformed key in row strategy=" + r.strategy +
+                   " mint=" + mint + " pool=" + pool + " (" + m.path + ")");
+            continue;
+        }
+        r.amount_atoms = column_u64(st, 3);
+        r.cost_lamports = column_u64(st, 4);
+        r.realized_pnl_lamports = column_i64(st, 5);
+        r.opened_ns = column_i64(st, 6);
+        r.updated_ns = column_i64(st, 7);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading positions"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::vector<StrategyPnlRecord> Store::load_strategy_pnl() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    std::vector<StrategyPnlRecord> out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT strategy, trades, wins, realized_pnl_lamports,"
+                           " peak_pnl_lamports, max_drawdown_lamports, fees_lamports,"
+                           " updated_ns FROM strategy_pnl ORDER BY strategy",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading strategy_pnl"));
+        return out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        StrategyPnlRecord r;
+        r.strategy = column_text(st, 0);
+        r.trades = column_u64(st, 1);
+        r.wins = column_u64(st, 2);
+        r.realized_pnl_lamports = column_i64(st, 3);
+        r.peak_pnl_lamports = column_i64(st, 4);
+        r.max_drawdown_lamports = column_i64(st, 5);
+        r.fees_lamports = column_u64(st, 6);
+        r.updated_ns = column_i64(st, 7);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading strategy_pnl"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+uint64_t Store::max_intent_id() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    // The rowid alias is the primary key, so MAX() is one b-tree seek.
+    if (sqlite3_prepare_v2(m.db, "SELECT MAX(intent_id) FROM intents", -1, &st, nullptr) !=
+        SQLITE_OK) {
+        m.fail(m.db_error("reading max intent_id"));
+        return 0;
+    }
+    uint64_t out = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out = column_u64(st, 0); // NULL (no rows) reads as 0
+    } else {
+        m.fail(m.db_error("reading max intent_id"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::string Store::dump_trade_journal() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    std::string out;
+
+    // Each query's columns are printed in order as key=value; the column
+    // name is the key. `cols` says how each column is rendered.
+    enum Col : char { U = 'u', I = 'i', T = 't', Side = 's', Status = 'o', Bool = 'b' };
+    struct Query {
+        const char* kind;
+        const char* sql;
+        const char* cols; // one Col per selected column
+    };
+    static constexpr std::array<Query, 5> kQueries{{
+        {"intent",
+         "SELECT intent_id, strategy, side, mint, pool, amount_in, max_slippage_bps, flags,"
+         " client_tag, accepted, reason_code, reason FROM intents ORDER BY intent_id",
+         "utsttuuuubit"},
+        {"order",
+         "SELECT intent_id, strategy, status, side, mint, min_out, detail FROM orders"
+         " ORDER BY id",
+         "utostut"},
+        {"fill",
+         "SELECT intent_id, strategy, side, mint, pool, in_amount, out_amount, fee_lamports,"
+         " tip_lamports, realized_pnl_lamports FROM fills ORDER BY id",
+         "utsttuuuui"},
+        {"position",
+         "SELECT strategy, mint, pool, amount_atoms, cost_lamports, realized_pnl_lamports"
+         " FROM positions ORDER BY strategy, mint",
+         "tttuui"},
+        {"pnl",
+         "SELECT strategy, trades, wins, realized_pnl_lamports, peak_pnl_lamports,"
+         " max_drawdown_lamports, fees_lamports FROM strategy_pnl ORDER BY strategy",
+         "tuuiiiu"},
+    }};
+
+    for (const Query& q : kQueries) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(m.db, q.sql, -1, &st, nullptr) != SQLITE_OK) {
+            m.fail(m.db_error(std::string("dumping ") + q.kind + " rows"));
+            return out;
+        }
+        const int ncols = static_cast<int>(std::strlen(q.cols));
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            out += q.kind;
+            for (int c = 0; c < ncols; ++c) {
+                out += '|';
+                out += sqlite3_column_name(st, c);
+                out += '=';
+                if (q.cols[c] == T) {
+                    append_escaped(out, column_text(st, c));
+                    continue;
+                }
+                const int64_t v = column_i64(st, c);
+                switch (q.cols[c]) {
+                case U:
+                    out += std::to_string(from_db(v));
+                    break;
+                case I:
+                    out += std::to_string(v);
+                    break;
+                case Side:
+                    out += enum_text(side_name(static_cast<uint32_t>(v)), v);
+                    break;
+                case Status:
+                    out += enum_text(order_status_name(static_cast<uint32_t>(v)), v);
+                    break;
+                case Bool:
+                    out += v != 0 ? "true" : "false";
+                    break;
+                default:
+                    out += std::to_string(v);
+                    break;
+                }
+            }
+            out += '\n';
+        }
+        if (rc != SQLITE_DONE) {
+            m.fail(m.db_error(std::string("dumping ") + q.kind + " rows"));
+        }
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+
+bool Store::healthy() const {
+    return impl_->healthy.load();
+}
+
+std::string Store::last_error() const {
+    std::lock_guard lk(impl_->err_mu);
+    return impl_->last_error;
+}
+
+uint64_t Store::records_written() const {
+    return impl_->written.load();
+}
+
+uint64_t Store::records_dropped() const {
+    return impl_->dropped.load();
+}
+
+} // namespace sniper

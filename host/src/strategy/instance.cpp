@@ -1,0 +1,197 @@
+#include "strategy/instance.hpp"
+
+#include "core/log.hpp"
+
+#include <cmath>
+
+namespace sniper {
+namespace {
+
+std::string_view view(snp_str s) {
+    return s.ptr != nullptr ? std::string_view(s.ptr, static_cast<size_t>(s.len)) : std::string_view();
+}
+
+void fill_error(snp_error* err, snp_status code, std::string_view msg) {
+    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
+        return;
+    }
+    err->code = code;
+    const size_t n = std::min(msg.size(), sizeof(err->message) - 1);
+    std::memcpy(err->message, msg.data(), n);
+    err->message[n] = '\0';
+}
+
+// ---- C trampolines: the host API table ----------------------------------
+void api_log(snp_host_ctx* ctx, int32_t level, snp_str msg) {
+    const std::string_view m = view(msg).substr(0, 4096);
+    const std::string& name = ctx->instance->name();
+    switch (level) {
+    case SNP_LOG_DEBUG:
+        log::debug("strategy", m, {{"strategy", name}});
+        break;
+    case SNP_LOG_WARN:
+        log::warn("strategy", m, {{"strategy", name}});
+        break;
+    case SNP_LOG_ERROR:
+        log::error("strategy", m, {{"strategy", name}});
+        break;
+    default:
+        log::info("strategy", m, {{"strategy", name}});
+        break;
+    }
+}
+int64_t api_now_ns(snp_host_ctx* ctx) { return ctx->host->host_now_ns(); }
+snp_status api_submit_intent(snp_host_ctx* ctx, const snp_intent* intent, uint64_t* out_id,
+                             snp_error* err) {
+    return ctx->instance->submit(intent, out_id, err);
+}
+snp_status api_position(snp_host_ctx* ctx, const snp_pubkey* mint, snp_position* out) {
+    if (mint == nullptr || out == nullptr || out->struct_size < sizeof(snp_position)) {
+        return SNP_ERR_INVALID_ARGUMENT;
+    }
+    return ctx->host->host_position(*ctx->instance, *mint, out);
+}
+snp_status api_set_timer(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag, uint64_t* out_id) {
+    if (delay_ns < 0 || out_id == nullptr) {
+        return SNP_ERR_INVALID_ARGUMENT;
+    }
+    return ctx->host->host_set_timer(*ctx->instance, delay_ns, tag, out_id);
+}
+snp_status api_call_tool(snp_host_ctx*, snp_str, snp_str, int64_t, uint64_t*) {
+    return SNP_ERR_UNSUPPORTED; // no tools in this build
+}
+int32_t api_trading_state(snp_host_ctx* ctx) { return ctx->host->host_trading_state(); }
+
+} // namespace
+
+const char* strategy_state_name(StrategyState s) {
+    switch (s) {
+    case StrategyState::Running:
+        return "running";
+    case StrategyState::Disabled:
+        return "disabled";
+    case StrategyState::Failed:
+        return "failed";
+    }
+    return "invalid";
+}
+
+StrategyInstance::StrategyInstance(std::shared_ptr<NativePlugin> plugin, std::string name,
+                                   StrategyHost* host, uint32_t max_faults)
+    : plugin_(std::move(plugin)), name_(std::move(name)), max_faults_(max_faults) {
+    api_.struct_size = sizeof(api_);
+    api_.abi_version = SNP_ABI_VERSION;
+    api_.log = &api_log;
+    api_.now_ns = &api_now_ns;
+    api_.submit_intent = &api_submit_intent;
+    api_.position = &api_position;
+    api_.set_timer = &api_set_timer;
+    api_.call_tool = &api_call_tool;
+    api_.trading_state = &api_trading_state;
+    ctx_.instance = this;
+    ctx_.host = host;
+    pending_.reserve(8);
+}
+
+StrategyInstance::~StrategyInstance() {
+    if (self_ != nullptr) {
+        plugin_->vtable().destroy(self_);
+        self_ = nullptr;
+    }
+}
+
+bool StrategyInstance::create(std::string_view params_json) {
+    snp_error err{};
+    err.struct_size = sizeof err;
+    in_callback_ = true;
+    self_ = plugin_->vtable().create(&api_, &ctx_, snp_str{params_json.data(), params_json.size()}, &err);
+    in_callback_ = false;
+    pending_.clear(); // intents from create are not allowed
+    if (self_ == nullptr) {
+        state_ = StrategyState::Failed;
+        last_error_ = std::string("create failed: ") + (err.message[0] != '\0' ? err.message : "returned NULL");
+        ++errors_;
+        return false;
+    }
+    return true;
+}
+
+bool StrategyInstance::on_event(const snp_event_header& ev) {
+    pending_.clear();
+    snp_error err{};
+    err.struct_size = sizeof err;
+    in_callback_ = true;
+    const snp_status st = plugin_->vtable().on_event(self_, &ev, &err);
+    in_callback_ = false;
+    ++events_;
+    if (st != SNP_OK) {
+        pending_.clear(); // an error discards what the callback submitted
+        record_fault(std::string("on_event(") + event_type_name(ev.type) + ") returned status " +
+                     std::to_string(st) + (err.message[0] != '\0' ? ": " : "") + err.message);
+        return false;
+    }
+    return true;
+}
+
+void StrategyInstance::record_fault(const std::string& message) {
+    ++errors_;
+    last_error_ = message;
+    log::warn("strategy", "strategy fault", {{"strategy", name_}, {"error", message}, {"faults", errors_}});
+    if (errors_ >= max_faults_ && state_ == StrategyState::Running) {
+        state_ = StrategyState::Failed;
+        log::error("strategy", "strategy disabled after repeated faults",
+                   {{"strategy", name_}, {"faults", errors_}, {"last_error", message}});
+    }
+}
+
+snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_error* err) {
+    if (!in_callback_) {
+        fill_error(err, SNP_ERR_STATE, "submit_intent is only allowed inside on_event");
+        return SNP_ERR_STATE;
+    }
+    if (in == nullptr || out_id == nullptr) {
+        fill_error(err, SNP_ERR_INVALID_ARGUMENT, "intent and out_id must not be NULL");
+        return SNP_ERR_INVALID_ARGUMENT;
+    }
+    if (in->struct_size < sizeof(snp_intent)) {
+        fill_error(err, SNP_ERR_ABI_MISMATCH,
+                   "intent struct_size " + std::to_string(in->struct_size) + " is smaller than " +
+                       std::to_string(sizeof(snp_intent)));
+        return SNP_ERR_ABI_MISMATCH;
+    }
+    if (pending_.size() >= kMaxIntentsPerCallback) {
+        fill_error(err, SNP_ERR_REJECTED, "too many intents in one callback (max 64)");
+        return SNP_ERR_REJECTED;
+    }
+    // Shape checks here; limits are the risk gate's job.
+    std::string problem;
+    if (in->side != SNP_SIDE_BUY && in->side != SNP_SIDE_SELL) {
+        problem = "side must be BUY (1) or SELL (2), found " + std::to_string(in->side);
+    } else if (in->side == SNP_SIDE_BUY && (in->flags & SNP_INTENT_SELL_ALL) != 0) {
+        problem = "SELL_ALL flag on a BUY";
+    } else if (in->amount_in == 0 && (in->flags & SNP_INTENT_SELL_ALL) == 0) {
+        problem = "amount_in must be > 0";
+    } else if (in->max_slippage_bps == 0 || in->max_slippage_bps > 10000) {
+        problem = "max_slippage_bps must be 1..10000, found " + std::to_string(in->max_slippage_bps);
+    } else if (is_zero(in->mint) || is_zero(in->pool)) {
+        problem = "mint and pool must be set";
+    } else if (in->reason.len > 4096) {
+        problem = "reason longer than 4096 bytes";
+    }
+    if (!problem.empty()) {
+        fill_error(err, SNP_ERR_INVALID_ARGUMENT, problem);
+        return SNP_ERR_INVALID_ARGUMENT;
+    }
+    PendingIntent p;
+    p.intent = *in; // only the 1.0 prefix: the struct is read by value
+    p.intent.struct_size = sizeof(snp_intent);
+    p.reason.assign(view(in->reason));
+    p.intent.reason = snp_str{nullptr, 0}; // borrowed pointer must not outlive the call
+    p.intent_id = ctx_.host->host_next_intent_id();
+    *out_id = p.intent_id;
+    ++intents_;
+    pending_.push_back(std::move(p));
+    return SNP_OK;
+}
+
+} // namespace sniper

@@ -1,0 +1,169 @@
+#include "strategy/native_plugin.hpp"
+
+#include <boost/dll/shared_library.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace sniper {
+
+struct NativePlugin::Lib {
+    boost::dll::shared_library lib;
+};
+
+namespace {
+
+std::string version_text(uint32_t v) {
+    return std::to_string(SNP_ABI_VERSION_MAJOR(v)) + "." + std::to_string(SNP_ABI_VERSION_MINOR(v));
+}
+
+// FNV-1a 64 over the file: identifies content for reload and in status.
+bool hash_file(const std::string& path, std::string& hex) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    uint64_t h = 0xcbf29ce484222325ULL;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            h = (h ^ static_cast<uint8_t>(buf[i])) * 0x100000001b3ULL;
+        }
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    hex = out;
+    return true;
+}
+
+std::string str_of(snp_str s, size_t max_len) {
+    if (s.ptr == nullptr) {
+        return {};
+    }
+    return std::string(s.ptr, static_cast<size_t>(std::min<uint64_t>(s.len, max_len)));
+}
+
+} // namespace
+
+bool valid_strategy_name(const std::string& name) {
+    if (name.empty() || name.size() > 64) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const std::string& cache_dir,
+                                                 std::string* error) {
+    namespace fs = std::filesystem;
+    static std::atomic<uint64_t> counter{0};
+    auto fail = [&](const std::string& msg) {
+        *error = path + ": " + msg;
+        return std::shared_ptr<NativePlugin>();
+    };
+
+    std::shared_ptr<NativePlugin> p(new NativePlugin());
+    p->source_path_ = path;
+    if (!hash_file(path, p->content_hash_)) {
+        return fail("cannot read the file");
+    }
+    std::error_code ec;
+    fs::create_directories(cache_dir, ec);
+    const std::string stem = fs::path(path).stem().string();
+    p->loaded_path_ = (fs::path(cache_dir) / (stem + "-" + p->content_hash_ + "-" +
+                                              std::to_string(::getpid()) + "-" +
+                                              std::to_string(counter.fetch_add(1)) + ".so"))
+                          .string();
+    fs::copy_file(path, p->loaded_path_, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+        return fail("cannot copy to " + p->loaded_path_ + ": " + ec.message());
+    }
+    auto lib = std::make_unique<Lib>();
+    try {
+        lib->lib.load(p->loaded_path_, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+        fs::remove(p->loaded_path_, ec);
+        return fail(std::string("not a loadable shared library (truncated or still being written?): ") +
+                    e.what());
+    }
+    if (!lib->lib.has(SNP_PLUGIN_ENTRY_SYMBOL)) {
+        lib.reset();
+        fs::remove(p->loaded_path_, ec);
+        return fail("missing entry symbol " SNP_PLUGIN_ENTRY_SYMBOL
+                    " (export it with SNIPER_EXPORT_STRATEGY or SNP_EXPORT)");
+    }
+    p->lib_ = std::move(lib); // from here the destructor cleans up
+    auto entry = p->lib_->lib.get<const snp_plugin_manifest*(uint32_t)>(SNP_PLUGIN_ENTRY_SYMBOL);
+    const snp_plugin_manifest* m = entry(SNP_ABI_VERSION);
+    if (m == nullptr) {
+        return fail("snp_plugin_entry returned NULL (the plugin refused host ABI " +
+                    version_text(SNP_ABI_VERSION) + ")");
+    }
+    constexpr uint32_t kMinManifest = sizeof(snp_plugin_manifest);
+    if (m->struct_size < kMinManifest) {
+        return fail("malformed manifest: struct_size " + std::to_string(m->struct_size) +
+                    " is smaller than ABI 1.0's " + std::to_string(kMinManifest));
+    }
+    p->abi_version_ = m->abi_version;
+    if (SNP_ABI_VERSION_MAJOR(m->abi_version) != SNP_ABI_MAJOR) {
+        return fail("built for strategy ABI " + version_text(m->abi_version) + ", host is ABI " +
+                    version_text(SNP_ABI_VERSION) + " (the major version must match)");
+    }
+    p->name_ = str_of(m->name, 65);
+    if (!valid_strategy_name(p->name_)) {
+        return fail("manifest name \"" + p->name_.substr(0, 64) +
+                    "\" is not a valid strategy name ([a-z0-9_]{1,64})");
+    }
+    p->version_ = str_of(m->version, 64);
+    p->build_info_ = str_of(m->build_info, 256);
+    p->event_mask_ = m->event_mask;
+    p->state_version_ = m->state_version;
+    const snp_strategy_vtable* vt = m->vtable;
+    if (vt == nullptr) {
+        return fail("malformed manifest: vtable is NULL");
+    }
+    constexpr uint32_t kMinVtable = offsetof(snp_strategy_vtable, save_state);
+    if (vt->struct_size < kMinVtable) {
+        return fail("malformed vtable: struct_size " + std::to_string(vt->struct_size) +
+                    " is smaller than the " + std::to_string(kMinVtable) + " bytes of required entries");
+    }
+    std::memcpy(&p->vtable_, vt, std::min<size_t>(vt->struct_size, sizeof(snp_strategy_vtable)));
+    p->vtable_.struct_size = sizeof(snp_strategy_vtable);
+    if (p->vtable_.create == nullptr || p->vtable_.destroy == nullptr ||
+        p->vtable_.on_event == nullptr) {
+        return fail("malformed vtable: create, destroy and on_event are required");
+    }
+    return p;
+}
+
+NativePlugin::~NativePlugin() {
+    if (lib_) {
+        lib_->lib.unload();
+        lib_.reset();
+    }
+    if (!loaded_path_.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(loaded_path_, ec);
+    }
+}
+
+std::vector<std::string> discover_native_plugins(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        if (p.extension() == ".so" && it->is_regular_file(ec)) {
+            out.push_back(p.string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace sniper
