@@ -52,7 +52,7 @@ TEST_CASE("unknown keys name the full dotted key and suggest the closest", "[con
     }
 }
 
-TEST_CASE("wrong types name the key, the expected type and what was found", "[config][errors]") {
+TEST_CASE("wrong types name the key and the expected and found types", "[config][errors]") {
     CHECK(only_error(errors_of("[risk]\nmax_open_positions = \"5\"\n"), 2,
                      "'risk.max_open_positions' must be an integer, found string \"5\""));
     CHECK(only_error(errors_of("[risk]\nmax_open_positions = 5.5\n"), 2,
@@ -79,7 +79,7 @@ TEST_CASE("wrong types name the key, the expected type and what was found", "[co
                      "'data_dir' must be a string, found date 1979-05-27"));
 }
 
-TEST_CASE("out-of-range values name the key, the range and the value", "[config][errors]") {
+TEST_CASE("out-of-range values name the key and the range and the value", "[config][errors]") {
     CHECK(only_error(errors_of("[risk]\nmax_slippage_bps = 20000\n"), 2,
                      "'risk.max_slippage_bps' must be between 1 and 10000, found 20000"));
     CHECK(only_error(errors_of("[risk]\nmax_slippage_bps = 0\n"), 2,
@@ -162,7 +162,7 @@ TEST_CASE("bad durations show the expected form", "[config][errors]") {
     }
 }
 
-TEST_CASE("strategy names must match [a-z0-9_]{1,64}", "[config][errors]") {
+TEST_CASE("strategy names must be 1 to 64 lowercase letters or digits or underscores", "[config][errors]") {
     CHECK(only_error(errors_of("\n[strategies.Example]\n"), 2,
                      "strategy name \"Example\" is invalid; names must match [a-z0-9_]{1,64}"));
     CHECK(only_error(errors_of("[strategies.my-strat]\nbuy_sol = 1\n"), 1,
@@ -173,7 +173,7 @@ TEST_CASE("strategy names must match [a-z0-9_]{1,64}", "[config][errors]") {
     CHECK(errors_of("[strategies.a_1]\n").empty());
 }
 
-TEST_CASE("environment references must be SNIPER_* and set", "[config][errors]") {
+TEST_CASE("environment references must name a set SNIPER_ variable", "[config][errors]") {
     SECTION("non-SNIPER variable") {
         const auto e =
             errors_of("[control]\nsocket = \"${HOME}/s.sock\"\n", fake_env({{"HOME", "/home/u"}}));
@@ -260,7 +260,7 @@ TEST_CASE("a syntax error is reported with its position and nothing else", "[con
     CHECK(dup[0].line == 3);
 }
 
-TEST_CASE("every problem in a file is reported at once, in line order", "[config][errors]") {
+TEST_CASE("every problem in a file is reported at once in line order", "[config][errors]") {
     const auto r = load(R"(mode = "paper"
 data_dir = 5
 [logging]

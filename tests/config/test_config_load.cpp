@@ -262,7 +262,7 @@ enabled = true
     CHECK(r.config->strategies.at("enabled_only").params_json == "{}");
 }
 
-TEST_CASE("${SNIPER_*} references are resolved in every string", "[config]") {
+TEST_CASE("SNIPER_ environment references are resolved in every string", "[config]") {
     const auto env = fake_env({{"SNIPER_DATA", "/srv/x"},
                                {"SNIPER_LEVEL", "debug"},
                                {"SNIPER_API_KEY", "k-123"},

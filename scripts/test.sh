@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: first the normal
+# build, then (unless SNIPER_SKIP_ASAN=1) the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+scripts/build.sh build
+(cd build && ctest --output-on-failure -j "$jobs")
+
+if [[ "${SNIPER_SKIP_ASAN:-0}" != "1" ]]; then
+  if [[ ! -f build-asan/build.ninja ]]; then
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSNIPER_SANITIZE=ON >/dev/null
+  fi
+  cmake --build build-asan -j "$jobs"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j "$jobs")
+fi

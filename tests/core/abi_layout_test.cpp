@@ -1,0 +1,83 @@
+// Pins the C ABI: sizes and offsets are part of the contract with plugins
+// already built. A change here is an ABI break unless it only appends.
+#include <catch2/catch.hpp>
+#include <sniper/strategy_abi.h>
+
+#include <cstddef>
+
+extern "C" size_t snp_c_layout(int which);
+
+static_assert(sizeof(snp_str) == 16);
+static_assert(sizeof(snp_pubkey) == 32);
+static_assert(sizeof(snp_event_header) == 40);
+static_assert(offsetof(snp_event_header, size) == 0);
+static_assert(offsetof(snp_event_header, type) == 4);
+static_assert(offsetof(snp_event_header, version) == 6);
+static_assert(offsetof(snp_event_header, seq) == 8);
+static_assert(offsetof(snp_event_header, recv_ns) == 16);
+static_assert(offsetof(snp_event_header, source_ns) == 24);
+static_assert(offsetof(snp_event_header, slot) == 32);
+static_assert(sizeof(snp_ev_new_pool) == 216);
+static_assert(offsetof(snp_ev_new_pool, pool) == 40);
+static_assert(offsetof(snp_ev_new_pool, dex) == 168);
+static_assert(offsetof(snp_ev_new_pool, base_reserve_atoms) == 176);
+static_assert(offsetof(snp_ev_new_pool, base_decimals) == 212);
+static_assert(sizeof(snp_ev_pool_update) == 128);
+static_assert(offsetof(snp_ev_pool_update, price_lamports_per_atom) == 120);
+static_assert(sizeof(snp_ev_trade) == 160);
+static_assert(sizeof(snp_ev_order_update) == 152);
+static_assert(offsetof(snp_ev_order_update, reason) == 136);
+static_assert(sizeof(snp_ev_timer) == 56);
+static_assert(sizeof(snp_intent) == 136);
+static_assert(offsetof(snp_intent, side) == 4);
+static_assert(offsetof(snp_intent, mint) == 8);
+static_assert(offsetof(snp_intent, pool) == 40);
+static_assert(offsetof(snp_intent, amount_in) == 72);
+static_assert(offsetof(snp_intent, max_slippage_bps) == 80);
+static_assert(offsetof(snp_intent, client_tag) == 88);
+static_assert(offsetof(snp_intent, max_hold_ns) == 112);
+static_assert(offsetof(snp_intent, reason) == 120);
+static_assert(sizeof(snp_position) == 80);
+static_assert(sizeof(snp_error) == 264);
+static_assert(sizeof(snp_host_api) == 64);
+static_assert(offsetof(snp_host_api, log) == 8);
+static_assert(offsetof(snp_host_api, trading_state) == 56);
+static_assert(sizeof(snp_strategy_vtable) == 48);
+static_assert(offsetof(snp_strategy_vtable, create) == 8);
+static_assert(offsetof(snp_strategy_vtable, load_state) == 40);
+static_assert(sizeof(snp_plugin_manifest) == 80);
+static_assert(offsetof(snp_plugin_manifest, name) == 8);
+static_assert(offsetof(snp_plugin_manifest, event_mask) == 56);
+static_assert(offsetof(snp_plugin_manifest, vtable) == 72);
+// Values are part of the ABI: never renumbered.
+static_assert(SNP_OK == 0 && SNP_ERR_INVALID_ARGUMENT == 1 && SNP_ERR_STATE == 9);
+static_assert(SNP_EVENT_INVALID == 0 && SNP_EVENT_NEW_POOL == 1 && SNP_EVENT_TIMER == 5);
+static_assert(SNP_ORDER_INVALID == 0 && SNP_ORDER_FILLED == 3);
+static_assert(SNP_SIDE_INVALID == 0 && SNP_SIDE_BUY == 1 && SNP_SIDE_SELL == 2);
+static_assert(SNP_TRADING_INVALID == 0 && SNP_TRADING_HALTED == 3);
+static_assert(SNP_ABI_VERSION == 0x10000u);
+
+TEST_CASE("the ABI has the same layout in C11 and in C++", "[abi]") {
+    CHECK(snp_c_layout(0) == sizeof(snp_event_header));
+    CHECK(snp_c_layout(1) == sizeof(snp_ev_new_pool));
+    CHECK(snp_c_layout(2) == sizeof(snp_ev_pool_update));
+    CHECK(snp_c_layout(3) == sizeof(snp_ev_trade));
+    CHECK(snp_c_layout(4) == sizeof(snp_ev_order_update));
+    CHECK(snp_c_layout(5) == sizeof(snp_ev_timer));
+    CHECK(snp_c_layout(6) == sizeof(snp_intent));
+    CHECK(snp_c_layout(7) == sizeof(snp_position));
+    CHECK(snp_c_layout(8) == sizeof(snp_host_api));
+    CHECK(snp_c_layout(9) == sizeof(snp_strategy_vtable));
+    CHECK(snp_c_layout(10) == sizeof(snp_plugin_manifest));
+    CHECK(snp_c_layout(11) == sizeof(snp_error));
+    CHECK(snp_c_layout(12) == offsetof(snp_ev_new_pool, base_reserve_atoms));
+    CHECK(snp_c_layout(13) == offsetof(snp_ev_order_update, reason));
+    CHECK(snp_c_layout(14) == offsetof(snp_host_api, trading_state));
+}
+
+TEST_CASE("ABI version macros split major and minor", "[abi]") {
+    CHECK(SNP_ABI_VERSION_MAJOR(SNP_ABI_VERSION) == SNP_ABI_MAJOR);
+    CHECK(SNP_ABI_VERSION_MINOR(SNP_ABI_VERSION) == SNP_ABI_MINOR);
+    CHECK(SNP_ABI_VERSION_MAJOR((2u << 16) | 5u) == 2u);
+    CHECK(SNP_EVENT_BIT(SNP_EVENT_TRADE) == 8u);
+}

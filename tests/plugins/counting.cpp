@@ -1,0 +1,70 @@
+// counting — counts every event by type and sequence, for tests. Params:
+// {"buy_on_new_pool": bool, "buy_sol": number, "slippage_bps": number,
+//  "sell_after_updates": number} make it trade in a predictable way.
+#include <sniper/params.hpp>
+#include <sniper/strategy.hpp>
+
+#include <cstdio>
+#include <map>
+
+namespace {
+class Counting final : public sniper::Strategy {
+  public:
+    using Strategy::Strategy;
+    void init(std::string_view params) override {
+        const sniper::Params p(params);
+        buy_ = p.boolean("buy_on_new_pool", false);
+        buy_lamports_ = p.lamports("buy_sol", 0.1);
+        slippage_ = static_cast<uint32_t>(p.number("slippage_bps", 300));
+        sell_after_ = static_cast<int>(p.number("sell_after_updates", 0));
+    }
+    void on_new_pool(const snp_ev_new_pool& ev) override {
+        count(ev.h);
+        if (buy_) {
+            sniper::BuyOptions o;
+            o.max_slippage_bps = slippage_;
+            buy(ev.base_mint, ev.pool, buy_lamports_, o);
+        }
+    }
+    void on_pool_update(const snp_ev_pool_update& ev) override {
+        count(ev.h);
+        if (sell_after_ > 0) {
+            snp_position pos;
+            if (position(ev.base_mint, pos) && ++updates_[ev.pool.bytes[0]] >= sell_after_) {
+                updates_[ev.pool.bytes[0]] = 0;
+                sell_all(ev.base_mint, ev.pool, 10000, "test exit");
+            }
+        }
+    }
+    void on_trade(const snp_ev_trade& ev) override { count(ev.h); }
+    void on_order_update(const snp_ev_order_update& ev) override { count(ev.h); }
+    void on_timer(const snp_ev_timer& ev) override { count(ev.h); }
+    std::vector<uint8_t> save_state() override {
+        std::vector<uint8_t> out(sizeof events_);
+        std::memcpy(out.data(), &events_, sizeof events_);
+        return out;
+    }
+
+  private:
+    void count(const snp_event_header& h) {
+        if (h.seq <= last_seq_) {
+            throw std::runtime_error("sequence went backwards");
+        }
+        last_seq_ = h.seq;
+        ++events_;
+    }
+    bool buy_ = false;
+    uint64_t buy_lamports_ = 0;
+    uint32_t slippage_ = 300;
+    int sell_after_ = 0;
+    uint64_t events_ = 0;
+    uint64_t last_seq_ = 0;
+    std::map<uint8_t, int> updates_;
+};
+} // namespace
+
+SNIPER_EXPORT_STRATEGY(Counting, "counting", "1.0.0",
+                       SNP_EVENT_BIT(SNP_EVENT_NEW_POOL) | SNP_EVENT_BIT(SNP_EVENT_POOL_UPDATE) |
+                           SNP_EVENT_BIT(SNP_EVENT_TRADE) | SNP_EVENT_BIT(SNP_EVENT_ORDER_UPDATE) |
+                           SNP_EVENT_BIT(SNP_EVENT_TIMER),
+                       1)
