@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 using namespace sniper;
@@ -93,7 +94,7 @@ RunResult run_once(Config& cfg) {
 TEST_CASE("both example strategies trade on the simulated market", "[engine][e2e]") {
     QuietLogs quiet;
     TempDir d;
-    Config cfg = make_config(d.path, 120, 42);
+    Config cfg = make_config(d.path, 60, 42);
     install(cfg, built_plugin("example_sniper"));
     install(cfg, built_plugin("example_momentum"));
     const RunResult r = run_once(cfg);
@@ -176,7 +177,11 @@ TEST_CASE("HALTED stops every order and survives a restart", "[engine][kill]") {
     QuietLogs quiet;
     TempDir d;
     Config cfg = make_config(d.path, 30, 9);
-    install(cfg, built_plugin("example_sniper"));
+    // counting buys every new pool regardless of the trading state, so every
+    // one of its intents must meet the gate.
+    install(cfg, test_plugin("counting"));
+    cfg.strategies["counting"].name = "counting";
+    cfg.strategies["counting"].params_json = R"({"buy_on_new_pool":true,"buy_sol":0.01})";
     {
         std::string err;
         auto store = Store::open(cfg.data_dir, &err);

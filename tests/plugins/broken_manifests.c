@@ -29,7 +29,7 @@ typedef struct future_vtable {
     void* future_entry;
 } future_vtable;
 
-static const future_vtable vt = {
+__attribute__((used)) static const future_vtable vt = {
     {sizeof(future_vtable), 0, create, destroy, on_event, NULL, NULL}, NULL};
 
 #if defined(BROKEN_WRONG_MAJOR)
@@ -46,7 +46,7 @@ static const future_vtable vt = {
 #define ABI SNP_ABI_VERSION
 #endif
 
-static const future_manifest manifest = {
+__attribute__((used)) static const future_manifest manifest = {
     {
 #if defined(BROKEN_SMALL_MANIFEST)
         8,

@@ -63,14 +63,14 @@ class FakeHost final : public StrategyHost {
     uint64_t ids = 0;
 };
 
-EventBuf new_pool_event(uint64_t seq) {
-    EventBuf ev;
+snp_ev_new_pool new_pool_event(uint64_t seq) {
+    snp_ev_new_pool ev{};
     ev.h.type = SNP_EVENT_NEW_POOL;
     ev.h.size = sizeof(snp_ev_new_pool);
     ev.h.version = 1;
     ev.h.seq = seq;
-    ev.new_pool.pool.bytes[0] = 1;
-    ev.new_pool.base_mint.bytes[0] = 2;
+    ev.pool.bytes[0] = 1;
+    ev.base_mint.bytes[0] = 2;
     return ev;
 }
 } // namespace
@@ -132,13 +132,29 @@ TEST_CASE("a truncated or fake .so is refused cleanly", "[strategy][loader]") {
         std::ofstream out(truncated, std::ios::binary);
         out.write(head.data(), in.gcount());
     }
-    CHECK_THAT(load_error(truncated.string(), d.cache()), Catch::Contains("not a loadable shared library"));
+    CHECK_THAT(load_error(truncated.string(), d.cache()),
+               Catch::Contains("truncated.so: truncated") && Catch::Contains("still being written"));
     const fs::path text = d.path / "text.so";
-    std::ofstream(text) << "this is not an ELF file\n";
-    CHECK_THAT(load_error(text.string(), d.cache()), Catch::Contains("not a loadable shared library"));
+    std::ofstream(text) << std::string(100, '#') << " this is not an ELF file\n";
+    CHECK_THAT(load_error(text.string(), d.cache()), Catch::Contains("no ELF magic"));
+    const fs::path empty = d.path / "empty.so";
+    std::ofstream(empty).flush();
+    CHECK_THAT(load_error(empty.string(), d.cache()), Catch::Contains("too short for an ELF header"));
+    // Every truncation point of a real plugin is refused, never a crash.
+    const auto full = fs::file_size(plugin("counting"));
+    std::ifstream src(plugin("counting"), std::ios::binary);
+    std::vector<char> bytes(full);
+    src.read(bytes.data(), static_cast<std::streamsize>(full));
+    for (size_t cut : {size_t{64}, size_t{200}, full / 4, full / 2, full - 4096, full - 1}) {
+        const fs::path part = d.path / ("part" + std::to_string(cut) + ".so");
+        std::ofstream(part, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(cut));
+        INFO("cut at " << cut << " of " << full);
+        CHECK_FALSE(load_error(part.string(), d.cache()).empty());
+    }
     // Nothing is left behind in the cache from refused files.
     size_t left = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(d.cache())) {
+    std::error_code ec;
+    for (fs::directory_iterator it(d.cache(), ec), end; !ec && it != end; it.increment(ec)) {
         ++left;
     }
     CHECK(left == 0);
@@ -181,7 +197,7 @@ TEST_CASE("a plugin that throws in on_event loses its intents and is disabled af
     StrategyInstance s(p, "throws_in_on_event", &host, 3);
     REQUIRE(s.create("{}"));
     for (uint64_t i = 1; i <= 3; ++i) {
-        EventBuf ev = new_pool_event(i);
+        const snp_ev_new_pool ev = new_pool_event(i);
         CHECK_FALSE(s.on_event(ev.h));
         CHECK(s.pending().empty()); // the buy it submitted before throwing is discarded
     }

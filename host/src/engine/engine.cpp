@@ -99,6 +99,7 @@ void Engine::restore() {
         log::info("engine", "positions restored from the journal",
                   {{"open_positions", static_cast<uint64_t>(portfolio_.open_positions())}});
     }
+    publish_snapshot();
 }
 
 bool Engine::add_strategy(std::shared_ptr<NativePlugin> plugin, const std::string& name,

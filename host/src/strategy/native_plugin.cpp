@@ -2,9 +2,12 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <elf.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -40,6 +43,65 @@ bool hash_file(const std::string& path, std::string& hex) {
     return true;
 }
 
+// dlopen() maps segments straight from the file; a file cut short (still
+// being copied, a failed build) would map pages past its end and the first
+// touch raises SIGBUS in the host. So the ELF layout is checked against the
+// file size before the loader ever sees it. Returns "" when it fits.
+std::string check_elf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) {
+        return "cannot read the file";
+    }
+    const auto size = static_cast<uint64_t>(in.tellg());
+    in.seekg(0);
+    Elf64_Ehdr eh{};
+    if (size < sizeof eh || !in.read(reinterpret_cast<char*>(&eh), sizeof eh)) {
+        return "not a shared library: " + std::to_string(size) + " bytes is too short for an ELF header";
+    }
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+        return "not a shared library: no ELF magic at the start of the file";
+    }
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+        return "not a 64-bit little-endian ELF file";
+    }
+    if (eh.e_type != ET_DYN) {
+        return "ELF file is not a shared object (e_type " + std::to_string(eh.e_type) + ")";
+    }
+#if defined(__x86_64__)
+    constexpr uint16_t kMachine = EM_X86_64;
+#elif defined(__aarch64__)
+    constexpr uint16_t kMachine = EM_AARCH64;
+#else
+    constexpr uint16_t kMachine = 0;
+#endif
+    if (kMachine != 0 && eh.e_machine != kMachine) {
+        return "ELF file is for another machine (e_machine " + std::to_string(eh.e_machine) + ")";
+    }
+    const uint64_t ph_end = eh.e_phoff + static_cast<uint64_t>(eh.e_phnum) * sizeof(Elf64_Phdr);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > size || ph_end > size) {
+        return "truncated: program headers end past the file's " + std::to_string(size) +
+               " bytes (still being written?)";
+    }
+    if (eh.e_shoff != 0 &&
+        eh.e_shoff + static_cast<uint64_t>(eh.e_shnum) * eh.e_shentsize > size) {
+        return "truncated: section headers end past the file's " + std::to_string(size) +
+               " bytes (still being written?)";
+    }
+    in.seekg(static_cast<std::streamoff>(eh.e_phoff));
+    for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph{};
+        if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) {
+            return "truncated: cannot read program header " + std::to_string(i);
+        }
+        if ((ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC) &&
+            (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)) {
+            return "truncated: a segment ends at byte " + std::to_string(ph.p_offset + ph.p_filesz) +
+                   " but the file has " + std::to_string(size) + " (still being written?)";
+        }
+    }
+    return {};
+}
+
 std::string str_of(snp_str s, size_t max_len) {
     if (s.ptr == nullptr) {
         return {};
@@ -71,6 +133,9 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
     p->source_path_ = path;
     if (!hash_file(path, p->content_hash_)) {
         return fail("cannot read the file");
+    }
+    if (const std::string bad = check_elf(path); !bad.empty()) {
+        return fail(bad);
     }
     std::error_code ec;
     fs::create_directories(cache_dir, ec);
