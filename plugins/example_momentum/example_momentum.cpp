@@ -3,7 +3,8 @@
 // Keeps the last `lookback` prices of every pool with enough liquidity.
 // Buys when the price rose entry_change_pct over the window; sells all
 // when the change over the window falls to exit_change_pct (negative) or
-// the position is up take_profit_pct. Pools quiet for 10 minutes are
+// the position is up take_profit_pct. After an exit it waits `cooldown`
+// before entering the same pool again. Pools quiet for 10 minutes are
 // forgotten so memory stays bounded.
 #include <sniper/params.hpp>
 #include <sniper/strategy.hpp>
@@ -40,6 +41,7 @@ class ExampleMomentum final : public sniper::Strategy {
         take_profit_ = p.number("take_profit_pct", 30.0) / 100.0;
         slippage_bps_ = static_cast<uint32_t>(p.number("max_slippage_bps", 300));
         min_liquidity_lamports_ = p.lamports("min_liquidity_sol", 20.0);
+        cooldown_ns_ = p.duration_ns("cooldown", 5LL * 60 * 1000000000);
         if (!(lb >= 2 && lb <= 1000) || entry_ <= 0 || exit_ >= 0 || slippage_bps_ == 0 ||
             slippage_bps_ > 10000) {
             throw std::invalid_argument("lookback must be 2..1000, entry_change_pct > 0, "
@@ -75,7 +77,7 @@ class ExampleMomentum final : public sniper::Strategy {
         }
         const double change = ev.price_lamports_per_atom / oldest - 1.0;
         if (t.state == State::Flat) {
-            if (change >= entry_ && ev.quote_reserve_lamports >= min_liquidity_lamports_ &&
+            if (ev.h.source_ns >= t.cooldown_until_ns && change >= entry_ && ev.quote_reserve_lamports >= min_liquidity_lamports_ &&
                 trading_state() == SNP_TRADING_ACTIVE) {
                 sniper::BuyOptions o;
                 o.max_slippage_bps = slippage_bps_;
@@ -108,11 +110,15 @@ class ExampleMomentum final : public sniper::Strategy {
                 if (filled) {
                     t.atoms = ev.out_amount;
                     t.cost_lamports = ev.in_amount + ev.fee_lamports + ev.tip_lamports;
+                } else {
+                    // Refused or failed: do not hammer the gate every update.
+                    t.cooldown_until_ns = now_ns() + cooldown_ns_ / 5;
                 }
             } else {
                 if (filled) {
                     t.state = State::Flat;
                     t.atoms = 0;
+                    t.cooldown_until_ns = now_ns() + cooldown_ns_;
                 } else {
                     t.state = ++t.failed_exits >= 3 ? State::Stuck : State::Long;
                 }
@@ -129,6 +135,7 @@ class ExampleMomentum final : public sniper::Strategy {
         size_t next = 0;
         size_t filled = 0;
         int64_t last_ns = 0;
+        int64_t cooldown_until_ns = 0;
         State state = State::Flat;
         uint64_t atoms = 0;
         uint64_t cost_lamports = 0;
@@ -155,6 +162,7 @@ class ExampleMomentum final : public sniper::Strategy {
     double entry_ = 0.08, exit_ = -0.05, take_profit_ = 0.3;
     uint32_t slippage_bps_ = 300;
     uint64_t min_liquidity_lamports_ = 0;
+    int64_t cooldown_ns_ = 0; // after an exit; a fifth of it after a refused entry
     int64_t last_prune_ns_ = 0;
     std::unordered_map<snp_pubkey, Track, KeyHash, KeyEq> tracks_;
 };

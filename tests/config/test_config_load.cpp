@@ -53,8 +53,8 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK(c.paper.seed == 7);
 
     CHECK(c.risk.max_order_lamports == kLamportsPerSol / 2);
-    CHECK(c.risk.max_open_positions == 5);
-    CHECK(c.risk.max_slippage_bps == 500);
+    CHECK(c.risk.max_open_positions == 10);
+    CHECK(c.risk.max_slippage_bps == 3000);
 
     REQUIRE(c.strategies.size() == 2);
     const auto& sniper_s = c.strategies.at("example_sniper");
@@ -62,13 +62,13 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK(sniper_s.enabled);
     CHECK(
         sniper_s.params_json ==
-        R"({"buy_sol":0.1,"max_hold":"10m","max_slippage_bps":300,"max_top10_pct":35.0,)"
+        R"({"buy_sol":0.1,"max_hold":"10m","max_slippage_bps":2500,"max_top10_pct":35.0,)"
         R"("min_liquidity_sol":10.0,"min_lp_burned_pct":90.0,"stop_loss_pct":25.0,"take_profit_pct":60.0})");
     const auto& momentum = c.strategies.at("example_momentum");
     CHECK(momentum.enabled);
     CHECK(momentum.params_json ==
-          R"({"buy_sol":0.05,"entry_change_pct":8.0,"exit_change_pct":-5.0,)"
-          R"("lookback":10,"max_slippage_bps":300,"take_profit_pct":30.0})");
+          R"({"buy_sol":0.05,"cooldown":"15m","entry_change_pct":25.0,"exit_change_pct":-10.0,)"
+          R"("lookback":60,"max_slippage_bps":300,"min_liquidity_sol":30.0,"take_profit_pct":40.0})");
 
     CHECK(check_mode_allowed(c, fake_env()).empty());
 }

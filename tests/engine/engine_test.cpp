@@ -47,8 +47,11 @@ Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
     c.feeds.sim.pools_per_minute = 10;
     c.paper.failure_rate_bps = 500;
     c.risk.max_open_positions = 10;
-    c.risk.max_slippage_bps = 1000;
+    c.risk.max_slippage_bps = 3000;
     c.risk.max_order_lamports = kLamportsPerSol;
+    // Launch pools jump in the first slot: entries need room.
+    c.strategies["example_sniper"].name = "example_sniper";
+    c.strategies["example_sniper"].params_json = R"({"max_slippage_bps":2500})";
     return c;
 }
 
@@ -217,7 +220,7 @@ TEST_CASE("positions survive a restart", "[engine][restart]") {
     Config cfg = make_config(d.path, 15, 21);
     install(cfg, test_plugin("counting"));
     cfg.strategies["counting"].name = "counting";
-    cfg.strategies["counting"].params_json = R"({"buy_on_new_pool":true,"buy_sol":0.01})";
+    cfg.strategies["counting"].params_json = R"({"buy_on_new_pool":true,"buy_sol":0.01,"slippage_bps":2500})";
     const RunResult first = run_once(cfg);
     REQUIRE_FALSE(first.snap.positions.empty());
     std::string err;

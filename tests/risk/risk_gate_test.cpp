@@ -87,6 +87,12 @@ TEST_CASE("max slippage: at the limit passes, above is refused", "[risk]") {
     CHECK(f.check() == RiskReason::None);
     f.intent.max_slippage_bps = f.limits.max_slippage_bps + 1;
     CHECK(f.check() == RiskReason::MaxSlippage);
+    // Exits are not held to the entry slippage limit.
+    f.intent.side = SNP_SIDE_SELL;
+    f.intent.flags = SNP_INTENT_SELL_ALL;
+    f.intent.max_slippage_bps = 9000;
+    f.in.position = &f.position;
+    CHECK(f.check() == RiskReason::None);
 }
 
 TEST_CASE("the gate fails closed on what it cannot establish", "[risk]") {

@@ -130,7 +130,11 @@ void SimMarket::launch(int64_t now_ns) {
     t.quote = static_cast<uint64_t>(std::exp(rng_.uniform(std::log(lo), std::log(std::max(lo, hi)))));
     t.base = kSupplyAtoms / 10 * 8;
     t.launch_price = static_cast<double>(t.quote) / static_cast<double>(t.base);
-    t.vol = rng_.uniform(0.02, 0.07);
+    t.vol = rng_.uniform(0.01, 0.03);
+    // Other snipers pile in during the first seconds: a launch burst of
+    // +10..80% that fades over about a minute. A bot whose buy lands
+    // 400 ms after the pool appears usually pays the burst.
+    t.burst = rng_.uniform(0.1, 0.6);
 
     snp_ev_new_pool np{};
     uint32_t flags = 0;
@@ -139,8 +143,8 @@ void SimMarket::launch(int64_t now_ns) {
     double life_min = 60;
     switch (t.regime) {
     case Regime::PumpAndDump:
-        t.peak_mult = rng_.uniform(2.0, 6.0);
-        t.t_peak_min = rng_.uniform(2.0, 10.0);
+        t.peak_mult = std::exp(rng_.uniform(std::log(1.3), std::log(5.0)));
+        t.t_peak_min = rng_.uniform(1.0, 10.0);
         t.t_dump_min = rng_.uniform(3.0, 15.0);
         t.floor_mult = rng_.uniform(0.05, 0.4);
         life_min = t.t_peak_min + t.t_dump_min + rng_.uniform(10, 30);
@@ -161,8 +165,10 @@ void SimMarket::launch(int64_t now_ns) {
         t.t_peak_min = rng_.uniform(1.0, 10.0);
         t.rug_ns = now_ns + static_cast<int64_t>(t.t_peak_min * kNsPerMin);
         life_min = t.t_peak_min + 0.01;
-        lp_burned = rng_.chance_bps(7000) ? bps_between(rng_, 0, 5000) : bps_between(rng_, 9000, 10000);
-        top10 = bps_between(rng_, 3500, 8000);
+        // Half of the rugs look clean: LP burned, holders spread out; the
+        // creator dumps a stash bought at launch instead.
+        lp_burned = rng_.chance_bps(5000) ? bps_between(rng_, 0, 5000) : bps_between(rng_, 9000, 10000);
+        top10 = rng_.chance_bps(5000) ? bps_between(rng_, 3500, 8000) : bps_between(rng_, 1500, 3500);
         if (rng_.chance_bps(3000)) {
             flags |= SNP_POOL_MINT_AUTHORITY_PRESENT;
         }
@@ -226,8 +232,8 @@ void SimMarket::launch(int64_t now_ns) {
     by_mint_.emplace(t.mint, idx);
     by_pool_.emplace(t.pool, idx);
     tokens_.push_back(t);
-    const double jitter = rng_.uniform(0.5, 1.5);
-    schedule(now_ns + static_cast<int64_t>(static_cast<double>(cfg_.update_interval_ns) * jitter), idx);
+    // The first trade lands in the launch slot or the next: the burst.
+    schedule(now_ns + static_cast<int64_t>(rng_.uniform(0.05, 0.35) * 1e9), idx);
 }
 
 double SimMarket::target_log_mult(const Token& t, double age_min) const {
@@ -290,7 +296,8 @@ void SimMarket::tick(uint32_t idx, int64_t now_ns) {
     const double age_min = static_cast<double>(now_ns - t.launch_ns) / kNsPerMin;
     // Mean-reverting noise around the story's path.
     t.noise = 0.85 * t.noise + t.vol * rng_.normal();
-    double target = t.launch_price * std::exp(target_log_mult(t, age_min) + t.noise);
+    const double burst = t.burst * std::exp(-age_min / 0.5);
+    double target = t.launch_price * std::exp(target_log_mult(t, age_min) + burst + t.noise);
     const double price = static_cast<double>(t.quote) / static_cast<double>(t.base);
     if (t.regime == Regime::Honeypot) {
         target = std::max(target, price); // nobody can sell

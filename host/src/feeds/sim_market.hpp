@@ -4,7 +4,7 @@
 // sequence, byte for byte, on any machine (own PRNG, integer reserves). New
 // pools launch as a Poisson process on constant-product pools; each token
 // follows one of the life stories seen in memecoin markets:
-//   pump_and_dump  rises 2-6x in minutes, then dumps below launch;
+//   pump_and_dump  rises 1.3-5x in minutes, then dumps below launch;
 //   slow_bleed     a small pop, then a long decay;
 //   rug_pull       rises, then the creator dumps and liquidity is gone;
 //   honeypot       only buys succeed (sells are blocked), usually flagged
@@ -12,7 +12,8 @@
 //   runner         rare, climbs 10-50x over hours with pullbacks.
 // Safety fields (authorities, LP burned, top-10 share) correlate with the
 // story but do not give it away, so filters help without being perfect.
-// Per pool, every update interval (jittered) a market participant trades
+// Every pool opens with a burst of buying from other snipers that fades
+// within a minute. Per pool, every update interval (jittered) a market participant trades
 // toward the story's price path plus noise: a TRADE and a POOL_UPDATE.
 #pragma once
 
@@ -59,6 +60,7 @@ class SimMarket final : public Feed {
         double launch_price = 0;
         double peak_mult = 1, t_peak_min = 1, t_dump_min = 1, floor_mult = 1, vol = 0.03;
         double noise = 0;
+        double burst = 0; // log price jump from launch snipers, fading
         bool alive = true;
         bool blocked = false;
     };

@@ -75,7 +75,9 @@ RiskDecision RiskGate::evaluate(const RiskInput& in) const {
     if (it.max_slippage_bps == 0 || it.max_slippage_bps > 10000) {
         return reject(RiskReason::InvalidIntent, "max_slippage_bps must be 1..10000");
     }
-    if (it.max_slippage_bps > limits_.max_slippage_bps) {
+    // The slippage limit bounds what an entry may pay. Exits are not held
+    // to it: a position in a collapsing pool must be able to get out.
+    if (buy && it.max_slippage_bps > limits_.max_slippage_bps) {
         return reject(RiskReason::MaxSlippage, "slippage " + std::to_string(it.max_slippage_bps) +
                                                    " bps above limit " +
                                                    std::to_string(limits_.max_slippage_bps) + " bps");

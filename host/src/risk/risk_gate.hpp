@@ -30,7 +30,7 @@ enum class RiskReason : int32_t {
     InvalidIntent = 1003,       // malformed or non-positive values
     MaxOrderSize = 1004,        // amount above risk.max_order_sol
     MaxOpenPositions = 1005,    // risk.max_open_positions reached
-    MaxSlippage = 1006,         // slippage above risk.max_slippage_bps
+    MaxSlippage = 1006,         // entry slippage above risk.max_slippage_bps
     NoPosition = 1007,          // SELL with nothing to sell
     UnknownPool = 1008,         // pool never seen, or pool/mint mismatch
     NoPrice = 1009,             // reserves missing or zero
