@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 using namespace sniper;
 
 TEST_CASE("base58 known vectors", "[solana][base58]") {
@@ -31,4 +33,30 @@ TEST_CASE("program ids decode to 32 bytes and round-trip", "[solana][base58]") {
     CHECK_FALSE(pubkey_from_base58("", k));
     CHECK_FALSE(pubkey_from_base58("abc", k)); // too short
     CHECK_FALSE(pubkey_from_base58(std::string(200, 'z'), k));
+}
+
+TEST_CASE("the 32-byte fast path agrees with the general decoder", "[solana][base58]") {
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (int n = 0; n < 2000; ++n) {
+        uint8_t key[32];
+        for (size_t i = 0; i < 32; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            key[i] = static_cast<uint8_t>(x);
+        }
+        const size_t zeros = static_cast<size_t>(n % 4); // leading zero bytes
+        for (size_t i = 0; i < zeros; ++i) {
+            key[i] = 0;
+        }
+        const std::string text = solana::base58_encode(key, 32);
+        uint8_t back[32];
+        REQUIRE(solana::base58_decode_fixed(text, back, 32));
+        REQUIRE(std::memcmp(back, key, 32) == 0);
+    }
+    uint8_t out[32];
+    // 33 bytes' worth of text, a non-canonical extra leading '1', bad chars.
+    CHECK_FALSE(solana::base58_decode_fixed(std::string(45, 'z'), out, 32));
+    CHECK_FALSE(solana::base58_decode_fixed("1" + std::string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"), out, 32));
+    CHECK_FALSE(solana::base58_decode_fixed("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5D0", out, 32));
 }

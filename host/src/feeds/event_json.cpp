@@ -211,9 +211,12 @@ void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) 
 DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
     DecodeResult r;
     thread_local simdjson::dom::parser parser;
-    simdjson::padded_string padded(line);
+    // One padded buffer reused for every line: no allocation per event.
+    thread_local std::string padded;
+    padded.assign(line);
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
     simdjson::dom::element doc;
-    if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    if (auto err = parser.parse(padded.data(), line.size(), false).get(doc); err != simdjson::SUCCESS) {
         r.error = std::string("expected a JSON object, found invalid JSON (") +
                   simdjson::error_message(err) + ")";
         return r;

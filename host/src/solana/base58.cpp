@@ -83,11 +83,60 @@ bool base58_decode_fixed(std::string_view s, uint8_t* out, size_t len) {
     if (s.empty() || s.size() > len * 2) {
         return false;
     }
-    std::vector<uint8_t> v;
-    if (!base58_decode(s, v) || v.size() != len) {
+    if (len != 32) {
+        std::vector<uint8_t> v;
+        if (!base58_decode(s, v) || v.size() != len) {
+            return false;
+        }
+        std::memcpy(out, v.data(), len);
+        return true;
+    }
+    // Keys and hashes (32 bytes) are decoded on every replayed event, so
+    // they get a fixed-width path: eight 32-bit limbs, no allocation.
+    uint32_t limbs[8] = {};
+    size_t zeros = 0;
+    while (zeros < s.size() && s[zeros] == '1') {
+        ++zeros;
+    }
+    // Five digits at a time (58^5 < 2^32): limbs = limbs * 58^k + chunk.
+    size_t i = zeros;
+    while (i < s.size()) {
+        uint64_t chunk = 0;
+        uint64_t mul = 1;
+        for (size_t k = 0; k < 5 && i < s.size(); ++k, ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 128 || kIndex[c] < 0) {
+                return false;
+            }
+            chunk = chunk * 58 + static_cast<uint64_t>(kIndex[c]);
+            mul *= 58;
+        }
+        uint64_t carry = chunk;
+        for (int j = 7; j >= 0; --j) {
+            const uint64_t v = static_cast<uint64_t>(limbs[j]) * mul + carry;
+            limbs[j] = static_cast<uint32_t>(v);
+            carry = v >> 32;
+        }
+        if (carry != 0) {
+            return false; // more than 32 bytes
+        }
+    }
+    uint8_t bytes[32];
+    for (int j = 0; j < 8; ++j) {
+        bytes[4 * j] = static_cast<uint8_t>(limbs[j] >> 24);
+        bytes[4 * j + 1] = static_cast<uint8_t>(limbs[j] >> 16);
+        bytes[4 * j + 2] = static_cast<uint8_t>(limbs[j] >> 8);
+        bytes[4 * j + 3] = static_cast<uint8_t>(limbs[j]);
+    }
+    // The canonical text has exactly one '1' per leading zero byte.
+    size_t lead = 0;
+    while (lead < 32 && bytes[lead] == 0) {
+        ++lead;
+    }
+    if (lead != zeros) {
         return false;
     }
-    std::memcpy(out, v.data(), len);
+    std::memcpy(out, bytes, 32);
     return true;
 }
 

@@ -1,0 +1,582 @@
+// End-to-end tests of the real sniperd and sniperctl binaries: each test
+// writes its own config into a fresh temporary directory, runs the daemon as
+// a subprocess against the simulated market (or a replay), and checks what
+// an operator sees (exit codes, stdout, stderr) and what the journal holds
+// (the SQLite database, opened read-only).
+//
+// Needs sniperd, sniperctl, the example plugins and the test plugins built
+// first (tests/CMakeLists.txt adds the dependencies).
+#include "e2e_util.hpp"
+
+#include <sniper/strategy_abi.h>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <regex>
+
+using namespace sniper::e2e;
+
+namespace {
+
+const std::vector<std::string> kExamples = {"example_sniper", "example_momentum"};
+
+// A small simulated market that still gives both example strategies fills
+// (measured: ~1.5 s in a Debug build).
+std::string small_sim() {
+    return sim_feed_toml("8m", 0.0, 4.0);
+}
+
+// One test's private world: temporary directory, data dir, plugins dir and
+// config path, all absolute.
+struct Workspace {
+    TempDir tmp;
+    std::string data_dir = tmp / "data";
+    std::string plugins_dir = tmp / "plugins";
+    std::string config = tmp / "sniperd.toml";
+    int outputs = 0;
+
+    std::string socket() const { return data_dir + "/sniperd.sock"; }
+    std::string db() const { return data_dir + "/sniperd.db"; }
+    // A fresh prefix for a child's captured output.
+    std::string out(const std::string& name) { return tmp / (std::to_string(++outputs) + "-" + name); }
+};
+
+// The last `n` characters of `text`, for failure messages (logs are long).
+std::string tail(const std::string& text, size_t n = 3000) {
+    return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
+std::string brief(const RunResult& r) {
+    return "exit " + std::to_string(r.exit_code) + " after " + std::to_string(r.seconds) +
+           " s\n--- stdout (tail) ---\n" + tail(r.out) + "\n--- stderr (tail) ---\n" + tail(r.err);
+}
+
+std::string project_version() {
+    const std::string cmake = read_file(kSourceDir + "/CMakeLists.txt");
+    static const std::regex re(R"(project\s*\(\s*sniperd\s+VERSION\s+([0-9]+\.[0-9]+\.[0-9]+))");
+    std::smatch m;
+    if (std::regex_search(cmake, m, re)) {
+        return m[1];
+    }
+    return "";
+}
+
+RunResult sniperctl(Workspace& w, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {kSniperctl, "--socket", w.socket()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, w.out("sniperctl"), {}, 30s);
+}
+
+struct Status {
+    std::string mode;
+    std::string trading_state;
+    std::string state_reason;
+    uint64_t strategies_loaded = 0;
+};
+
+// Parses `sniperctl --json status` output; nullopt when it is not a JSON
+// object with the expected fields.
+std::optional<Status> parse_status(const std::string& json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    const simdjson::padded_string padded(json);
+    if (parser.parse(padded).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+        return std::nullopt;
+    }
+    Status s;
+    std::string_view text;
+    if (doc["mode"].get_string().get(text) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    s.mode = text;
+    if (doc["trading_state"].get_string().get(text) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    s.trading_state = text;
+    if (doc["state_reason"].get_string().get(text) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    s.state_reason = text;
+    if (doc["strategies_loaded"].get_uint64().get(s.strategies_loaded) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    return s;
+}
+
+// `sniperctl --json status`, parsed; nullopt when the call or parse failed.
+std::optional<Status> json_status(Workspace& w) {
+    const RunResult r = sniperctl(w, {"--json", "status"});
+    if (r.exit_code != 0) {
+        return std::nullopt;
+    }
+    return parse_status(r.out);
+}
+
+// Waits until the daemon answers status with both example strategies
+// loaded. Gives up early when the daemon exits.
+bool wait_ready(Workspace& w, Child& daemon) {
+    return poll_until(
+        [&] {
+            const auto s = json_status(w);
+            return s && s->strategies_loaded == kExamples.size();
+        },
+        45s, [&] { return !daemon.running(); }, 100ms);
+}
+
+// Seconds of simulated time in the last "[sim HH:MM:SS]" status line, or -1.
+int64_t last_sim_seconds(const std::string& out) {
+    int64_t last = -1;
+    for (const std::string& line : split_lines(out)) {
+        int h = 0;
+        int m = 0;
+        int s = 0;
+        if (std::sscanf(line.c_str(), "[sim %d:%d:%d]", &h, &m, &s) == 3) {
+            last = int64_t{h} * 3600 + m * 60 + s;
+        }
+    }
+    return last;
+}
+
+// Rows of the trade journal the replay test compares.
+std::vector<std::vector<std::string>> fills_of(const std::string& db_path) {
+    Db db(db_path);
+    return db.rows("SELECT strategy, side, mint, in_amount, out_amount FROM fills ORDER BY id");
+}
+
+// True when some line of `text` contains every one of `needles`.
+bool some_line_has(const std::string& text, const std::vector<std::string>& needles) {
+    for (const std::string& line : split_lines(text)) {
+        bool all = true;
+        for (const std::string& n : needles) {
+            all = all && contains(line, n);
+        }
+        if (all) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("sniperd --version, usage and unknown commands", "[app][e2e]") {
+    TempDir tmp;
+
+    const RunResult v = run({kSniperd, "--version"}, tmp / "version");
+    INFO(brief(v));
+    REQUIRE(v.exit_code == 0);
+    const std::string version = project_version();
+    REQUIRE_FALSE(version.empty());
+    CHECK(contains(v.out, "sniperd " + version));
+    CHECK(contains(v.out, "strategy ABI " + std::to_string(SNP_ABI_MAJOR) + "." +
+                              std::to_string(SNP_ABI_MINOR)));
+
+    const RunResult none = run({kSniperd}, tmp / "none");
+    INFO(brief(none));
+    CHECK(none.exit_code == 2);
+    CHECK(contains(none.err, "usage: sniperd"));
+
+    const RunResult unknown = run({kSniperd, "frobnicate"}, tmp / "unknown");
+    INFO(brief(unknown));
+    CHECK(unknown.exit_code == 2);
+    CHECK(contains(unknown.err, "unknown command 'frobnicate'"));
+    CHECK(contains(unknown.err, "usage: sniperd"));
+}
+
+TEST_CASE("sniperd check-config accepts the shipped config", "[app][e2e]") {
+    TempDir tmp;
+    const std::string path = kSourceDir + "/config/paper.toml";
+    const RunResult r = run({kSniperd, "check-config", path}, tmp / "check");
+    INFO(brief(r));
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, path + ": ok"));
+    CHECK(contains(r.out, "mode=paper"));
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("sniperd check-config reports every problem, one per line, in line order", "[app][e2e]") {
+    TempDir tmp;
+    const std::string path = tmp / "bad.toml";
+    // Sections are deliberately not in the order the loader validates them,
+    // so line order must come from sorting.
+    write_file(path,
+               "mode = \"paper\"\n"                  // 1
+               "data_dir = \"data\"\n"               // 2
+               "\n"                                  // 3
+               "[feeds.sim]\n"                       // 4
+               "pools_per_minute = nan\n"            // 5: NaN
+               "update_interval = \"5 parsecs\"\n"   // 6: bad duration
+               "\n"                                  // 7
+               "[risk]\n"                            // 8
+               "max_open_positions = \"5\"\n"        // 9: wrong type
+               "max_slippage_bps = 20000\n"          // 10: out of range
+               "\n"                                  // 11
+               "[paper]\n"                           // 12
+               "seeed = 7\n");                       // 13: unknown key
+    const RunResult r = run({kSniperd, "check-config", path}, tmp / "check");
+    INFO(brief(r));
+    CHECK(r.exit_code == 2);
+
+    struct Expected {
+        int line;
+        std::string key;
+    };
+    const std::vector<Expected> expected = {{5, "pools_per_minute"},
+                                            {6, "update_interval"},
+                                            {9, "max_open_positions"},
+                                            {10, "max_slippage_bps"},
+                                            {13, "seeed"}};
+    const std::regex located("^(.*):([0-9]+):([0-9]+): (.+)$");
+    std::vector<std::pair<int, std::string>> problems;
+    for (const std::string& line : split_lines(r.err)) {
+        std::smatch m;
+        if (std::regex_match(line, m, located)) {
+            INFO(line);
+            CHECK(m[1] == path);
+            CHECK(std::stoi(m[3]) >= 1);
+            problems.emplace_back(std::stoi(m[2]), m[4]);
+        } else {
+            // The only other line is the count at the end.
+            CHECK(line == std::to_string(expected.size()) + " problems found");
+        }
+    }
+    REQUIRE(problems.size() == expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+        INFO("problem " << i << ": line " << problems[i].first << ": " << problems[i].second);
+        CHECK(problems[i].first == expected[i].line);
+        CHECK(contains(problems[i].second, expected[i].key));
+    }
+    // The range and the value are named.
+    CHECK(contains(problems[3].second, "20000"));
+}
+
+TEST_CASE("sniperd run refuses live mode without the double opt-in", "[app][e2e]") {
+    Workspace w;
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, small_sim(), "live"));
+
+    SECTION("SNIPER_TRADING_MODE unset") {
+        const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "20s"}, w.out("run"));
+        INFO(brief(r));
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "refusing to start"));
+        CHECK(contains(r.err, "SNIPER_TRADING_MODE"));
+    }
+    SECTION("SNIPER_TRADING_MODE is not exactly live") {
+        const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "20s"}, w.out("run"),
+                                {{"SNIPER_TRADING_MODE", "LIVE"}});
+        INFO(brief(r));
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "SNIPER_TRADING_MODE"));
+    }
+    SECTION("SNIPER_TRADING_MODE=live") {
+        const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "20s"}, w.out("run"),
+                                {{"SNIPER_TRADING_MODE", "live"}});
+        INFO(brief(r));
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "live execution is not available"));
+    }
+    // Refusing happens before anything is created.
+    CHECK_FALSE(exists(w.data_dir));
+}
+
+TEST_CASE("sniperd run trades the simulated market to the end and journals it", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("90m", 0.0, 10.0)));
+
+    const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "30s"}, w.out("run"), {}, 60s);
+    INFO(brief(r));
+    REQUIRE(r.exit_code == 0);
+    // It stopped because the simulated 90 minutes were over, not because
+    // the 30 s of wall time ran out.
+    CHECK(last_sim_seconds(r.out) >= 89 * 60);
+
+    const auto rows = summary_rows(r.out);
+    REQUIRE(rows.count("example_sniper") == 1);
+    REQUIRE(rows.count("example_momentum") == 1);
+    CHECK(rows.count("total") == 1);
+
+    Db db(w.db());
+    CHECK(db.rows("PRAGMA integrity_check") == std::vector<std::vector<std::string>>{{"ok"}});
+    for (const std::string& s : kExamples) {
+        INFO("strategy " << s);
+        CHECK(db.count("SELECT count(*) FROM intents WHERE strategy = ?1", {s}) > 0);
+        CHECK(db.count("SELECT count(*) FROM orders WHERE strategy = ?1", {s}) > 0);
+        CHECK(db.count("SELECT count(*) FROM fills WHERE strategy = ?1", {s}) > 0);
+        // The summary's closed trades are the journal's.
+        const auto pnl = db.rows("SELECT trades FROM strategy_pnl WHERE strategy = ?1", {s});
+        REQUIRE(pnl.size() == 1);
+        REQUIRE(rows.at(s).size() >= 2);
+        CHECK(rows.at(s)[1] == pnl[0][0]);
+    }
+}
+
+TEST_CASE("sniperctl controls a running sniperd; the kill switch survives a restart", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    // Paced at 60x real time over 6 simulated hours: it stays up for the
+    // whole test. --for is only a safety net should this process die.
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0)));
+    const std::vector<std::string> argv = {kSniperd, "run", "--config", w.config, "--for", "120s"};
+
+    {
+        Child daemon(argv, w.out("daemon1"));
+        const bool up = poll_until([&] { return exists(w.socket()); }, 45s,
+                                   [&] { return !daemon.running(); });
+        INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+        REQUIRE(up);
+        CHECK(mode_of(w.socket()) == 0600);
+        CHECK(mode_of(w.data_dir) == 0700);
+        REQUIRE(wait_ready(w, daemon));
+
+        const RunResult status = sniperctl(w, {"status"});
+        INFO(brief(status));
+        CHECK(status.exit_code == 0);
+        CHECK(contains(status.out, "ACTIVE"));
+        CHECK(contains(status.out, "paper"));
+
+        const RunResult js = sniperctl(w, {"--json", "status"});
+        INFO(brief(js));
+        CHECK(js.exit_code == 0);
+        const auto parsed = parse_status(js.out);
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->trading_state == "ACTIVE");
+        CHECK(parsed->mode == "paper");
+
+        const RunResult strategies = sniperctl(w, {"strategies"});
+        INFO(brief(strategies));
+        CHECK(strategies.exit_code == 0);
+        CHECK(contains(strategies.out, "example_sniper"));
+        CHECK(contains(strategies.out, "example_momentum"));
+
+        const RunResult kill = sniperctl(w, {"kill", "--reason", "e2e test"});
+        INFO(brief(kill));
+        CHECK(kill.exit_code == 0);
+        CHECK(contains(kill.out, "HALTED"));
+
+        const auto halted = json_status(w);
+        REQUIRE(halted.has_value());
+        CHECK(halted->trading_state == "HALTED");
+        CHECK(halted->state_reason == "e2e test");
+
+        const RunResult resume = sniperctl(w, {"resume"});
+        INFO(brief(resume));
+        CHECK(resume.exit_code == 2);
+        CHECK(contains(resume.err, "--confirm"));
+        const auto still = json_status(w);
+        REQUIRE(still.has_value());
+        CHECK(still->trading_state == "HALTED");
+
+        daemon.signal(SIGTERM);
+        const RunResult end = daemon.wait(60s);
+        INFO(brief(end));
+        CHECK(end.exit_code == 0);
+        const auto rows = summary_rows(end.out);
+        CHECK(rows.count("example_sniper") == 1);
+        CHECK(rows.count("example_momentum") == 1);
+        CHECK_FALSE(exists(w.socket()));
+    }
+
+    {
+        Child daemon(argv, w.out("daemon2"));
+        const bool ready = wait_ready(w, daemon);
+        INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+        REQUIRE(ready);
+
+        // A restart never silently resumes.
+        const auto restarted = json_status(w);
+        REQUIRE(restarted.has_value());
+        CHECK(restarted->trading_state == "HALTED");
+        CHECK(restarted->state_reason == "e2e test");
+        const RunResult status = sniperctl(w, {"status"});
+        INFO(brief(status));
+        CHECK(status.exit_code == 0);
+        CHECK(contains(status.out, "HALTED"));
+
+        const RunResult resume = sniperctl(w, {"resume", "--confirm"});
+        INFO(brief(resume));
+        CHECK(resume.exit_code == 0);
+        CHECK(contains(resume.out, "ACTIVE"));
+        const auto active = json_status(w);
+        REQUIRE(active.has_value());
+        CHECK(active->trading_state == "ACTIVE");
+
+        daemon.signal(SIGINT);
+        const RunResult end = daemon.wait(60s);
+        INFO(brief(end));
+        CHECK(end.exit_code == 0);
+        CHECK(summary_rows(end.out).count("example_sniper") == 1);
+    }
+
+    // Both runs and the state changes are in the journal.
+    Db db(w.db());
+    CHECK(db.rows("PRAGMA integrity_check") == std::vector<std::vector<std::string>>{{"ok"}});
+    const auto last = db.rows("SELECT state, actor FROM trading_state ORDER BY id DESC LIMIT 1");
+    REQUIRE(last.size() == 1);
+    CHECK(last[0][0] == std::to_string(SNP_TRADING_ACTIVE));
+    CHECK(last[0][1] == "sniperctl");
+}
+
+TEST_CASE("the kill switch survives kill -9; the restart clears the stale socket", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0)));
+    const std::vector<std::string> argv = {kSniperd, "run", "--config", w.config, "--for", "120s"};
+
+    {
+        Child daemon(argv, w.out("daemon1"));
+        const bool ready = wait_ready(w, daemon);
+        INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+        REQUIRE(ready);
+        const RunResult kill = sniperctl(w, {"kill", "--reason", "before the crash"});
+        INFO(brief(kill));
+        REQUIRE(kill.exit_code == 0);
+        // Acknowledged means durable: no chance to flush anything now.
+        daemon.signal(SIGKILL);
+        const RunResult end = daemon.wait(30s);
+        CHECK(end.exit_code == 128 + SIGKILL);
+    }
+    REQUIRE(exists(w.socket())); // left behind by the crash
+
+    Child daemon(argv, w.out("daemon2"));
+    const bool ready = wait_ready(w, daemon);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(ready);
+    const auto s = json_status(w);
+    REQUIRE(s.has_value());
+    CHECK(s->trading_state == "HALTED");
+    CHECK(s->state_reason == "before the crash");
+    daemon.signal(SIGTERM);
+    const RunResult end = daemon.wait(60s);
+    INFO(brief(end));
+    CHECK(end.exit_code == 0);
+}
+
+TEST_CASE("a second sniperd on the same data dir refuses; the first runs on", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0)));
+    const std::vector<std::string> argv = {kSniperd, "run", "--config", w.config, "--for", "120s"};
+
+    Child first(argv, w.out("first"));
+    const bool ready = wait_ready(w, first);
+    INFO("first daemon stderr:\n" << tail(first.stderr_text()));
+    REQUIRE(ready);
+
+    const RunResult second = run(argv, w.out("second"), {}, 60s);
+    INFO(brief(second));
+    CHECK(second.exit_code == 1);
+    CHECK(contains(second.err, "another sniperd is running"));
+
+    CHECK(first.running());
+    CHECK(exists(w.socket()));
+    const auto s = json_status(w);
+    REQUIRE(s.has_value());
+    CHECK(s->trading_state == "ACTIVE");
+
+    first.signal(SIGTERM);
+    const RunResult end = first.wait(60s);
+    INFO(brief(end));
+    CHECK(end.exit_code == 0);
+    CHECK(summary_rows(end.out).count("example_sniper") == 1);
+}
+
+TEST_CASE("sniperd runs on when plugins are broken and names each refused file", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    for (const std::string name : {"wrong_abi_major.so", "throws_in_create.so"}) {
+        const std::string from = kTestPluginDir + "/" + name;
+        REQUIRE(exists(from));
+        std::filesystem::copy_file(from, w.plugins_dir + "/" + name);
+    }
+    write_file(w.plugins_dir + "/garbage.so", "this is not a shared library\n");
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, small_sim()));
+
+    const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "50s"}, w.out("run"), {}, 60s);
+    INFO(brief(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(some_line_has(r.err, {"wrong_abi_major.so", "built for strategy ABI 2.0"}));
+    CHECK(some_line_has(r.err, {"throws_in_create.so", "\"level\":\"error\""}));
+    CHECK(some_line_has(r.err, {"garbage.so", "refused"}));
+
+    const auto rows = summary_rows(r.out);
+    CHECK(rows.count("example_sniper") == 1);
+    CHECK(rows.count("example_momentum") == 1);
+    CHECK(rows.count("wrong_abi_major") == 0);
+
+    Db db(w.db());
+    CHECK(db.count("SELECT count(*) FROM fills WHERE strategy = 'example_sniper'") > 0);
+}
+
+TEST_CASE("sniperd run with a malformed config exits 2 and creates nothing", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+
+    SECTION("an unknown table") {
+        write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, small_sim()) +
+                                 "\n[logging.extra]\nnope = 1\n");
+    }
+    SECTION("a TOML syntax error") {
+        write_file(w.config, "data_dir = \"" + w.data_dir + "\"\n[risk\nmax_order_sol = 1.0\n");
+    }
+    SECTION("a wrong type") {
+        write_file(w.config, "data_dir = \"" + w.data_dir + "\"\n[risk]\nmax_slippage_bps = \"lots\"\n");
+    }
+    const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "20s"}, w.out("run"));
+    INFO(brief(r));
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, w.config + ":"));
+    CHECK(contains(r.err, "not starting"));
+    CHECK_FALSE(exists(w.data_dir));
+}
+
+TEST_CASE("sniperctl exits 3 and names the socket when it cannot connect", "[app][e2e]") {
+    TempDir tmp;
+    const std::string socket = "/nonexistent/x.sock";
+    const RunResult r = run({kSniperctl, "--socket", socket, "status"}, tmp / "ctl", {}, 30s);
+    INFO(brief(r));
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, socket));
+}
+
+TEST_CASE("a recorded run replays to the same trade journal", "[app][e2e]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    const std::string recording = w.tmp / "recording.jsonl";
+    const std::string data_a = w.tmp / "data_a";
+    const std::string data_b = w.tmp / "data_b";
+    const std::string config_a = w.tmp / "record.toml";
+    const std::string config_b = w.tmp / "replay.toml";
+    write_file(config_a, paper_config_toml(data_a, w.plugins_dir, small_sim()));
+    write_file(config_b, paper_config_toml(data_b, w.plugins_dir,
+                                           "[feeds.replay]\npath = \"" + recording + "\"\nspeed = 0.0\n"));
+
+    const RunResult a = run({kSniperd, "run", "--config", config_a, "--for", "50s", "--record", recording},
+                            w.out("record"), {}, 60s);
+    INFO(brief(a));
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(exists(recording));
+    REQUIRE(!read_file(recording).empty());
+
+    const RunResult b = run({kSniperd, "run", "--config", config_b, "--for", "50s"}, w.out("replay"), {}, 60s);
+    INFO(brief(b));
+    REQUIRE(b.exit_code == 0);
+
+    const auto fills_a = fills_of(data_a + "/sniperd.db");
+    const auto fills_b = fills_of(data_b + "/sniperd.db");
+    REQUIRE_FALSE(fills_a.empty());
+    for (const std::string& s : kExamples) {
+        INFO("strategy " << s);
+        CHECK(std::any_of(fills_a.begin(), fills_a.end(), [&](const auto& row) { return row[0] == s; }));
+    }
+    CHECK(fills_a.size() == fills_b.size());
+    for (size_t i = 0; i < std::min(fills_a.size(), fills_b.size()); ++i) {
+        if (fills_a[i] != fills_b[i]) {
+            INFO("first difference at fill " << i);
+            CHECK(fills_a[i] == fills_b[i]);
+            break;
+        }
+    }
+    CHECK(summary_rows(a.out) == summary_rows(b.out));
+}
