@@ -38,7 +38,7 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK(c.feeds.sim.pools_per_minute == 6.0);
     CHECK(c.feeds.sim.duration_ns == 6 * 3600 * kNsPerSec);
     CHECK(c.feeds.sim.update_interval_ns == kNsPerSec);
-    CHECK(c.feeds.sim.speed == 0.0);
+    CHECK(c.feeds.sim.speed == 720.0);
     CHECK(c.feeds.sim.initial_liquidity_min_lamports == 5 * kLamportsPerSol);
     CHECK(c.feeds.sim.initial_liquidity_max_lamports == 80 * kLamportsPerSol);
     CHECK(c.feeds.sim.fee_bps == 25);

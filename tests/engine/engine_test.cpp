@@ -164,7 +164,16 @@ TEST_CASE("broken plugins are refused while the good ones trade", "[engine][faul
     const RunResult r = run_once(cfg);
     CHECK(r.load_errors.size() == 8); // 6 refused by the loader + garbage + throws_in_create
     bool sniper_ok = false, thrower_failed = false;
+    size_t refused = 0;
     for (const StrategyRow& row : r.rows) {
+        if (row.state == "refused") {
+            ++refused;
+            CHECK_FALSE(row.last_error.empty());
+        }
+        if (row.name == "wrong_abi_major") {
+            CHECK(row.state == "refused");
+            CHECK_THAT(row.last_error, Catch::Contains("built for strategy ABI 2.0"));
+        }
         if (row.name == "example_sniper") {
             sniper_ok = row.state == "running" && row.trades > 0;
         }
@@ -174,6 +183,7 @@ TEST_CASE("broken plugins are refused while the good ones trade", "[engine][faul
     }
     CHECK(sniper_ok);
     CHECK(thrower_failed);
+    CHECK(refused == 7); // shown in `sniperctl strategies` with the reason
 }
 
 TEST_CASE("HALTED stops every order and survives a restart", "[engine][kill]") {

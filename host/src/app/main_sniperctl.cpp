@@ -46,7 +46,7 @@ commands:
   positions               open positions: cost, value, unrealized PnL
   kill [--reason TEXT]    halt trading now (the kill switch)
   resume --confirm        re-enable trading after a kill
-  reload                  reload strategies and risk limits (like SIGHUP)
+  reload                  ask for a hot reload (not available in this build yet)
   help                    show this help
 
 options:

@@ -108,6 +108,7 @@ bool Engine::add_strategy(std::shared_ptr<NativePlugin> plugin, const std::strin
         if (s->name() == name) {
             load_errors_.push_back(plugin->source_path() + ": a strategy named \"" + name +
                                    "\" is already loaded from " + s->plugin().source_path());
+            refused_.push_back({plugin->source_path(), load_errors_.back()});
             log::error("strategy", "duplicate strategy name; plugin refused",
                        {{"strategy", name}, {"file", plugin->source_path()}});
             return false;
@@ -139,6 +140,7 @@ size_t Engine::load_strategies() {
         auto plugin = NativePlugin::load(path, opts_.plugin_cache_dir, &err);
         if (!plugin) {
             load_errors_.push_back(err);
+            refused_.push_back({path, err});
             log::error("strategy", "plugin refused; the host runs on", {{"file", path}, {"error", err}});
             continue;
         }
@@ -635,6 +637,17 @@ std::vector<StrategyRow> Engine::strategy_rows() const {
             r.realized_pnl_lamports = it->second.realized_pnl_lamports;
             r.max_drawdown_lamports = it->second.max_drawdown_lamports;
         }
+        rows.push_back(std::move(r));
+    }
+    // Files the loader refused stay visible, so `sniperctl strategies`
+    // says why a dropped-in plugin is not running.
+    for (const auto& [file, error] : refused_) {
+        StrategyRow r;
+        r.name = std::filesystem::path(file).stem().string();
+        r.kind = "native";
+        r.file = file;
+        r.state = "refused";
+        r.last_error = error;
         rows.push_back(std::move(r));
     }
     return rows;

@@ -171,6 +171,7 @@ class Engine final : public StrategyHost {
 
     std::vector<std::unique_ptr<StrategyInstance>> strategies_;
     std::vector<std::string> load_errors_;
+    std::vector<std::pair<std::string, std::string>> refused_; // (file, why)
     PoolBook pools_;
     Portfolio portfolio_;
     RiskGate risk_;

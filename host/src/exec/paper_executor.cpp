@@ -43,7 +43,6 @@ PaperOutcome PaperExecutor::land(const PaperOrder& o, PoolBook& pools, Portfolio
             return r;
         }
         const uint64_t out = quote(*pool, SNP_SIDE_BUY, o.amount_in);
-        r.in_amount = o.amount_in;
         if (out == 0 || out < o.min_out || out >= pool->base_reserve_atoms) {
             portfolio.charge_fee(o.strategy, o.mint, cost);
             r.code = kExecSlippage;
@@ -52,6 +51,7 @@ PaperOutcome PaperExecutor::land(const PaperOrder& o, PoolBook& pools, Portfolio
             return r;
         }
         portfolio.apply_buy(o.strategy, o.mint, o.pool, o.amount_in, out, cost, o.land_ns);
+        r.in_amount = o.amount_in;
         pool->quote_reserve_lamports += o.amount_in;
         pool->base_reserve_atoms -= out;
         feed.on_own_swap(o.pool, SNP_SIDE_BUY, o.amount_in, out);

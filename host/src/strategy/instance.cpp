@@ -103,10 +103,9 @@ StrategyInstance::~StrategyInstance() {
 bool StrategyInstance::create(std::string_view params_json) {
     snp_error err{};
     err.struct_size = sizeof err;
-    in_callback_ = true;
+    in_create_ = true;
     self_ = plugin_->vtable().create(&api_, &ctx_, snp_str{params_json.data(), params_json.size()}, &err);
-    in_callback_ = false;
-    pending_.clear(); // intents from create are not allowed
+    in_create_ = false;
     if (self_ == nullptr) {
         state_ = StrategyState::Failed;
         last_error_ = std::string("create failed: ") + (err.message[0] != '\0' ? err.message : "returned NULL");
@@ -139,14 +138,16 @@ void StrategyInstance::record_fault(const std::string& message) {
     log::warn("strategy", "strategy fault", {{"strategy", name_}, {"error", message}, {"faults", errors_}});
     if (errors_ >= max_faults_ && state_ == StrategyState::Running) {
         state_ = StrategyState::Failed;
-        log::error("strategy", "strategy disabled after repeated faults",
+        log::error("strategy", "strategy failed after repeated faults; it gets no more events",
                    {{"strategy", name_}, {"faults", errors_}, {"last_error", message}});
     }
 }
 
 snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_error* err) {
     if (!in_callback_) {
-        fill_error(err, SNP_ERR_STATE, "submit_intent is only allowed inside on_event");
+        fill_error(err, SNP_ERR_STATE,
+                   in_create_ ? "submit_intent is not allowed in create: wait for an event"
+                              : "submit_intent is only allowed inside on_event");
         return SNP_ERR_STATE;
     }
     if (in == nullptr || out_id == nullptr) {

@@ -107,6 +107,7 @@ class StrategyInstance {
     StrategyState state_ = StrategyState::Running;
     std::vector<PendingIntent> pending_;
     bool in_callback_ = false;
+    bool in_create_ = false;
     uint32_t max_faults_;
     uint32_t index_ = 0;
     int64_t load_time_ns_ = 0;

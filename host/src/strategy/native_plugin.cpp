@@ -153,8 +153,7 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
         lib->lib.load(p->loaded_path_, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
         fs::remove(p->loaded_path_, ec);
-        return fail(std::string("not a loadable shared library (truncated or still being written?): ") +
-                    e.what());
+        return fail(std::string("dlopen failed (missing dependency or undefined symbol?): ") + e.what());
     }
     if (!lib->lib.has(SNP_PLUGIN_ENTRY_SYMBOL)) {
         lib.reset();

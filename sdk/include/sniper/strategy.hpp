@@ -91,33 +91,26 @@ class Strategy {
         (void)version;
     }
 
-    // Dispatch by type; events of unknown (newer) types are ignored.
+    // Dispatch by type; events of unknown (newer) types are ignored. An
+    // event smaller than the struct this plugin was built with (an older
+    // host) is copied into a zeroed struct first, so fields the host does
+    // not know read as 0 instead of past the end.
     void dispatch(const snp_event_header& h) {
         switch (h.type) {
         case SNP_EVENT_NEW_POOL:
-            if (h.size >= sizeof(snp_ev_new_pool)) {
-                on_new_pool(reinterpret_cast<const snp_ev_new_pool&>(h));
-            }
+            with_event<snp_ev_new_pool>(h, [this](const snp_ev_new_pool& e) { on_new_pool(e); });
             break;
         case SNP_EVENT_POOL_UPDATE:
-            if (h.size >= sizeof(snp_ev_pool_update)) {
-                on_pool_update(reinterpret_cast<const snp_ev_pool_update&>(h));
-            }
+            with_event<snp_ev_pool_update>(h, [this](const snp_ev_pool_update& e) { on_pool_update(e); });
             break;
         case SNP_EVENT_TRADE:
-            if (h.size >= sizeof(snp_ev_trade)) {
-                on_trade(reinterpret_cast<const snp_ev_trade&>(h));
-            }
+            with_event<snp_ev_trade>(h, [this](const snp_ev_trade& e) { on_trade(e); });
             break;
         case SNP_EVENT_ORDER_UPDATE:
-            if (h.size >= sizeof(snp_ev_order_update)) {
-                on_order_update(reinterpret_cast<const snp_ev_order_update&>(h));
-            }
+            with_event<snp_ev_order_update>(h, [this](const snp_ev_order_update& e) { on_order_update(e); });
             break;
         case SNP_EVENT_TIMER:
-            if (h.size >= sizeof(snp_ev_timer)) {
-                on_timer(reinterpret_cast<const snp_ev_timer&>(h));
-            }
+            with_event<snp_ev_timer>(h, [this](const snp_ev_timer& e) { on_timer(e); });
             break;
         default:
             break;
@@ -186,13 +179,27 @@ class Strategy {
 
     uint64_t set_timer(int64_t delay_ns, uint64_t tag) {
         uint64_t id = 0;
-        if (host_->set_timer(ctx_, delay_ns, tag, &id) != SNP_OK) {
-            throw HostError(SNP_ERR_INVALID_ARGUMENT, "set_timer refused");
+        const snp_status st = host_->set_timer(ctx_, delay_ns, tag, &id);
+        if (st != SNP_OK) {
+            throw HostError(st, "set_timer refused with status " + std::to_string(st));
         }
         return id;
     }
 
   private:
+    template <class E, class F> static void with_event(const snp_event_header& h, F&& f) {
+        if (h.size >= sizeof(E)) {
+            f(reinterpret_cast<const E&>(h));
+            return;
+        }
+        if (h.size < sizeof(snp_event_header)) {
+            return; // malformed: not even a header
+        }
+        E copy{};
+        std::memcpy(static_cast<void*>(&copy), &h, h.size);
+        f(copy);
+    }
+
     const snp_host_api* host_;
     snp_host_ctx* ctx_;
 };

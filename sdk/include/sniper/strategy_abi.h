@@ -197,7 +197,8 @@ typedef struct snp_ev_pool_update {
 /* Sides, for trades and intents. */
 enum { SNP_SIDE_INVALID = 0, SNP_SIDE_BUY = 1, SNP_SIDE_SELL = 2 };
 
-/* A swap observed on a pool (anyone's, including ours in paper mode). */
+/* A swap observed on a pool by someone else. Our own fills arrive as
+ * ORDER_UPDATE events, not as TRADE events. */
 typedef struct snp_ev_trade {
     snp_event_header h;
     snp_pubkey pool;
@@ -261,7 +262,9 @@ typedef struct snp_intent {
     uint32_t flags;            /* SNP_INTENT_* */
     uint64_t client_tag;       /* echoed in order updates */
     /* Protection for the position this BUY opens; 0 = use config default,
-     * negative = none. Enforced by the host, not the strategy. */
+     * negative = none. Reserved: accepted and journaled, but not yet
+     * enforced by the host in ABI 1.0 hosts before position protection
+     * lands (see sdk/README.md). */
     int32_t stop_loss_bps;
     int32_t take_profit_bps;
     int32_t trailing_stop_bps;
@@ -307,8 +310,9 @@ typedef struct snp_host_api {
     /* One-shot timer: a TIMER event with `tag` after delay_ns (host clock). */
     snp_status (*set_timer)(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag,
                             uint64_t* out_id);
-    /* Ask an external tool; the answer arrives as an event. Hosts without
-     * tools configured return SNP_ERR_UNSUPPORTED. Strings borrowed. */
+    /* Ask an external tool. Reserved: hosts without tool support (every
+     * host in this release) return SNP_ERR_UNSUPPORTED; the answer's event
+     * type will be appended when tools land. Strings borrowed. */
     snp_status (*call_tool)(snp_host_ctx* ctx, snp_str tool, snp_str request_json,
                             int64_t timeout_ns, uint64_t* out_id);
     /* SNP_TRADING_*. */
