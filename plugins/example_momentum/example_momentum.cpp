@@ -15,18 +15,8 @@
 
 namespace {
 
-struct KeyHash {
-    size_t operator()(const snp_pubkey& k) const noexcept {
-        size_t h;
-        std::memcpy(&h, k.bytes, sizeof h);
-        return h;
-    }
-};
-struct KeyEq {
-    bool operator()(const snp_pubkey& a, const snp_pubkey& b) const noexcept {
-        return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0;
-    }
-};
+using sniper::KeyEq;
+using sniper::KeyHash;
 
 class ExampleMomentum final : public sniper::Strategy {
   public:

@@ -15,24 +15,6 @@ TEST_CASE("JSON writer escapes and separates", "[core][json]") {
     CHECK(w.str() == R"({"a":"x\"y\n\u0001","n":-5,"u":7,"arr":[1.5,true,null],"nan":null})");
 }
 
-TEST_CASE("durations parse with units and refuse garbage", "[core]") {
-    int64_t ns = 0;
-    CHECK(parse_duration_ns("400ms", &ns));
-    CHECK(ns == 400'000'000);
-    CHECK(parse_duration_ns("1.5s", &ns));
-    CHECK(ns == 1'500'000'000);
-    CHECK(parse_duration_ns("2h", &ns));
-    CHECK(ns == 7'200'000'000'000);
-    CHECK(parse_duration_ns("10m", &ns));
-    CHECK(ns == 600'000'000'000);
-    CHECK_FALSE(parse_duration_ns("", &ns));
-    CHECK_FALSE(parse_duration_ns("10", &ns));
-    CHECK_FALSE(parse_duration_ns("-1s", &ns));
-    CHECK_FALSE(parse_duration_ns("1d", &ns));
-    CHECK_FALSE(parse_duration_ns("s", &ns));
-    CHECK_FALSE(parse_duration_ns("1e400s", &ns));
-}
-
 TEST_CASE("SOL formatting is integer-exact", "[core]") {
     CHECK(format_sol(1'204'100'000, true) == "+1.2041");
     CHECK(format_sol(-71'200'000, true) == "-0.0712");

@@ -2,6 +2,7 @@
 
 #include "app/control_handler.hpp"
 #include "config/config.hpp"
+#include "config/units.hpp"
 #include "control/control_server.hpp"
 #include "core/log.hpp"
 #include "engine/engine.hpp"
@@ -219,7 +220,9 @@ int sniperd_main(int argc, char** argv) {
         if (a == "--config" && i + 1 < argc) {
             config = argv[++i];
         } else if (a == "--for" && i + 1 < argc) {
-            if (!parse_duration_ns(argv[++i], &for_ns) || for_ns <= 0) {
+            const auto d = config_units::parse_duration_ns(argv[++i]);
+            for_ns = d.value_or(0);
+            if (for_ns <= 0) {
                 std::fprintf(stderr, "sniperd: --for expects a duration like 30s, 5m or 2h, found '%s'\n",
                              argv[i]);
                 return 2;

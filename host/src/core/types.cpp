@@ -84,9 +84,7 @@ const char* event_type_name(uint32_t type) {
 
 } // namespace sniper
 
-#include <charconv>
 #include <cinttypes>
-#include <cmath>
 #include <cstdio>
 
 namespace sniper {
@@ -98,45 +96,6 @@ std::string format_sol(int64_t lamports, bool sign) {
     std::snprintf(buf, sizeof buf, "%s%" PRIu64 ".%04" PRIu64, neg ? "-" : (sign ? "+" : ""),
                   a / kLamportsPerSol, (a % kLamportsPerSol) / 100000);
     return buf;
-}
-
-bool parse_duration_ns(std::string_view text, int64_t* out_ns) {
-    size_t i = 0;
-    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) {
-        ++i;
-    }
-    if (i == 0 || i == text.size()) {
-        return false;
-    }
-    double value = 0;
-    const std::string num(text.substr(0, i));
-    const auto res = std::from_chars(num.data(), num.data() + num.size(), value);
-    if (res.ec != std::errc() || res.ptr != num.data() + num.size() || !std::isfinite(value)) {
-        return false;
-    }
-    const std::string_view unit = text.substr(i);
-    double scale = 0;
-    if (unit == "ns") {
-        scale = 1;
-    } else if (unit == "us") {
-        scale = 1e3;
-    } else if (unit == "ms") {
-        scale = 1e6;
-    } else if (unit == "s") {
-        scale = 1e9;
-    } else if (unit == "m") {
-        scale = 60e9;
-    } else if (unit == "h") {
-        scale = 3600e9;
-    } else {
-        return false;
-    }
-    const double ns = value * scale;
-    if (!(ns >= 0) || ns > 9.2e18) {
-        return false;
-    }
-    *out_ns = static_cast<int64_t>(std::llround(ns));
-    return true;
 }
 
 } // namespace sniper

@@ -72,7 +72,4 @@ namespace sniper {
 // "1.2041" style SOL text from lamports (4 decimals, truncated toward
 // zero), with a leading '+' for non-negative values when `sign`.
 std::string format_sol(int64_t lamports, bool sign);
-// Parses "<number><unit>" with unit ns|us|ms|s|m|h ("400ms", "1.5s", "2h")
-// into ns. false when malformed, negative or out of range.
-bool parse_duration_ns(std::string_view text, int64_t* out_ns);
 } // namespace sniper

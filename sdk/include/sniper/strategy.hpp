@@ -35,6 +35,21 @@ inline std::string_view to_view(snp_str s) {
                             : std::string_view();
 }
 
+// Hash and equality for snp_pubkey, for std::unordered_map keyed by mint or
+// pool. Keys are hashes already, so the first 8 bytes are a good hash.
+struct KeyHash {
+    size_t operator()(const snp_pubkey& k) const noexcept {
+        size_t h;
+        std::memcpy(&h, k.bytes, sizeof h);
+        return h;
+    }
+};
+struct KeyEq {
+    bool operator()(const snp_pubkey& a, const snp_pubkey& b) const noexcept {
+        return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0;
+    }
+};
+
 inline void set_error(snp_error* err, snp_status code, std::string_view msg) {
     if (err == nullptr || err->struct_size < sizeof(snp_error)) {
         return;
