@@ -167,7 +167,8 @@ class Child {
     // Starts `argv` with stdin from /dev/null and stdout/stderr captured to
     // <out_prefix>.out / <out_prefix>.err. SNIPER_TRADING_MODE and
     // SNIPER_DATA_DIR are unset unless `env` sets them.
-    Child(const std::vector<std::string>& argv, const std::string& out_prefix, const EnvEdits& env = {})
+    Child(const std::vector<std::string>& argv, const std::string& out_prefix,
+          const EnvEdits& env = {})
         : out_path_(out_prefix + ".out"), err_path_(out_prefix + ".err") {
         EnvEdits edits = env;
         edits.emplace("SNIPER_TRADING_MODE", std::nullopt);
@@ -198,10 +199,10 @@ class Child {
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0600);
-        posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0600);
+        posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
         // Signal dispositions and the mask are inherited across exec: start
         // the child with defaults whatever the test runner installed.
         posix_spawnattr_t attr;
@@ -213,7 +214,8 @@ class Child {
         posix_spawnattr_setsigdefault(&attr, &all);
         posix_spawnattr_setsigmask(&attr, &none);
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-        const int rc = ::posix_spawn(&pid_, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
+        const int rc =
+            ::posix_spawn(&pid_, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
         posix_spawnattr_destroy(&attr);
         posix_spawn_file_actions_destroy(&actions);
         if (rc != 0) {
@@ -243,9 +245,12 @@ class Child {
 
     // Waits up to `timeout` for the child to exit. On timeout the child is
     // killed with SIGKILL and the result's exit_code is -1.
-    RunResult wait(std::chrono::milliseconds timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait)) {
-        const auto deadline = Clock::now() + std::min<std::chrono::milliseconds>(
-                                                 timeout, std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait));
+    RunResult wait(std::chrono::milliseconds timeout =
+                       std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait)) {
+        const auto deadline =
+            Clock::now() +
+            std::min<std::chrono::milliseconds>(
+                timeout, std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait));
         while (!reaped_ && Clock::now() < deadline) {
             poll_exit();
             if (!reaped_) {
@@ -322,7 +327,8 @@ class Child {
 // files named after `out_prefix`.
 inline RunResult run(const std::vector<std::string>& argv, const std::string& out_prefix,
                      const EnvEdits& env = {},
-                     std::chrono::milliseconds timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait)) {
+                     std::chrono::milliseconds timeout =
+                         std::chrono::duration_cast<std::chrono::milliseconds>(kMaxWait)) {
     Child c(argv, out_prefix, env);
     return c.wait(timeout);
 }
@@ -394,7 +400,8 @@ inline std::string sim_feed_toml(const std::string& duration, double speed, doub
 // (max_slippage_bps = 3000 so the sniper's 2500 bps entries pass), and the
 // example strategies.
 inline std::string paper_config_toml(const std::string& data_dir, const std::string& plugins_dir,
-                                     const std::string& feed_section, const std::string& mode = "paper") {
+                                     const std::string& feed_section,
+                                     const std::string& mode = "paper") {
     return "mode = \"" + mode + "\"\n" + "data_dir = \"" + data_dir + "\"\n" + "plugins_dir = \"" +
            plugins_dir + "\"\n" +
            R"toml(
