@@ -116,7 +116,7 @@ TEST_CASE("both example strategies trade on the simulated market", "[engine][e2e
 TEST_CASE("same seed and config give a byte-identical journal", "[engine][determinism]") {
     QuietLogs quiet;
     TempDir a, b, c;
-    Config ca = make_config(a.path, 60, 7), cb = make_config(b.path, 60, 7), cc = make_config(c.path, 60, 8);
+    Config ca = make_config(a.path, 30, 7), cb = make_config(b.path, 30, 7), cc = make_config(c.path, 30, 8);
     for (Config* cfg : {&ca, &cb, &cc}) {
         install(*cfg, built_plugin("example_sniper"));
         install(*cfg, built_plugin("example_momentum"));

@@ -60,3 +60,31 @@ TEST_CASE("the 32-byte fast path agrees with the general decoder", "[solana][bas
     CHECK_FALSE(solana::base58_decode_fixed("1" + std::string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"), out, 32));
     CHECK_FALSE(solana::base58_decode_fixed("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5D0", out, 32));
 }
+
+TEST_CASE("the 32-byte encoder agrees with the general encoder", "[solana][base58]") {
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (int n = 0; n < 2000; ++n) {
+        uint8_t key[33];
+        for (size_t i = 0; i < 33; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            key[i] = static_cast<uint8_t>(x);
+        }
+        for (size_t i = 0; i < static_cast<size_t>(n % 5); ++i) {
+            key[i] = 0;
+        }
+        // 33 bytes take the general path; its text with one extra leading
+        // byte removed must match the 32-byte path on the same value.
+        uint8_t wide[33] = {0};
+        std::memcpy(wide + 1, key, 32);
+        const std::string general = solana::base58_encode(wide, 33);
+        REQUIRE(general[0] == '1');
+        REQUIRE(solana::base58_encode(key, 32) == general.substr(1));
+    }
+    uint8_t zero[32] = {0};
+    CHECK(solana::base58_encode(zero, 32) == std::string(32, '1'));
+    uint8_t ff[32];
+    std::memset(ff, 0xff, 32);
+    CHECK(solana::base58_encode(ff, 32) == "JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG");
+}

@@ -20,7 +20,56 @@ constexpr std::array<int8_t, 128> make_index() {
 constexpr auto kIndex = make_index();
 } // namespace
 
+namespace {
+// 32-byte values (keys, signatures' halves, hashes) are encoded on every
+// recorded event and journal row: eight 32-bit limbs, divided by 58^5 at a
+// time, no allocation beyond the result.
+std::string encode32(const uint8_t* data) {
+    constexpr uint32_t kBase5 = 58u * 58u * 58u * 58u * 58u; // 656356768
+    uint32_t limbs[8];
+    for (int j = 0; j < 8; ++j) {
+        limbs[j] = (static_cast<uint32_t>(data[4 * j]) << 24) |
+                   (static_cast<uint32_t>(data[4 * j + 1]) << 16) |
+                   (static_cast<uint32_t>(data[4 * j + 2]) << 8) | data[4 * j + 3];
+    }
+    char digits[50];
+    int n = 0; // digits produced, least significant first
+    int first = 0;
+    while (first < 8) {
+        uint64_t rem = 0;
+        for (int j = first; j < 8; ++j) {
+            const uint64_t cur = (rem << 32) | limbs[j];
+            limbs[j] = static_cast<uint32_t>(cur / kBase5);
+            rem = cur % kBase5;
+        }
+        while (first < 8 && limbs[first] == 0) {
+            ++first;
+        }
+        for (int k = 0; k < 5; ++k) {
+            digits[n++] = static_cast<char>(rem % 58);
+            rem /= 58;
+        }
+    }
+    while (n > 0 && digits[n - 1] == 0) {
+        --n; // the last chunk's leading zero digits
+    }
+    size_t zeros = 0;
+    while (zeros < 32 && data[zeros] == 0) {
+        ++zeros;
+    }
+    std::string out(zeros, '1');
+    out.reserve(zeros + static_cast<size_t>(n));
+    for (int i = n - 1; i >= 0; --i) {
+        out.push_back(kAlphabet[static_cast<size_t>(digits[i])]);
+    }
+    return out;
+}
+} // namespace
+
 std::string base58_encode(const uint8_t* data, size_t len) {
+    if (len == 32) {
+        return encode32(data);
+    }
     size_t zeros = 0;
     while (zeros < len && data[zeros] == 0) {
         ++zeros;
