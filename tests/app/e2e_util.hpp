@@ -49,7 +49,7 @@ inline const std::string kSniperd = kBuildDir + "/sniperd";
 inline const std::string kSniperctl = kBuildDir + "/sniperctl";
 
 // The longest any single wait in these tests may take.
-constexpr auto kMaxWait = 60s;
+constexpr auto kMaxWait = 240s;
 
 // ---------------------------------------------------------------- files
 

@@ -39,10 +39,20 @@ class Counting final : public sniper::Strategy {
     void on_trade(const snp_ev_trade& ev) override { count(ev.h); }
     void on_order_update(const snp_ev_order_update& ev) override { count(ev.h); }
     void on_timer(const snp_ev_timer& ev) override { count(ev.h); }
+    // Carried across hot reloads: the count and the last sequence number,
+    // so a lost, repeated or reordered event after a reload is detected.
     std::vector<uint8_t> save_state() override {
-        std::vector<uint8_t> out(sizeof events_);
+        std::vector<uint8_t> out(2 * sizeof(uint64_t));
         std::memcpy(out.data(), &events_, sizeof events_);
+        std::memcpy(out.data() + sizeof events_, &last_seq_, sizeof last_seq_);
         return out;
+    }
+    void load_state(const uint8_t* data, size_t size, uint32_t version) override {
+        if (version != 1 || size != 2 * sizeof(uint64_t)) {
+            throw std::runtime_error("unknown state");
+        }
+        std::memcpy(&events_, data, sizeof events_);
+        std::memcpy(&last_seq_, data + sizeof events_, sizeof last_seq_);
     }
 
   private:
@@ -63,7 +73,11 @@ class Counting final : public sniper::Strategy {
 };
 } // namespace
 
-SNIPER_EXPORT_STRATEGY(Counting, "counting", "1.0.0",
+#ifndef COUNTING_VERSION
+#define COUNTING_VERSION "1.0.0"
+#endif
+
+SNIPER_EXPORT_STRATEGY(Counting, "counting", COUNTING_VERSION,
                        SNP_EVENT_BIT(SNP_EVENT_NEW_POOL) | SNP_EVENT_BIT(SNP_EVENT_POOL_UPDATE) |
                            SNP_EVENT_BIT(SNP_EVENT_TRADE) | SNP_EVENT_BIT(SNP_EVENT_ORDER_UPDATE) |
                            SNP_EVENT_BIT(SNP_EVENT_TIMER),

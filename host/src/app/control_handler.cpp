@@ -1,5 +1,7 @@
 #include "app/control_handler.hpp"
 
+#include "app/reloader.hpp"
+
 #include "control/control_server.hpp"
 #include "core/json.hpp"
 #include "engine/engine.hpp"
@@ -7,6 +9,8 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <future>
+#include <memory>
 #include <simdjson.h>
 
 namespace sniper {
@@ -52,6 +56,8 @@ std::string strategies_json(const EngineSnapshot& s) {
         w.kv("realized_pnl_lamports", r.realized_pnl_lamports);
         w.kv("max_drawdown_lamports", r.max_drawdown_lamports);
         w.kv("fees_lamports", r.fees_lamports);
+        w.kv("hash", r.hash);
+        w.kv("load_time_s", r.load_time_ns / kNsPerSec);
         w.end_object();
     }
     w.end_array().end_object();
@@ -131,11 +137,54 @@ std::string ControlHandler::handle(std::string_view request) {
         return control_ok(state_json(TradingState::Active, "resumed by sniperctl"));
     }
     if (cmd == "reload") {
-        return control_error("reload is not available in this build yet (hot reload lands with the "
-                             "strategy runtime work); restart sniperd to pick up changes");
+        if (reloader_ == nullptr) {
+            return control_error("reload is not available in this process");
+        }
+        const ReloadReport r = reloader_->reload(std::chrono::seconds(10));
+        if (!r.ok) {
+            std::string msg = "reload refused, nothing changed:";
+            for (const std::string& e : r.errors) {
+                msg += "\n  " + e;
+            }
+            return control_error(msg);
+        }
+        return control_ok(r.to_json());
+    }
+    if (cmd == "enable" || cmd == "disable") {
+        std::string_view name;
+        if (doc["name"].get_string().get(name) != simdjson::SUCCESS || name.empty()) {
+            return control_error("expected a string field \"name\" (the strategy)");
+        }
+        return set_enabled(name, cmd == "enable");
     }
     return control_error("unknown command \"" + std::string(cmd.substr(0, 64)) +
-                         "\"; expected status|strategies|positions|kill|resume|reload");
+                         "\"; expected status|strategies|positions|kill|resume|reload|enable|disable");
+}
+
+std::string ControlHandler::set_enabled(std::string_view name, bool enabled) {
+    struct Outcome {
+        bool ok = false;
+        std::string error;
+    };
+    auto done = std::make_shared<std::promise<Outcome>>();
+    std::future<Outcome> f = done->get_future();
+    Engine* engine = &engine_;
+    engine_.post([engine, done, n = std::string(name), enabled] {
+        Outcome o;
+        o.ok = engine->set_enabled(n, enabled, &o.error);
+        done->set_value(std::move(o));
+    });
+    if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+        return control_error("the event path did not pick this up within 5 s (is a strategy callback "
+                             "stuck?); it applies when it does");
+    }
+    const Outcome o = f.get();
+    if (!o.ok) {
+        return control_error(o.error);
+    }
+    JsonWriter w;
+    w.begin_object().kv("name", name).kv("state", enabled ? "running" : "disabled").end_object();
+    return control_ok(w.take());
 }
 
 } // namespace sniper

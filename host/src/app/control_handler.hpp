@@ -11,15 +11,19 @@
 namespace sniper {
 
 class Engine;
+class Reloader;
 
 class ControlHandler {
   public:
-    explicit ControlHandler(Engine& engine, int64_t start_wall_ns)
-        : engine_(engine), start_wall_ns_(start_wall_ns) {}
+    // reloader may be null (reload then answers that it is unavailable).
+    ControlHandler(Engine& engine, Reloader* reloader, int64_t start_wall_ns)
+        : engine_(engine), reloader_(reloader), start_wall_ns_(start_wall_ns) {}
     std::string handle(std::string_view request);
 
   private:
+    std::string set_enabled(std::string_view name, bool enabled);
     Engine& engine_;
+    Reloader* reloader_;
     int64_t start_wall_ns_;
 };
 

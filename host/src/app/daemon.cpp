@@ -1,6 +1,7 @@
 #include "app/daemon.hpp"
 
 #include "app/control_handler.hpp"
+#include "app/reloader.hpp"
 #include "config/config.hpp"
 #include "config/units.hpp"
 #include "control/control_server.hpp"
@@ -25,10 +26,17 @@ namespace sniper {
 namespace {
 
 Engine* g_engine = nullptr;
+Reloader* g_reloader = nullptr;
 
 extern "C" void on_stop_signal(int) {
     if (g_engine != nullptr) {
         g_engine->request_stop();
+    }
+}
+
+extern "C" void on_hup_signal(int) {
+    if (g_reloader != nullptr) {
+        g_reloader->request_from_signal();
     }
 }
 
@@ -88,6 +96,8 @@ void print_summary(const Engine& engine) {
 }
 
 int run(const std::string& config_path, int64_t for_ns, const std::string& record, bool quiet) {
+    // SIGHUP means reload once we are up; until then it must not kill us.
+    std::signal(SIGHUP, SIG_IGN);
     const ConfigLoadResult r = load_config_file(config_path);
     if (!r.errors.empty()) {
         for (const ConfigError& e : r.errors) {
@@ -140,7 +150,9 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     const int64_t start_wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count();
-    ControlHandler handler(engine, start_wall);
+    Reloader reloader(engine, cfg.source_path);
+    g_reloader = &reloader;
+    ControlHandler handler(engine, &reloader, start_wall);
     std::unique_ptr<ControlServer> control = ControlServer::start(
         cfg.socket_path(), [&handler](std::string_view req) { return handler.handle(req); }, &err);
     if (!control) {
@@ -163,13 +175,16 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
-    // Hot reload lands with the strategy runtime work; until then SIGHUP
-    // must not kill the daemon (its default action).
-    std::signal(SIGHUP, SIG_IGN);
+    struct sigaction hup {};
+    hup.sa_handler = &on_hup_signal;
+    sigemptyset(&hup.sa_mask);
+    sigaction(SIGHUP, &hup, nullptr);
 
     engine.run();
 
     g_engine = nullptr;
+    std::signal(SIGHUP, SIG_IGN);
+    g_reloader = nullptr;
     control.reset();
     store->flush();
     const bool healthy = store->healthy();

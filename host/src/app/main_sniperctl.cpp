@@ -46,7 +46,9 @@ commands:
   positions               open positions: cost, value, unrealized PnL
   kill [--reason TEXT]    halt trading now (the kill switch)
   resume --confirm        re-enable trading after a kill
-  reload                  ask for a hot reload (not available in this build yet)
+  reload                  rescan the plugins folder and re-read the config (like SIGHUP)
+  enable NAME             let a disabled or failed strategy receive events again
+  disable NAME            stop sending events to a strategy (its positions stay)
   help                    show this help
 
 options:
@@ -70,6 +72,7 @@ struct Args {
     bool json = false;
     int64_t timeout_ms = kDefaultTimeoutMs;
     std::string command;
+    std::string name; // enable / disable
     std::optional<std::string> reason;
     bool confirm = false;
     bool help = false;
@@ -160,11 +163,17 @@ int parse_args(int argc, char** argv, Args* args) {
         return usage_error("no command given");
     }
     args->command = positional[0];
-    if (positional.size() > 1) {
+    const bool takes_name = args->command == "enable" || args->command == "disable";
+    if (takes_name) {
+        if (positional.size() != 2) {
+            return usage_error(args->command + " needs exactly one strategy name");
+        }
+        args->name = positional[1];
+    } else if (positional.size() > 1) {
         return usage_error("unexpected argument \"" + positional[1] + "\" after " + args->command);
     }
     static const char* const kCommands[] = {"status", "strategies", "positions", "kill",
-                                            "resume", "reload",     "help"};
+                                            "resume", "reload",     "enable",    "disable", "help"};
     bool known = false;
     for (const char* c : kCommands) {
         known = known || args->command == c;
@@ -196,6 +205,8 @@ std::string build_request(const Args& args) {
         w.kv("reason", args.reason.value_or("sniperctl kill"));
     } else if (args.command == "resume") {
         w.kv("confirm", true);
+    } else if (args.command == "enable" || args.command == "disable") {
+        w.kv("name", args.name);
     }
     w.end_object();
     return w.take();
@@ -524,6 +535,10 @@ bool render_human(const std::string& command, std::string_view data_json) {
     }
     if (command == "kill" || command == "resume") {
         render_trading_state(obj);
+        return true;
+    }
+    if (command == "enable" || command == "disable") {
+        std::printf("%s: %s\n", text_field(obj, "name").c_str(), text_field(obj, "state").c_str());
         return true;
     }
     render_reload(obj);

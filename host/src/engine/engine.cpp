@@ -5,6 +5,7 @@
 #include "feeds/event_json.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <filesystem>
@@ -41,6 +42,7 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
     }
     snap_.mode = cfg_.mode;
     snap_.feed = feed_.name();
+    strategy_cfg_ = cfg_.strategies;
 }
 
 Engine::~Engine() {
@@ -146,18 +148,12 @@ size_t Engine::load_strategies() {
         }
         const std::string name = plugin->name();
         found.insert(name);
-        std::string params = "{}";
-        auto it = cfg_.strategies.find(name);
-        if (it != cfg_.strategies.end()) {
-            if (!it->second.enabled) {
-                log::info("strategy", "strategy disabled in the config; not started",
-                          {{"strategy", name}, {"file", path}});
-                continue;
-            }
-            params = it->second.params_json;
-        } else {
-            log::info("strategy", "plugin has no [strategies] section; starting with defaults",
+        bool enabled = true;
+        const std::string params = params_for(name, &enabled);
+        if (!enabled) {
+            log::info("strategy", "strategy disabled in the config; not started",
                       {{"strategy", name}, {"file", path}});
+            continue;
         }
         if (add_strategy(std::move(plugin), name, params)) {
             ++loaded;
@@ -173,9 +169,240 @@ size_t Engine::load_strategies() {
     return loaded;
 }
 
+std::string Engine::params_for(const std::string& name, bool* enabled) const {
+    auto it = strategy_cfg_.find(name);
+    if (it == strategy_cfg_.end()) {
+        *enabled = true;
+        log::info("strategy", "plugin has no [strategies] section; starting with defaults",
+                  {{"strategy", name}});
+        return "{}";
+    }
+    *enabled = it->second.enabled;
+    return it->second.params_json;
+}
+
+// ------------------------------------------------------------ hot reload
+
+void Engine::post(std::function<void()> fn) {
+    std::unique_lock<std::mutex> lk(post_mu_);
+    if (finished_) {
+        // run() has returned: no event path left to race with; the lock
+        // serializes posters.
+        fn();
+        return;
+    }
+    // Before run() starts the work waits for it; during run() it is picked
+    // up between two events.
+    posted_.push_back(std::move(fn));
+    has_posted_.store(true, std::memory_order_release);
+}
+
+void Engine::run_posted() {
+    std::vector<std::function<void()>> work;
+    {
+        std::lock_guard<std::mutex> lk(post_mu_);
+        work.swap(posted_);
+        has_posted_.store(false, std::memory_order_release);
+    }
+    for (auto& fn : work) {
+        fn();
+    }
+    publish_snapshot();
+}
+
+bool Engine::replace_instance(size_t idx, std::shared_ptr<NativePlugin> plugin, const std::string& params,
+                              std::string* error) {
+    StrategyInstance& old = *strategies_[idx];
+    std::vector<uint8_t> state;
+    if (old.running() && !old.save_state(state, error)) {
+        *error = "old version: " + *error;
+        return false;
+    }
+    auto inst = std::make_unique<StrategyInstance>(plugin, plugin->name(), this, opts_.max_faults);
+    inst->set_index(static_cast<uint32_t>(idx));
+    inst->set_load_time_ns(wall_ns());
+    if (!inst->create(params)) {
+        *error = "new version: " + inst->last_error();
+        return false;
+    }
+    if (!inst->load_state(state, old.plugin().state_version(), error)) {
+        *error = "new version: " + *error;
+        return false; // inst is destroyed; the old one keeps running
+    }
+    inst->adopt_counters(old);
+    if (!old.running()) {
+        inst->set_state(old.state() == StrategyState::Disabled ? StrategyState::Disabled
+                                                               : StrategyState::Running);
+    }
+    retired_.push_back(std::move(strategies_[idx]));
+    strategies_[idx] = std::move(inst);
+    return true;
+}
+
+ReloadReport Engine::apply_reload(ReloadPlan& plan) {
+    ReloadReport rep;
+    const int64_t t0 = mono_ns();
+    if (plan.config_invalid) {
+        rep.ok = false;
+        rep.errors = plan.errors;
+        log::error("engine", "reload refused: the config has problems; nothing changed",
+                   {{"problems", static_cast<uint64_t>(plan.errors.size())}});
+        return rep;
+    }
+    if (plan.config) {
+        const Config& nc = *plan.config;
+        if (nc.plugins_dir != cfg_.plugins_dir || nc.data_dir != cfg_.data_dir || nc.mode != cfg_.mode) {
+            rep.errors.push_back("mode, data_dir and plugins_dir take effect on restart only");
+        }
+        risk_.set_limits(nc.risk);
+        strategy_cfg_ = nc.strategies;
+    }
+
+    std::set<std::string> touched;
+    for (auto& plugin : plan.plugins) {
+        const std::string name = plugin->name();
+        bool enabled = true;
+        const std::string params = params_for(name, &enabled);
+        size_t idx = strategies_.size();
+        for (size_t i = 0; i < strategies_.size(); ++i) {
+            if (strategies_[i]->name() == name) {
+                idx = i;
+            }
+        }
+        // A refused earlier version of this file is superseded.
+        std::erase_if(refused_, [&](const auto& r) { return r.first == plugin->source_path(); });
+        touched.insert(name);
+        if (idx == strategies_.size()) {
+            if (!enabled) {
+                rep.unchanged.push_back(name + " (disabled in config)");
+                continue;
+            }
+            if (add_strategy(plugin, name, params)) {
+                rep.loaded.push_back(name);
+            } else {
+                rep.refused.push_back(name + ": " + strategies_.back()->last_error());
+            }
+            continue;
+        }
+        if (strategies_[idx]->plugin().source_path() != plugin->source_path()) {
+            rep.refused.push_back(plugin->source_path() + ": strategy "" + name + "" is already loaded from " +
+                                  strategies_[idx]->plugin().source_path());
+            refused_.push_back({plugin->source_path(), rep.refused.back()});
+            continue;
+        }
+        std::string err;
+        if (replace_instance(idx, plugin, params, &err)) {
+            if (!enabled) {
+                strategies_[idx]->set_state(StrategyState::Disabled);
+            }
+            rep.reloaded.push_back(name + " " + plugin->version());
+            log::info("strategy", "strategy reloaded",
+                      {{"strategy", name}, {"version", plugin->version()}, {"hash", plugin->content_hash()}});
+        } else {
+            strategies_[idx]->set_last_error("reload failed, old version kept: " + err);
+            rep.refused.push_back(name + ": " + err);
+            log::error("strategy", "reload failed; the old version keeps running",
+                       {{"strategy", name}, {"error", err}});
+        }
+    }
+    for (const std::string& file : plan.removed) {
+        for (auto& s : strategies_) {
+            if (s->plugin().source_path() == file && s->state() != StrategyState::Removed) {
+                s->set_state(StrategyState::Removed);
+                s->set_last_error("plugin file removed; its positions stay in the host's books");
+                rep.removed.push_back(s->name());
+            }
+        }
+        std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
+    }
+    // Unchanged files whose [strategies] table changed: new params or enabled.
+    for (size_t i = 0; i < strategies_.size(); ++i) {
+        StrategyInstance& s = *strategies_[i];
+        if (touched.count(s.name()) != 0 || s.state() == StrategyState::Failed ||
+            s.state() == StrategyState::Removed) {
+            continue;
+        }
+        bool enabled = true;
+        const std::string params = params_for(s.name(), &enabled);
+        if (!enabled && s.running()) {
+            s.set_state(StrategyState::Disabled);
+            rep.reloaded.push_back(s.name() + " (disabled by config)");
+        } else if (params != s.params_json()) {
+            std::string err;
+            if (replace_instance(i, s.plugin_ptr(), params, &err)) {
+                rep.reloaded.push_back(s.name() + " (new params)");
+            } else {
+                s.set_last_error("new params refused, old ones kept: " + err);
+                rep.refused.push_back(s.name() + ": " + err);
+            }
+        } else {
+            rep.unchanged.push_back(s.name());
+        }
+    }
+    for (auto& [file, why] : plan.refused) {
+        std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
+        refused_.push_back({file, why});
+        // A running older version of this file keeps running; say why the
+        // new one is not.
+        for (auto& s : strategies_) {
+            if (s->plugin().source_path() == file) {
+                s->set_last_error("new file refused, old version kept: " + why);
+            }
+        }
+        rep.refused.push_back(why);
+    }
+    for (auto& old : retired_) {
+        plan.retired.push_back(std::move(old));
+    }
+    retired_.clear();
+    publish_snapshot(); // the next reload must see these hashes
+    rep.apply_ns = mono_ns() - t0;
+    log::info("engine", "reload applied",
+              {{"loaded", static_cast<uint64_t>(rep.loaded.size())},
+               {"replaced", static_cast<uint64_t>(rep.reloaded.size())},
+               {"removed", static_cast<uint64_t>(rep.removed.size())},
+               {"refused", static_cast<uint64_t>(rep.refused.size())},
+               {"pause_ns", rep.apply_ns}});
+    return rep;
+}
+
+bool Engine::strategy_state(const std::string& name, std::vector<uint8_t>& out) {
+    for (auto& s : strategies_) {
+        if (s->name() == name) {
+            std::string err;
+            return s->save_state(out, &err);
+        }
+    }
+    return false;
+}
+
+bool Engine::set_enabled(const std::string& name, bool enabled, std::string* error) {
+    for (auto& s : strategies_) {
+        if (s->name() != name) {
+            continue;
+        }
+        if (s->state() == StrategyState::Removed) {
+            *error = "strategy \"" + name + "\" was removed; put its file back and reload";
+            return false;
+        }
+        if (enabled) {
+            s->reset_faults();
+            s->set_state(StrategyState::Running);
+        } else {
+            s->set_state(StrategyState::Disabled);
+        }
+        log::warn("strategy", enabled ? "strategy enabled" : "strategy disabled", {{"strategy", name}});
+        publish_snapshot();
+        return true;
+    }
+    *error = "no strategy named \"" + name + "\"";
+    return false;
+}
+
 // ---------------------------------------------------------------- the loop
 
 void Engine::run() {
+    running_.store(true, std::memory_order_release);
     wall_start_ns_ = mono_ns();
     next_periodic_ns_ = wall_start_ns_;
     next_status_ns_ = wall_start_ns_ + opts_.status_interval_ns;
@@ -187,6 +414,9 @@ void Engine::run() {
         }
         if ((++tick & 63u) == 0) {
             periodic(false);
+        }
+        if (has_posted_.load(std::memory_order_relaxed)) {
+            run_posted(); // between two events: nothing is half-delivered
         }
         if (first_source_ns_ < 0) {
             first_source_ns_ = ev.h.source_ns;
@@ -208,6 +438,12 @@ void Engine::run() {
     // Let orders already sent land, so the journal ends settled; timers
     // past the end are not fired.
     process_due(INT64_MAX, false);
+    running_.store(false, std::memory_order_release);
+    {
+        std::lock_guard<std::mutex> lk(post_mu_);
+        finished_ = true; // later posts run inline on their caller
+    }
+    run_posted(); // what was posted before that
     periodic(true);
     if (opts_.print_status) {
         print_status_line();
@@ -228,6 +464,9 @@ void Engine::pace(int64_t source_ns) {
             return;
         }
         periodic(false);
+        if (has_posted_.load(std::memory_order_relaxed)) {
+            run_posted();
+        }
         std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 50'000'000)));
     }
 }
@@ -625,6 +864,8 @@ std::vector<StrategyRow> Engine::strategy_rows() const {
         r.file = s->plugin().source_path();
         r.version = s->plugin().version();
         r.state = strategy_state_name(s->state());
+        r.hash = s->plugin().content_hash();
+        r.load_time_ns = s->load_time_ns();
         r.last_error = s->last_error();
         r.events = s->events();
         r.intents = s->intents();

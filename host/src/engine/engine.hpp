@@ -16,6 +16,7 @@
 
 #include "config/config.hpp"
 #include "core/histogram.hpp"
+#include "engine/reload.hpp"
 #include "exec/paper_executor.hpp"
 #include "exec/pool_book.hpp"
 #include "exec/portfolio.hpp"
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,7 +52,8 @@ struct EngineOptions {
 };
 
 struct StrategyRow {
-    std::string name, kind, file, version, state, last_error;
+    std::string name, kind, file, version, state, last_error, hash;
+    int64_t load_time_ns = 0; // wall clock
     uint64_t events = 0, intents = 0, errors = 0, trades = 0, wins = 0, fees_lamports = 0;
     int64_t realized_pnl_lamports = 0, max_drawdown_lamports = 0;
 };
@@ -99,6 +102,22 @@ class Engine final : public StrategyHost {
 
     // Runs until the feed ends, the wall limit passes or stop is requested.
     void run();
+
+    // Thread-safe: runs `fn` on the engine thread between two events (work
+    // posted before run() starts waits for it; after run() returns it runs
+    // at once on the caller). Used by reload and enable/disable.
+    void post(std::function<void()> fn);
+    bool running() const { return running_.load(std::memory_order_acquire); }
+
+    // The saved state of a strategy (diagnostics and tests); engine thread
+    // or after run(). False when there is no such strategy.
+    bool strategy_state(const std::string& name, std::vector<uint8_t>& out);
+
+    // Engine thread only (through post()).
+    ReloadReport apply_reload(ReloadPlan& plan);
+    bool set_enabled(const std::string& name, bool enabled, std::string* error);
+    const std::string& plugins_dir() const { return cfg_.plugins_dir; }
+    const std::string& plugin_cache_dir() const { return opts_.plugin_cache_dir; }
     // Async-signal-safe.
     void request_stop() { stop_.store(true, std::memory_order_relaxed); }
 
@@ -126,6 +145,13 @@ class Engine final : public StrategyHost {
     uint64_t host_next_intent_id() override { return next_intent_id_++; }
 
   private:
+    void run_posted();
+    // Replaces strategies_[idx] with a new instance of `plugin`, carrying
+    // the old one's state. On failure the old instance stays; false + *error.
+    bool replace_instance(size_t idx, std::shared_ptr<NativePlugin> plugin, const std::string& params,
+                          std::string* error);
+    std::string params_for(const std::string& name, bool* enabled) const;
+
     struct Scheduled {
         int64_t t_ns;
         uint64_t order;
@@ -172,6 +198,14 @@ class Engine final : public StrategyHost {
     std::vector<std::unique_ptr<StrategyInstance>> strategies_;
     std::vector<std::string> load_errors_;
     std::vector<std::pair<std::string, std::string>> refused_; // (file, why)
+    std::map<std::string, StrategyConfig> strategy_cfg_;         // re-read on reload
+    std::vector<std::unique_ptr<StrategyInstance>> retired_;     // replaced, not yet handed off
+
+    std::mutex post_mu_;
+    std::vector<std::function<void()>> posted_;
+    std::atomic<bool> has_posted_{false};
+    std::atomic<bool> running_{false};
+    bool finished_ = false; // guarded by post_mu_
     PoolBook pools_;
     Portfolio portfolio_;
     RiskGate risk_;

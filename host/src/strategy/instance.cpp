@@ -72,6 +72,8 @@ const char* strategy_state_name(StrategyState s) {
         return "disabled";
     case StrategyState::Failed:
         return "failed";
+    case StrategyState::Removed:
+        return "removed";
     }
     return "invalid";
 }
@@ -100,7 +102,49 @@ StrategyInstance::~StrategyInstance() {
     }
 }
 
+bool StrategyInstance::save_state(std::vector<uint8_t>& out, std::string* error) {
+    out.clear();
+    if (self_ == nullptr || plugin_->vtable().save_state == nullptr) {
+        return true;
+    }
+    out.resize(4096);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        uint64_t size = 0;
+        const snp_status st = plugin_->vtable().save_state(self_, out.data(), out.size(), &size);
+        if (st == SNP_OK && size <= out.size()) {
+            out.resize(static_cast<size_t>(size));
+            return true;
+        }
+        if (st != SNP_ERR_BUFFER_TOO_SMALL || size <= out.size() || size > (64u << 20)) {
+            *error = "save_state returned status " + std::to_string(st) +
+                     (size > (64u << 20) ? " (state over 64 MiB)" : "");
+            return false;
+        }
+        out.resize(static_cast<size_t>(size));
+    }
+    *error = "save_state kept asking for a larger buffer";
+    return false;
+}
+
+bool StrategyInstance::load_state(const std::vector<uint8_t>& state, uint32_t state_version,
+                                  std::string* error) {
+    if (state.empty() || plugin_->vtable().load_state == nullptr) {
+        return true;
+    }
+    snp_error err{};
+    err.struct_size = sizeof err;
+    const snp_status st =
+        plugin_->vtable().load_state(self_, snp_bytes{state.data(), state.size()}, state_version, &err);
+    if (st != SNP_OK) {
+        *error = "load_state returned status " + std::to_string(st) +
+                 (err.message[0] != '\0' ? std::string(": ") + err.message : std::string());
+        return false;
+    }
+    return true;
+}
+
 bool StrategyInstance::create(std::string_view params_json) {
+    params_json_.assign(params_json);
     snp_error err{};
     err.struct_size = sizeof err;
     in_create_ = true;

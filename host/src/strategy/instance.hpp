@@ -43,7 +43,7 @@ struct PendingIntent {
     std::string reason;
 };
 
-enum class StrategyState : int32_t { Running = 1, Disabled = 2, Failed = 3 };
+enum class StrategyState : int32_t { Running = 1, Disabled = 2, Failed = 3, Removed = 4 };
 const char* strategy_state_name(StrategyState s);
 
 } // namespace sniper
@@ -94,6 +94,21 @@ class StrategyInstance {
     int64_t load_time_ns() const { return load_time_ns_; }
     void set_load_time_ns(int64_t t) { load_time_ns_ = t; }
 
+    // Hot reload. save_state: the plugin's state (empty when it has none or
+    // does not implement save_state); false with *error when it failed.
+    bool save_state(std::vector<uint8_t>& out, std::string* error);
+    // load_state with the saving plugin's state_version; false with *error.
+    bool load_state(const std::vector<uint8_t>& state, uint32_t state_version, std::string* error);
+    // Keeps counters across a reload so status reads as one strategy.
+    void adopt_counters(const StrategyInstance& old) {
+        events_ += old.events_;
+        intents_ += old.intents_;
+    }
+    const std::string& params_json() const { return params_json_; }
+    std::shared_ptr<NativePlugin> plugin_ptr() const { return plugin_; }
+    void set_last_error(std::string e) { last_error_ = std::move(e); }
+    void reset_faults() { errors_ = 0; }
+
     // Called from the C trampolines.
     snp_status submit(const snp_intent* intent, uint64_t* out_id, snp_error* err);
     void record_fault(const std::string& message);
@@ -113,6 +128,7 @@ class StrategyInstance {
     int64_t load_time_ns_ = 0;
     uint64_t events_ = 0, intents_ = 0, errors_ = 0;
     std::string last_error_;
+    std::string params_json_;
 };
 
 } // namespace sniper

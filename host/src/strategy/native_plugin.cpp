@@ -1,5 +1,7 @@
 #include "strategy/native_plugin.hpp"
 
+#include "core/log.hpp"
+
 #include <boost/dll/shared_library.hpp>
 
 #include <elf.h>
@@ -22,25 +24,6 @@ namespace {
 
 std::string version_text(uint32_t v) {
     return std::to_string(SNP_ABI_VERSION_MAJOR(v)) + "." + std::to_string(SNP_ABI_VERSION_MINOR(v));
-}
-
-// FNV-1a 64 over the file: identifies content for reload and in status.
-bool hash_file(const std::string& path, std::string& hex) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return false;
-    }
-    uint64_t h = 0xcbf29ce484222325ULL;
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            h = (h ^ static_cast<uint8_t>(buf[i])) * 0x100000001b3ULL;
-        }
-    }
-    char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-    hex = out;
-    return true;
 }
 
 // dlopen() maps segments straight from the file; a file cut short (still
@@ -111,6 +94,25 @@ std::string str_of(snp_str s, size_t max_len) {
 
 } // namespace
 
+// FNV-1a 64 over the file: identifies content for reload and in status.
+bool NativePlugin::hash_file(const std::string& path, std::string& hex) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    uint64_t h = 0xcbf29ce484222325ULL;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            h = (h ^ static_cast<uint8_t>(buf[i])) * 0x100000001b3ULL;
+        }
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    hex = out;
+    return true;
+}
+
 bool valid_strategy_name(const std::string& name) {
     if (name.empty() || name.size() > 64) {
         return false;
@@ -131,7 +133,7 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
 
     std::shared_ptr<NativePlugin> p(new NativePlugin());
     p->source_path_ = path;
-    if (!hash_file(path, p->content_hash_)) {
+    if (!NativePlugin::hash_file(path, p->content_hash_)) {
         return fail("cannot read the file");
     }
     if (const std::string bad = check_elf(path); !bad.empty()) {
@@ -209,6 +211,18 @@ NativePlugin::~NativePlugin() {
     if (lib_) {
         lib_->lib.unload();
         lib_.reset();
+        // dlclose only unmaps when nothing pins the image (a unique symbol,
+        // a thread_local with a destructor, another handle). Say so when it
+        // stays: a reload then leaks the old image until exit.
+        std::ifstream maps("/proc/self/maps");
+        std::string line;
+        while (std::getline(maps, line)) {
+            if (line.find(loaded_path_) != std::string::npos) {
+                log::warn("strategy", "plugin image still mapped after dlclose",
+                          {{"file", source_path_}, {"loaded_path", loaded_path_}});
+                break;
+            }
+        }
     }
     if (!loaded_path_.empty()) {
         std::error_code ec;

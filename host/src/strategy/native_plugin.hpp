@@ -41,6 +41,9 @@ class NativePlugin {
     uint32_t abi_version() const { return abi_version_; }
     const snp_strategy_vtable& vtable() const { return vtable_; }
 
+    // FNV-1a 64 of a file's bytes, as hex: what "changed" means on reload.
+    static bool hash_file(const std::string& path, std::string& hex);
+
   private:
     NativePlugin() = default;
     struct Lib;
