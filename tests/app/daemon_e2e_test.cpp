@@ -608,3 +608,69 @@ TEST_CASE("a recorded run replays to the same trade journal", "[app][e2e]") {
     }
     CHECK(summary_rows(a.out) == summary_rows(b.out));
 }
+
+TEST_CASE("hot reload through sniperctl and SIGHUP while sniperd trades", "[app][e2e][reload]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config,
+               paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0)));
+    const std::vector<std::string> argv = {kSniperd, "run", "--config", w.config, "--for", "120s"};
+    Child daemon(argv, w.out("daemon"));
+    const bool ready = wait_ready(w, daemon);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(ready);
+    const std::string counting = w.plugins_dir + "/counting.so";
+
+    // A new file: `sniperctl reload` loads it.
+    std::filesystem::copy_file(kTestPluginDir + "/counting.so", counting);
+    RunResult r = sniperctl(w, {"reload"});
+    INFO(brief(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("loaded:") && Catch::Contains("counting"));
+    r = sniperctl(w, {"--json", "strategies"});
+    CHECK_THAT(r.out, Catch::Contains("\"name\":\"counting\"") && Catch::Contains("\"version\":\"1.0.0\""));
+
+    // A changed file and SIGHUP: the new version replaces the old one.
+    const std::string tmp = counting + ".new";
+    std::filesystem::copy_file(kTestPluginDir + "/counting_v2.so", tmp);
+    std::filesystem::rename(tmp, counting);
+    daemon.signal(SIGHUP);
+    bool upgraded = false;
+    for (int i = 0; i < 100 && !upgraded; ++i) {
+        r = sniperctl(w, {"--json", "strategies"});
+        upgraded = r.out.find("\"version\":\"2.0.0\"") != std::string::npos;
+        if (!upgraded) {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    CHECK(upgraded);
+
+    // A broken config: the reload is refused with the problem, nothing changes.
+    const std::string good = read_file(w.config);
+    write_file(w.config, "bogus_key = 1\n" + good);
+    r = sniperctl(w, {"reload"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("unknown key 'bogus_key'"));
+    write_file(w.config, good);
+
+    // disable / enable without a reload; a removed file stops its strategy.
+    r = sniperctl(w, {"disable", "example_sniper"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("example_sniper: disabled"));
+    r = sniperctl(w, {"enable", "example_sniper"});
+    CHECK_THAT(r.out, Catch::Contains("example_sniper: running"));
+    std::filesystem::remove(counting);
+    r = sniperctl(w, {"reload"});
+    CHECK_THAT(r.out, Catch::Contains("removed:") && Catch::Contains("counting"));
+    r = sniperctl(w, {"--json", "strategies"});
+    CHECK_THAT(r.out, Catch::Contains("\"state\":\"removed\""));
+
+    // Still alive and trading state untouched.
+    const auto s = json_status(w);
+    REQUIRE(s.has_value());
+    CHECK(s->trading_state == "ACTIVE");
+    daemon.signal(SIGTERM);
+    const RunResult end = daemon.wait(60s);
+    INFO(brief(end));
+    CHECK(end.exit_code == 0);
+}
