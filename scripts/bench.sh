@@ -13,3 +13,5 @@ echo "== replay: JSON Lines decode included, 1 native strategy"
 build/sniper_bench --mode replay --strategies 1 --latency
 echo "== 10 strategies loaded (peak RSS target <= 64 MB)"
 build/sniper_bench --strategies 10 --latency
+echo "== hot reload (targets: pause <= 5 us, full reload p99 <= 1 ms)"
+build/sniper_bench --reload 1000
