@@ -674,3 +674,60 @@ TEST_CASE("hot reload through sniperctl and SIGHUP while sniperd trades", "[app]
     INFO(brief(end));
     CHECK(end.exit_code == 0);
 }
+
+TEST_CASE("kill --flatten exits every position and then halts", "[app][e2e][kill]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config,
+               paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 120.0, 10.0)));
+    const std::vector<std::string> argv = {kSniperd, "run", "--config", w.config, "--for", "120s"};
+    Child daemon(argv, w.out("daemon"));
+    const bool ready = wait_ready(w, daemon);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(ready);
+    // Wait until something is held.
+    bool holding = false;
+    for (int i = 0; i < 300 && !holding; ++i) {
+        const RunResult p = sniperctl(w, {"--json", "positions"});
+        holding = p.out.find("\"mint\"") != std::string::npos;
+        if (!holding) {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    REQUIRE(holding);
+    RunResult r = sniperctl(w, {"pnl"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("equity (SOL)"));
+
+    r = sniperctl(w, {"kill", "--flatten", "--reason", "end of day"});
+    INFO(brief(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("REDUCING"));
+    std::optional<Status> s;
+    for (int i = 0; i < 300; ++i) {
+        s = json_status(w);
+        if (s && s->trading_state == "HALTED") {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(s.has_value());
+    CHECK(s->trading_state == "HALTED");
+    CHECK(s->state_reason == "end of day (flattened)");
+    // Every position was exited, or failed three exits (a honeypot without
+    // a freeze flag can fool the examples' filters) and says so in the log.
+    r = sniperctl(w, {"--json", "positions"});
+    const bool flat = r.out.find("\"mint\"") == std::string::npos;
+    const bool explained =
+        daemon.stderr_text().find("position could not be exited") != std::string::npos;
+    CHECK((flat || explained));
+
+    r = sniperctl(w, {"reduce"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("REDUCING"));
+    r = sniperctl(w, {"status", "--flatten"});
+    CHECK(r.exit_code == 2);
+    daemon.signal(SIGTERM);
+    const RunResult end = daemon.wait(60s);
+    CHECK(end.exit_code == 0);
+}

@@ -55,6 +55,16 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK(c.risk.max_order_lamports == kLamportsPerSol / 2);
     CHECK(c.risk.max_open_positions == 10);
     CHECK(c.risk.max_slippage_bps == 3000);
+    CHECK(c.risk.max_position_lamports == kLamportsPerSol / 2);
+    CHECK(c.risk.max_exposure_lamports == 3 * kLamportsPerSol);
+    CHECK(c.risk.max_daily_loss_lamports == 3 * kLamportsPerSol);
+    CHECK(c.risk.max_orders_per_minute == 60u);
+    CHECK_FALSE(c.risk.max_orders_per_minute_total);
+    CHECK(c.risk.reject_freeze_authority);
+    CHECK_FALSE(c.risk.reject_mint_authority);
+    CHECK(c.risk.max_price_age_ns == 30 * kNsPerSec);
+    CHECK_FALSE(c.risk.max_drawdown_bps);
+    CHECK(c.risk.strategy.empty());
 
     REQUIRE(c.strategies.size() == 2);
     const auto& sniper_s = c.strategies.at("example_sniper");

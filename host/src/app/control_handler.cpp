@@ -10,6 +10,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <future>
+#include <map>
 #include <memory>
 #include <simdjson.h>
 
@@ -81,6 +82,48 @@ std::string positions_json(const EngineSnapshot& s) {
     return w.take();
 }
 
+std::string pnl_json(const EngineSnapshot& s) {
+    struct Acc {
+        int64_t realized = 0, unrealized = 0;
+        uint64_t fees = 0, trades = 0, wins = 0, open = 0;
+    };
+    std::map<std::string, Acc> by;
+    for (const StrategyRow& r : s.strategies) {
+        if (r.state == "refused") {
+            continue;
+        }
+        Acc& a = by[r.name];
+        a.realized = r.realized_pnl_lamports;
+        a.fees = r.fees_lamports;
+        a.trades = r.trades;
+        a.wins = r.wins;
+    }
+    int64_t marked = 0;
+    for (const PositionRow& p : s.positions) {
+        Acc& a = by[p.strategy];
+        a.unrealized += static_cast<int64_t>(p.value_lamports) - static_cast<int64_t>(p.cost_lamports);
+        ++a.open;
+        marked += static_cast<int64_t>(p.value_lamports);
+    }
+    Acc total;
+    JsonWriter w;
+    w.begin_object().key("strategies").begin_array();
+    for (const auto& [name, a] : by) {
+        w.begin_object().kv("name", name).kv("realized_pnl_lamports", a.realized);
+        w.kv("unrealized_pnl_lamports", a.unrealized).kv("fees_lamports", a.fees);
+        w.kv("trades", a.trades).kv("wins", a.wins).kv("open_positions", a.open).end_object();
+        total.realized += a.realized;
+        total.unrealized += a.unrealized;
+        total.fees += a.fees;
+    }
+    w.end_array();
+    w.kv("realized_pnl_lamports", total.realized).kv("unrealized_pnl_lamports", total.unrealized);
+    w.kv("fees_lamports", total.fees).kv("balance_lamports", s.balance_lamports);
+    w.kv("equity_lamports", static_cast<int64_t>(s.balance_lamports) + marked);
+    w.end_object();
+    return w.take();
+}
+
 std::string state_json(TradingState st, const std::string& reason) {
     JsonWriter w;
     w.begin_object().kv("trading_state", trading_state_name(st)).kv("reason", reason).end_object();
@@ -111,11 +154,37 @@ std::string ControlHandler::handle(std::string_view request) {
     if (cmd == "positions") {
         return control_ok(positions_json(engine_.snapshot()));
     }
+    if (cmd == "pnl") {
+        return control_ok(pnl_json(engine_.snapshot()));
+    }
+    if (cmd == "reduce") {
+        std::string err;
+        if (!engine_.set_trading_state(TradingState::Reducing, "sniperctl reduce", "sniperctl", &err)) {
+            return control_error("REDUCING in memory, but " + err);
+        }
+        return control_ok(state_json(TradingState::Reducing, "sniperctl reduce"));
+    }
     if (cmd == "kill") {
         std::string_view reason = "sniperctl kill";
         std::string_view r;
         if (doc["reason"].get_string().get(r) == simdjson::SUCCESS && !r.empty()) {
             reason = r;
+        }
+        bool flatten = false;
+        if (doc["flatten"].get_bool().get(flatten) == simdjson::SUCCESS && flatten) {
+            // No new entries from this instant; the exits go out between
+            // two events, and HALTED follows when they have all settled.
+            const std::string why(reason.substr(0, 512));
+            std::string err;
+            if (!engine_.set_trading_state(TradingState::Reducing, why + " (flattening)", "sniperctl", &err)) {
+                return control_error("REDUCING in memory, but " + err);
+            }
+            Engine* engine = &engine_;
+            engine_.post([engine, why] { engine->flatten_all(why); });
+            JsonWriter w;
+            w.begin_object().kv("trading_state", "REDUCING").kv("reason", why + " (flattening)");
+            w.kv("then", "HALTED once every exit has landed or failed").end_object();
+            return control_ok(w.take());
         }
         std::string err;
         const bool ok = engine_.set_trading_state(TradingState::Halted, std::string(reason.substr(0, 512)),
@@ -158,7 +227,7 @@ std::string ControlHandler::handle(std::string_view request) {
         return set_enabled(name, cmd == "enable");
     }
     return control_error("unknown command \"" + std::string(cmd.substr(0, 64)) +
-                         "\"; expected status|strategies|positions|kill|resume|reload|enable|disable");
+                         "\"; expected status|strategies|positions|pnl|kill|reduce|resume|reload|enable|disable");
 }
 
 std::string ControlHandler::set_enabled(std::string_view name, bool enabled) {

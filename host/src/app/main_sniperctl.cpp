@@ -44,7 +44,10 @@ commands:
   status                  mode, trading state and counters
   strategies              loaded strategies and their statistics
   positions               open positions: cost, value, unrealized PnL
+  pnl                     realized and unrealized PnL, fees, balance, equity
   kill [--reason TEXT]    halt trading now (the kill switch)
+  kill --flatten          exit every position first (REDUCING), then HALTED
+  reduce                  exits only: no new positions
   resume --confirm        re-enable trading after a kill
   reload                  rescan the plugins folder and re-read the config (like SIGHUP)
   enable NAME             let a disabled or failed strategy receive events again
@@ -75,6 +78,7 @@ struct Args {
     std::string name; // enable / disable
     std::optional<std::string> reason;
     bool confirm = false;
+    bool flatten = false;
     bool help = false;
     bool version = false;
 };
@@ -136,6 +140,11 @@ int parse_args(int argc, char** argv, Args* args) {
                                    text + "\"");
             }
             args->timeout_ms = static_cast<int64_t>(std::ceil(secs * 1000));
+        } else if (arg == "--flatten") {
+            if (const int rc = no_value(); rc >= 0) {
+                return rc;
+            }
+            args->flatten = true;
         } else if (arg == "--json" || arg == "--confirm" || arg == "--version" || arg == "--help" ||
                    arg == "-h") {
             if (const int rc = no_value(); rc >= 0) {
@@ -172,7 +181,7 @@ int parse_args(int argc, char** argv, Args* args) {
     } else if (positional.size() > 1) {
         return usage_error("unexpected argument \"" + positional[1] + "\" after " + args->command);
     }
-    static const char* const kCommands[] = {"status", "strategies", "positions", "kill",
+    static const char* const kCommands[] = {"status", "strategies", "positions", "pnl", "reduce", "kill",
                                             "resume", "reload",     "enable",    "disable", "help"};
     bool known = false;
     for (const char* c : kCommands) {
@@ -180,6 +189,9 @@ int parse_args(int argc, char** argv, Args* args) {
     }
     if (!known) {
         return usage_error("unknown command \"" + args->command + "\"");
+    }
+    if (args->flatten && args->command != "kill") {
+        return usage_error("--flatten only applies to kill");
     }
     if (args->reason && args->command != "kill") {
         return usage_error("--reason only applies to kill");
@@ -203,6 +215,9 @@ std::string build_request(const Args& args) {
     w.begin_object().kv("cmd", args.command);
     if (args.command == "kill") {
         w.kv("reason", args.reason.value_or("sniperctl kill"));
+        if (args.flatten) {
+            w.kv("flatten", true);
+        }
     } else if (args.command == "resume") {
         w.kv("confirm", true);
     } else if (args.command == "enable" || args.command == "disable") {
@@ -486,6 +501,35 @@ bool render_positions(const dom::object& d) {
     return true;
 }
 
+bool render_pnl(const dom::object& d) {
+    const auto arr = list_field(d, "strategies");
+    if (!arr) {
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (dom::element e : *arr) {
+        dom::object p;
+        if (e.get_object().get(p) != simdjson::SUCCESS) {
+            continue;
+        }
+        rows.push_back({text_field(p, "name"), text_field(p, "trades"), text_field(p, "open_positions"),
+                        sol_field(p, "realized_pnl_lamports", true),
+                        sol_field(p, "unrealized_pnl_lamports", true), sol_field(p, "fees_lamports", false)});
+    }
+    rows.push_back({"total", "", "", sol_field(d, "realized_pnl_lamports", true),
+                    sol_field(d, "unrealized_pnl_lamports", true), sol_field(d, "fees_lamports", false)});
+    print_table({{"STRATEGY", false},
+                 {"TRADES", true},
+                 {"OPEN", true},
+                 {"REALIZED SOL", true},
+                 {"UNREALIZED SOL", true},
+                 {"FEES SOL", true}},
+                rows);
+    print_key_values({{"balance (SOL)", sol_field(d, "balance_lamports", false)},
+                      {"equity (SOL)", sol_field(d, "equity_lamports", false)}});
+    return true;
+}
+
 void render_trading_state(const dom::object& d) {
     print_key_values(
         {{"trading state", text_field(d, "trading_state")}, {"reason", text_field(d, "reason")}});
@@ -533,9 +577,15 @@ bool render_human(const std::string& command, std::string_view data_json) {
     if (command == "positions") {
         return render_positions(obj);
     }
-    if (command == "kill" || command == "resume") {
+    if (command == "kill" || command == "resume" || command == "reduce") {
         render_trading_state(obj);
+        if (const auto then = field(obj, "then")) {
+            std::printf("then:          %s\n", text_field(obj, "then").c_str());
+        }
         return true;
+    }
+    if (command == "pnl") {
+        return render_pnl(obj);
     }
     if (command == "enable" || command == "disable") {
         std::printf("%s: %s\n", text_field(obj, "name").c_str(), text_field(obj, "state").c_str());

@@ -77,11 +77,70 @@ struct PaperConfig {
     uint64_t seed = 7;
 };
 
+// One set of risk limits as written in a [risk.strategy.<name>] table.
+// Every field is optional: absent = not overridden (the [risk] value
+// applies). An override may only tighten the [risk] value; the loader
+// rejects a looser one. "Tighter" is: a lower cap (max_*), a higher floor
+// (min_*), true for a reject_* gate, a longer loss_cooldown.
+struct RiskLimits {
+    std::optional<uint64_t> max_order_lamports;
+    std::optional<uint32_t> max_open_positions;
+    std::optional<uint32_t> max_slippage_bps;
+    std::optional<uint64_t> max_position_lamports;     // a (strategy, mint) position + this buy
+    std::optional<uint64_t> max_exposure_lamports;     // open cost + buys in flight + this buy
+    std::optional<uint64_t> max_daily_loss_lamports;   // refuse entries once today's PnL <= -limit
+    std::optional<uint32_t> max_drawdown_bps;          // of equity from its peak, 1..10000
+    std::optional<uint32_t> max_orders_per_minute;     // approved entries, rolling 60 s
+    std::optional<uint64_t> min_liquidity_lamports;    // pool quote reserve
+    std::optional<uint64_t> max_fees_per_day_lamports; // fees + tips this UTC day incl. this order
+    std::optional<bool> reject_mint_authority;
+    std::optional<bool> reject_freeze_authority;
+    std::optional<uint32_t> min_lp_burned_bps;    // 0..10000
+    std::optional<uint32_t> max_top10_holder_bps; // 0..10000
+    std::optional<int64_t> loss_cooldown_ns;      // >= 0
+    std::optional<int64_t> max_price_age_ns;      // > 0
+};
+
+// The [risk] table. The first three limits always apply (they have
+// defaults); every other limit is absent unless written, and absent means
+// no limit. Scope, applied by the risk gate:
+// - exposure, daily loss, fees per day: the [risk] value caps the total
+//   over all strategies, a [risk.strategy.<name>] value caps that
+//   strategy's own figure;
+// - max_orders_per_minute: per strategy (the override replaces it when
+//   tighter); max_orders_per_minute_total caps all strategies together;
+// - everything else is per intent, and the tighter of the two applies.
 struct RiskConfig {
     uint64_t max_order_lamports = kLamportsPerSol / 2; // > 0
     uint32_t max_open_positions = 5;                   // > 0
     uint32_t max_slippage_bps = 500;                   // 1..10000
+    std::optional<uint64_t> max_position_lamports;
+    std::optional<uint64_t> max_exposure_lamports;
+    std::optional<uint64_t> max_daily_loss_lamports;
+    std::optional<uint32_t> max_drawdown_bps;
+    std::optional<uint32_t> max_orders_per_minute;
+    std::optional<uint32_t> max_orders_per_minute_total; // all strategies; not overridable
+    std::optional<uint64_t> min_liquidity_lamports;
+    std::optional<uint64_t> max_fees_per_day_lamports;
+    bool reject_mint_authority = false;
+    bool reject_freeze_authority = false;
+    std::optional<uint32_t> min_lp_burned_bps;
+    std::optional<uint32_t> max_top10_holder_bps;
+    std::optional<int64_t> loss_cooldown_ns;
+    std::optional<int64_t> max_price_age_ns;
+    std::map<std::string, RiskLimits> strategy; // [risk.strategy.<name>], by name
+
+    // The [risk] values as a RiskLimits (the first three and both reject_*
+    // always set).
+    RiskLimits global_limits() const;
+    // The limits one strategy's intents are held to: for each field the
+    // tighter of the [risk] value and the strategy's override (so a looser
+    // override built in code, bypassing the loader, still cannot loosen).
+    RiskLimits limits_for(const std::string& strategy_name) const;
 };
+
+// For each field, the tighter of a and b (an absent value is no limit).
+RiskLimits tightest(const RiskLimits& a, const RiskLimits& b);
 
 struct StrategyConfig {
     std::string name;

@@ -127,7 +127,7 @@ std::string describe_found(const toml::node& n) {
 }
 
 std::optional<std::string_view> closest_key(std::string_view key,
-                                            std::initializer_list<std::string_view> candidates) {
+                                            std::span<const std::string_view> candidates) {
     const std::string key_lower = lower(key);
     // Allow roughly one edit per three characters, at least one, at most three.
     const size_t budget = std::max<size_t>(1, std::min<size_t>(3, (key.size() + 1) / 3));
@@ -163,7 +163,7 @@ std::vector<ConfigError> Reader::take_errors() {
 }
 
 void Reader::check_keys(const toml::table& t, const std::string& prefix,
-                        std::initializer_list<std::string_view> known) {
+                        std::span<const std::string_view> known) {
     for (auto&& [k, v] : t) {
         const std::string_view name = k.str();
         if (std::find(known.begin(), known.end(), name) != known.end()) {

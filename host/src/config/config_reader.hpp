@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,7 +56,11 @@ class Reader {
     // Reports every key of `t` that is not in `known` as unknown, naming the
     // full dotted key and suggesting the closest known key when one is near.
     void check_keys(const toml::table& t, const std::string& prefix,
-                    std::initializer_list<std::string_view> known);
+                    std::initializer_list<std::string_view> known) {
+        check_keys(t, prefix, std::span<const std::string_view>(known.begin(), known.size()));
+    }
+    void check_keys(const toml::table& t, const std::string& prefix,
+                    std::span<const std::string_view> known);
 
     // Each getter returns nullopt when the key is absent (no error) or
     // invalid (error recorded). `prefix` is the dotted path of `t`.
@@ -99,7 +104,12 @@ std::string join_key(const std::string& prefix, std::string_view key);
 std::string describe_found(const toml::node& n);
 // The closest of `candidates` to `key` if it is near enough to be a typo.
 std::optional<std::string_view> closest_key(std::string_view key,
-                                            std::initializer_list<std::string_view> candidates);
+                                            std::span<const std::string_view> candidates);
+inline std::optional<std::string_view>
+closest_key(std::string_view key, std::initializer_list<std::string_view> candidates) {
+    return closest_key(key,
+                       std::span<const std::string_view>(candidates.begin(), candidates.size()));
+}
 // A JSON-quoted, length-capped rendering of text for messages.
 std::string quote(std::string_view text);
 

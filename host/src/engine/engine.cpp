@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "exec/amm.hpp"
 #include "feeds/event_json.hpp"
+#include "risk/utc_day.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -366,6 +367,68 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
     return rep;
 }
 
+size_t Engine::flatten_all(const std::string& reason) {
+    // Exits go through the risk gate like any intent (REDUCING lets them
+    // pass); they are the host's, so strategies see order updates for
+    // intents they never submitted (client_tag 0).
+    flatten_reason_ = reason;
+    flattening_ = true;
+    std::vector<std::pair<std::string, Position>> todo;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        todo.emplace_back(key.first, p);
+    }
+    size_t sent = 0;
+    for (const auto& [strategy, pos] : todo) {
+        sent += send_flatten_exit(strategy, pos.mint, pos.pool, 1) ? 1 : 0;
+    }
+    finish_flatten_if_done();
+    log::warn("engine", "flattening every position, then HALTED",
+              {{"orders", static_cast<uint64_t>(sent)}, {"reason", reason}});
+    drain_deliveries();
+    return sent;
+}
+
+void Engine::finish_flatten_if_done() {
+    if (!flattening_ || !flatten_orders_.empty()) {
+        return;
+    }
+    for (const auto& [id, o] : in_flight_) {
+        if (o.side == SNP_SIDE_BUY) {
+            return; // a buy sent before the flatten: exit it when it lands
+        }
+    }
+    flattening_ = false;
+    publish_snapshot(); // whoever sees HALTED must also see the positions gone
+    std::string err;
+    set_trading_state(TradingState::Halted, flatten_reason_ + " (flattened)", "sniperctl", &err);
+}
+
+bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                               uint32_t attempt) {
+    uint32_t index = UINT32_MAX;
+    for (const auto& s : strategies_) {
+        if (s->name() == strategy) {
+            index = s->index();
+        }
+    }
+    PendingIntent p;
+    p.intent.struct_size = sizeof(snp_intent);
+    p.intent.side = SNP_SIDE_SELL;
+    p.intent.mint = mint;
+    p.intent.pool = pool;
+    p.intent.flags = SNP_INTENT_SELL_ALL;
+    p.intent.max_slippage_bps = 10000;
+    p.reason = "flatten: " + flatten_reason_;
+    p.intent_id = next_intent_id_++;
+    const size_t before = in_flight_.size();
+    decide_intent(strategy, index, p);
+    if (in_flight_.size() == before) {
+        return false; // refused (e.g. HALTED meanwhile): nothing in flight
+    }
+    flatten_orders_[p.intent_id] = FlattenExit{strategy, mint, pool, attempt};
+    return true;
+}
+
 bool Engine::strategy_state(const std::string& name, std::vector<uint8_t>& out) {
     for (auto& s : strategies_) {
         if (s->name() == name) {
@@ -522,6 +585,9 @@ void Engine::dispatch_feed_event(EventBuf& ev) {
 }
 
 void Engine::deliver(uint32_t strategy, EventBuf& ev) {
+    if (strategy >= strategies_.size()) {
+        return; // a host-initiated order for a strategy that is gone
+    }
     StrategyInstance& s = *strategies_[strategy];
     if (!s.running() || !s.wants(ev.h.type)) {
         return;
@@ -582,25 +648,32 @@ void Engine::commit_intents(StrategyInstance& s) {
     std::vector<PendingIntent> batch;
     batch.swap(s.pending());
     for (PendingIntent& p : batch) {
+        decide_intent(s.name(), s.index(), p);
+    }
+}
+
+void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p) {
+    {
         ++intents_;
         const snp_intent& in = p.intent;
         const bool sell_all = (in.flags & SNP_INTENT_SELL_ALL) != 0;
         RiskInput ri;
-        ri.strategy = &s.name();
+        ri.strategy = &strategy;
         ri.intent = &in;
         ri.state = trading_state();
         ri.pool = pools_.find(in.pool);
-        ri.position = portfolio_.find(s.name(), in.mint);
-        ri.order_in_flight = in_flight_keys_.count({s.index(), in.mint}) != 0;
+        ri.position = portfolio_.find(strategy, in.mint);
+        ri.order_in_flight = in_flight_keys_.count({strategy_index, in.mint}) != 0;
         ri.open_positions = static_cast<uint32_t>(portfolio_.open_positions()) + in_flight_new_buys_;
         const uint64_t bal = portfolio_.balance_lamports();
         ri.available_lamports = bal > reserved_lamports_ ? bal - reserved_lamports_ : 0;
         ri.fees_per_order_lamports = paper_.fees_per_order();
+        fill_limit_inputs(strategy, in.mint, ri);
         const RiskDecision d = risk_.check(ri);
 
         IntentRecord rec;
         rec.intent_id = p.intent_id;
-        rec.strategy = s.name();
+        rec.strategy = strategy;
         rec.side = in.side;
         rec.mint = in.mint;
         rec.pool = in.pool;
@@ -618,19 +691,19 @@ void Engine::commit_intents(StrategyInstance& s) {
         if (!d.approved()) {
             ++rejections_;
             log::debug("risk", "intent rejected",
-                       {{"strategy", s.name()}, {"intent_id", p.intent_id},
+                       {{"strategy", strategy}, {"intent_id", p.intent_id},
                         {"mint", to_base58(in.mint)}, {"reason", risk_reason_name(d.reason)},
                         {"detail", d.message}});
-            queue_order_update(s.index(), p.intent_id, in.client_tag, in.mint, in.side,
+            queue_order_update(strategy_index, p.intent_id, in.client_tag, in.mint, in.side,
                                SNP_ORDER_REJECTED, in.amount_in, 0, 0, 0,
                                static_cast<int32_t>(d.reason),
                                std::string(risk_reason_name(d.reason)) + ": " + d.message);
-            continue;
+            return;
         }
         PaperOrder o;
         o.intent_id = p.intent_id;
-        o.strategy_index = s.index();
-        o.strategy = s.name();
+        o.strategy_index = strategy_index;
+        o.strategy = strategy;
         o.side = in.side;
         o.mint = in.mint;
         o.pool = in.pool;
@@ -647,7 +720,7 @@ void Engine::commit_intents(StrategyInstance& s) {
                 ++in_flight_new_buys_;
             }
         }
-        in_flight_keys_.insert({s.index(), in.mint});
+        in_flight_keys_.insert({strategy_index, in.mint});
         OrderRecord orec;
         orec.intent_id = o.intent_id;
         orec.strategy = o.strategy;
@@ -660,10 +733,68 @@ void Engine::commit_intents(StrategyInstance& s) {
             store_->append(orec);
         }
         schedule(o.land_ns, 1, o.intent_id);
-        queue_order_update(s.index(), o.intent_id, o.client_tag, o.mint, o.side, SNP_ORDER_ACCEPTED,
+        queue_order_update(strategy_index, o.intent_id, o.client_tag, o.mint, o.side, SNP_ORDER_ACCEPTED,
                            o.amount_in, 0, 0, 0, 0, {});
         in_flight_.emplace(o.intent_id, std::move(o));
     }
+}
+
+// ------------------------------------------------------ risk limit inputs
+
+void Engine::roll_day() {
+    const int64_t day = utc_day(now_ns_);
+    if (day != today_) {
+        today_ = day;
+        day_stats_.clear();
+    }
+}
+
+int64_t Engine::equity_lamports() const {
+    int64_t equity = static_cast<int64_t>(portfolio_.balance_lamports());
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (const PoolState* pool = pools_.find(p.pool)) {
+            equity += static_cast<int64_t>(
+                amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports));
+        }
+    }
+    // Buys in flight hold their lamports aside; count them at cost.
+    return equity + static_cast<int64_t>(reserved_lamports_);
+}
+
+void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri) {
+    roll_day();
+    ri.now_ns = now_ns_;
+    ri.position_cost_lamports = ri.position != nullptr ? ri.position->cost_lamports : 0;
+    uint64_t total = 0, mine = 0;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        total += p.cost_lamports;
+        if (key.first == strategy) {
+            mine += p.cost_lamports;
+        }
+    }
+    for (const auto& [id, o] : in_flight_) {
+        if (o.side == SNP_SIDE_BUY) {
+            total += o.amount_in;
+            if (o.strategy == strategy) {
+                mine += o.amount_in;
+            }
+        }
+    }
+    ri.exposure_lamports = total;
+    ri.strategy_exposure_lamports = mine;
+    for (const auto& [name, d] : day_stats_) {
+        ri.realized_pnl_today_lamports += d.realized_pnl_lamports;
+        ri.fees_today_lamports += d.fees_lamports;
+        if (name == strategy) {
+            ri.strategy_realized_pnl_today_lamports = d.realized_pnl_lamports;
+            ri.strategy_fees_today_lamports = d.fees_lamports;
+        }
+    }
+    ri.equity_lamports = equity_lamports();
+    equity_peak_ = std::max(equity_peak_, ri.equity_lamports);
+    ri.equity_peak_lamports = equity_peak_;
+    auto it = last_loss_exit_.find({strategy, mint});
+    ri.last_loss_exit_ns = it != last_loss_exit_.end() ? it->second : 0;
 }
 
 void Engine::land(uint64_t intent_id) {
@@ -682,7 +813,20 @@ void Engine::land(uint64_t intent_id) {
             --in_flight_new_buys_;
         }
     }
+    const StrategyStats before = portfolio_.stats(o.strategy);
     const PaperOutcome out = paper_.land(o, pools_, portfolio_, feed_);
+    {
+        // Today's realized PnL and fees, for the daily limits.
+        roll_day();
+        const StrategyStats& after = portfolio_.stats(o.strategy);
+        DayStats& d = day_stats_[o.strategy];
+        d.realized_pnl_lamports += after.realized_pnl_lamports - before.realized_pnl_lamports;
+        d.fees_lamports += after.fees_lamports - before.fees_lamports;
+        if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && out.realized_pnl_lamports < 0) {
+            last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
+        }
+        equity_peak_ = std::max(equity_peak_, equity_lamports());
+    }
     OrderRecord orec;
     orec.intent_id = o.intent_id;
     orec.strategy = o.strategy;
@@ -727,6 +871,24 @@ void Engine::land(uint64_t intent_id) {
         journal_position(o.strategy, o.mint, o.pool);
         journal_pnl(o.strategy);
     }
+    if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {
+        const FlattenExit exit = fl->second;
+        flatten_orders_.erase(fl);
+        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
+            constexpr uint32_t kMaxAttempts = 3;
+            if (exit.attempt < kMaxAttempts) {
+                send_flatten_exit(exit.strategy, exit.mint, exit.pool, exit.attempt + 1);
+            } else {
+                log::error("engine", "flatten: position could not be exited; it stays open",
+                           {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
+                            {"attempts", exit.attempt}, {"reason", out.reason}});
+            }
+        }
+    }
+    if (flattening_ && o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
+        send_flatten_exit(o.strategy, o.mint, o.pool, 1); // landed after the flatten began
+    }
+    finish_flatten_if_done();
     queue_order_update(o.strategy_index, o.intent_id, o.client_tag, o.mint, o.side, out.status,
                        out.in_amount, out.out_amount, out.fee_lamports, out.tip_lamports, out.code,
                        out.reason);

@@ -109,6 +109,11 @@ class Engine final : public StrategyHost {
     void post(std::function<void()> fn);
     bool running() const { return running_.load(std::memory_order_acquire); }
 
+    // kill --flatten (engine thread, via post): a SELL_ALL for every open
+    // position through the risk gate; HALTED once they have all landed or
+    // failed. The caller sets REDUCING first. Returns the orders sent.
+    size_t flatten_all(const std::string& reason);
+
     // The saved state of a strategy (diagnostics and tests); engine thread
     // or after run(). False when there is no such strategy.
     bool strategy_state(const std::string& name, std::vector<uint8_t>& out);
@@ -174,6 +179,13 @@ class Engine final : public StrategyHost {
     void dispatch_feed_event(EventBuf& ev);
     void deliver(uint32_t strategy, EventBuf& ev);
     void commit_intents(StrategyInstance& s);
+    void decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p);
+    void fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri);
+    void roll_day();
+    int64_t equity_lamports() const;
+    void finish_flatten_if_done();
+    bool send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                           uint32_t attempt);
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();
     void land(uint64_t intent_id);
@@ -200,6 +212,23 @@ class Engine final : public StrategyHost {
     std::vector<std::pair<std::string, std::string>> refused_; // (file, why)
     std::map<std::string, StrategyConfig> strategy_cfg_;         // re-read on reload
     std::vector<std::unique_ptr<StrategyInstance>> retired_;     // replaced, not yet handed off
+    struct FlattenExit {
+        std::string strategy;
+        Pubkey mint{};
+        Pubkey pool{};
+        uint32_t attempt = 1;
+    };
+    std::map<uint64_t, FlattenExit> flatten_orders_;             // kill --flatten exits in flight
+    std::string flatten_reason_;
+    struct DayStats {
+        int64_t realized_pnl_lamports = 0;
+        uint64_t fees_lamports = 0;
+    };
+    int64_t today_ = INT64_MIN;                      // utc_day of now_ns_
+    std::map<std::string, DayStats> day_stats_;      // by strategy, today only
+    int64_t equity_peak_ = 0;
+    std::map<std::pair<std::string, Pubkey>, int64_t> last_loss_exit_; // (strategy, mint) -> ns
+    bool flattening_ = false;
 
     std::mutex post_mu_;
     std::vector<std::function<void()>> posted_;

@@ -16,7 +16,9 @@ struct PoolState {
     uint64_t base_reserve_atoms = 0;
     uint64_t quote_reserve_lamports = 0;
     uint32_t fee_bps = 0;
-    uint32_t flags = 0;
+    uint32_t flags = 0;            // SNP_POOL_* (mint / freeze authority present)
+    uint32_t lp_burned_bps = 0;    // share of LP burned/locked at creation, 0..10000
+    uint32_t top10_holder_bps = 0; // share held by the top-10 holders at creation
     int64_t updated_ns = 0;
 };
 
@@ -30,6 +32,8 @@ class PoolBook {
         p.quote_reserve_lamports = e.quote_reserve_lamports;
         p.fee_bps = e.fee_bps;
         p.flags = e.flags;
+        p.lp_burned_bps = e.lp_burned_bps;
+        p.top10_holder_bps = e.top10_holder_bps;
         p.updated_ns = e.h.source_ns;
     }
     void on_pool_update(const snp_ev_pool_update& e) {
