@@ -72,7 +72,7 @@ uint64_t feed_events(const SimFeedConfig& cfg) {
 TEST_CASE("no event is lost or repeated across many hot reloads", "[engine][reload]") {
     QuietLogs quiet;
     TempDir d;
-    Config cfg = make_config(d.path, 240);
+    Config cfg = make_config(d.path, 120);
     const fs::path target = fs::path(cfg.plugins_dir) / "counting.so";
     drop_in(test_plugin("counting"), target);
     const uint64_t expected = feed_events(cfg.feeds.sim);
