@@ -125,6 +125,10 @@ TEST_CASE("the replay feed skips bad lines and keeps going", "[feeds][replay]") 
     text += update(30, "0", "40000000000") + "\n";               // zero reserve: refused
     text += std::string(2 << 20, 'x') + "\n";                    // 2 MiB line: refused
     text += update(40, "600000000000000", "50000000000") + "\n"; // ok
+    // The pool's update naming another mint: refused.
+    std::string wrong_mint = update(50, "600000000000000", "50000000000");
+    wrong_mint.replace(wrong_mint.find(kMint), kMint.size(), kSol);
+    text += wrong_mint + "\n";
     TempFile f(text);
     std::string err;
     auto feed = ReplayFeed::open(f.path, &err);
@@ -138,7 +142,7 @@ TEST_CASE("the replay feed skips bad lines and keeps going", "[feeds][replay]") 
         }
     }
     CHECK(times == std::vector<int64_t>{10, 20, 40});
-    CHECK(feed->rejected_inputs() == 5);
+    CHECK(feed->rejected_inputs() == 6);
     Pubkey mint;
     REQUIRE(pubkey_from_base58(kMint, mint));
     CHECK(feed->sell_blocked(mint));

@@ -60,6 +60,9 @@ class Reader {
             out = v.get_int64().value_unsafe();
             return true;
         }
+        if (v.is_uint64()) {
+            return fail(key, "an integer up to 9223372036854775807", "a larger integer");
+        }
         return fail(key, "an integer", type_of(v.value_unsafe()));
     }
     bool positive(const char* key, uint64_t& out) {

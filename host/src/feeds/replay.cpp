@@ -64,9 +64,17 @@ bool ReplayFeed::next(EventBuf& out) {
             err = "expected source_ns >= " + std::to_string(last_ns_) + " (time order), found " +
                   std::to_string(out.h.source_ns);
         }
-        if (err.empty() && out.h.type == SNP_EVENT_POOL_UPDATE &&
-            pools_.count(out.pool_update.pool) == 0) {
-            err = "pool_update for a pool with no earlier new_pool line";
+        if (err.empty() && (out.h.type == SNP_EVENT_POOL_UPDATE || out.h.type == SNP_EVENT_TRADE)) {
+            const Pubkey& pool = out.h.type == SNP_EVENT_POOL_UPDATE ? out.pool_update.pool : out.trade.pool;
+            const Pubkey& mint =
+                out.h.type == SNP_EVENT_POOL_UPDATE ? out.pool_update.base_mint : out.trade.base_mint;
+            auto it = pools_.find(pool);
+            if (it == pools_.end()) {
+                err = std::string(event_type_name(out.h.type)) + " for a pool with no earlier new_pool line";
+            } else if (it->second != mint) {
+                err = "base_mint " + to_base58(mint) + " does not match the pool's mint " +
+                      to_base58(it->second) + " from its new_pool line";
+            }
         }
         if (!err.empty()) {
             ++rejected_;
@@ -76,7 +84,7 @@ bool ReplayFeed::next(EventBuf& out) {
         }
         last_ns_ = out.h.source_ns;
         if (out.h.type == SNP_EVENT_NEW_POOL) {
-            pools_.insert(out.new_pool.pool);
+            pools_[out.new_pool.pool] = out.new_pool.base_mint;
             if (r.sell_blocked) {
                 blocked_.insert(out.new_pool.base_mint);
             }

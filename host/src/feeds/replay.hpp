@@ -2,8 +2,9 @@
 // Every line is validated; a bad line is logged with its line number, what
 // was expected and what was found, counted, and skipped — never traded on.
 // Events must be in non-decreasing source time; a line that goes back in
-// time is refused the same way. Pool updates for pools the file never
-// announced are refused too.
+// time is refused the same way. Pool updates and trades for pools the
+// file never announced, or naming another mint than the pool's, are
+// refused too.
 #pragma once
 
 #include "feeds/feed.hpp"
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sniper {
@@ -35,7 +37,7 @@ class ReplayFeed final : public Feed {
     uint64_t line_no_ = 0;
     uint64_t rejected_ = 0;
     int64_t last_ns_ = 0;
-    std::unordered_set<Pubkey, PubkeyHash> pools_;
+    std::unordered_map<Pubkey, Pubkey, PubkeyHash> pools_; // pool -> its token mint
     std::unordered_set<Pubkey, PubkeyHash> blocked_;
 };
 

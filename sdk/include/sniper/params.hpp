@@ -66,7 +66,11 @@ class Params {
             return fallback_ns;
         }
         if (it->second.kind == Kind::Number) {
-            return static_cast<int64_t>(it->second.number * 1e9);
+            const double secs = it->second.number;
+            if (!(secs >= 0) || secs > 1e9) {
+                throw std::invalid_argument("parameter '" + key + "' must be a duration >= 0");
+            }
+            return static_cast<int64_t>(secs * 1e9);
         }
         const std::string& s = it->second.text;
         char* end = nullptr;
