@@ -60,6 +60,21 @@ ReloadReport Reloader::reload(std::chrono::milliseconds timeout) {
     done_.fetch_add(1);
     ReloadReport report = result.get();
     plan->retired.clear(); // unload replaced images here, not on the event path
+    // Logged here, not on the event path.
+    if (!report.ok) {
+        log::error("app", "reload refused: the config has problems; nothing changed",
+                   {{"problems", static_cast<uint64_t>(report.errors.size())}});
+    } else {
+        for (const std::string& r : report.refused) {
+            log::error("strategy", "reload refused; any old version keeps running", {{"error", r}});
+        }
+        log::info("app", "reload applied",
+                  {{"loaded", static_cast<uint64_t>(report.loaded.size())},
+                   {"replaced", static_cast<uint64_t>(report.reloaded.size())},
+                   {"removed", static_cast<uint64_t>(report.removed.size())},
+                   {"refused", static_cast<uint64_t>(report.refused.size())},
+                   {"pause_ns", report.apply_ns}});
+    }
     return report;
 }
 

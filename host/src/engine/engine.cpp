@@ -156,6 +156,10 @@ size_t Engine::load_strategies() {
                       {{"strategy", name}, {"file", path}});
             continue;
         }
+        if (strategy_cfg_.count(name) == 0) {
+            log::info("strategy", "plugin has no [strategies] section; starting with defaults",
+                      {{"strategy", name}, {"file", path}});
+        }
         if (add_strategy(std::move(plugin), name, params)) {
             ++loaded;
         }
@@ -174,8 +178,6 @@ std::string Engine::params_for(const std::string& name, bool* enabled) const {
     auto it = strategy_cfg_.find(name);
     if (it == strategy_cfg_.end()) {
         *enabled = true;
-        log::info("strategy", "plugin has no [strategies] section; starting with defaults",
-                  {{"strategy", name}});
         return "{}";
     }
     *enabled = it->second.enabled;
@@ -246,8 +248,6 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
     if (plan.config_invalid) {
         rep.ok = false;
         rep.errors = plan.errors;
-        log::error("engine", "reload refused: the config has problems; nothing changed",
-                   {{"problems", static_cast<uint64_t>(plan.errors.size())}});
         return rep;
     }
     if (plan.config) {
@@ -297,13 +297,9 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
                 strategies_[idx]->set_state(StrategyState::Disabled);
             }
             rep.reloaded.push_back(name + " " + plugin->version());
-            log::info("strategy", "strategy reloaded",
-                      {{"strategy", name}, {"version", plugin->version()}, {"hash", plugin->content_hash()}});
         } else {
             strategies_[idx]->set_last_error("reload failed, old version kept: " + err);
             rep.refused.push_back(name + ": " + err);
-            log::error("strategy", "reload failed; the old version keeps running",
-                       {{"strategy", name}, {"error", err}});
         }
     }
     for (const std::string& file : plan.removed) {
@@ -358,12 +354,6 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
     retired_.clear();
     publish_snapshot(); // the next reload must see these hashes
     rep.apply_ns = mono_ns() - t0;
-    log::info("engine", "reload applied",
-              {{"loaded", static_cast<uint64_t>(rep.loaded.size())},
-               {"replaced", static_cast<uint64_t>(rep.reloaded.size())},
-               {"removed", static_cast<uint64_t>(rep.removed.size())},
-               {"refused", static_cast<uint64_t>(rep.refused.size())},
-               {"pause_ns", rep.apply_ns}});
     return rep;
 }
 
