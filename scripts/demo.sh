@@ -7,8 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh build
+mkdir -p data
+log=data/sniperd.log
 echo
 echo "== sniperd paper trading on the simulated market (config/paper.toml) =="
-echo "   in another terminal: build/sniperctl status | strategies | positions | kill"
+echo "   structured logs (one JSON object per line): $log"
+echo "   in another terminal: build/sniperctl status | strategies | positions | pnl | kill"
 echo
-exec build/sniperd run --config config/paper.toml "$@"
+rc=0
+build/sniperd run --config config/paper.toml "$@" 2>>"$log" || rc=$?
+if [[ $rc -ne 0 ]]; then
+  echo "sniperd exited with status $rc; the end of $log:" >&2
+  tail -n 20 "$log" >&2
+fi
+exit "$rc"
