@@ -567,6 +567,24 @@ void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
     }
 }
 
+void read_protection(Reader& r, const toml::table& t, ProtectionConfig& out) {
+    const std::string p = "protection";
+    r.check_keys(t, p, {"stop_loss_pct", "take_profit_pct", "trailing_stop_pct", "max_hold"});
+    const auto bps = [](double pct) { return static_cast<uint32_t>(config_units::scale_decimal(pct, 2)); };
+    if (auto v = r.number(t, "stop_loss_pct", p, {0, true, 100, true})) {
+        out.stop_loss_bps = std::clamp<uint32_t>(bps(*v), 1, 9999);
+    }
+    if (auto v = r.number(t, "take_profit_pct", p, {0, true, 100000, false})) {
+        out.take_profit_bps = std::max<uint32_t>(1, bps(*v));
+    }
+    if (auto v = r.number(t, "trailing_stop_pct", p, {0, true, 100, true})) {
+        out.trailing_stop_bps = std::clamp<uint32_t>(bps(*v), 1, 9999);
+    }
+    if (auto v = r.duration_ns(t, "max_hold", p, true)) {
+        out.max_hold_ns = *v;
+    }
+}
+
 void read_control(Reader& r, const toml::table& t, const fs::path& base, ControlConfig& out) {
     const std::string p = "control";
     r.check_keys(t, p, {"socket"});
@@ -695,8 +713,8 @@ void read_strategies(Reader& r, const toml::table& t, std::map<std::string, Stra
 
 void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
     r.check_keys(root, "",
-                 {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "control",
-                  "strategies"});
+                 {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "protection",
+                  "control", "strategies"});
     if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
         cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
     }
@@ -724,6 +742,9 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
     }
     if (const toml::table* t = r.table(root, "risk", "")) {
         read_risk(r, *t, cfg.risk);
+    }
+    if (const toml::table* t = r.table(root, "protection", "")) {
+        read_protection(r, *t, cfg.protection);
     }
     if (const toml::table* t = r.table(root, "control", "")) {
         read_control(r, *t, base, cfg.control);

@@ -151,6 +151,16 @@ struct StrategyConfig {
     std::string params_json = "{}";
 };
 
+// The [protection] table: host-enforced exits applied to every position a
+// buy opens or adds to, unless the buy intent sets its own value (positive =
+// that value, 0 = this default, negative = none). Absent = no default.
+struct ProtectionConfig {
+    std::optional<uint32_t> stop_loss_bps;     // 0 < x < 10000: exit at value <= cost * (1 - x)
+    std::optional<uint32_t> take_profit_bps;   // 0 < x <= 10'000'000: exit at value >= cost * (1 + x)
+    std::optional<uint32_t> trailing_stop_bps; // 0 < x < 10000: exit at value <= peak * (1 - x)
+    std::optional<int64_t> max_hold_ns;        // > 0: exit once held this long
+};
+
 struct ControlConfig {
     std::string socket_path; // empty = <data_dir>/sniperd.sock
 };
@@ -164,6 +174,7 @@ struct Config {
     FeedsConfig feeds;
     PaperConfig paper;
     RiskConfig risk;
+    ProtectionConfig protection;
     ControlConfig control;
     std::map<std::string, StrategyConfig> strategies; // by name
 

@@ -30,7 +30,8 @@ int64_t wall_ns() {
 
 Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
     : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
-      portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk), paper_(cfg.paper) {
+      protection_(cfg.protection), portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk),
+      paper_(cfg.paper) {
     if (opts_.plugin_cache_dir.empty()) {
         opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
     }
@@ -79,6 +80,11 @@ void Engine::restore() {
         p.realized_pnl_lamports = r.realized_pnl_lamports;
         p.opened_ns = r.opened_ns;
         p.updated_ns = r.updated_ns;
+        p.stop_loss_bps = r.stop_loss_bps;
+        p.take_profit_bps = r.take_profit_bps;
+        p.trailing_stop_bps = r.trailing_stop_bps;
+        p.max_hold_ns = r.max_hold_ns;
+        p.peak_value_lamports = r.peak_value_lamports;
         portfolio_.restore_position(p);
         spent_on_open += static_cast<int64_t>(r.cost_lamports);
     }
@@ -256,6 +262,7 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
             rep.errors.push_back("mode, data_dir and plugins_dir take effect on restart only");
         }
         risk_.set_limits(nc.risk);
+        protection_ = nc.protection; // defaults for buys that land from now on
         strategy_cfg_ = nc.strategies;
     }
 
@@ -419,6 +426,154 @@ bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, 
     return true;
 }
 
+// ------------------------------------------------------ position protection
+
+uint32_t Engine::strategy_index_of(const std::string& strategy) const {
+    for (const auto& s : strategies_) {
+        if (s->name() == strategy) {
+            return s->index();
+        }
+    }
+    return UINT32_MAX;
+}
+
+void Engine::set_protection(const PaperOrder& o) {
+    Position* pos = portfolio_.find_mut(o.strategy, o.mint);
+    if (pos == nullptr) {
+        return;
+    }
+    // Intent value > 0: that value; 0: the [protection] default; < 0: none.
+    const auto pick = [](int32_t v, const std::optional<uint32_t>& def) -> uint32_t {
+        return v > 0 ? static_cast<uint32_t>(v) : v < 0 ? 0u : def.value_or(0u);
+    };
+    pos->stop_loss_bps = pick(o.stop_loss_bps, protection_.stop_loss_bps);
+    pos->take_profit_bps = pick(o.take_profit_bps, protection_.take_profit_bps);
+    pos->trailing_stop_bps = pick(o.trailing_stop_bps, protection_.trailing_stop_bps);
+    pos->max_hold_ns = o.max_hold_ns > 0 ? o.max_hold_ns
+                       : o.max_hold_ns < 0 ? 0
+                                           : protection_.max_hold_ns.value_or(0);
+    if (const PoolState* pool = pools_.find(pos->pool)) {
+        pos->peak_value_lamports = std::max<uint64_t>(
+            pos->peak_value_lamports,
+            amm::mark_value(pos->amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports));
+    }
+    protect_state_.erase({o.strategy, o.mint}); // new limits: a fresh start
+}
+
+void Engine::check_protection_pool(const Pubkey& pool) {
+    std::vector<std::pair<std::string, Pubkey>> keys;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (p.pool == pool && p.protected_any()) {
+            keys.push_back(key);
+        }
+    }
+    for (const auto& [strategy, mint] : keys) {
+        check_protection(strategy, mint);
+    }
+}
+
+void Engine::check_protection_all() {
+    std::vector<std::pair<std::string, Pubkey>> keys;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (p.protected_any()) {
+            keys.push_back(key);
+        }
+    }
+    for (const auto& [strategy, mint] : keys) {
+        check_protection(strategy, mint);
+    }
+}
+
+void Engine::check_protection(const std::string& strategy, const Pubkey& mint) {
+    if (flattening_) {
+        return; // kill --flatten is exiting everything already
+    }
+    Position* p = portfolio_.find_mut(strategy, mint);
+    if (p == nullptr || p->amount_atoms == 0 || !p->protected_any()) {
+        return;
+    }
+    uint64_t value = 0;
+    const PoolState* pool = pools_.find(p->pool);
+    if (pool != nullptr) {
+        value = amm::mark_value(p->amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
+        p->peak_value_lamports = std::max(p->peak_value_lamports, value);
+    }
+    for (const auto& [id, x] : protect_orders_) {
+        if (x.strategy == strategy && x.mint == mint) {
+            return; // one exit in flight per position
+        }
+    }
+    const auto key = std::make_pair(strategy, mint);
+    auto st = protect_state_.find(key);
+    if (st != protect_state_.end() && now_ns_ < st->second.retry_at_ns &&
+        (st->second.failed || st->second.refused_state == host_trading_state())) {
+        return; // backing off: no resend on every event
+    }
+    using u128 = unsigned __int128;
+    const auto scaled = [](uint64_t base, uint64_t num) {
+        const u128 v = static_cast<u128>(base) * num / 10000u;
+        return v > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(v);
+    };
+    const char* rule = nullptr;
+    if (pool != nullptr) {
+        if (p->stop_loss_bps != 0 &&
+            value <= scaled(p->cost_lamports, 10000u - std::min<uint32_t>(p->stop_loss_bps, 10000u))) {
+            rule = "stop_loss";
+        } else if (p->trailing_stop_bps != 0 && p->peak_value_lamports > 0 &&
+                   value <= scaled(p->peak_value_lamports,
+                                   10000u - std::min<uint32_t>(p->trailing_stop_bps, 10000u))) {
+            rule = "trailing_stop";
+        } else if (p->take_profit_bps != 0 &&
+                   value >= scaled(p->cost_lamports, 10000ull + p->take_profit_bps)) {
+            rule = "take_profit";
+        }
+    }
+    if (rule == nullptr && p->max_hold_ns != 0 && now_ns_ - p->opened_ns >= p->max_hold_ns) {
+        rule = "max_hold";
+    }
+    if (rule == nullptr) {
+        return;
+    }
+    ProtectState& ps = protect_state_[key];
+    if (!ps.logged) {
+        ps.logged = true;
+        ++protection_exits_[rule];
+        log::warn("protection", "position protection triggered: exiting",
+                  {{"strategy", strategy}, {"mint", to_base58(mint)}, {"rule", rule},
+                   {"value_lamports", value}, {"cost_lamports", p->cost_lamports},
+                   {"peak_lamports", p->peak_value_lamports},
+                   {"held_ns", static_cast<uint64_t>(std::max<int64_t>(0, now_ns_ - p->opened_ns))}});
+    }
+    // After every attempt failed: one attempt per retry period.
+    send_protection_exit(strategy, mint, p->pool, rule, ps.failed ? 3 : 1);
+}
+
+bool Engine::send_protection_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                                  const std::string& rule, uint32_t attempt) {
+    constexpr int64_t kBackoffNs = 60 * kNsPerSec;
+    PendingIntent p;
+    p.intent.struct_size = sizeof(snp_intent);
+    p.intent.side = SNP_SIDE_SELL;
+    p.intent.mint = mint;
+    p.intent.pool = pool;
+    p.intent.flags = SNP_INTENT_SELL_ALL;
+    p.intent.max_slippage_bps = 10000;
+    p.reason = "protection: " + rule;
+    p.intent_id = next_intent_id_++;
+    const size_t before = in_flight_.size();
+    decide_intent(strategy, strategy_index_of(strategy), p);
+    if (in_flight_.size() == before) {
+        // Refused (HALTED, an order of the strategy in flight, ...): wait
+        // for the state to change or the back-off to pass.
+        ProtectState& ps = protect_state_[{strategy, mint}];
+        ps.retry_at_ns = now_ns_ + kBackoffNs;
+        ps.refused_state = host_trading_state();
+        return false;
+    }
+    protect_orders_[p.intent_id] = ProtectExit{strategy, mint, pool, rule, attempt};
+    return true;
+}
+
 bool Engine::strategy_state(const std::string& name, std::vector<uint8_t>& out) {
     for (auto& s : strategies_) {
         if (s->name() == name) {
@@ -557,9 +712,18 @@ void Engine::dispatch_feed_event(EventBuf& ev) {
         break;
     case SNP_EVENT_POOL_UPDATE:
         pools_.on_pool_update(ev.pool_update);
+        // Protection runs before strategies see the price, whatever state
+        // the owning strategy is in.
+        check_protection_pool(ev.pool_update.pool);
         break;
     default:
         break;
+    }
+    if (now_ns_ >= next_protect_scan_ns_) {
+        // Once per simulated second: max hold (a pool that stopped
+        // updating still times out) and retries after a back-off.
+        next_protect_scan_ns_ = now_ns_ + kNsPerSec;
+        check_protection_all();
     }
     for (auto& s : strategies_) {
         if (s->running() && s->wants(ev.h.type)) {
@@ -702,6 +866,10 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         o.client_tag = in.client_tag;
         o.submit_ns = now_ns_;
         o.land_ns = now_ns_ + paper_.landing_delay_ns();
+        o.stop_loss_bps = in.stop_loss_bps;
+        o.take_profit_bps = in.take_profit_bps;
+        o.trailing_stop_bps = in.trailing_stop_bps;
+        o.max_hold_ns = in.max_hold_ns;
         o.min_out = amm::min_out_for(PaperExecutor::quote(*ri.pool, in.side, o.amount_in),
                                      in.max_slippage_bps);
         if (in.side == SNP_SIDE_BUY) {
@@ -817,6 +985,9 @@ void Engine::land(uint64_t intent_id) {
         }
         equity_peak_ = std::max(equity_peak_, equity_lamports());
     }
+    if (o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
+        set_protection(o);
+    }
     OrderRecord orec;
     orec.intent_id = o.intent_id;
     orec.strategy = o.strategy;
@@ -875,6 +1046,31 @@ void Engine::land(uint64_t intent_id) {
             }
         }
     }
+    if (auto pe = protect_orders_.find(o.intent_id); pe != protect_orders_.end()) {
+        const ProtectExit exit = pe->second;
+        protect_orders_.erase(pe);
+        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
+            constexpr uint32_t kMaxAttempts = 3;
+            if (exit.attempt < kMaxAttempts) {
+                send_protection_exit(exit.strategy, exit.mint, exit.pool, exit.rule, exit.attempt + 1);
+            } else {
+                ProtectState& ps = protect_state_[{exit.strategy, exit.mint}];
+                if (!ps.failed) {
+                    ps.failed = true;
+                    ++protection_exit_failures_;
+                    log::error("protection",
+                               "position protection: exit failed every attempt; the position stays "
+                               "open, retried every 60 s",
+                               {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
+                                {"rule", exit.rule}, {"attempts", exit.attempt}, {"reason", out.reason}});
+                }
+                ps.retry_at_ns = now_ns_ + 60 * kNsPerSec;
+            }
+        }
+    }
+    if (portfolio_.find(o.strategy, o.mint) == nullptr) {
+        protect_state_.erase({o.strategy, o.mint});
+    }
     if (flattening_ && o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
         send_flatten_exit(o.strategy, o.mint, o.pool, 1); // landed after the flatten began
     }
@@ -898,6 +1094,11 @@ void Engine::journal_position(const std::string& strategy, const Pubkey& mint, c
         r.cost_lamports = p->cost_lamports;
         r.realized_pnl_lamports = p->realized_pnl_lamports;
         r.opened_ns = p->opened_ns;
+        r.stop_loss_bps = p->stop_loss_bps;
+        r.take_profit_bps = p->take_profit_bps;
+        r.trailing_stop_bps = p->trailing_stop_bps;
+        r.max_hold_ns = p->max_hold_ns;
+        r.peak_value_lamports = p->peak_value_lamports;
     }
     store_->append(r);
 }
@@ -1077,6 +1278,14 @@ void Engine::publish_snapshot() {
         r.amount_atoms = p.amount_atoms;
         r.cost_lamports = p.cost_lamports;
         r.opened_ns = p.opened_ns;
+        r.stop_loss_bps = p.stop_loss_bps;
+        r.take_profit_bps = p.take_profit_bps;
+        r.trailing_stop_bps = p.trailing_stop_bps;
+        r.max_hold_ns = p.max_hold_ns;
+        r.peak_value_lamports = p.peak_value_lamports;
+        if (auto ps = protect_state_.find(key); ps != protect_state_.end()) {
+            r.protection_exit_failed = ps->second.failed;
+        }
         if (const PoolState* pool = pools_.find(p.pool)) {
             r.value_lamports = amm::mark_value(p.amount_atoms, pool->base_reserve_atoms,
                                                pool->quote_reserve_lamports);
@@ -1090,6 +1299,8 @@ void Engine::publish_snapshot() {
                 by_reason[i];
         }
     }
+    s.protection_exits = protection_exits_;
+    s.protection_exit_failures = protection_exit_failures_;
     std::lock_guard<std::mutex> lk(snap_mu_);
     snap_ = std::move(s);
 }

@@ -63,6 +63,11 @@ struct PositionRow {
     Pubkey mint{};
     uint64_t amount_atoms = 0, cost_lamports = 0, value_lamports = 0;
     int64_t opened_ns = 0;
+    // Position protection (0 = none).
+    uint32_t stop_loss_bps = 0, take_profit_bps = 0, trailing_stop_bps = 0;
+    int64_t max_hold_ns = 0;
+    uint64_t peak_value_lamports = 0;
+    bool protection_exit_failed = false; // its host exit failed every attempt
 };
 
 struct EngineSnapshot {
@@ -79,6 +84,10 @@ struct EngineSnapshot {
     std::vector<StrategyRow> strategies;
     std::vector<PositionRow> positions;
     std::map<std::string, uint64_t> rejections_by_reason;
+    // Host protection exits sent, by rule (stop_loss, take_profit,
+    // trailing_stop, max_hold), and exits that failed every attempt.
+    std::map<std::string, uint64_t> protection_exits;
+    uint64_t protection_exit_failures = 0;
 };
 
 class Engine final : public StrategyHost {
@@ -186,6 +195,16 @@ class Engine final : public StrategyHost {
     void finish_flatten_if_done();
     bool send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
                            uint32_t attempt);
+    // Position protection: resolve a landed buy's limits; check one
+    // position against them (sends the host exit); check the positions on
+    // one pool, or all of them.
+    void set_protection(const PaperOrder& o);
+    void check_protection(const std::string& strategy, const Pubkey& mint);
+    void check_protection_pool(const Pubkey& pool);
+    void check_protection_all();
+    bool send_protection_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                              const std::string& rule, uint32_t attempt);
+    uint32_t strategy_index_of(const std::string& strategy) const;
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();
     void land(uint64_t intent_id);
@@ -219,6 +238,25 @@ class Engine final : public StrategyHost {
         uint32_t attempt = 1;
     };
     std::map<uint64_t, FlattenExit> flatten_orders_;             // kill --flatten exits in flight
+    struct ProtectExit {
+        std::string strategy;
+        Pubkey mint{};
+        Pubkey pool{};
+        std::string rule;
+        uint32_t attempt = 1;
+    };
+    std::map<uint64_t, ProtectExit> protect_orders_; // protection exits in flight
+    struct ProtectState {              // per (strategy, mint) with a triggered rule
+        int64_t retry_at_ns = 0;       // no new exit before this...
+        int32_t refused_state = -1;    // ...unless the trading state moved off this one
+        bool failed = false;           // every attempt failed (logged once)
+        bool logged = false;           // the trigger was logged and counted
+    };
+    std::map<std::pair<std::string, Pubkey>, ProtectState> protect_state_;
+    std::map<std::string, uint64_t> protection_exits_; // by rule
+    uint64_t protection_exit_failures_ = 0;
+    int64_t next_protect_scan_ns_ = 0;
+    ProtectionConfig protection_;                    // defaults; re-read on reload
     std::string flatten_reason_;
     struct DayStats {
         int64_t realized_pnl_lamports = 0;

@@ -30,6 +30,11 @@ struct PaperOrder {
     uint64_t client_tag = 0;
     int64_t submit_ns = 0;
     int64_t land_ns = 0;
+    // BUY: the intent's protection fields (0 = config default, < 0 = none).
+    int32_t stop_loss_bps = 0;
+    int32_t take_profit_bps = 0;
+    int32_t trailing_stop_bps = 0;
+    int64_t max_hold_ns = 0;
 };
 
 struct PaperOutcome {

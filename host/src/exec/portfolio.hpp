@@ -22,6 +22,17 @@ struct Position {
     int64_t realized_pnl_lamports = 0; // realized so far on this position
     int64_t opened_ns = 0;
     int64_t updated_ns = 0;
+    // Position protection, resolved when a buy lands (0 = none); enforced by
+    // the engine. peak_value_lamports is the highest marked value seen, for
+    // the trailing stop.
+    uint32_t stop_loss_bps = 0;
+    uint32_t take_profit_bps = 0;
+    uint32_t trailing_stop_bps = 0;
+    int64_t max_hold_ns = 0;
+    uint64_t peak_value_lamports = 0;
+    bool protected_any() const {
+        return stop_loss_bps != 0 || take_profit_bps != 0 || trailing_stop_bps != 0 || max_hold_ns != 0;
+    }
 };
 
 struct StrategyStats {
@@ -39,6 +50,10 @@ class Portfolio {
 
     uint64_t balance_lamports() const { return balance_; }
     const Position* find(const std::string& strategy, const Pubkey& mint) const;
+    Position* find_mut(const std::string& strategy, const Pubkey& mint) {
+        auto it = positions_.find({strategy, mint});
+        return it == positions_.end() ? nullptr : &it->second;
+    }
     size_t open_positions() const { return positions_.size(); }
     const std::map<std::pair<std::string, Pubkey>, Position>& positions() const { return positions_; }
     StrategyStats& stats(const std::string& strategy) { return stats_[strategy]; }

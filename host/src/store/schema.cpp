@@ -114,8 +114,19 @@ CREATE TABLE audit_log (
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Position protection: the resolved limits of each position (0 = none) and
+// the peak marked value the trailing stop follows.
+constexpr const char* kV2 = R"sql(
+ALTER TABLE positions ADD COLUMN stop_loss_bps       INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE positions ADD COLUMN take_profit_bps     INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE positions ADD COLUMN trailing_stop_bps   INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE positions ADD COLUMN max_hold_ns         INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE positions ADD COLUMN peak_value_lamports INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, kV1},
+    {2, kV2},
 }};
 
 std::string db_message(sqlite3* db) {

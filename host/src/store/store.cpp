@@ -54,11 +54,16 @@ constexpr std::array<const char*, kKinds> kInsertSql{
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
     "INSERT INTO positions (strategy, mint, pool, amount_atoms, cost_lamports,"
-    " realized_pnl_lamports, opened_ns, updated_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps, take_profit_bps,"
+    " trailing_stop_bps, max_hold_ns, peak_value_lamports)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (strategy, mint) DO UPDATE SET pool = excluded.pool,"
     " amount_atoms = excluded.amount_atoms, cost_lamports = excluded.cost_lamports,"
     " realized_pnl_lamports = excluded.realized_pnl_lamports,"
-    " opened_ns = excluded.opened_ns, updated_ns = excluded.updated_ns",
+    " opened_ns = excluded.opened_ns, updated_ns = excluded.updated_ns,"
+    " stop_loss_bps = excluded.stop_loss_bps, take_profit_bps = excluded.take_profit_bps,"
+    " trailing_stop_bps = excluded.trailing_stop_bps, max_hold_ns = excluded.max_hold_ns,"
+    " peak_value_lamports = excluded.peak_value_lamports",
 
     "INSERT INTO strategy_pnl (strategy, trades, wins, realized_pnl_lamports,"
     " peak_pnl_lamports, max_drawdown_lamports, fees_lamports, updated_ns)"
@@ -156,6 +161,11 @@ void bind_record(Binder& b, const PositionRecord& r) {
     b.i64(r.realized_pnl_lamports);
     b.i64(r.opened_ns);
     b.i64(r.updated_ns);
+    b.i64(r.stop_loss_bps);
+    b.i64(r.take_profit_bps);
+    b.i64(r.trailing_stop_bps);
+    b.i64(r.max_hold_ns);
+    b.u64(r.peak_value_lamports);
 }
 
 void bind_record(Binder& b, const StrategyPnlRecord& r) {
@@ -723,8 +733,9 @@ std::vector<PositionRecord> Store::load_open_positions() {
     // != 0 rather than > 0: amounts are uint64 stored bit for bit.
     if (sqlite3_prepare_v2(m.db,
                            "SELECT strategy, mint, pool, amount_atoms, cost_lamports,"
-                           " realized_pnl_lamports, opened_ns, updated_ns FROM positions"
-                           " WHERE amount_atoms != 0 ORDER BY strategy, mint",
+                           " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps,"
+                           " take_profit_bps, trailing_stop_bps, max_hold_ns, peak_value_lamports"
+                           " FROM positions WHERE amount_atoms != 0 ORDER BY strategy, mint",
                            -1, &st, nullptr) != SQLITE_OK) {
         m.fail(m.db_error("reading positions"));
         return out;
@@ -747,6 +758,11 @@ std::vector<PositionRecord> Store::load_open_positions() {
         r.realized_pnl_lamports = column_i64(st, 5);
         r.opened_ns = column_i64(st, 6);
         r.updated_ns = column_i64(st, 7);
+        r.stop_loss_bps = static_cast<uint32_t>(column_i64(st, 8));
+        r.take_profit_bps = static_cast<uint32_t>(column_i64(st, 9));
+        r.trailing_stop_bps = static_cast<uint32_t>(column_i64(st, 10));
+        r.max_hold_ns = column_i64(st, 11);
+        r.peak_value_lamports = column_u64(st, 12);
         out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) {

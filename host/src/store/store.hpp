@@ -79,6 +79,12 @@ struct PositionRecord {
     int64_t realized_pnl_lamports = 0;
     int64_t opened_ns = 0;
     int64_t updated_ns = 0;
+    // Position protection (schema v2); 0 = none.
+    uint32_t stop_loss_bps = 0;
+    uint32_t take_profit_bps = 0;
+    uint32_t trailing_stop_bps = 0;
+    int64_t max_hold_ns = 0;
+    uint64_t peak_value_lamports = 0;
 };
 
 // Full row for one strategy's running totals.

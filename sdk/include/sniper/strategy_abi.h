@@ -261,10 +261,9 @@ typedef struct snp_intent {
     uint32_t max_slippage_bps; /* 1..10000 */
     uint32_t flags;            /* SNP_INTENT_* */
     uint64_t client_tag;       /* echoed in order updates */
-    /* Protection for the position this BUY opens; 0 = use config default,
-     * negative = none. Reserved: accepted and journaled, but not yet
-     * enforced by the host in ABI 1.0 hosts before position protection
-     * lands (see sdk/README.md). */
+    /* Protection for the position this BUY opens; 0 = use the config's
+     * [protection] default, negative = none. Enforced by the host on every
+     * price update, independent of the strategy (see sdk/README.md). */
     int32_t stop_loss_bps;
     int32_t take_profit_bps;
     int32_t trailing_stop_bps;

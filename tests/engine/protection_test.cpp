@@ -1,0 +1,360 @@
+// Host-side position protection end to end: real plugins, the simulated
+// market, the SQLite journal. The `counting` test plugin buys every new pool
+// and never sells, so every sell in these runs is the host's.
+#include "core/log.hpp"
+#include "engine/engine.hpp"
+#include "feeds/sim_market.hpp"
+#include "store/store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+using namespace sniper;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/sniper-protect-XXXXXX";
+        REQUIRE(mkdtemp(tmpl) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+struct QuietLogs {
+    int fd = ::open("/dev/null", O_WRONLY);
+    QuietLogs() { log::set_fd(fd); }
+    ~QuietLogs() {
+        log::set_fd(2);
+        ::close(fd);
+    }
+};
+
+constexpr int64_t kMin = 60 * kNsPerSec;
+
+Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
+    Config c;
+    c.data_dir = (dir / "data").string();
+    c.plugins_dir = (dir / "plugins").string();
+    fs::create_directories(c.plugins_dir);
+    c.feeds.sim.seed = seed;
+    c.feeds.sim.duration_ns = sim_minutes * kMin;
+    c.feeds.sim.pools_per_minute = 10;
+    c.paper.failure_rate_bps = 500;
+    c.risk.max_open_positions = 50;
+    c.risk.max_slippage_bps = 3000;
+    c.risk.max_order_lamports = kLamportsPerSol;
+    fs::copy_file(std::string(SNIPER_TEST_PLUGIN_DIR) + "/counting.so",
+                  fs::path(c.plugins_dir) / "counting.so", fs::copy_options::overwrite_existing);
+    c.strategies["counting"].name = "counting";
+    c.strategies["counting"].params_json =
+        R"({"buy_on_new_pool":true,"buy_sol":0.01,"slippage_bps":2500})";
+    return c;
+}
+
+// Forwards a SimMarket and calls `hook` with each event before the engine
+// sees it (on the engine thread).
+class HookFeed final : public Feed {
+  public:
+    HookFeed(SimMarket& inner, std::function<void(const EventBuf&)> hook)
+        : inner_(inner), hook_(std::move(hook)) {}
+    bool next(EventBuf& out) override {
+        if (!inner_.next(out)) {
+            return false;
+        }
+        hook_(out);
+        return true;
+    }
+    const char* name() const override { return inner_.name(); }
+    bool sell_blocked(const Pubkey& mint) const override { return inner_.sell_blocked(mint); }
+    void on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in, uint64_t out) override {
+        inner_.on_own_swap(pool, side, in, out);
+    }
+
+  private:
+    SimMarket& inner_;
+    std::function<void(const EventBuf&)> hook_;
+};
+
+std::string field(const std::string& line, const std::string& key) {
+    const std::string k = "|" + key + "=";
+    const size_t at = line.find(k);
+    if (at == std::string::npos) {
+        return {};
+    }
+    const size_t from = at + k.size();
+    const size_t to = line.find('|', from);
+    return line.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
+struct JournalFacts {
+    size_t sell_fills = 0, host_sell_fills = 0, sell_intents = 0;
+};
+
+JournalFacts read_journal(const std::string& journal) {
+    JournalFacts f;
+    std::map<std::string, std::string> reason_by_intent;
+    std::vector<std::string> sell_fill_ids;
+    std::istringstream in(journal);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("intent|", 0) == 0) {
+            reason_by_intent[field(line, "intent_id")] = field(line, "reason");
+            if (field(line, "side") == "sell") {
+                ++f.sell_intents;
+            }
+        } else if (line.rfind("fill|", 0) == 0 && field(line, "side") == "sell") {
+            sell_fill_ids.push_back(field(line, "intent_id"));
+        }
+    }
+    for (const std::string& id : sell_fill_ids) {
+        ++f.sell_fills;
+        if (reason_by_intent[id].rfind("protection: ", 0) == 0) {
+            ++f.host_sell_fills;
+        }
+    }
+    return f;
+}
+
+uint64_t total(const std::map<std::string, uint64_t>& m) {
+    uint64_t n = 0;
+    for (const auto& [k, v] : m) {
+        n += v;
+    }
+    return n;
+}
+} // namespace
+
+TEST_CASE("protection exits positions by stop loss, take profit and max hold", "[engine][protection]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 60, 42);
+    cfg.protection.stop_loss_bps = 2000;
+    cfg.protection.take_profit_bps = 5000;
+    cfg.protection.max_hold_ns = 5 * kMin;
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    store->start();
+    SimMarket sim(cfg.feeds.sim);
+    int64_t last_ns = 0;
+    HookFeed feed(sim, [&](const EventBuf& ev) { last_ns = ev.h.source_ns; });
+    EngineSnapshot snap;
+    {
+        Engine engine(cfg, feed, store.get(), EngineOptions{});
+        engine.restore();
+        REQUIRE(engine.load_strategies() == 1);
+        engine.run();
+        snap = engine.snapshot();
+    }
+    store->flush();
+    const JournalFacts f = read_journal(store->dump_trade_journal());
+    store->stop();
+
+    INFO("stop_loss=" << snap.protection_exits["stop_loss"] << " take_profit="
+                      << snap.protection_exits["take_profit"] << " max_hold="
+                      << snap.protection_exits["max_hold"] << " failures=" << snap.protection_exit_failures);
+    CHECK(snap.fills > 0);
+    CHECK(snap.protection_exits["stop_loss"] > 0);
+    CHECK(snap.protection_exits["take_profit"] > 0);
+    CHECK(snap.protection_exits["max_hold"] > 0);
+    CHECK(snap.protection_exits.count("trailing_stop") == 0); // not configured
+    // Every sell that filled was a host protection exit.
+    CHECK(f.sell_fills > 0);
+    CHECK(f.host_sell_fills == f.sell_fills);
+    // Nothing outlives max hold (plus the landing and retry slack) unless
+    // its exit failed: a honeypot.
+    for (const PositionRow& p : snap.positions) {
+        CHECK(p.stop_loss_bps == 2000);
+        CHECK(p.take_profit_bps == 5000);
+        CHECK(p.max_hold_ns == 5 * kMin);
+        if (last_ns - p.opened_ns > 5 * kMin + 10 * kNsPerSec) {
+            INFO("mint " << to_base58(p.mint) << " held " << (last_ns - p.opened_ns) / kNsPerSec << " s");
+            CHECK(p.protection_exit_failed);
+            CHECK(sim.sell_blocked(p.mint));
+        }
+    }
+}
+
+TEST_CASE("trailing stop follows the peak marked value", "[engine][protection]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 30, 11);
+    cfg.protection.trailing_stop_bps = 1500;
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    store->start();
+    SimMarket feed(cfg.feeds.sim);
+    EngineSnapshot snap;
+    {
+        Engine engine(cfg, feed, store.get(), EngineOptions{});
+        engine.restore();
+        REQUIRE(engine.load_strategies() == 1);
+        engine.run();
+        snap = engine.snapshot();
+    }
+    store->flush();
+    const JournalFacts f = read_journal(store->dump_trade_journal());
+    store->stop();
+    CHECK(snap.protection_exits["trailing_stop"] > 0);
+    CHECK(snap.protection_exits.size() == 1);
+    CHECK(f.host_sell_fills == f.sell_fills);
+    CHECK(f.sell_fills > 0);
+    for (const PositionRow& p : snap.positions) {
+        CHECK(p.trailing_stop_bps == 1500);
+        CHECK(p.peak_value_lamports > 0);
+    }
+}
+
+TEST_CASE("protection keeps working for a disabled strategy", "[engine][protection]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 15, 5);
+    cfg.protection.max_hold_ns = 5 * kMin;
+    cfg.protection.stop_loss_bps = 2000;
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    store->start();
+    SimMarket sim(cfg.feeds.sim);
+    Engine* eng = nullptr;
+    int64_t first_ns = -1, disabled_at = -1, last_ns = 0;
+    bool disable_ok = false;
+    HookFeed feed(sim, [&](const EventBuf& ev) {
+        last_ns = ev.h.source_ns;
+        if (first_ns < 0) {
+            first_ns = ev.h.source_ns;
+        }
+        if (disabled_at < 0 && ev.h.source_ns - first_ns >= 3 * kMin) {
+            disabled_at = ev.h.source_ns;
+            eng->post([&] {
+                std::string e;
+                disable_ok = eng->set_enabled("counting", false, &e);
+            });
+        }
+    });
+    EngineSnapshot snap;
+    std::vector<StrategyRow> rows;
+    {
+        Engine engine(cfg, feed, store.get(), EngineOptions{});
+        eng = &engine;
+        engine.restore();
+        REQUIRE(engine.load_strategies() == 1);
+        engine.run();
+        snap = engine.snapshot();
+        rows = engine.strategy_rows();
+    }
+    store->flush();
+    const JournalFacts f = read_journal(store->dump_trade_journal());
+    store->stop();
+    REQUIRE(disable_ok);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].state == "disabled");
+    CHECK(total(snap.protection_exits) > 0);
+    CHECK(f.sell_fills > 0);
+    CHECK(f.host_sell_fills == f.sell_fills);
+    // No buys after the disable (plus a landing), so every position left is
+    // older than max hold by the end: only failed exits may remain.
+    REQUIRE(last_ns - disabled_at > 6 * kMin);
+    for (const PositionRow& p : snap.positions) {
+        CHECK(p.opened_ns <= disabled_at + kNsPerSec);
+        CHECK(p.protection_exit_failed);
+        CHECK(sim.sell_blocked(p.mint));
+    }
+}
+
+TEST_CASE("protection survives a restart and does not spin while HALTED", "[engine][protection][restart]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 30, 21);
+    cfg.protection.stop_loss_bps = 2000;
+    cfg.protection.take_profit_bps = 5000;
+    cfg.protection.trailing_stop_bps = 4000;
+    cfg.protection.max_hold_ns = 5 * kMin;
+    std::vector<PositionRow> before;
+    {
+        std::string err;
+        auto store = Store::open(cfg.data_dir, &err);
+        REQUIRE(store);
+        store->start();
+        SimMarket sim(cfg.feeds.sim);
+        Engine* eng = nullptr;
+        int64_t first_ns = -1;
+        HookFeed feed(sim, [&](const EventBuf& ev) {
+            if (first_ns < 0) {
+                first_ns = ev.h.source_ns;
+            }
+            if (ev.h.source_ns - first_ns >= 2 * kMin) {
+                eng->request_stop(); // mid-run, positions open
+            }
+        });
+        Engine engine(cfg, feed, store.get(), EngineOptions{});
+        eng = &engine;
+        engine.restore();
+        REQUIRE(engine.load_strategies() == 1);
+        engine.run();
+        before = engine.snapshot().positions;
+        store->stop();
+    }
+    REQUIRE_FALSE(before.empty());
+
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    const auto rows = store->load_open_positions();
+    REQUIRE(rows.size() == before.size());
+    for (const PositionRecord& r : rows) {
+        CHECK(r.stop_loss_bps == 2000);
+        CHECK(r.take_profit_bps == 5000);
+        CHECK(r.trailing_stop_bps == 4000);
+        CHECK(r.max_hold_ns == 5 * kMin);
+        CHECK(r.peak_value_lamports > 0);
+    }
+    store->start();
+    SimMarket sim(cfg.feeds.sim);
+    Engine engine(cfg, sim, store.get(), EngineOptions{});
+    engine.restore();
+    const EngineSnapshot restored = engine.snapshot();
+    REQUIRE(restored.positions.size() == before.size());
+    for (size_t i = 0; i < before.size(); ++i) {
+        CHECK(restored.positions[i].mint == before[i].mint);
+        CHECK(restored.positions[i].stop_loss_bps == 2000);
+        CHECK(restored.positions[i].take_profit_bps == 5000);
+        CHECK(restored.positions[i].trailing_stop_bps == 4000);
+        CHECK(restored.positions[i].max_hold_ns == 5 * kMin);
+        CHECK(restored.positions[i].opened_ns == before[i].opened_ns);
+    }
+    // HALTED: protection triggers (max hold passes) but the gate refuses the
+    // exits; the host backs off instead of resending on every event.
+    REQUIRE(engine.set_trading_state(TradingState::Halted, "test halt", "test", &err));
+    REQUIRE(engine.load_strategies() == 1);
+    std::string e;
+    REQUIRE(engine.set_enabled("counting", false, &e)); // no buys: only host exits meet the gate
+    store->flush();
+    const size_t sells_before = read_journal(store->dump_trade_journal()).sell_intents;
+    engine.run();
+    const EngineSnapshot after = engine.snapshot();
+    store->flush();
+    const JournalFacts f = read_journal(store->dump_trade_journal());
+    store->stop();
+    CHECK(after.fills == 0);
+    CHECK(after.positions.size() == before.size());
+    CHECK(total(after.protection_exits) > 0);
+    const size_t refused = f.sell_intents - sells_before;
+    CHECK(refused > 0);
+    // At most one try per position per 60 s of a 30-minute run.
+    CHECK(refused <= before.size() * 32);
+    CHECK(after.rejections == refused);
+}
