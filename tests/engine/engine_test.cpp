@@ -7,35 +7,19 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
 using namespace sniper;
+using testing::TempDir;
+using testing::QuietLogs;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/sniper-engine-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-struct QuietLogs {
-    int fd = ::open("/dev/null", O_WRONLY);
-    QuietLogs() { log::set_fd(fd); }
-    ~QuietLogs() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
 
 Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
     Config c;

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <fcntl.h>
 #include <filesystem>
 #include <functional>
@@ -17,29 +19,11 @@
 #include <unistd.h>
 
 using namespace sniper;
+using testing::TempDir;
+using testing::QuietLogs;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/sniper-protect-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-struct QuietLogs {
-    int fd = ::open("/dev/null", O_WRONLY);
-    QuietLogs() { log::set_fd(fd); }
-    ~QuietLogs() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
 
 constexpr int64_t kMin = 60 * kNsPerSec;
 

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -15,29 +17,11 @@
 #include <unistd.h>
 
 using namespace sniper;
+using testing::TempDir;
+using testing::QuietLogs;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/sniper-reload-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-struct QuietLogs {
-    int fd = ::open("/dev/null", O_WRONLY);
-    QuietLogs() { log::set_fd(fd); }
-    ~QuietLogs() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
 std::string test_plugin(const std::string& n) { return std::string(SNIPER_TEST_PLUGIN_DIR) + "/" + n + ".so"; }
 
 // Replaces dst the way an editor or `cp` + `mv` would: write aside, rename.

@@ -5,12 +5,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
 #include <unistd.h>
 
 using namespace sniper;
+using testing::QuietLogs;
 
 namespace {
 struct TempFile {
@@ -24,14 +27,6 @@ struct TempFile {
         ::close(fd);
     }
     ~TempFile() { std::remove(path.c_str()); }
-};
-struct QuietLogs {
-    int fd = ::open("/dev/null", O_WRONLY);
-    QuietLogs() { log::set_fd(fd); }
-    ~QuietLogs() {
-        log::set_fd(2);
-        ::close(fd);
-    }
 };
 const std::string kPool = "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8";
 const std::string kMint = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";

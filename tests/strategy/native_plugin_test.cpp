@@ -7,39 +7,22 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
 using namespace sniper;
+using testing::TempDir;
+using testing::QuietLogs;
 namespace fs = std::filesystem;
 
 namespace {
 std::string plugin(const std::string& name) { return std::string(SNIPER_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/sniper-plugins-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string cache() const { return (path / "cache").string(); }
-};
 
-struct QuietLogs {
-    int fd = ::open("/dev/null", O_WRONLY);
-    QuietLogs() { log::set_fd(fd); }
-    ~QuietLogs() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
 
 std::string load_error(const std::string& path, const std::string& cache) {
     std::string err;
@@ -78,7 +61,7 @@ snp_ev_new_pool new_pool_event(uint64_t seq) {
 TEST_CASE("valid plugins load and report their manifest", "[strategy][loader]") {
     TempDir d;
     std::string err;
-    auto p = NativePlugin::load(std::string(SNIPER_BUILD_DIR) + "/plugins/example_sniper.so", d.cache(), &err);
+    auto p = NativePlugin::load(std::string(SNIPER_BUILD_DIR) + "/plugins/example_sniper.so", (d.path / "cache").string(), &err);
     REQUIRE(p);
     CHECK(err.empty());
     CHECK(p->name() == "example_sniper");
@@ -90,7 +73,7 @@ TEST_CASE("valid plugins load and report their manifest", "[strategy][loader]") 
     p.reset();
     CHECK_FALSE(fs::exists(loaded)); // the cached copy goes with the image
 
-    auto f = NativePlugin::load(plugin("future_minor"), d.cache(), &err);
+    auto f = NativePlugin::load(plugin("future_minor"), (d.path / "cache").string(), &err);
     REQUIRE(f);
     CHECK(f->name() == "future_minor");
     CHECK(SNP_ABI_VERSION_MINOR(f->abi_version()) == SNP_ABI_MINOR + 7);
@@ -99,8 +82,8 @@ TEST_CASE("valid plugins load and report their manifest", "[strategy][loader]") 
 TEST_CASE("the same file loads twice from two unique paths", "[strategy][loader]") {
     TempDir d;
     std::string err;
-    auto a = NativePlugin::load(plugin("counting"), d.cache(), &err);
-    auto b = NativePlugin::load(plugin("counting"), d.cache(), &err);
+    auto a = NativePlugin::load(plugin("counting"), (d.path / "cache").string(), &err);
+    auto b = NativePlugin::load(plugin("counting"), (d.path / "cache").string(), &err);
     REQUIRE(a);
     REQUIRE(b);
     CHECK(a->loaded_path() != b->loaded_path());
@@ -109,17 +92,17 @@ TEST_CASE("the same file loads twice from two unique paths", "[strategy][loader]
 
 TEST_CASE("broken plugins are refused with a message naming file and problem", "[strategy][loader]") {
     TempDir d;
-    CHECK_THAT(load_error(plugin("wrong_abi_major"), d.cache()),
+    CHECK_THAT(load_error(plugin("wrong_abi_major"), (d.path / "cache").string()),
                Catch::Contains("wrong_abi_major.so") && Catch::Contains("built for strategy ABI 2.0") &&
                    Catch::Contains("host is ABI 1.0"));
-    CHECK_THAT(load_error(plugin("missing_symbol"), d.cache()),
+    CHECK_THAT(load_error(plugin("missing_symbol"), (d.path / "cache").string()),
                Catch::Contains("missing_symbol.so") && Catch::Contains("missing entry symbol snp_plugin_entry"));
-    CHECK_THAT(load_error(plugin("null_manifest"), d.cache()), Catch::Contains("returned NULL"));
-    CHECK_THAT(load_error(plugin("small_manifest"), d.cache()),
+    CHECK_THAT(load_error(plugin("null_manifest"), (d.path / "cache").string()), Catch::Contains("returned NULL"));
+    CHECK_THAT(load_error(plugin("small_manifest"), (d.path / "cache").string()),
                Catch::Contains("malformed manifest: struct_size 8"));
-    CHECK_THAT(load_error(plugin("null_vtable"), d.cache()), Catch::Contains("vtable is NULL"));
-    CHECK_THAT(load_error(plugin("bad_name"), d.cache()), Catch::Contains("not a valid strategy name"));
-    CHECK_THAT(load_error((d.path / "absent.so").string(), d.cache()), Catch::Contains("cannot read"));
+    CHECK_THAT(load_error(plugin("null_vtable"), (d.path / "cache").string()), Catch::Contains("vtable is NULL"));
+    CHECK_THAT(load_error(plugin("bad_name"), (d.path / "cache").string()), Catch::Contains("not a valid strategy name"));
+    CHECK_THAT(load_error((d.path / "absent.so").string(), (d.path / "cache").string()), Catch::Contains("cannot read"));
 }
 
 TEST_CASE("a truncated or fake .so is refused cleanly", "[strategy][loader]") {
@@ -132,14 +115,14 @@ TEST_CASE("a truncated or fake .so is refused cleanly", "[strategy][loader]") {
         std::ofstream out(truncated, std::ios::binary);
         out.write(head.data(), in.gcount());
     }
-    CHECK_THAT(load_error(truncated.string(), d.cache()),
+    CHECK_THAT(load_error(truncated.string(), (d.path / "cache").string()),
                Catch::Contains("truncated.so: truncated") && Catch::Contains("still being written"));
     const fs::path text = d.path / "text.so";
     std::ofstream(text) << std::string(100, '#') << " this is not an ELF file\n";
-    CHECK_THAT(load_error(text.string(), d.cache()), Catch::Contains("no ELF magic"));
+    CHECK_THAT(load_error(text.string(), (d.path / "cache").string()), Catch::Contains("no ELF magic"));
     const fs::path empty = d.path / "empty.so";
     std::ofstream(empty).flush();
-    CHECK_THAT(load_error(empty.string(), d.cache()), Catch::Contains("too short for an ELF header"));
+    CHECK_THAT(load_error(empty.string(), (d.path / "cache").string()), Catch::Contains("too short for an ELF header"));
     // Every truncation point of a real plugin is refused, never a crash.
     const auto full = fs::file_size(plugin("counting"));
     std::ifstream src(plugin("counting"), std::ios::binary);
@@ -149,12 +132,12 @@ TEST_CASE("a truncated or fake .so is refused cleanly", "[strategy][loader]") {
         const fs::path part = d.path / ("part" + std::to_string(cut) + ".so");
         std::ofstream(part, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(cut));
         INFO("cut at " << cut << " of " << full);
-        CHECK_FALSE(load_error(part.string(), d.cache()).empty());
+        CHECK_FALSE(load_error(part.string(), (d.path / "cache").string()).empty());
     }
     // Nothing is left behind in the cache from refused files.
     size_t left = 0;
     std::error_code ec;
-    for (fs::directory_iterator it(d.cache(), ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it((d.path / "cache").string(), ec), end; !ec && it != end; it.increment(ec)) {
         ++left;
     }
     CHECK(left == 0);
@@ -178,7 +161,7 @@ TEST_CASE("a plugin that throws in create fails alone", "[strategy][faults]") {
     TempDir d;
     FakeHost host;
     std::string err;
-    auto p = NativePlugin::load(plugin("throws_in_create"), d.cache(), &err);
+    auto p = NativePlugin::load(plugin("throws_in_create"), (d.path / "cache").string(), &err);
     REQUIRE(p);
     StrategyInstance s(p, "throws_in_create", &host, 3);
     CHECK_FALSE(s.create("{}"));
@@ -192,7 +175,7 @@ TEST_CASE("a plugin that throws in on_event loses its intents and is disabled af
     TempDir d;
     FakeHost host;
     std::string err;
-    auto p = NativePlugin::load(plugin("throws_in_on_event"), d.cache(), &err);
+    auto p = NativePlugin::load(plugin("throws_in_on_event"), (d.path / "cache").string(), &err);
     REQUIRE(p);
     StrategyInstance s(p, "throws_in_on_event", &host, 3);
     REQUIRE(s.create("{}"));
@@ -211,7 +194,7 @@ TEST_CASE("malformed intents are refused at submit time", "[strategy]") {
     TempDir d;
     FakeHost host;
     std::string err;
-    auto p = NativePlugin::load(plugin("counting"), d.cache(), &err);
+    auto p = NativePlugin::load(plugin("counting"), (d.path / "cache").string(), &err);
     REQUIRE(p);
     StrategyInstance s(p, "counting", &host, 3);
     REQUIRE(s.create("{}"));

@@ -400,14 +400,9 @@ void Engine::finish_flatten_if_done() {
     set_trading_state(TradingState::Halted, flatten_reason_ + " (flattened)", "sniperctl", &err);
 }
 
-bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
-                               uint32_t attempt) {
-    uint32_t index = UINT32_MAX;
-    for (const auto& s : strategies_) {
-        if (s->name() == strategy) {
-            index = s->index();
-        }
-    }
+uint64_t Engine::send_host_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                                std::string reason) {
+    // The host's own SELL_ALL: through the risk gate like any intent.
     PendingIntent p;
     p.intent.struct_size = sizeof(snp_intent);
     p.intent.side = SNP_SIDE_SELL;
@@ -415,14 +410,20 @@ bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, 
     p.intent.pool = pool;
     p.intent.flags = SNP_INTENT_SELL_ALL;
     p.intent.max_slippage_bps = 10000;
-    p.reason = "flatten: " + flatten_reason_;
+    p.reason = std::move(reason);
     p.intent_id = next_intent_id_++;
     const size_t before = in_flight_.size();
-    decide_intent(strategy, index, p);
-    if (in_flight_.size() == before) {
-        return false; // refused (e.g. HALTED meanwhile): nothing in flight
+    decide_intent(strategy, strategy_index_of(strategy), p);
+    return in_flight_.size() == before ? 0 : p.intent_id; // 0: refused, nothing in flight
+}
+
+bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                               uint32_t attempt) {
+    const uint64_t id = send_host_exit(strategy, mint, pool, "flatten: " + flatten_reason_);
+    if (id == 0) {
+        return false; // refused (e.g. HALTED meanwhile)
     }
-    flatten_orders_[p.intent_id] = FlattenExit{strategy, mint, pool, attempt};
+    flatten_orders_[id] = FlattenExit{strategy, mint, pool, attempt};
     return true;
 }
 
@@ -551,18 +552,8 @@ void Engine::check_protection(const std::string& strategy, const Pubkey& mint) {
 bool Engine::send_protection_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
                                   const std::string& rule, uint32_t attempt) {
     constexpr int64_t kBackoffNs = 60 * kNsPerSec;
-    PendingIntent p;
-    p.intent.struct_size = sizeof(snp_intent);
-    p.intent.side = SNP_SIDE_SELL;
-    p.intent.mint = mint;
-    p.intent.pool = pool;
-    p.intent.flags = SNP_INTENT_SELL_ALL;
-    p.intent.max_slippage_bps = 10000;
-    p.reason = "protection: " + rule;
-    p.intent_id = next_intent_id_++;
-    const size_t before = in_flight_.size();
-    decide_intent(strategy, strategy_index_of(strategy), p);
-    if (in_flight_.size() == before) {
+    const uint64_t id = send_host_exit(strategy, mint, pool, "protection: " + rule);
+    if (id == 0) {
         // Refused (HALTED, an order of the strategy in flight, ...): wait
         // for the state to change or the back-off to pass.
         ProtectState& ps = protect_state_[{strategy, mint}];
@@ -570,7 +561,7 @@ bool Engine::send_protection_exit(const std::string& strategy, const Pubkey& min
         ps.refused_state = host_trading_state();
         return false;
     }
-    protect_orders_[p.intent_id] = ProtectExit{strategy, mint, pool, rule, attempt};
+    protect_orders_[id] = ProtectExit{strategy, mint, pool, rule, attempt};
     return true;
 }
 

@@ -193,6 +193,9 @@ class Engine final : public StrategyHost {
     void roll_day();
     int64_t equity_lamports() const;
     void finish_flatten_if_done();
+    // Submits a host-originated SELL_ALL; the intent id, or 0 if refused.
+    uint64_t send_host_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
+                            std::string reason);
     bool send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
                            uint32_t attempt);
     // Position protection: resolve a landed buy's limits; check one
