@@ -17,6 +17,7 @@
 #include "feeds/replay.hpp"
 #include "feeds/sim_market.hpp"
 #include "store/store.hpp"
+#include "strategy/native_plugin.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -69,13 +70,16 @@ Result run(Config& cfg, Feed& feed, int strategies, const std::string& plugin, b
     {
         Engine engine(cfg, feed, store.get(), opts);
         for (int i = 0; i < strategies; ++i) {
-            auto p = NativePlugin::load(std::string(SNIPER_PLUGIN_DIR) + "/" + plugin + ".so",
+            // NAME.so, or NAME.lua when there is no such native plugin.
+            const std::string base = std::string(SNIPER_PLUGIN_DIR) + "/" + plugin;
+            auto p = load_strategy_code(fs::exists(base + ".so") ? base + ".so" : base + ".lua",
                                         opts.plugin_cache_dir, &err);
             if (!p) {
                 std::fprintf(stderr, "bench: %s\n", err.c_str());
                 std::exit(1);
             }
-            const std::string params = plugin == "example_sniper" ? R"({"max_slippage_bps":2500})" : "{}";
+            const std::string params =
+                plugin.rfind("example_sniper", 0) == 0 ? R"({"max_slippage_bps":2500})" : "{}";
             engine.add_strategy(std::move(p), plugin + "_" + std::to_string(i), params);
         }
         const auto t0 = std::chrono::steady_clock::now();
@@ -113,7 +117,7 @@ int bench_reload(const std::string& dir, int reloads) {
     }
     Reloader reloader(engine, "");
     std::thread runner([&engine] { engine.run(); });
-    LatencyHistogram pause;
+    LatencyHistogram pause, bookkeeping;
     std::vector<int64_t> total; // reloads take milliseconds: beyond the histogram
     int failed = 0;
     for (int i = 0; i < reloads; ++i) {
@@ -128,19 +132,23 @@ int bench_reload(const std::string& dir, int reloads) {
             continue;
         }
         pause.record(r.apply_ns);
+        bookkeeping.record(r.bookkeeping_ns);
         total.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
     }
     engine.request_stop();
     runner.join();
     std::printf("hot reload: %d reloads of a small plugin under a flat-out sim (%d failed)\n", reloads, failed);
-    std::printf("  event-path pause  p50 %lld ns  p99 %lld ns  max %lld ns\n",
+    std::printf("  event-path pause, swap step         p50 %lld ns  p99 %lld ns  max %lld ns\n",
                 static_cast<long long>(pause.percentile(0.5)), static_cast<long long>(pause.percentile(0.99)),
                 static_cast<long long>(pause.max()));
+    std::printf("  event-path pause, bookkeeping step  p50 %lld ns  p99 %lld ns  max %lld ns\n",
+                static_cast<long long>(bookkeeping.percentile(0.5)),
+                static_cast<long long>(bookkeeping.percentile(0.99)), static_cast<long long>(bookkeeping.max()));
     std::sort(total.begin(), total.end());
     auto pct = [&total](double q) {
         return total.empty() ? 0LL : static_cast<long long>(total[static_cast<size_t>(q * static_cast<double>(total.size() - 1))]);
     };
-    std::printf("  full reload       p50 %lld ns  p99 %lld ns  max %lld ns (hash, copy, dlopen, validate, swap, unload old)\n",
+    std::printf("  full reload       p50 %lld ns  p99 %lld ns  max %lld ns (hash, copy, dlopen, validate, create, both steps, unload old)\n",
                 pct(0.5), pct(0.99), total.empty() ? 0LL : static_cast<long long>(total.back()));
     std::printf("  events during the test %llu\n", static_cast<unsigned long long>(engine.events_processed()));
     return failed == 0 ? 0 : 1;
@@ -148,7 +156,7 @@ int bench_reload(const std::string& dir, int reloads) {
 
 void usage() {
     std::fprintf(stderr,
-                 "usage: sniper_bench [--mode sim|replay] [--strategies N] [--plugin NAME]\n"
+                 "usage: sniper_bench [--mode sim|replay] [--strategies N] [--plugin NAME(.so|.lua)]\n"
                  "                    [--sim-minutes M] [--latency]\n"
                  "       sniper_bench --reload N\n");
 }

@@ -58,6 +58,12 @@ snp_ev_new_pool new_pool_event(uint64_t seq) {
 }
 } // namespace
 
+RuntimeLimits three_faults() {
+    RuntimeLimits l;
+    l.max_faults = 3;
+    return l;
+}
+
 TEST_CASE("valid plugins load and report their manifest", "[strategy][loader]") {
     TempDir d;
     std::string err;
@@ -88,6 +94,32 @@ TEST_CASE("the same file loads twice from two unique paths", "[strategy][loader]
     REQUIRE(b);
     CHECK(a->loaded_path() != b->loaded_path());
     CHECK(a->content_hash() == b->content_hash());
+}
+
+TEST_CASE("unloading a plugin really unmaps its image", "[strategy][loader]") {
+    TempDir d;
+    std::string err;
+    auto mapped = [](const std::string& path) {
+        std::ifstream maps("/proc/self/maps");
+        std::string line;
+        while (std::getline(maps, line)) {
+            if (line.find(path) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const uint64_t pinned_before = NativePlugin::images_still_mapped();
+    for (const char* name : {"counting", "hangs", "throws_in_on_event"}) {
+        auto p = NativePlugin::load(plugin(name), (d.path / "cache").string(), &err);
+        REQUIRE(p);
+        const std::string path = p->loaded_path();
+        CHECK(mapped(path));
+        p.reset();
+        INFO(name << " built with -fvisibility=hidden -fno-gnu-unique must unload");
+        CHECK_FALSE(mapped(path));
+    }
+    CHECK(NativePlugin::images_still_mapped() == pinned_before);
 }
 
 TEST_CASE("broken plugins are refused with a message naming file and problem", "[strategy][loader]") {
@@ -149,11 +181,11 @@ TEST_CASE("discovery lists .so files only, sorted", "[strategy][loader]") {
     std::ofstream(d.path / "a.so") << "x";
     std::ofstream(d.path / "notes.txt") << "x";
     fs::create_directory(d.path / "dir.so");
-    const auto found = discover_native_plugins(d.path.string());
+    const auto found = discover_strategy_files(d.path.string());
     REQUIRE(found.size() == 2);
     CHECK(fs::path(found[0]).filename() == "a.so");
     CHECK(fs::path(found[1]).filename() == "b.so");
-    CHECK(discover_native_plugins("/nonexistent").empty());
+    CHECK(discover_strategy_files("/nonexistent").empty());
 }
 
 TEST_CASE("a plugin that throws in create fails alone", "[strategy][faults]") {
@@ -163,7 +195,7 @@ TEST_CASE("a plugin that throws in create fails alone", "[strategy][faults]") {
     std::string err;
     auto p = NativePlugin::load(plugin("throws_in_create"), (d.path / "cache").string(), &err);
     REQUIRE(p);
-    StrategyInstance s(p, "throws_in_create", &host, 3);
+    StrategyInstance s(p, "throws_in_create", &host, three_faults());
     CHECK_FALSE(s.create("{}"));
     CHECK(s.state() == StrategyState::Failed);
     CHECK_THAT(s.last_error(), Catch::Contains("boom in create"));
@@ -177,7 +209,7 @@ TEST_CASE("a plugin that throws in on_event loses its intents and is disabled af
     std::string err;
     auto p = NativePlugin::load(plugin("throws_in_on_event"), (d.path / "cache").string(), &err);
     REQUIRE(p);
-    StrategyInstance s(p, "throws_in_on_event", &host, 3);
+    StrategyInstance s(p, "throws_in_on_event", &host, three_faults());
     REQUIRE(s.create("{}"));
     for (uint64_t i = 1; i <= 3; ++i) {
         const snp_ev_new_pool ev = new_pool_event(i);
@@ -196,7 +228,7 @@ TEST_CASE("malformed intents are refused at submit time", "[strategy]") {
     std::string err;
     auto p = NativePlugin::load(plugin("counting"), (d.path / "cache").string(), &err);
     REQUIRE(p);
-    StrategyInstance s(p, "counting", &host, 3);
+    StrategyInstance s(p, "counting", &host, three_faults());
     REQUIRE(s.create("{}"));
     snp_intent in{};
     in.struct_size = sizeof in;

@@ -1,8 +1,14 @@
 #include "strategy/instance.hpp"
 
+#include "core/clock.hpp"
 #include "core/log.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
 
 namespace sniper {
 namespace {
@@ -21,8 +27,27 @@ void fill_error(snp_error* err, snp_status code, std::string_view msg) {
     err->message[n] = '\0';
 }
 
+// A host API call in progress: refused (ok == false) when the call it came
+// from was abandoned by the watchdog or is not a callback of this lane.
+struct HostScope {
+    explicit HostScope(StrategyInstance* in) : in_(in), ok(in->host_enter()) {}
+    ~HostScope() {
+        if (ok) {
+            in_->host_leave();
+        }
+    }
+    HostScope(const HostScope&) = delete;
+    HostScope& operator=(const HostScope&) = delete;
+    StrategyInstance* in_;
+    const bool ok;
+};
+
 // ---- C trampolines: the host API table ----------------------------------
 void api_log(snp_host_ctx* ctx, int32_t level, snp_str msg) {
+    HostScope scope(ctx->instance);
+    if (!scope.ok) {
+        return;
+    }
     const std::string_view m = view(msg).substr(0, 4096);
     const std::string& name = ctx->instance->name();
     switch (level) {
@@ -40,18 +65,34 @@ void api_log(snp_host_ctx* ctx, int32_t level, snp_str msg) {
         break;
     }
 }
-int64_t api_now_ns(snp_host_ctx* ctx) { return ctx->host->host_now_ns(); }
+int64_t api_now_ns(snp_host_ctx* ctx) {
+    HostScope scope(ctx->instance);
+    return scope.ok ? ctx->host->host_now_ns() : 0;
+}
 snp_status api_submit_intent(snp_host_ctx* ctx, const snp_intent* intent, uint64_t* out_id,
                              snp_error* err) {
+    HostScope scope(ctx->instance);
+    if (!scope.ok) {
+        fill_error(err, SNP_ERR_STATE, "host calls are only allowed from within a callback");
+        return SNP_ERR_STATE;
+    }
     return ctx->instance->submit(intent, out_id, err);
 }
 snp_status api_position(snp_host_ctx* ctx, const snp_pubkey* mint, snp_position* out) {
+    HostScope scope(ctx->instance);
+    if (!scope.ok || ctx->instance->in_create()) {
+        return SNP_ERR_STATE; // create may run off the event path: no books there
+    }
     if (mint == nullptr || out == nullptr || out->struct_size < sizeof(snp_position)) {
         return SNP_ERR_INVALID_ARGUMENT;
     }
     return ctx->host->host_position(*ctx->instance, *mint, out);
 }
 snp_status api_set_timer(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag, uint64_t* out_id) {
+    HostScope scope(ctx->instance);
+    if (!scope.ok || ctx->instance->in_create()) {
+        return SNP_ERR_STATE; // set timers from an event, not from create
+    }
     if (delay_ns < 0 || out_id == nullptr) {
         return SNP_ERR_INVALID_ARGUMENT;
     }
@@ -60,9 +101,34 @@ snp_status api_set_timer(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag, uint
 snp_status api_call_tool(snp_host_ctx*, snp_str, snp_str, int64_t, uint64_t*) {
     return SNP_ERR_UNSUPPORTED; // no tools in this build
 }
-int32_t api_trading_state(snp_host_ctx* ctx) { return ctx->host->host_trading_state(); }
+int32_t api_trading_state(snp_host_ctx* ctx) {
+    HostScope scope(ctx->instance);
+    return scope.ok ? ctx->host->host_trading_state() : SNP_TRADING_HALTED;
+}
 
 } // namespace
+
+template <class F>
+auto StrategyInstance::guarded(F&& call) {
+    const uint64_t t0 = cpu_ticks();
+    call_seq_ = lane_->enter(this, t0, hang_ticks_);
+    auto result = call();
+    if (!lane_->leave(call_seq_)) {
+        park_abandoned_thread();
+    }
+    last_call_ticks_ = cpu_ticks() - t0;
+    slowest_ticks_ = std::max(slowest_ticks_, last_call_ticks_);
+    return result;
+}
+
+void StrategyInstance::mark_hung(const std::string& message) {
+    hung_ = true;
+    state_ = StrategyState::Failed;
+    ++errors_;
+    last_error_ = message;
+    log::error("strategy", "strategy callback hung; abandoned and the strategy failed",
+               {{"strategy", name_}, {"error", message}});
+}
 
 const char* strategy_state_name(StrategyState s) {
     switch (s) {
@@ -78,9 +144,11 @@ const char* strategy_state_name(StrategyState s) {
     return "invalid";
 }
 
-StrategyInstance::StrategyInstance(std::shared_ptr<NativePlugin> plugin, std::string name,
-                                   StrategyHost* host, uint32_t max_faults)
-    : plugin_(std::move(plugin)), name_(std::move(name)), max_faults_(max_faults) {
+StrategyInstance::StrategyInstance(std::shared_ptr<StrategyCode> plugin, std::string name,
+                                   StrategyHost* host, const RuntimeLimits& limits)
+    : plugin_(std::move(plugin)), name_(std::move(name)), limits_(limits),
+      lane_(std::make_shared<CallLane>()), hang_ticks_(ns_to_ticks(limits.hang_timeout_ns)),
+      budget_ticks_(ns_to_ticks(limits.callback_budget_ns)) {
     api_.struct_size = sizeof(api_);
     api_.abi_version = SNP_ABI_VERSION;
     api_.log = &api_log;
@@ -96,21 +164,21 @@ StrategyInstance::StrategyInstance(std::shared_ptr<NativePlugin> plugin, std::st
 }
 
 StrategyInstance::~StrategyInstance() {
-    if (self_ != nullptr) {
-        plugin_->vtable().destroy(self_);
+    if (self_ != nullptr && !hung_) {
+        plugin_->destroy(self_);
         self_ = nullptr;
     }
 }
 
 bool StrategyInstance::save_state(std::vector<uint8_t>& out, std::string* error) {
     out.clear();
-    if (self_ == nullptr || plugin_->vtable().save_state == nullptr) {
+    if (self_ == nullptr || !plugin_->has_save_state()) {
         return true;
     }
     out.resize(4096);
     for (int attempt = 0; attempt < 3; ++attempt) {
         uint64_t size = 0;
-        const snp_status st = plugin_->vtable().save_state(self_, out.data(), out.size(), &size);
+        const snp_status st = guarded([&] { return plugin_->save_state(self_, out.data(), out.size(), &size); });
         if (st == SNP_OK && size <= out.size()) {
             out.resize(static_cast<size_t>(size));
             return true;
@@ -128,13 +196,13 @@ bool StrategyInstance::save_state(std::vector<uint8_t>& out, std::string* error)
 
 bool StrategyInstance::load_state(const std::vector<uint8_t>& state, uint32_t state_version,
                                   std::string* error) {
-    if (state.empty() || plugin_->vtable().load_state == nullptr) {
+    if (state.empty() || !plugin_->has_load_state()) {
         return true;
     }
     snp_error err{};
     err.struct_size = sizeof err;
-    const snp_status st =
-        plugin_->vtable().load_state(self_, snp_bytes{state.data(), state.size()}, state_version, &err);
+    const snp_status st = guarded(
+        [&] { return plugin_->load_state(self_, snp_bytes{state.data(), state.size()}, state_version, &err); });
     if (st != SNP_OK) {
         *error = "load_state returned status " + std::to_string(st) +
                  (err.message[0] != '\0' ? std::string(": ") + err.message : std::string());
@@ -148,11 +216,17 @@ bool StrategyInstance::create(std::string_view params_json) {
     snp_error err{};
     err.struct_size = sizeof err;
     in_create_ = true;
-    self_ = plugin_->vtable().create(&api_, &ctx_, snp_str{params_json.data(), params_json.size()}, &err);
+    self_ = guarded([&] {
+        return plugin_->create(&api_, &ctx_, snp_str{params_json.data(), params_json.size()}, &err);
+    });
     in_create_ = false;
     if (self_ == nullptr) {
         state_ = StrategyState::Failed;
+        std::string detail = plugin_->error_detail(nullptr);
         last_error_ = std::string("create failed: ") + (err.message[0] != '\0' ? err.message : "returned NULL");
+        if (!detail.empty()) {
+            last_error_ += "\n" + detail;
+        }
         ++errors_;
         return false;
     }
@@ -164,13 +238,24 @@ bool StrategyInstance::on_event(const snp_event_header& ev) {
     snp_error err{};
     err.struct_size = sizeof err;
     in_callback_ = true;
-    const snp_status st = plugin_->vtable().on_event(self_, &ev, &err);
+    const snp_status st = guarded([&] { return plugin_->on_event(self_, &ev, &err); });
     in_callback_ = false;
     ++events_;
     if (st != SNP_OK) {
         pending_.clear(); // an error discards what the callback submitted
-        record_fault(std::string("on_event(") + event_type_name(ev.type) + ") returned status " +
-                     std::to_string(st) + (err.message[0] != '\0' ? ": " : "") + err.message);
+        std::string msg = std::string("on_event(") + event_type_name(ev.type) + ") returned status " +
+                          std::to_string(st) + (err.message[0] != '\0' ? ": " : "") + err.message;
+        if (std::string detail = plugin_->error_detail(self_); !detail.empty()) {
+            msg += "\n" + detail;
+        }
+        record_fault(msg);
+        return false;
+    }
+    if (last_call_ticks_ > budget_ticks_) {
+        pending_.clear(); // decided on data that is stale by now
+        record_fault(std::string("on_event(") + event_type_name(ev.type) + ") ran " +
+                     std::to_string(ticks_to_ns(last_call_ticks_) / 1000) + " us, over the callback budget of " +
+                     std::to_string(limits_.callback_budget_ns / 1000) + " us; its intents are discarded");
         return false;
     }
     return true;
@@ -180,7 +265,7 @@ void StrategyInstance::record_fault(const std::string& message) {
     ++errors_;
     last_error_ = message;
     log::warn("strategy", "strategy fault", {{"strategy", name_}, {"error", message}, {"faults", errors_}});
-    if (errors_ >= max_faults_ && state_ == StrategyState::Running) {
+    if (errors_ >= limits_.max_faults && state_ == StrategyState::Running) {
         state_ = StrategyState::Failed;
         log::error("strategy", "strategy failed after repeated faults; it gets no more events",
                    {{"strategy", name_}, {"faults", errors_}, {"last_error", message}});
@@ -237,6 +322,68 @@ snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_
     ++intents_;
     pending_.push_back(std::move(p));
     return SNP_OK;
+}
+
+void leak_hung_instance(std::unique_ptr<StrategyInstance> inst) {
+    static std::mutex mu;
+    static auto* kept = new std::vector<StrategyInstance*>(); // never freed, on purpose
+    std::lock_guard<std::mutex> lk(mu);
+    kept->push_back(inst.release());
+}
+
+CreateOutcome create_watched(std::unique_ptr<StrategyInstance>& inst, std::string_view params,
+                             std::shared_ptr<CallLane> lane) {
+    struct Shared {
+        std::mutex mu;
+        std::condition_variable cv;
+        bool done = false;
+        bool ok = false;
+        int tid = 0;
+    };
+    auto create_lane = std::make_shared<CallLane>();
+    inst->attach(create_lane);
+    auto sh = std::make_shared<Shared>();
+    StrategyInstance* raw = inst.get();
+    std::thread t([raw, sh, p = std::string(params)] {
+        {
+            std::lock_guard<std::mutex> lk(sh->mu);
+            sh->tid = current_thread_id();
+        }
+        const bool ok = raw->create(p); // parks here for good if abandoned
+        std::lock_guard<std::mutex> lk(sh->mu);
+        sh->done = true;
+        sh->ok = ok;
+        sh->cv.notify_all();
+    });
+    const int64_t timeout = inst->limits().hang_timeout_ns;
+    std::unique_lock<std::mutex> lk(sh->mu);
+    while (!sh->cv.wait_for(lk, std::chrono::milliseconds(5), [&] { return sh->done; })) {
+        if (create_lane->try_abandon(cpu_ticks()) != nullptr) {
+            const int tid = sh->tid;
+            lk.unlock();
+            t.detach();
+            if (tid != 0) {
+                demote_thread(tid);
+            }
+            CreateOutcome out;
+            out.hung = true;
+            out.error = "create did not return within " + std::to_string(timeout / 1'000'000) +
+                        " ms (hang_timeout); the strategy is failed and its thread abandoned";
+            inst->mark_hung(out.error);
+            leak_hung_instance(std::move(inst));
+            return out;
+        }
+    }
+    const bool ok = sh->ok;
+    lk.unlock();
+    t.join();
+    CreateOutcome out;
+    out.ok = ok;
+    if (!ok) {
+        out.error = inst->last_error();
+    }
+    inst->attach(std::move(lane));
+    return out;
 }
 
 } // namespace sniper

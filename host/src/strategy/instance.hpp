@@ -1,16 +1,22 @@
-// strategy/instance.hpp — one running strategy: a plugin image, the
-// plugin's instance pointer, the host API table it calls back through, and
-// its health. The instance is the fault boundary: a failing create disables
-// it, a failing on_event counts a fault and discards the intents submitted
-// during that call, and too many faults disable it; the host runs on.
+// strategy/instance.hpp — one running strategy: its code (native or Lua),
+// the instance handle, the host API table it calls back through, and its
+// health. The instance is the fault boundary: a failing create disables
+// it; an on_event that fails, or runs over its callback budget, counts a
+// fault and discards the intents submitted during that call; max_faults
+// faults fail it; the host runs on. Every call into strategy code goes
+// through the CallLane it is attached to, so the hang watchdog can abandon
+// a call that never returns (the instance is then "hung": never called or
+// destroyed again), and host API calls from an abandoned call are refused.
 //
-// Callbacks of one instance are serialized by the engine (one thread), so
-// the pending-intent buffer needs no lock. Counters read by the control
-// thread go through the engine's snapshot, not through this object.
+// Callbacks of one instance are serialized by the engine (one lane at a
+// time), so the pending-intent buffer needs no lock. Counters read by the
+// control thread go through the engine's snapshot, not through this object.
 #pragma once
 
+#include "core/clock.hpp"
 #include "core/types.hpp"
-#include "strategy/native_plugin.hpp"
+#include "strategy/call_lane.hpp"
+#include "strategy/strategy_code.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -60,15 +66,22 @@ class StrategyInstance {
   public:
     static constexpr uint32_t kMaxIntentsPerCallback = 64;
 
-    StrategyInstance(std::shared_ptr<NativePlugin> plugin, std::string name, StrategyHost* host,
-                     uint32_t max_faults);
-    ~StrategyInstance(); // destroys the plugin instance (if created)
+    StrategyInstance(std::shared_ptr<StrategyCode> plugin, std::string name, StrategyHost* host,
+                     const RuntimeLimits& limits);
+    ~StrategyInstance(); // destroys the plugin instance (if created; never when hung)
+
+    // The lane whose thread makes the next calls (a create thread, then the
+    // event path). Set while no call is in progress.
+    void attach(std::shared_ptr<CallLane> lane) { lane_ = std::move(lane); }
+    const RuntimeLimits& limits() const { return limits_; }
 
     StrategyInstance(const StrategyInstance&) = delete;
     StrategyInstance& operator=(const StrategyInstance&) = delete;
 
     // Calls the plugin's create. On failure the instance is Failed with
-    // last_error set, and false is returned.
+    // last_error set, and false is returned. In create the host API offers
+    // log, now and trading_state only (nothing that reads the engine's
+    // books), so create may run off the event path.
     bool create(std::string_view params_json);
 
     // Calls on_event (if Running and subscribed). Returns true when the call
@@ -83,7 +96,7 @@ class StrategyInstance {
     std::vector<PendingIntent>& pending() { return pending_; }
 
     const std::string& name() const { return name_; }
-    const NativePlugin& plugin() const { return *plugin_; }
+    const StrategyCode& plugin() const { return *plugin_; }
     StrategyState state() const { return state_; }
     const std::string& last_error() const { return last_error_; }
     uint64_t events() const { return events_; }
@@ -104,17 +117,31 @@ class StrategyInstance {
         events_ += old.events_;
         intents_ += old.intents_;
     }
+    int64_t slowest_call_ns() const { return ticks_to_ns(slowest_ticks_); }
     const std::string& params_json() const { return params_json_; }
-    std::shared_ptr<NativePlugin> plugin_ptr() const { return plugin_; }
+    std::shared_ptr<StrategyCode> plugin_ptr() const { return plugin_; }
     void set_last_error(std::string e) { last_error_ = std::move(e); }
     void reset_faults() { errors_ = 0; }
+    // Set by the watchdog when a call into this instance was abandoned.
+    void mark_hung(const std::string& message);
+    bool hung() const { return hung_; }
+
+    // Host API trampolines: true when the call may touch host state.
+    bool host_enter() { return lane_ && lane_->host_enter(call_seq_); }
+    void host_leave() { lane_->host_leave(call_seq_); }
+    bool in_create() const { return in_create_; }
 
     // Called from the C trampolines.
     snp_status submit(const snp_intent* intent, uint64_t* out_id, snp_error* err);
     void record_fault(const std::string& message);
 
   private:
-    std::shared_ptr<NativePlugin> plugin_;
+    // Runs one call into strategy code on the lane; parks the thread if
+    // the watchdog abandoned the call. Sets last_call_ns_.
+    template <class F>
+    auto guarded(F&& call);
+
+    std::shared_ptr<StrategyCode> plugin_;
     std::string name_;
     snp_host_api api_{};
     snp_host_ctx ctx_{};
@@ -123,12 +150,35 @@ class StrategyInstance {
     std::vector<PendingIntent> pending_;
     bool in_callback_ = false;
     bool in_create_ = false;
-    uint32_t max_faults_;
+    bool hung_ = false;
+    RuntimeLimits limits_;
+    std::shared_ptr<CallLane> lane_;
+    uint64_t call_seq_ = 0;
     uint32_t index_ = 0;
     int64_t load_time_ns_ = 0;
     uint64_t events_ = 0, intents_ = 0, errors_ = 0;
+    uint64_t hang_ticks_, budget_ticks_; // limits_ in cpu_ticks()
+    uint64_t slowest_ticks_ = 0;
+    uint64_t last_call_ticks_ = 0;
     std::string last_error_;
     std::string params_json_;
 };
+
+// Runs inst->create(params) on a thread of its own, watched: a create that
+// has not returned after the instance's hang timeout is abandoned (the
+// instance is marked hung, leaked, and `inst` is left empty). Lets the
+// event path and the reloader never wait on strategy code they cannot
+// interrupt. Then attaches `lane` (the lane that makes the next calls).
+struct CreateOutcome {
+    bool ok = false;
+    bool hung = false;
+    std::string error; // when !ok
+};
+CreateOutcome create_watched(std::unique_ptr<StrategyInstance>& inst, std::string_view params,
+                             std::shared_ptr<CallLane> lane);
+
+// Keeps an instance whose call was abandoned alive, with its code mapped,
+// until the process exits: the stuck thread may still be running in it.
+void leak_hung_instance(std::unique_ptr<StrategyInstance> inst);
 
 } // namespace sniper

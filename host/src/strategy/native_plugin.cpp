@@ -5,6 +5,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include <elf.h>
+#include <link.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,6 +16,12 @@
 #include <unistd.h>
 
 namespace sniper {
+
+namespace {
+std::atomic<uint64_t> g_still_mapped{0};
+} // namespace
+
+uint64_t NativePlugin::images_still_mapped() { return g_still_mapped.load(std::memory_order_relaxed); }
 
 struct NativePlugin::Lib {
     boost::dll::shared_library lib;
@@ -85,6 +92,40 @@ std::string check_elf(const std::string& path) {
     return {};
 }
 
+// Touches every page of the image loaded from `path` (read only), so the
+// first call into the plugin — on the event path, during a reload swap —
+// takes no page faults: they are taken here, off the path. (Reads between
+// the plugin's globals, so AddressSanitizer must not check them.)
+__attribute__((no_sanitize("address"))) void touch_pages(const volatile char* begin, uint64_t size, long page) {
+    for (uint64_t off = 0; off < size; off += static_cast<uint64_t>(page)) {
+        (void)begin[off];
+    }
+}
+
+void prefault_image(const std::string& path) {
+    struct Ctx {
+        const std::string* path;
+    } ctx{&path};
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* data) -> int {
+            const auto* c = static_cast<const Ctx*>(data);
+            if (info->dlpi_name == nullptr || *c->path != info->dlpi_name) {
+                return 0;
+            }
+            const long page = sysconf(_SC_PAGESIZE);
+            for (int i = 0; i < info->dlpi_phnum; ++i) {
+                const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+                if (ph.p_type != PT_LOAD || ph.p_filesz == 0) {
+                    continue;
+                }
+                touch_pages(reinterpret_cast<const volatile char*>(info->dlpi_addr + ph.p_vaddr), ph.p_filesz,
+                            page);
+            }
+            return 1;
+        },
+        &ctx);
+}
+
 std::string str_of(snp_str s, size_t max_len) {
     if (s.ptr == nullptr) {
         return {};
@@ -95,7 +136,7 @@ std::string str_of(snp_str s, size_t max_len) {
 } // namespace
 
 // FNV-1a 64 over the file: identifies content for reload and in status.
-bool NativePlugin::hash_file(const std::string& path, std::string& hex) {
+bool StrategyCode::hash_file(const std::string& path, std::string& hex) {
     // Identity of content, not security: 8 bytes at a time, FNV-style mix.
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
@@ -124,15 +165,6 @@ bool NativePlugin::hash_file(const std::string& path, std::string& hex) {
     return ok;
 }
 
-bool valid_strategy_name(const std::string& name) {
-    if (name.empty() || name.size() > 64) {
-        return false;
-    }
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-}
-
 std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const std::string& cache_dir,
                                                  std::string* error) {
     namespace fs = std::filesystem;
@@ -144,7 +176,7 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
 
     std::shared_ptr<NativePlugin> p(new NativePlugin());
     p->source_path_ = path;
-    if (!NativePlugin::hash_file(path, p->content_hash_)) {
+    if (!StrategyCode::hash_file(path, p->content_hash_)) {
         return fail("cannot read the file");
     }
     if (const std::string bad = check_elf(path); !bad.empty()) {
@@ -175,6 +207,7 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
                     " (export it with SNIPER_EXPORT_STRATEGY or SNP_EXPORT)");
     }
     p->lib_ = std::move(lib); // from here the destructor cleans up
+    prefault_image(p->loaded_path_);
     auto entry = p->lib_->lib.get<const snp_plugin_manifest*(uint32_t)>(SNP_PLUGIN_ENTRY_SYMBOL);
     const snp_plugin_manifest* m = entry(SNP_ABI_VERSION);
     if (m == nullptr) {
@@ -229,6 +262,7 @@ NativePlugin::~NativePlugin() {
         std::string line;
         while (std::getline(maps, line)) {
             if (line.find(loaded_path_) != std::string::npos) {
+                g_still_mapped.fetch_add(1, std::memory_order_relaxed);
                 log::warn("strategy", "plugin image still mapped after dlclose",
                           {{"file", source_path_}, {"loaded_path", loaded_path_}});
                 break;
@@ -239,20 +273,6 @@ NativePlugin::~NativePlugin() {
         std::error_code ec;
         std::filesystem::remove(loaded_path_, ec);
     }
-}
-
-std::vector<std::string> discover_native_plugins(const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const fs::path& p = it->path();
-        if (p.extension() == ".so" && it->is_regular_file(ec)) {
-            out.push_back(p.string());
-        }
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 } // namespace sniper

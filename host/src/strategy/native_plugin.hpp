@@ -11,6 +11,8 @@
 // name, and a vtable missing a required entry.
 #pragma once
 
+#include "strategy/strategy_code.hpp"
+
 #include <sniper/strategy_abi.h>
 
 #include <cstdint>
@@ -20,45 +22,44 @@
 
 namespace sniper {
 
-class NativePlugin {
+class NativePlugin final : public StrategyCode {
   public:
     // Loads and validates. On failure returns nullptr and sets *error.
     static std::shared_ptr<NativePlugin> load(const std::string& path, const std::string& cache_dir,
                                               std::string* error);
-    ~NativePlugin(); // unloads the image and removes the cached copy
+    ~NativePlugin() override; // unloads the image and removes the cached copy
 
-    NativePlugin(const NativePlugin&) = delete;
-    NativePlugin& operator=(const NativePlugin&) = delete;
+    const char* kind() const override { return "native"; }
+    void* create(const snp_host_api* api, snp_host_ctx* ctx, snp_str params_json,
+                 snp_error* err) override {
+        return vtable_.create(api, ctx, params_json, err);
+    }
+    void destroy(void* self) override { vtable_.destroy(self); }
+    snp_status on_event(void* self, const snp_event_header* ev, snp_error* err) override {
+        return vtable_.on_event(self, ev, err);
+    }
+    bool has_save_state() const override { return vtable_.save_state != nullptr; }
+    snp_status save_state(void* self, uint8_t* buf, uint64_t cap, uint64_t* out_size) override {
+        return vtable_.save_state(self, buf, cap, out_size);
+    }
+    bool has_load_state() const override { return vtable_.load_state != nullptr; }
+    snp_status load_state(void* self, snp_bytes state, uint32_t state_version, snp_error* err) override {
+        return vtable_.load_state(self, state, state_version, err);
+    }
 
-    const std::string& source_path() const { return source_path_; }
-    const std::string& loaded_path() const { return loaded_path_; }
-    const std::string& name() const { return name_; }
-    const std::string& version() const { return version_; }
-    const std::string& build_info() const { return build_info_; }
-    const std::string& content_hash() const { return content_hash_; } // hex, of the file loaded
-    uint64_t event_mask() const { return event_mask_; }
-    uint32_t state_version() const { return state_version_; }
     uint32_t abi_version() const { return abi_version_; }
+    // Images dlclose'd but still in /proc/self/maps (something pinned them:
+    // a unique symbol, a thread_local destructor): leaked until exit. Each
+    // one is also logged as a warning.
+    static uint64_t images_still_mapped();
     const snp_strategy_vtable& vtable() const { return vtable_; }
-
-    // FNV-1a 64 of a file's bytes, as hex: what "changed" means on reload.
-    static bool hash_file(const std::string& path, std::string& hex);
 
   private:
     NativePlugin() = default;
     struct Lib;
     std::unique_ptr<Lib> lib_;
-    std::string source_path_, loaded_path_, name_, version_, build_info_, content_hash_;
-    uint64_t event_mask_ = 0;
-    uint32_t state_version_ = 0;
     uint32_t abi_version_ = 0;
     snp_strategy_vtable vtable_{}; // copied; entries beyond the plugin's size are NULL
 };
-
-// Regular files ending in ".so" directly inside dir, sorted by name.
-std::vector<std::string> discover_native_plugins(const std::string& dir);
-
-// A strategy name is [a-z0-9_]{1,64}.
-bool valid_strategy_name(const std::string& name);
 
 } // namespace sniper

@@ -289,7 +289,9 @@ typedef struct snp_position {
 /* Functions the host offers to a strategy. Append-only: check struct_size
  * before calling an entry added after 1.0. All entries are non-NULL in 1.0.
  * The table and ctx are valid for the life of the strategy instance.
- * Calls must be made from within a callback of this instance. */
+ * Calls must be made from within a callback of this instance (others get
+ * SNP_ERR_STATE). Inside create only log, now_ns and trading_state work:
+ * create may run off the event path. */
 typedef struct snp_host_api {
     uint32_t struct_size;
     uint32_t abi_version;

@@ -1,0 +1,39 @@
+// core/clock.hpp — the real clocks: monotonic for durations, wall for
+// records, and the CPU's tick counter for what is timed on every callback
+// (a callback's duration and the hang watchdog's start mark): reading it
+// costs a few ns where the monotonic clock costs tens. (Simulated time is
+// the engine's, not here.)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace sniper {
+
+inline int64_t mono_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+inline int64_t wall_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The CPU tick counter (TSC on x86-64, constant-rate on the machines we
+// run on; the monotonic clock in ns elsewhere).
+inline uint64_t cpu_ticks() {
+#if defined(__x86_64__)
+    return __builtin_ia32_rdtsc();
+#else
+    return static_cast<uint64_t>(mono_ns());
+#endif
+}
+// Ticks per ns, measured once against the monotonic clock (~5 ms, on the
+// first call; thread-safe).
+double ticks_per_ns();
+inline uint64_t ns_to_ticks(int64_t ns) {
+    return ns <= 0 ? 0 : static_cast<uint64_t>(static_cast<double>(ns) * ticks_per_ns());
+}
+inline int64_t ticks_to_ns(uint64_t ticks) { return static_cast<int64_t>(static_cast<double>(ticks) / ticks_per_ns()); }
+
+} // namespace sniper
