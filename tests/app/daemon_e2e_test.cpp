@@ -731,3 +731,75 @@ TEST_CASE("kill --flatten exits every position and then halts", "[app][e2e][kill
     const RunResult end = daemon.wait(60s);
     CHECK(end.exit_code == 0);
 }
+
+TEST_CASE("a strategy stuck in a callback: kill answers at once, the rest trades on, sniperctl shows why",
+          "[app][e2e][kill][isolation]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    std::filesystem::copy_file(kTestPluginDir + "/hangs.so", w.plugins_dir + "/hangs.so");
+    // "hangs" sleeps forever in its 50th pool update; the watchdog gives it
+    // 3 s, long enough to kill inside the hang.
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 10.0)) +
+                             "\n[strategies.hangs]\nmode = \"sleep\"\nafter = 50\n"
+                             "\n[runtime]\nhang_timeout = \"3s\"\n");
+    Child daemon({kSniperd, "run", "--config", w.config, "--for", "120s"}, w.out("daemon"));
+    const bool up = poll_until(
+        [&] {
+            const auto s = json_status(w);
+            return s && s->strategies_loaded == 3;
+        },
+        45s, [&] { return !daemon.running(); }, 100ms);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(up);
+    // Wait for the hang: the event counter stops moving.
+    auto events = [&] {
+        const RunResult r = sniperctl(w, {"--json", "status"});
+        const auto at = r.out.find("\"events_processed\":");
+        return at == std::string::npos ? uint64_t{0} : std::stoull(r.out.substr(at + 19));
+    };
+    uint64_t before = events();
+    bool stuck = false;
+    for (int i = 0; i < 50 && !stuck; ++i) {
+        std::this_thread::sleep_for(100ms);
+        const uint64_t now = events();
+        stuck = now == before && now > 0;
+        before = now;
+    }
+    REQUIRE(stuck);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    RunResult r = sniperctl(w, {"kill", "--reason", "stuck strategy"});
+    const double kill_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    INFO(brief(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("HALTED"));
+    WARN("sniperctl kill while a callback was stuck: " << kill_ms << " ms, round trip included");
+    const int64_t accepted_at_kill = [&] {
+        Db db(w.db());
+        return db.count("SELECT COUNT(*) FROM intents WHERE accepted = 1");
+    }();
+
+    // After the hang timeout the event path moves on without "hangs".
+    const bool moved_on = poll_until([&] { return events() > before; }, 30s, [&] { return !daemon.running(); },
+                                     100ms);
+    REQUIRE(moved_on);
+    r = sniperctl(w, {"strategies"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Matches("(?:.|\n)*hangs +native +hangs\\.so +1\\.0\\.0 +failed(?:.|\n)*"));
+    CHECK_THAT(r.out, Catch::Contains("hang_timeout"));
+    r = sniperctl(w, {"--json", "strategies"});
+    CHECK_THAT(r.out, Catch::Contains("\"kind\":\"native\""));
+    r = sniperctl(w, {"risk"});
+    INFO(brief(r));
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("trading state:   HALTED"));
+    CHECK_THAT(r.out, Catch::Contains("max_slippage_bps"));
+    CHECK_THAT(r.out, Catch::Contains("decisions:"));
+    std::this_thread::sleep_for(500ms);
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(60s).exit_code == 0);
+    Db db(w.db());
+    // Nothing approved after the kill.
+    CHECK(db.count("SELECT COUNT(*) FROM intents WHERE accepted = 1") == accepted_at_kill);
+}

@@ -1,5 +1,6 @@
 #include "app/control_handler.hpp"
 
+#include "app/control_views.hpp"
 #include "app/reloader.hpp"
 
 #include "control/control_server.hpp"
@@ -15,122 +16,6 @@
 #include <simdjson.h>
 
 namespace sniper {
-
-namespace {
-
-std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
-    JsonWriter w;
-    w.begin_object();
-    w.kv("mode", mode_name(s.mode));
-    w.kv("trading_state", trading_state_name(s.state));
-    w.kv("state_reason", s.state_reason);
-    w.kv("uptime_s", uptime_s);
-    w.kv("events_processed", s.events);
-    w.kv("strategies_loaded", static_cast<uint64_t>(s.strategies_loaded));
-    w.kv("open_positions", static_cast<uint64_t>(s.positions.size()));
-    w.kv("realized_pnl_lamports", s.realized_pnl_lamports);
-    w.kv("balance_lamports", s.balance_lamports);
-    w.kv("intents", s.intents);
-    w.kv("rejections", s.rejections);
-    w.kv("fills", s.fills);
-    w.kv("failed_orders", s.failed_orders);
-    w.kv("feed", s.feed);
-    w.kv("feed_rejected_inputs", s.feed_rejected_inputs);
-    w.kv("sim_time_s", s.sim_elapsed_ns / kNsPerSec);
-    w.key("rejections_by_reason").begin_object();
-    for (const auto& [k, v] : s.rejections_by_reason) {
-        w.kv(k, v);
-    }
-    w.end_object();
-    w.end_object();
-    return w.take();
-}
-
-std::string strategies_json(const EngineSnapshot& s) {
-    JsonWriter w;
-    w.begin_object().key("strategies").begin_array();
-    for (const StrategyRow& r : s.strategies) {
-        w.begin_object();
-        w.kv("name", r.name).kv("kind", r.kind).kv("file", r.file).kv("version", r.version);
-        w.kv("state", r.state).kv("events", r.events).kv("intents", r.intents).kv("errors", r.errors);
-        w.kv("last_error", r.last_error).kv("trades", r.trades).kv("wins", r.wins);
-        w.kv("realized_pnl_lamports", r.realized_pnl_lamports);
-        w.kv("max_drawdown_lamports", r.max_drawdown_lamports);
-        w.kv("fees_lamports", r.fees_lamports);
-        w.kv("hash", r.hash);
-        w.kv("load_time_s", r.load_time_ns / kNsPerSec);
-        w.end_object();
-    }
-    w.end_array().end_object();
-    return w.take();
-}
-
-std::string positions_json(const EngineSnapshot& s) {
-    JsonWriter w;
-    w.begin_object().key("positions").begin_array();
-    for (const PositionRow& p : s.positions) {
-        w.begin_object();
-        w.kv("strategy", p.strategy).kv("mint", to_base58(p.mint));
-        w.kv("amount_atoms", p.amount_atoms).kv("cost_lamports", p.cost_lamports);
-        w.kv("value_lamports", p.value_lamports);
-        w.kv("unrealized_pnl_lamports",
-             static_cast<int64_t>(p.value_lamports) - static_cast<int64_t>(p.cost_lamports));
-        w.kv("opened_s", static_cast<double>(p.opened_ns) / 1e9);
-        w.end_object();
-    }
-    w.end_array().end_object();
-    return w.take();
-}
-
-std::string pnl_json(const EngineSnapshot& s) {
-    struct Acc {
-        int64_t realized = 0, unrealized = 0;
-        uint64_t fees = 0, trades = 0, wins = 0, open = 0;
-    };
-    std::map<std::string, Acc> by;
-    for (const StrategyRow& r : s.strategies) {
-        if (r.state == "refused") {
-            continue;
-        }
-        Acc& a = by[r.name];
-        a.realized = r.realized_pnl_lamports;
-        a.fees = r.fees_lamports;
-        a.trades = r.trades;
-        a.wins = r.wins;
-    }
-    int64_t marked = 0;
-    for (const PositionRow& p : s.positions) {
-        Acc& a = by[p.strategy];
-        a.unrealized += static_cast<int64_t>(p.value_lamports) - static_cast<int64_t>(p.cost_lamports);
-        ++a.open;
-        marked += static_cast<int64_t>(p.value_lamports);
-    }
-    Acc total;
-    JsonWriter w;
-    w.begin_object().key("strategies").begin_array();
-    for (const auto& [name, a] : by) {
-        w.begin_object().kv("name", name).kv("realized_pnl_lamports", a.realized);
-        w.kv("unrealized_pnl_lamports", a.unrealized).kv("fees_lamports", a.fees);
-        w.kv("trades", a.trades).kv("wins", a.wins).kv("open_positions", a.open).end_object();
-        total.realized += a.realized;
-        total.unrealized += a.unrealized;
-        total.fees += a.fees;
-    }
-    w.end_array();
-    w.kv("realized_pnl_lamports", total.realized).kv("unrealized_pnl_lamports", total.unrealized);
-    w.kv("fees_lamports", total.fees).kv("balance_lamports", s.balance_lamports);
-    w.kv("equity_lamports", static_cast<int64_t>(s.balance_lamports) + marked);
-    w.end_object();
-    return w.take();
-}
-
-std::string state_json(TradingState st, const std::string& reason) {
-    JsonWriter w;
-    w.begin_object().kv("trading_state", trading_state_name(st)).kv("reason", reason).end_object();
-    return w.take();
-}
-
-} // namespace
 
 std::string ControlHandler::handle(std::string_view request) {
     simdjson::dom::parser parser;
@@ -156,6 +41,9 @@ std::string ControlHandler::handle(std::string_view request) {
     }
     if (cmd == "pnl") {
         return control_ok(pnl_json(engine_.snapshot()));
+    }
+    if (cmd == "risk") {
+        return control_ok(risk_json(engine_.snapshot()));
     }
     if (cmd == "reduce") {
         std::string err;
@@ -227,7 +115,7 @@ std::string ControlHandler::handle(std::string_view request) {
         return set_enabled(name, cmd == "enable");
     }
     return control_error("unknown command \"" + std::string(cmd.substr(0, 64)) +
-                         "\"; expected status|strategies|positions|pnl|kill|reduce|resume|reload|enable|disable");
+                         "\"; expected status|strategies|positions|pnl|risk|kill|reduce|resume|reload|enable|disable");
 }
 
 std::string ControlHandler::set_enabled(std::string_view name, bool enabled) {

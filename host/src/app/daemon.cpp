@@ -3,6 +3,7 @@
 #include "app/control_handler.hpp"
 #include "app/reloader.hpp"
 #include "config/config.hpp"
+#include "core/clock.hpp"
 #include "config/units.hpp"
 #include "control/control_server.hpp"
 #include "core/log.hpp"
@@ -145,6 +146,15 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     opts.record_path = record;
     Engine engine(cfg, *feed, store.get(), opts);
     engine.restore();
+    if (store->last_run_unclean() && engine.trading_state() != TradingState::Halted) {
+        // The last run never recorded a clean stop: whatever it was doing
+        // when it died, a person looks before trading starts again.
+        const std::string why =
+            "the last run did not stop cleanly (crash, kill -9 or power loss); check `sniperctl positions`, "
+            "then `sniperctl resume --confirm`";
+        engine.set_trading_state(TradingState::Halted, why, "startup", &err);
+        log::warn("app", "unclean shutdown detected: starting HALTED", {{"reason", why}});
+    }
     store->start();
 
     const int64_t start_wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -161,6 +171,11 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         return 1;
     }
     log::info("app", "control socket ready", {{"socket", control->socket_path()}});
+    // This process owns the data dir now (a second sniperd is refused at
+    // the socket). The start is on disk before anything can trade; a clean
+    // stop records its end, so the next start can tell a crash.
+    store->append(AuditRecord{wall_ns(), "sniperd", "start", std::string("version ") + SNIPER_VERSION});
+    store->flush();
 
     const size_t loaded = engine.load_strategies();
     if (loaded == 0) {
@@ -186,6 +201,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     std::signal(SIGHUP, SIG_IGN);
     g_reloader = nullptr;
     control.reset();
+    store->append(AuditRecord{wall_ns(), "sniperd", "stop", "clean stop"});
     store->flush();
     const bool healthy = store->healthy();
     store->stop();

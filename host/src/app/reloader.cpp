@@ -45,16 +45,25 @@ ReloadReport Reloader::reload(std::chrono::milliseconds timeout) {
     std::lock_guard<std::mutex> serial(reload_mu_);
     auto plan = std::make_shared<ReloadPlan>(prepare_reload(
         config_path_, engine_.plugins_dir(), engine_.snapshot().strategies, engine_.plugin_cache_dir()));
+    engine_.prepare_instances(*plan); // create the new instances here, off the event path
+    // Two short pauses of the event path, with events between them: the
+    // swaps, then the bookkeeping (config, refusals, rows, snapshot).
     auto done = std::make_shared<std::promise<ReloadReport>>();
     std::future<ReloadReport> result = done->get_future();
     Engine* engine = &engine_;
-    engine_.post([engine, plan, done] { done->set_value(engine->apply_reload(*plan)); });
+    engine_.post([engine, plan, done] {
+        auto rep = std::make_shared<ReloadReport>(engine->apply_reload_swaps(*plan));
+        engine->post([engine, plan, done, rep] {
+            engine->apply_reload_bookkeeping(*plan, *rep);
+            done->set_value(std::move(*rep));
+        });
+    });
     if (result.wait_for(timeout) != std::future_status::ready) {
         ReloadReport r;
         r.ok = false;
-        r.errors.push_back("the event path did not pick up the reload within " +
+        r.errors.push_back("the event path did not apply the reload within " +
                            std::to_string(timeout.count()) +
-                           " ms (is a strategy callback stuck?); it applies when it does");
+                           " ms (a strategy's save_state or load_state stuck?)");
         return r;
     }
     done_.fetch_add(1);
@@ -73,7 +82,8 @@ ReloadReport Reloader::reload(std::chrono::milliseconds timeout) {
                    {"replaced", static_cast<uint64_t>(report.reloaded.size())},
                    {"removed", static_cast<uint64_t>(report.removed.size())},
                    {"refused", static_cast<uint64_t>(report.refused.size())},
-                   {"pause_ns", report.apply_ns}});
+                   {"pause_ns", report.apply_ns},
+                   {"bookkeeping_pause_ns", report.bookkeeping_ns}});
     }
     return report;
 }

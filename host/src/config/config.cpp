@@ -491,12 +491,43 @@ RiskLimits overlay(RiskLimits base, const RiskLimits& top) {
     return base;
 }
 
+void read_circuit_breaker(Reader& r, const toml::table& t, CircuitBreakerConfig& out) {
+    const std::string p = "risk.circuit_breaker";
+    r.check_keys(t, p, {"warning_drawdown_pct", "reduce_drawdown_pct", "halt_drawdown_pct"});
+    const auto bps = [](double pct) {
+        return std::clamp<uint32_t>(static_cast<uint32_t>(config_units::scale_decimal(pct, 2)), 1, 10000);
+    };
+    struct Tier {
+        const char* key;
+        uint32_t* field;
+    };
+    const Tier tiers[] = {{"warning_drawdown_pct", &out.warning_bps},
+                          {"reduce_drawdown_pct", &out.reduce_bps},
+                          {"halt_drawdown_pct", &out.halt_bps}};
+    const Tier* prev = nullptr;
+    for (const Tier& tier : tiers) {
+        if (auto v = r.number(t, tier.key, p, {0, true, 100, false})) {
+            *tier.field = bps(*v);
+            if (prev != nullptr && *prev->field != 0 && *tier.field <= *prev->field) {
+                r.error(*t.get(tier.key), "'" + join_key(p, tier.key) + "' (" + config_units::format_number(*v) +
+                                              ") must be above '" + join_key(p, prev->key) +
+                                              "': tiers escalate");
+            }
+            prev = &tier;
+        }
+    }
+}
+
 void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
     const std::string p = "risk";
     std::vector<std::string_view> known = limit_keys();
     known.push_back("max_orders_per_minute_total");
     known.push_back("strategy");
+    known.push_back("circuit_breaker");
     r.check_keys(t, p, known);
+    if (const toml::table* cb = r.table(t, "circuit_breaker", p)) {
+        read_circuit_breaker(r, *cb, out.circuit_breaker);
+    }
 
     RiskLimits written; // only what [risk] sets, and validly
     read_limits(r, t, p, written);
@@ -582,6 +613,62 @@ void read_protection(Reader& r, const toml::table& t, ProtectionConfig& out) {
     }
     if (auto v = r.duration_ns(t, "max_hold", p, true)) {
         out.max_hold_ns = *v;
+    }
+}
+
+// Reads the [runtime] keys present in `t` over `out` (which holds the
+// defaults to start from).
+void read_runtime_keys(Reader& r, const toml::table& t, const std::string& p, RuntimeLimits& out) {
+    if (auto v = r.integer(t, "max_faults", p, {1, 1'000'000})) {
+        out.max_faults = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.duration_ns(t, "callback_budget", p, true)) {
+        out.callback_budget_ns = *v;
+    }
+    if (auto v = r.duration_ns(t, "hang_timeout", p, true)) {
+        if (*v < 10'000'000) {
+            r.error(*t.get("hang_timeout"), "'" + join_key(p, "hang_timeout") +
+                                                "' must be at least 10ms (the watchdog ticks every 5ms)");
+        } else {
+            out.hang_timeout_ns = *v;
+        }
+    }
+    if (auto v = r.integer(t, "lua_memory_mb", p, {1, 65536})) {
+        out.lua_memory_bytes = static_cast<uint64_t>(*v) << 20;
+    }
+    if (auto v = r.boolean(t, "lua_jit", p)) {
+        out.lua_jit = *v;
+    }
+}
+
+void read_runtime(Reader& r, const toml::table& t, RuntimeConfig& out) {
+    const std::string p = "runtime";
+    r.check_keys(t, p, {"max_faults", "callback_budget", "hang_timeout", "lua_memory_mb", "lua_jit", "strategy"});
+    read_runtime_keys(r, t, p, out.defaults);
+    const toml::table* strategies = r.table(t, "strategy", p);
+    if (strategies == nullptr) {
+        return;
+    }
+    const std::string sp = join_key(p, "strategy");
+    for (auto&& [k, v] : *strategies) {
+        const std::string name(k.str());
+        const std::string path = join_key(sp, name);
+        if (!valid_strategy_name(name)) {
+            r.error(k.source().begin.line != 0 ? k.source() : v.source(),
+                    "strategy name " + config_detail::quote(name) +
+                        " is invalid; names must match [a-z0-9_]{1,64} (lowercase letters, digits, _)");
+            continue;
+        }
+        if (!v.is_table()) {
+            r.error(v, "'" + path + "' must be a table of runtime settings, found " +
+                           config_detail::describe_found(v));
+            continue;
+        }
+        const toml::table& st = *v.as_table();
+        r.check_keys(st, path, {"max_faults", "callback_budget", "hang_timeout", "lua_memory_mb", "lua_jit"});
+        RuntimeLimits l = out.defaults;
+        read_runtime_keys(r, st, path, l);
+        out.strategy[name] = l;
     }
 }
 
@@ -714,7 +801,7 @@ void read_strategies(Reader& r, const toml::table& t, std::map<std::string, Stra
 void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
     r.check_keys(root, "",
                  {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "protection",
-                  "control", "strategies"});
+                  "control", "runtime", "strategies"});
     if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
         cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
     }
@@ -749,12 +836,20 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
     if (const toml::table* t = r.table(root, "control", "")) {
         read_control(r, *t, base, cfg.control);
     }
+    if (const toml::table* t = r.table(root, "runtime", "")) {
+        read_runtime(r, *t, cfg.runtime);
+    }
     if (const toml::table* t = r.table(root, "strategies", "")) {
         read_strategies(r, *t, cfg.strategies);
     }
 }
 
 } // namespace
+
+RuntimeLimits RuntimeConfig::limits_for(const std::string& strategy_name) const {
+    const auto it = strategy.find(strategy_name);
+    return it == strategy.end() ? defaults : it->second;
+}
 
 RiskLimits RiskConfig::global_limits() const {
     RiskLimits g;

@@ -6,6 +6,8 @@
 // and are never logged.
 #pragma once
 
+#include "core/runtime_limits.hpp"
+
 #include "core/types.hpp"
 
 #include <cstdint>
@@ -110,7 +112,18 @@ struct RiskLimits {
 // - max_orders_per_minute: per strategy (the override replaces it when
 //   tighter); max_orders_per_minute_total caps all strategies together;
 // - everything else is per intent, and the tighter of the two applies.
+// [risk.circuit_breaker]: drawdown of total equity from its peak that moves
+// the trading state on its own (0 = tier off). warning: entries are sent at
+// half the size asked; reduce: REDUCING (exits only); halt: HALTED. Tiers
+// only escalate; `sniperctl resume --confirm` is the way back.
+struct CircuitBreakerConfig {
+    uint32_t warning_bps = 0;
+    uint32_t reduce_bps = 0;
+    uint32_t halt_bps = 0;
+};
+
 struct RiskConfig {
+    CircuitBreakerConfig circuit_breaker;
     uint64_t max_order_lamports = kLamportsPerSol / 2; // > 0
     uint32_t max_open_positions = 5;                   // > 0
     uint32_t max_slippage_bps = 500;                   // 1..10000
@@ -161,6 +174,14 @@ struct ProtectionConfig {
     std::optional<int64_t> max_hold_ns;        // > 0: exit once held this long
 };
 
+// [runtime]: how strategies run (fault limit, time budget, hang watchdog,
+// Lua heap and JIT), with [runtime.strategy.<name>] overrides.
+struct RuntimeConfig {
+    RuntimeLimits defaults;
+    std::map<std::string, RuntimeLimits> strategy; // full limits, defaults applied
+    RuntimeLimits limits_for(const std::string& strategy_name) const;
+};
+
 struct ControlConfig {
     std::string socket_path; // empty = <data_dir>/sniperd.sock
 };
@@ -176,6 +197,7 @@ struct Config {
     RiskConfig risk;
     ProtectionConfig protection;
     ControlConfig control;
+    RuntimeConfig runtime;
     std::map<std::string, StrategyConfig> strategies; // by name
 
     std::string socket_path() const;

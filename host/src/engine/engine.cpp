@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "exec/amm.hpp"
 #include "feeds/event_json.hpp"
@@ -13,20 +14,6 @@
 #include <thread>
 
 namespace sniper {
-namespace {
-
-int64_t mono_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-int64_t wall_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
     : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
@@ -44,13 +31,20 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
     }
     snap_.mode = cfg_.mode;
     snap_.feed = feed_.name();
+    risk_cfg_breaker_ = cfg_.risk.circuit_breaker;
     strategy_cfg_ = cfg_.strategies;
+    runtime_ = cfg_.runtime;
 }
 
 Engine::~Engine() {
     flush_record(true);
     if (record_ != nullptr) {
         std::fclose(record_);
+    }
+    for (auto& s : strategies_) {
+        if (s && s->hung()) {
+            leak_hung_instance(std::move(s)); // its thread may still run in it
+        }
     }
     strategies_.clear(); // destroy instances before their plugins unload
 }
@@ -104,6 +98,22 @@ void Engine::restore() {
     const int64_t bal = static_cast<int64_t>(cfg_.paper.starting_balance_lamports) + realized - spent_on_open;
     portfolio_.set_balance(bal > 0 ? static_cast<uint64_t>(bal) : 0);
     next_intent_id_ = store_->max_intent_id() + 1;
+    if (auto peak = store_->max_equity()) {
+        equity_peak_ = *peak; // the drawdown limits measure from the journal's peak
+        breaker_peak_ = *peak;
+    }
+    // Paper orders in flight when the process stopped cannot land any more
+    // (their simulated pool is gone): settle each as expired, so no order
+    // stays open forever and none is applied later.
+    for (OrderRecord o : store_->unsettled_orders()) {
+        o.status = SNP_ORDER_EXPIRED;
+        o.detail = "the daemon stopped before this paper order landed; settled as expired at start-up";
+        o.ts_ns = wall_ns();
+        log::warn("engine", "order in flight at the last stop settled as expired",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)}});
+        store_->append(o);
+    }
+    store_->flush();
     if (portfolio_.open_positions() > 0) {
         log::info("engine", "positions restored from the journal",
                   {{"open_positions", static_cast<uint64_t>(portfolio_.open_positions())}});
@@ -111,7 +121,7 @@ void Engine::restore() {
     publish_snapshot();
 }
 
-bool Engine::add_strategy(std::shared_ptr<NativePlugin> plugin, const std::string& name,
+bool Engine::add_strategy(std::shared_ptr<StrategyCode> plugin, const std::string& name,
                           const std::string& params_json) {
     for (const auto& s : strategies_) {
         if (s->name() == name) {
@@ -123,30 +133,73 @@ bool Engine::add_strategy(std::shared_ptr<NativePlugin> plugin, const std::strin
             return false;
         }
     }
-    auto inst = std::make_unique<StrategyInstance>(std::move(plugin), name, this, opts_.max_faults);
-    inst->set_index(static_cast<uint32_t>(strategies_.size()));
-    inst->set_load_time_ns(wall_ns());
-    const bool ok = inst->create(params_json);
+    PreparedInstance p = prepare_instance(std::move(plugin), name, params_json);
+    return add_prepared(p);
+}
+
+Engine::PreparedInstance Engine::prepare_instance(std::shared_ptr<StrategyCode> code, const std::string& name,
+                                                  const std::string& params_json) {
+    PreparedInstance p;
+    p.name = name;
+    p.code = code;
+    p.params = params_json;
+    RuntimeLimits limits;
+    {
+        std::lock_guard<std::mutex> lk(reg_mu_);
+        limits = runtime_.limits_for(name);
+    }
+    code->set_limits(limits);
+    p.inst = std::make_unique<StrategyInstance>(std::move(code), name, this, limits);
+    p.inst->set_load_time_ns(wall_ns());
+    CreateOutcome out = create_watched(p.inst, params_json, lane_);
+    if (!out.ok) {
+        p.error = out.error;
+    }
+    return p;
+}
+
+bool Engine::add_prepared(PreparedInstance& p) {
+    const std::string& file = p.code->source_path();
+    if (!p.inst) { // hung in create: leaked; show a placeholder row
+        refused_.push_back({file, p.error});
+        load_errors_.push_back(file + ": " + p.error);
+        log::error("strategy", "strategy failed to start; the host runs on",
+                   {{"strategy", p.name}, {"file", file}, {"error", p.error}});
+        return false;
+    }
+    p.inst->set_index(static_cast<uint32_t>(strategies_.size()));
+    const bool ok = p.error.empty();
     if (!ok) {
-        load_errors_.push_back(inst->plugin().source_path() + ": " + inst->last_error());
+        load_errors_.push_back(file + ": " + p.inst->last_error());
         log::error("strategy", "strategy failed to start; disabled, the host runs on",
-                   {{"strategy", name}, {"file", inst->plugin().source_path()},
-                    {"error", inst->last_error()}});
+                   {{"strategy", p.name}, {"file", file}, {"error", p.inst->last_error()}});
     } else {
         log::info("strategy", "strategy loaded",
-                  {{"strategy", name}, {"version", inst->plugin().version()},
-                   {"file", inst->plugin().source_path()}, {"hash", inst->plugin().content_hash()}});
+                  {{"strategy", p.name}, {"kind", p.code->kind()}, {"version", p.code->version()},
+                   {"file", file}, {"hash", p.code->content_hash()}});
     }
-    strategies_.push_back(std::move(inst)); // kept (failed) so status shows it
+    std::lock_guard<std::mutex> lk(reg_mu_);
+    strategies_.push_back(std::move(p.inst)); // kept (failed) so status shows it
     return ok;
+}
+
+void Engine::dispose(std::unique_ptr<StrategyInstance> inst) {
+    if (!inst) {
+        return;
+    }
+    if (inst->hung()) {
+        leak_hung_instance(std::move(inst));
+    } else {
+        retired_.push_back(std::move(inst)); // destroyed off the event path
+    }
 }
 
 size_t Engine::load_strategies() {
     size_t loaded = 0;
     std::set<std::string> found;
-    for (const std::string& path : discover_native_plugins(cfg_.plugins_dir)) {
+    for (const std::string& path : discover_strategy_files(cfg_.plugins_dir)) {
         std::string err;
-        auto plugin = NativePlugin::load(path, opts_.plugin_cache_dir, &err);
+        auto plugin = load_strategy_code(path, opts_.plugin_cache_dir, &err);
         if (!plugin) {
             load_errors_.push_back(err);
             refused_.push_back({path, err});
@@ -181,6 +234,7 @@ size_t Engine::load_strategies() {
 }
 
 std::string Engine::params_for(const std::string& name, bool* enabled) const {
+    std::lock_guard<std::mutex> lk(reg_mu_);
     auto it = strategy_cfg_.find(name);
     if (it == strategy_cfg_.end()) {
         *enabled = true;
@@ -193,68 +247,201 @@ std::string Engine::params_for(const std::string& name, bool* enabled) const {
 // ------------------------------------------------------------ hot reload
 
 void Engine::post(std::function<void()> fn) {
-    std::unique_lock<std::mutex> lk(post_mu_);
-    if (finished_) {
-        // run() has returned: no event path left to race with; the lock
-        // serializes posters.
-        fn();
-        return;
+    {
+        std::lock_guard<std::mutex> lk(post_mu_);
+        if (!finished_) {
+            // Before run() starts the work waits for it; during run() it is
+            // picked up between two events.
+            posted_.push_back(std::move(fn));
+            has_posted_.store(true, std::memory_order_release);
+            return;
+        }
     }
-    // Before run() starts the work waits for it; during run() it is picked
-    // up between two events.
-    posted_.push_back(std::move(fn));
-    has_posted_.store(true, std::memory_order_release);
+    // run() has returned: no event path left to race with. Run it here,
+    // one poster at a time (a posted task may post again).
+    std::lock_guard<std::recursive_mutex> lk(inline_mu_);
+    fn();
 }
 
 void Engine::run_posted() {
-    std::vector<std::function<void()>> work;
+    if (!has_posted_.load(std::memory_order_acquire)) {
+        return;
+    }
+    // One at a time, taken off the queue before it runs: if a strategy
+    // call inside one hangs, the thread that takes over runs the rest.
+    // Only what was queued when this began: a task that posts a follow-up
+    // (a reload's second step) gets it run after the next event.
+    size_t budget = 0;
     {
         std::lock_guard<std::mutex> lk(post_mu_);
-        work.swap(posted_);
-        has_posted_.store(false, std::memory_order_release);
+        budget = posted_.size();
     }
-    for (auto& fn : work) {
+    for (; budget > 0; --budget) {
+        std::function<void()> fn;
+        {
+            std::lock_guard<std::mutex> lk(post_mu_);
+            if (posted_.empty()) {
+                break;
+            }
+            fn = std::move(posted_.front());
+            posted_.pop_front();
+            if (posted_.empty()) {
+                has_posted_.store(false, std::memory_order_release);
+            }
+        }
         fn();
     }
-    publish_snapshot();
 }
 
-bool Engine::replace_instance(size_t idx, std::shared_ptr<NativePlugin> plugin, const std::string& params,
-                              std::string* error) {
+bool Engine::swap_instance(size_t idx, std::unique_ptr<StrategyInstance>& inst, std::string* error) {
     StrategyInstance& old = *strategies_[idx];
     std::vector<uint8_t> state;
     if (old.running() && !old.save_state(state, error)) {
         *error = "old version: " + *error;
         return false;
     }
-    auto inst = std::make_unique<StrategyInstance>(plugin, plugin->name(), this, opts_.max_faults);
-    inst->set_index(static_cast<uint32_t>(idx));
-    inst->set_load_time_ns(wall_ns());
-    if (!inst->create(params)) {
-        *error = "new version: " + inst->last_error();
-        return false;
-    }
     if (!inst->load_state(state, old.plugin().state_version(), error)) {
         *error = "new version: " + *error;
-        return false; // inst is destroyed; the old one keeps running
+        return false; // the old one keeps running
     }
+    inst->set_index(static_cast<uint32_t>(idx));
     inst->adopt_counters(old);
     if (!old.running()) {
         inst->set_state(old.state() == StrategyState::Disabled ? StrategyState::Disabled
                                                                : StrategyState::Running);
     }
-    retired_.push_back(std::move(strategies_[idx]));
-    strategies_[idx] = std::move(inst);
+    std::unique_ptr<StrategyInstance> gone;
+    {
+        std::lock_guard<std::mutex> lk(reg_mu_);
+        gone = std::move(strategies_[idx]);
+        strategies_[idx] = std::move(inst);
+    }
+    dispose(std::move(gone));
     return true;
 }
 
+void Engine::prepare_instances(ReloadPlan& plan) {
+    if (plan.config_invalid) {
+        return;
+    }
+    struct Running {
+        std::string name, file, params;
+        std::shared_ptr<StrategyCode> code;
+    };
+    std::vector<Running> running;
+    std::map<std::string, StrategyConfig> scfg;
+    {
+        std::lock_guard<std::mutex> lk(reg_mu_);
+        if (plan.config) {
+            runtime_ = plan.config->runtime; // limits for what is created from now on
+            strategy_cfg_ = plan.config->strategies;
+        }
+        scfg = strategy_cfg_;
+        for (const auto& s : strategies_) {
+            running.push_back({s->name(), s->plugin().source_path(), s->params_json(), s->plugin_ptr()});
+        }
+    }
+    auto params_of = [&](const std::string& name, bool* enabled) {
+        auto it = scfg.find(name);
+        *enabled = it == scfg.end() || it->second.enabled;
+        return it == scfg.end() ? std::string("{}") : it->second.params_json;
+    };
+    std::set<std::string> touched;
+    for (auto& code : plan.plugins) {
+        const std::string name = code->name();
+        touched.insert(name);
+        bool enabled = true;
+        const std::string params = params_of(name, &enabled);
+        const auto it = std::find_if(running.begin(), running.end(), [&](const Running& r) { return r.name == name; });
+        if ((it == running.end() && !enabled) || (it != running.end() && it->file != code->source_path())) {
+            PreparedInstance p; // decided on the event path (disabled / duplicate)
+            p.name = name;
+            p.code = code;
+            p.params = params;
+            p.enabled = enabled;
+            plan.prepared.push_back(std::move(p));
+            continue;
+        }
+        PreparedInstance p = prepare_instance(code, name, params);
+        p.enabled = enabled;
+        plan.prepared.push_back(std::move(p));
+    }
+    // Unchanged files whose [strategies] table has new params.
+    for (const Running& r : running) {
+        bool enabled = true;
+        const std::string params = params_of(r.name, &enabled);
+        if (touched.count(r.name) != 0 || !enabled || params == r.params) {
+            continue;
+        }
+        PreparedInstance p = prepare_instance(r.code, r.name, params);
+        p.params_only = true;
+        plan.prepared.push_back(std::move(p));
+    }
+}
+
 ReloadReport Engine::apply_reload(ReloadPlan& plan) {
+    ReloadReport rep = apply_reload_swaps(plan);
+    apply_reload_bookkeeping(plan, rep);
+    return rep;
+}
+
+// Step 1, between two events: only what must happen at one instant — carry
+// each old instance's state into its new one and swap, or add a new one.
+// No logging, no report text; outcomes are recorded on the plan.
+ReloadReport Engine::apply_reload_swaps(ReloadPlan& plan) {
     ReloadReport rep;
-    const int64_t t0 = mono_ns();
+    const uint64_t t0 = cpu_ticks();
     if (plan.config_invalid) {
         rep.ok = false;
         rep.errors = plan.errors;
         return rep;
+    }
+    for (PreparedInstance& p : plan.prepared) {
+        size_t idx = 0;
+        while (idx < strategies_.size() && strategies_[idx]->name() != p.name) {
+            ++idx;
+        }
+        if (idx == strategies_.size()) {
+            if (!p.enabled) {
+                p.outcome = PreparedInstance::Outcome::NotStarted;
+            } else if (!p.inst || !p.error.empty()) {
+                p.outcome = PreparedInstance::Outcome::Failed;
+                if (p.inst) {
+                    p.inst->set_index(static_cast<uint32_t>(strategies_.size()));
+                    std::lock_guard<std::mutex> lk(reg_mu_);
+                    strategies_.push_back(std::move(p.inst)); // kept (failed) so status shows it
+                }
+            } else {
+                p.outcome = PreparedInstance::Outcome::Added;
+                p.inst->set_index(static_cast<uint32_t>(strategies_.size()));
+                std::lock_guard<std::mutex> lk(reg_mu_);
+                strategies_.push_back(std::move(p.inst));
+            }
+            continue;
+        }
+        if (strategies_[idx]->plugin().source_path() != p.code->source_path()) {
+            p.outcome = PreparedInstance::Outcome::Duplicate;
+            continue;
+        }
+        if (p.inst && p.error.empty() && swap_instance(idx, p.inst, &p.error)) {
+            p.outcome = PreparedInstance::Outcome::Swapped;
+            if (!p.enabled) {
+                strategies_[idx]->set_state(StrategyState::Disabled);
+            }
+        } else {
+            p.outcome = PreparedInstance::Outcome::Failed;
+        }
+    }
+    rep.apply_ns = ticks_to_ns(cpu_ticks() - t0);
+    return rep;
+}
+
+// Step 2, between two (later) events: config, removed files, refusals,
+// rows' errors, log lines, and the report.
+void Engine::apply_reload_bookkeeping(ReloadPlan& plan, ReloadReport& rep) {
+    const uint64_t t0 = cpu_ticks();
+    if (plan.config_invalid) {
+        return;
     }
     if (plan.config) {
         const Config& nc = *plan.config;
@@ -262,83 +449,90 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
             rep.errors.push_back("mode, data_dir and plugins_dir take effect on restart only");
         }
         risk_.set_limits(nc.risk);
+        risk_cfg_breaker_ = nc.risk.circuit_breaker;
         protection_ = nc.protection; // defaults for buys that land from now on
-        strategy_cfg_ = nc.strategies;
     }
-
+    auto row_of = [&](const std::string& name) -> StrategyInstance* {
+        for (auto& sp : strategies_) {
+            if (sp->name() == name) {
+                return sp.get();
+            }
+        }
+        return nullptr;
+    };
     std::set<std::string> touched;
-    for (auto& plugin : plan.plugins) {
-        const std::string name = plugin->name();
-        bool enabled = true;
-        const std::string params = params_for(name, &enabled);
-        size_t idx = strategies_.size();
-        for (size_t i = 0; i < strategies_.size(); ++i) {
-            if (strategies_[i]->name() == name) {
-                idx = i;
-            }
+    for (PreparedInstance& p : plan.prepared) {
+        const std::string& file = p.code->source_path();
+        touched.insert(p.name);
+        if (!p.params_only && p.outcome != PreparedInstance::Outcome::Duplicate) {
+            // A refused earlier version of this file is superseded.
+            std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
         }
-        // A refused earlier version of this file is superseded.
-        std::erase_if(refused_, [&](const auto& r) { return r.first == plugin->source_path(); });
-        touched.insert(name);
-        if (idx == strategies_.size()) {
-            if (!enabled) {
-                rep.unchanged.push_back(name + " (disabled in config)");
-                continue;
-            }
-            if (add_strategy(plugin, name, params)) {
-                rep.loaded.push_back(name);
+        switch (p.outcome) {
+        case PreparedInstance::Outcome::NotStarted:
+            rep.unchanged.push_back(p.name + " (disabled in config)");
+            break;
+        case PreparedInstance::Outcome::Added:
+            log::info("strategy", "strategy loaded",
+                      {{"strategy", p.name}, {"kind", p.code->kind()}, {"version", p.code->version()},
+                       {"file", file}, {"hash", p.code->content_hash()}});
+            rep.loaded.push_back(p.name);
+            break;
+        case PreparedInstance::Outcome::Duplicate: {
+            StrategyInstance* cur = row_of(p.name);
+            rep.refused.push_back(file + ": strategy \"" + p.name + "\" is already loaded from " +
+                                  (cur != nullptr ? cur->plugin().source_path() : std::string("another file")));
+            refused_.push_back({file, rep.refused.back()});
+            dispose(std::move(p.inst));
+            break;
+        }
+        case PreparedInstance::Outcome::Swapped:
+            rep.reloaded.push_back(p.params_only ? p.name + " (new params)" : p.name + " " + p.code->version());
+            break;
+        case PreparedInstance::Outcome::Failed:
+        case PreparedInstance::Outcome::Pending: {
+            StrategyInstance* cur = row_of(p.name);
+            const bool is_new = cur == nullptr || cur->plugin_ptr() == p.code;
+            if (is_new) { // a new strategy that did not start: shown failed (or refused, if hung)
+                if (cur == nullptr) {
+                    refused_.push_back({file, p.error});
+                }
+                load_errors_.push_back(file + ": " + p.error);
+                log::error("strategy", "strategy failed to start; the host runs on",
+                           {{"strategy", p.name}, {"file", file}, {"error", p.error}});
             } else {
-                rep.refused.push_back(name + ": " + strategies_.back()->last_error());
+                cur->set_last_error((p.params_only ? "new params refused, old ones kept: "
+                                                   : "reload failed, old version kept: ") +
+                                    p.error);
             }
-            continue;
+            dispose(std::move(p.inst));
+            rep.refused.push_back(p.name + ": " + p.error);
+            break;
         }
-        if (strategies_[idx]->plugin().source_path() != plugin->source_path()) {
-            rep.refused.push_back(plugin->source_path() + ": strategy "" + name + "" is already loaded from " +
-                                  strategies_[idx]->plugin().source_path());
-            refused_.push_back({plugin->source_path(), rep.refused.back()});
-            continue;
-        }
-        std::string err;
-        if (replace_instance(idx, plugin, params, &err)) {
-            if (!enabled) {
-                strategies_[idx]->set_state(StrategyState::Disabled);
-            }
-            rep.reloaded.push_back(name + " " + plugin->version());
-        } else {
-            strategies_[idx]->set_last_error("reload failed, old version kept: " + err);
-            rep.refused.push_back(name + ": " + err);
         }
     }
     for (const std::string& file : plan.removed) {
         for (auto& s : strategies_) {
             if (s->plugin().source_path() == file && s->state() != StrategyState::Removed) {
                 s->set_state(StrategyState::Removed);
-                s->set_last_error("plugin file removed; its positions stay in the host's books");
+                s->set_last_error("plugin file removed; its positions stay under host protection");
                 rep.removed.push_back(s->name());
             }
         }
         std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
     }
-    // Unchanged files whose [strategies] table changed: new params or enabled.
-    for (size_t i = 0; i < strategies_.size(); ++i) {
-        StrategyInstance& s = *strategies_[i];
+    // Unchanged files: the config may have disabled them.
+    for (auto& sp : strategies_) {
+        StrategyInstance& s = *sp;
         if (touched.count(s.name()) != 0 || s.state() == StrategyState::Failed ||
             s.state() == StrategyState::Removed) {
             continue;
         }
         bool enabled = true;
-        const std::string params = params_for(s.name(), &enabled);
+        params_for(s.name(), &enabled);
         if (!enabled && s.running()) {
             s.set_state(StrategyState::Disabled);
             rep.reloaded.push_back(s.name() + " (disabled by config)");
-        } else if (params != s.params_json()) {
-            std::string err;
-            if (replace_instance(i, s.plugin_ptr(), params, &err)) {
-                rep.reloaded.push_back(s.name() + " (new params)");
-            } else {
-                s.set_last_error("new params refused, old ones kept: " + err);
-                rep.refused.push_back(s.name() + ": " + err);
-            }
         } else {
             rep.unchanged.push_back(s.name());
         }
@@ -359,9 +553,8 @@ ReloadReport Engine::apply_reload(ReloadPlan& plan) {
         plan.retired.push_back(std::move(old));
     }
     retired_.clear();
-    publish_snapshot(); // the next reload must see these hashes
-    rep.apply_ns = mono_ns() - t0;
-    return rep;
+    publish_snapshot(); // the next reload must see the new hashes
+    rep.bookkeeping_ns = ticks_to_ns(cpu_ticks() - t0);
 }
 
 size_t Engine::flatten_all(const std::string& reason) {
@@ -567,7 +760,7 @@ bool Engine::send_protection_exit(const std::string& strategy, const Pubkey& min
 
 bool Engine::strategy_state(const std::string& name, std::vector<uint8_t>& out) {
     for (auto& s : strategies_) {
-        if (s->name() == name) {
+        if (s->name() == name && !s->hung()) {
             std::string err;
             return s->save_state(out, &err);
         }
@@ -582,6 +775,11 @@ bool Engine::set_enabled(const std::string& name, bool enabled, std::string* err
         }
         if (s->state() == StrategyState::Removed) {
             *error = "strategy \"" + name + "\" was removed; put its file back and reload";
+            return false;
+        }
+        if (s->hung()) {
+            *error = "strategy \"" + name + "\" hung in a callback and cannot be called again; "
+                     "fix it and reload its file (or restart)";
             return false;
         }
         if (enabled) {
@@ -600,49 +798,135 @@ bool Engine::set_enabled(const std::string& name, bool enabled, std::string* err
 
 // ---------------------------------------------------------------- the loop
 
+// The loop runs on a lane thread; the caller of run() is its watchdog. A
+// strategy callback still running after its hang timeout is abandoned on
+// that thread, and a new lane thread resumes the loop from the step it was
+// in (loop state lives in members, never on the stack): the rest of the
+// host — protection, other strategies, landings, reloads — goes on.
 void Engine::run() {
     running_.store(true, std::memory_order_release);
     wall_start_ns_ = mono_ns();
     next_periodic_ns_ = wall_start_ns_;
     next_status_ns_ = wall_start_ns_ + opts_.status_interval_ns;
-    EventBuf ev;
-    uint32_t tick = 0;
-    while (!stop_.load(std::memory_order_relaxed)) {
-        if (!feed_.next(ev)) {
-            break;
-        }
-        if ((++tick & 63u) == 0) {
-            periodic(false);
-        }
-        if (has_posted_.load(std::memory_order_relaxed)) {
-            run_posted(); // between two events: nothing is half-delivered
-        }
-        if (first_source_ns_ < 0) {
-            first_source_ns_ = ev.h.source_ns;
-        }
-        process_due(ev.h.source_ns, true);
-        if (now_ns_ < ev.h.source_ns) {
-            now_ns_ = ev.h.source_ns;
-        }
-        if (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0) {
-            pace(ev.h.source_ns);
-        }
-        if (record_ != nullptr) {
-            encode_event_json(ev, ev.h.type == SNP_EVENT_NEW_POOL && feed_.sell_blocked(ev.new_pool.base_mint),
-                              record_buf_);
-            flush_record(false);
-        }
-        dispatch_feed_event(ev);
+    step_ = Step::Fetch;
+    {
+        std::lock_guard<std::mutex> lk(loop_mu_);
+        loop_done_ = false;
     }
-    // Let orders already sent land, so the journal ends settled; timers
-    // past the end are not fired.
-    process_due(INT64_MAX, false);
+    start_lane_thread();
+    std::unique_lock<std::mutex> lk(loop_mu_);
+    while (!loop_cv_.wait_for(lk, std::chrono::milliseconds(5), [&] { return loop_done_; })) {
+        if (StrategyInstance* hung = lane_->try_abandon(cpu_ticks())) {
+            lk.unlock();
+            take_over(hung); // no engine code runs anywhere until the new thread starts
+            lk.lock();
+        }
+    }
+    lk.unlock();
+    lane_thread_.join();
+}
+
+void Engine::start_lane_thread() {
+    lane_thread_ = std::thread([this] {
+        lane_tid_.store(current_thread_id(), std::memory_order_relaxed);
+        loop();
+        std::lock_guard<std::mutex> lk(loop_mu_);
+        loop_done_ = true;
+        loop_cv_.notify_all();
+    });
+}
+
+void Engine::take_over(StrategyInstance* hung) {
+    lane_thread_.detach(); // stuck in strategy code; parks if the call ever returns
+    demote_thread(lane_tid_.load(std::memory_order_relaxed));
+    ++hung_callbacks_;
+    hung->mark_hung("a callback did not return within " +
+                    std::to_string(hung->limits().hang_timeout_ns / 1'000'000) +
+                    " ms (hang_timeout); it was abandoned on its thread and the strategy failed. "
+                    "Fix the strategy and reload its file, or restart to reclaim the thread");
+    publish_snapshot();
+    start_lane_thread();
+}
+
+void Engine::loop() {
+    for (;;) {
+        switch (step_) {
+        case Step::Fetch:
+            if (stop_.load(std::memory_order_relaxed) || !feed_.next(cur_ev_)) {
+                step_ = Step::Finish;
+                break;
+            }
+            if ((++tick_ & 63u) == 0) {
+                periodic(false);
+            }
+            step_ = Step::Due;
+            run_posted(); // between two events: nothing is half-delivered
+            break;
+        case Step::Due:
+            if (first_source_ns_ < 0) {
+                first_source_ns_ = cur_ev_.h.source_ns;
+            }
+            drain_deliveries(); // resuming: what a stuck call left queued
+            process_due(cur_ev_.h.source_ns, true);
+            if (now_ns_ < cur_ev_.h.source_ns) {
+                now_ns_ = cur_ev_.h.source_ns;
+            }
+            if (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0) {
+                pace(cur_ev_.h.source_ns);
+            }
+            if (record_ != nullptr) {
+                encode_event_json(cur_ev_,
+                                  cur_ev_.h.type == SNP_EVENT_NEW_POOL && feed_.sell_blocked(cur_ev_.new_pool.base_mint),
+                                  record_buf_);
+                flush_record(false);
+            }
+            step_ = Step::Dispatch;
+            break;
+        case Step::Dispatch:
+            apply_feed_event(cur_ev_);
+            dispatch_next_ = 0;
+            step_ = Step::Strategies;
+            break;
+        case Step::Strategies:
+            while (dispatch_next_ < strategies_.size()) {
+                StrategyInstance& s = *strategies_[dispatch_next_++];
+                if (s.running() && s.wants(cur_ev_.h.type) && s.on_event(cur_ev_.h) && !s.pending().empty()) {
+                    commit_intents(s);
+                }
+            }
+            if (opts_.measure_latency) {
+                latency_.record(mono_ns() - lat_t0_);
+            }
+            step_ = Step::Drain;
+            break;
+        case Step::Drain:
+            drain_deliveries();
+            step_ = Step::Fetch;
+            break;
+        case Step::Finish:
+            // Let orders already sent land, so the journal ends settled;
+            // timers past the end are not fired.
+            drain_deliveries();
+            process_due(INT64_MAX, false);
+            finish();
+            step_ = Step::Done;
+            return;
+        case Step::Done:
+            return;
+        }
+    }
+}
+
+void Engine::finish() {
     running_.store(false, std::memory_order_release);
     {
         std::lock_guard<std::mutex> lk(post_mu_);
         finished_ = true; // later posts run inline on their caller
     }
     run_posted(); // what was posted before that
+    if (first_source_ns_ >= 0) {
+        sample_equity(); // the curve ends where the run did
+    }
     periodic(true);
     if (opts_.print_status) {
         print_status_line();
@@ -663,9 +947,7 @@ void Engine::pace(int64_t source_ns) {
             return;
         }
         periodic(false);
-        if (has_posted_.load(std::memory_order_relaxed)) {
-            run_posted();
-        }
+        run_posted();
         std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 50'000'000)));
     }
 }
@@ -692,8 +974,8 @@ void Engine::periodic(bool force) {
     }
 }
 
-void Engine::dispatch_feed_event(EventBuf& ev) {
-    const int64_t t0 = opts_.measure_latency ? mono_ns() : 0;
+void Engine::apply_feed_event(EventBuf& ev) {
+    lat_t0_ = opts_.measure_latency ? mono_ns() : 0;
     ev.h.seq = ++seq_;
     ev.h.recv_ns = now_ns_;
     ++events_;
@@ -712,21 +994,16 @@ void Engine::dispatch_feed_event(EventBuf& ev) {
     }
     if (now_ns_ >= next_protect_scan_ns_) {
         // Once per simulated second: max hold (a pool that stopped
-        // updating still times out) and retries after a back-off.
+        // updating still times out) and retries after a back-off; the
+        // circuit breaker on marked equity; an equity sample a minute.
         next_protect_scan_ns_ = now_ns_ + kNsPerSec;
         check_protection_all();
-    }
-    for (auto& s : strategies_) {
-        if (s->running() && s->wants(ev.h.type)) {
-            if (s->on_event(ev.h) && !s->pending().empty()) {
-                commit_intents(*s);
-            }
+        check_breaker();
+        if (now_ns_ >= next_equity_sample_ns_) {
+            next_equity_sample_ns_ = now_ns_ + 60 * kNsPerSec;
+            sample_equity();
         }
     }
-    if (opts_.measure_latency) {
-        latency_.record(mono_ns() - t0);
-    }
-    drain_deliveries();
 }
 
 void Engine::deliver(uint32_t strategy, EventBuf& ev) {
@@ -800,6 +1077,11 @@ void Engine::commit_intents(StrategyInstance& s) {
 void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p) {
     {
         ++intents_;
+        if (breaker_tier_ == BreakerTier::Warning && p.intent.side == SNP_SIDE_BUY && p.intent.amount_in > 1) {
+            p.reason += (p.reason.empty() ? "" : " ") + std::string("[circuit breaker warning: size halved from ") +
+                        std::to_string(p.intent.amount_in) + "]";
+            p.intent.amount_in /= 2;
+        }
         const snp_intent& in = p.intent;
         const bool sell_all = (in.flags & SNP_INTENT_SELL_ALL) != 0;
         RiskInput ri;
@@ -828,7 +1110,8 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         rec.client_tag = in.client_tag;
         rec.accepted = d.approved();
         rec.reason_code = static_cast<int32_t>(d.reason);
-        rec.reason = d.approved() ? p.reason : d.message;
+        rec.reason = d.approved() || p.reason.empty() ? (d.approved() ? p.reason : d.message)
+                                                      : d.message + " (strategy: " + p.reason + ")";
         rec.ts_ns = now_ns_;
         if (store_ != nullptr) {
             store_->append(rec);
@@ -893,8 +1176,16 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
 void Engine::roll_day() {
     const int64_t day = utc_day(now_ns_);
     if (day != today_) {
+        const bool first = today_ == INT64_MIN;
         today_ = day;
         day_stats_.clear();
+        if (first && store_ != nullptr) {
+            // After a restart, today's realized PnL and fees count on: the
+            // daily limits do not reset because the process did.
+            for (const auto& [name, t] : store_->fill_totals(day * kNsPerUtcDay, (day + 1) * kNsPerUtcDay)) {
+                day_stats_[name] = DayStats{t.realized_pnl_lamports, t.fees_lamports};
+            }
+        }
     }
 }
 
@@ -954,6 +1245,12 @@ void Engine::land(uint64_t intent_id) {
     const PaperOrder o = std::move(it->second);
     in_flight_.erase(it);
     in_flight_keys_.erase({o.strategy_index, o.mint});
+    // The order's outcome, fill, position and PnL commit together, and
+    // before anyone hears of the fill (write-ahead): a crash either loses
+    // the landing as a whole (settled as expired at the next start) or
+    // keeps it whole.
+    std::vector<StoreRecord> group;
+    group_ = &group;
     const bool had_position = portfolio_.find(o.strategy, o.mint) != nullptr;
     if (o.side == SNP_SIDE_BUY) {
         const uint64_t r = o.amount_in + paper_.fees_per_order();
@@ -988,8 +1285,10 @@ void Engine::land(uint64_t intent_id) {
     orec.min_out = o.min_out;
     orec.detail = out.reason;
     orec.ts_ns = now_ns_;
+    orec.fee_lamports = out.fee_lamports + out.tip_lamports;
+    orec.code = out.code;
     if (store_ != nullptr) {
-        store_->append(orec);
+        journal(orec);
     }
     if (out.status == SNP_ORDER_FILLED) {
         ++fills_;
@@ -1006,7 +1305,7 @@ void Engine::land(uint64_t intent_id) {
             f.tip_lamports = out.tip_lamports;
             f.realized_pnl_lamports = out.realized_pnl_lamports;
             f.ts_ns = now_ns_;
-            store_->append(f);
+            journal(f);
         }
         log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
                   {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
@@ -1023,6 +1322,14 @@ void Engine::land(uint64_t intent_id) {
         journal_position(o.strategy, o.mint, o.pool);
         journal_pnl(o.strategy);
     }
+    group_ = nullptr;
+    if (store_ != nullptr) {
+        store_->append_group(std::move(group));
+        if (out.status == SNP_ORDER_FILLED) {
+            store_->flush(); // durable before the strategy, the snapshot or a retry sees it
+        }
+    }
+    check_breaker();
     if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {
         const FlattenExit exit = fl->second;
         flatten_orders_.erase(fl);
@@ -1071,6 +1378,93 @@ void Engine::land(uint64_t intent_id) {
                        out.reason);
 }
 
+void Engine::sample_equity() {
+    if (store_ == nullptr) {
+        return;
+    }
+    EquitySampleRecord r;
+    r.ts_ns = now_ns_;
+    r.equity_lamports = equity_lamports();
+    r.balance_lamports = portfolio_.balance_lamports();
+    int64_t realized = 0;
+    for (const auto& [name, st] : portfolio_.all_stats()) {
+        realized += st.realized_pnl_lamports;
+    }
+    r.realized_pnl_lamports = realized;
+    int64_t cost = 0;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        cost += static_cast<int64_t>(p.cost_lamports);
+    }
+    r.unrealized_pnl_lamports = r.equity_lamports - static_cast<int64_t>(r.balance_lamports) -
+                                static_cast<int64_t>(reserved_lamports_) - cost;
+    r.open_positions = static_cast<uint32_t>(portfolio_.open_positions());
+    store_->append(r);
+}
+
+// The circuit breaker: drawdown of marked equity from its peak (since the
+// last resume) moves the trading state by tier. It only escalates.
+void Engine::check_breaker() {
+    const CircuitBreakerConfig& cb = risk_cfg_breaker_;
+    const int64_t equity = equity_lamports();
+    if (breaker_reset_.exchange(false, std::memory_order_acq_rel)) {
+        breaker_tier_ = BreakerTier::Normal;
+        breaker_peak_ = equity;
+        breaker_reason_.clear();
+    }
+    equity_peak_ = std::max(equity_peak_, equity);
+    breaker_peak_ = std::max(breaker_peak_, equity);
+    breaker_drawdown_bps_ =
+        breaker_peak_ > 0 && equity < breaker_peak_
+            ? static_cast<uint32_t>((static_cast<__int128>(breaker_peak_ - equity) * 10000) / breaker_peak_)
+            : 0;
+    if (cb.warning_bps == 0 && cb.reduce_bps == 0 && cb.halt_bps == 0) {
+        return;
+    }
+    BreakerTier tier = BreakerTier::Normal;
+    if (cb.halt_bps != 0 && breaker_drawdown_bps_ >= cb.halt_bps) {
+        tier = BreakerTier::Halt;
+    } else if (cb.reduce_bps != 0 && breaker_drawdown_bps_ >= cb.reduce_bps) {
+        tier = BreakerTier::Reduce;
+    } else if (cb.warning_bps != 0 && breaker_drawdown_bps_ >= cb.warning_bps) {
+        tier = BreakerTier::Warning;
+    }
+    if (tier <= breaker_tier_) {
+        return;
+    }
+    breaker_tier_ = tier;
+    const char* names[] = {"normal", "warning", "reduce", "halt"};
+    const uint32_t limit = tier == BreakerTier::Halt ? cb.halt_bps : tier == BreakerTier::Reduce ? cb.reduce_bps : cb.warning_bps;
+    char pct[64];
+    std::snprintf(pct, sizeof pct, "%.2f%% >= %.2f%%", breaker_drawdown_bps_ / 100.0, limit / 100.0);
+    breaker_reason_ = std::string("circuit breaker ") + names[static_cast<int>(tier)] + ": drawdown " + pct +
+                      " (equity " + std::to_string(equity) + " lamports, peak " + std::to_string(breaker_peak_) + ")";
+    std::string err;
+    if (tier == BreakerTier::Warning) {
+        log::warn("risk", "circuit breaker warning: entries at half size", {{"reason", breaker_reason_}});
+        if (store_ != nullptr) {
+            store_->append(AuditRecord{wall_ns(), "circuit_breaker", "warning", breaker_reason_});
+        }
+    } else if (tier == BreakerTier::Reduce) {
+        if (trading_state() == TradingState::Active) {
+            set_trading_state(TradingState::Reducing, breaker_reason_, "circuit_breaker", &err);
+        }
+        log::error("risk", "circuit breaker: REDUCING, exits only", {{"reason", breaker_reason_}});
+    } else {
+        if (trading_state() != TradingState::Halted) {
+            set_trading_state(TradingState::Halted, breaker_reason_, "circuit_breaker", &err);
+        }
+        log::error("risk", "circuit breaker: HALTED", {{"reason", breaker_reason_}});
+    }
+}
+
+void Engine::journal(StoreRecord r) {
+    if (group_ != nullptr) {
+        group_->push_back(std::move(r));
+    } else if (store_ != nullptr) {
+        store_->append(std::move(r));
+    }
+}
+
 void Engine::journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool) {
     if (store_ == nullptr) {
         return;
@@ -1091,7 +1485,7 @@ void Engine::journal_position(const std::string& strategy, const Pubkey& mint, c
         r.max_hold_ns = p->max_hold_ns;
         r.peak_value_lamports = p->peak_value_lamports;
     }
-    store_->append(r);
+    journal(r);
 }
 
 void Engine::journal_pnl(const std::string& strategy) {
@@ -1108,7 +1502,7 @@ void Engine::journal_pnl(const std::string& strategy) {
     r.max_drawdown_lamports = s.max_drawdown_lamports;
     r.fees_lamports = s.fees_lamports;
     r.updated_ns = now_ns_;
-    store_->append(r);
+    journal(r);
 }
 
 void Engine::queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
@@ -1166,6 +1560,9 @@ snp_status Engine::host_set_timer(StrategyInstance& s, int64_t delay_ns, uint64_
 
 bool Engine::set_trading_state(TradingState s, const std::string& reason, const std::string& actor,
                                std::string* error) {
+    if (s == TradingState::Active) {
+        breaker_reset_.store(true, std::memory_order_release); // the breaker starts over from here
+    }
     state_.store(static_cast<int32_t>(s), std::memory_order_release);
     {
         std::lock_guard<std::mutex> lk(state_mu_);
@@ -1204,9 +1601,11 @@ std::vector<StrategyRow> Engine::strategy_rows() const {
     for (const auto& s : strategies_) {
         StrategyRow r;
         r.name = s->name();
-        r.kind = "native";
+        r.kind = s->plugin().kind();
         r.file = s->plugin().source_path();
         r.version = s->plugin().version();
+        r.build = s->plugin().build_info();
+        r.slowest_call_ns = s->slowest_call_ns();
         r.state = strategy_state_name(s->state());
         r.hash = s->plugin().content_hash();
         r.load_time_ns = s->load_time_ns();
@@ -1229,7 +1628,7 @@ std::vector<StrategyRow> Engine::strategy_rows() const {
     for (const auto& [file, error] : refused_) {
         StrategyRow r;
         r.name = std::filesystem::path(file).stem().string();
-        r.kind = "native";
+        r.kind = std::filesystem::path(file).extension() == ".lua" ? "lua" : "native";
         r.file = file;
         r.state = "refused";
         r.last_error = error;
@@ -1292,6 +1691,33 @@ void Engine::publish_snapshot() {
     }
     s.protection_exits = protection_exits_;
     s.protection_exit_failures = protection_exit_failures_;
+    // Risk view (sniperctl risk).
+    RiskSnapshot& rv = s.risk;
+    rv.limits = risk_.limits();
+    rv.breaker = risk_cfg_breaker_;
+    static constexpr const char* kTier[] = {"normal", "warning", "reduce", "halt"};
+    rv.breaker_tier = kTier[static_cast<int>(breaker_tier_)];
+    rv.breaker_reason = breaker_reason_;
+    rv.drawdown_bps = breaker_drawdown_bps_;
+    rv.equity_lamports = equity_lamports();
+    rv.equity_peak_lamports = equity_peak_;
+    rv.breaker_peak_lamports = breaker_peak_;
+    for (const auto& [name, d] : day_stats_) {
+        rv.today_realized_pnl_lamports += d.realized_pnl_lamports;
+        rv.today_fees_lamports += d.fees_lamports;
+        rv.today_by_strategy[name] = {d.realized_pnl_lamports, d.fees_lamports};
+    }
+    for (const auto& [name, counts] : risk_.rejections_by_strategy()) {
+        for (size_t i = 1; i < counts.size(); ++i) {
+            if (counts[i] != 0) {
+                rv.rejections_by_strategy[name][risk_reason_name(
+                    static_cast<RiskReason>(1000 + static_cast<int32_t>(i)))] = counts[i];
+            }
+        }
+    }
+    rv.approved = risk_.approved_count();
+    rv.rejected = risk_.rejected_count();
+    s.hung_callbacks = hung_callbacks_;
     std::lock_guard<std::mutex> lk(snap_mu_);
     snap_ = std::move(s);
 }

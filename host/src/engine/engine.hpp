@@ -22,9 +22,11 @@
 #include "exec/portfolio.hpp"
 #include "feeds/feed.hpp"
 #include "risk/risk_gate.hpp"
+#include "store/store.hpp"
 #include "strategy/instance.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
@@ -34,6 +36,7 @@
 #include <mutex>
 #include <queue>
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -47,13 +50,13 @@ struct EngineOptions {
     int64_t wall_limit_ns = 0;          // stop after this much wall time; 0 = none
     bool measure_latency = false;       // per-event latency histogram (benchmark)
     std::string record_path;            // write every feed event as JSON Lines
-    uint32_t max_faults = 10;           // faults before a strategy is disabled
     std::string plugin_cache_dir;       // where plugin copies are loaded from
 };
 
 struct StrategyRow {
-    std::string name, kind, file, version, state, last_error, hash;
+    std::string name, kind, file, version, build, state, last_error, hash;
     int64_t load_time_ns = 0; // wall clock
+    int64_t slowest_call_ns = 0;
     uint64_t events = 0, intents = 0, errors = 0, trades = 0, wins = 0, fees_lamports = 0;
     int64_t realized_pnl_lamports = 0, max_drawdown_lamports = 0;
 };
@@ -68,6 +71,21 @@ struct PositionRow {
     int64_t max_hold_ns = 0;
     uint64_t peak_value_lamports = 0;
     bool protection_exit_failed = false; // its host exit failed every attempt
+};
+
+// What `sniperctl risk` shows.
+struct RiskSnapshot {
+    RiskConfig limits;               // in force (global + per-strategy overrides)
+    CircuitBreakerConfig breaker;
+    std::string breaker_tier = "normal"; // normal | warning | reduce | halt
+    std::string breaker_reason;
+    uint32_t drawdown_bps = 0;       // of equity from the breaker's peak
+    int64_t equity_lamports = 0, equity_peak_lamports = 0, breaker_peak_lamports = 0;
+    int64_t today_realized_pnl_lamports = 0; // UTC day of the host clock
+    uint64_t today_fees_lamports = 0;
+    std::map<std::string, std::pair<int64_t, uint64_t>> today_by_strategy; // (pnl, fees)
+    std::map<std::string, std::map<std::string, uint64_t>> rejections_by_strategy;
+    uint64_t approved = 0, rejected = 0;
 };
 
 struct EngineSnapshot {
@@ -88,6 +106,8 @@ struct EngineSnapshot {
     // trailing_stop, max_hold), and exits that failed every attempt.
     std::map<std::string, uint64_t> protection_exits;
     uint64_t protection_exit_failures = 0;
+    RiskSnapshot risk;
+    uint64_t hung_callbacks = 0; // strategy calls abandoned by the watchdog
 };
 
 class Engine final : public StrategyHost {
@@ -105,7 +125,7 @@ class Engine final : public StrategyHost {
     // disable. Refused plugins are logged and listed in load_errors().
     size_t load_strategies();
     // Adds one instance of an already-loaded plugin (benchmark, tests).
-    bool add_strategy(std::shared_ptr<NativePlugin> plugin, const std::string& name,
+    bool add_strategy(std::shared_ptr<StrategyCode> plugin, const std::string& name,
                       const std::string& params_json);
     const std::vector<std::string>& load_errors() const { return load_errors_; }
 
@@ -127,7 +147,16 @@ class Engine final : public StrategyHost {
     // or after run(). False when there is no such strategy.
     bool strategy_state(const std::string& name, std::vector<uint8_t>& out);
 
-    // Engine thread only (through post()).
+    // Reloader thread, before apply_reload: creates the new instances the
+    // plan needs (new and changed files, new params) off the event path,
+    // each under the hang watchdog, and adopts the new config's [runtime]
+    // and [strategies] tables.
+    void prepare_instances(ReloadPlan& plan);
+    // Engine thread only (through post()), in two steps between events:
+    // the swaps themselves, then everything else (config, refusals, rows,
+    // log lines, the report, the snapshot). apply_reload does both at once.
+    ReloadReport apply_reload_swaps(ReloadPlan& plan);
+    void apply_reload_bookkeeping(ReloadPlan& plan, ReloadReport& rep);
     ReloadReport apply_reload(ReloadPlan& plan);
     bool set_enabled(const std::string& name, bool enabled, std::string* error);
     const std::string& plugins_dir() const { return cfg_.plugins_dir; }
@@ -159,11 +188,25 @@ class Engine final : public StrategyHost {
     uint64_t host_next_intent_id() override { return next_intent_id_++; }
 
   private:
+    using PreparedInstance = sniper::PreparedInstance;
     void run_posted();
-    // Replaces strategies_[idx] with a new instance of `plugin`, carrying
-    // the old one's state. On failure the old instance stays; false + *error.
-    bool replace_instance(size_t idx, std::shared_ptr<NativePlugin> plugin, const std::string& params,
-                          std::string* error);
+    // The loop (see run()): a state machine whose state is in members, so a
+    // new lane thread can resume it after a strategy call hung.
+    enum class Step : uint8_t { Fetch, Due, Dispatch, Strategies, Drain, Finish, Done };
+    void start_lane_thread();
+    void loop();
+    void finish();
+    void take_over(StrategyInstance* hung);
+    // Creates an instance of `code` (any thread; watched).
+    PreparedInstance prepare_instance(std::shared_ptr<StrategyCode> code, const std::string& name,
+                                      const std::string& params_json);
+    // Appends a prepared instance (failed ones too, so status shows them).
+    bool add_prepared(PreparedInstance& p);
+    // Replaces strategies_[idx] with `inst`, carrying the old one's state
+    // (save_state -> load_state). On failure the old instance stays.
+    bool swap_instance(size_t idx, std::unique_ptr<StrategyInstance>& inst, std::string* error);
+    // Retires an instance (destroyed off the event path) or, if hung, leaks it.
+    void dispose(std::unique_ptr<StrategyInstance> inst);
     std::string params_for(const std::string& name, bool* enabled) const;
 
     struct Scheduled {
@@ -185,7 +228,7 @@ class Engine final : public StrategyHost {
         std::string reason; // backing store for order_update.reason
     };
 
-    void dispatch_feed_event(EventBuf& ev);
+    void apply_feed_event(EventBuf& ev); // book, protection; strategies follow
     void deliver(uint32_t strategy, EventBuf& ev);
     void commit_intents(StrategyInstance& s);
     void decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p);
@@ -220,6 +263,10 @@ class Engine final : public StrategyHost {
     void print_status_line();
     void periodic(bool force);
     void pace(int64_t source_ns);
+    // Appends to the open group (land()) or to the store.
+    void journal(StoreRecord r);
+    void sample_equity();
+    void check_breaker();
     void journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool);
     void journal_pnl(const std::string& strategy);
     void flush_record(bool force);
@@ -232,7 +279,11 @@ class Engine final : public StrategyHost {
     std::vector<std::unique_ptr<StrategyInstance>> strategies_;
     std::vector<std::string> load_errors_;
     std::vector<std::pair<std::string, std::string>> refused_; // (file, why)
+    // strategies_ changes (not its instances' state) and the two config
+    // tables below are guarded by reg_mu_: the reloader reads them.
+    mutable std::mutex reg_mu_;
     std::map<std::string, StrategyConfig> strategy_cfg_;         // re-read on reload
+    RuntimeConfig runtime_;                                      // re-read on reload
     std::vector<std::unique_ptr<StrategyInstance>> retired_;     // replaced, not yet handed off
     struct FlattenExit {
         std::string strategy;
@@ -268,11 +319,21 @@ class Engine final : public StrategyHost {
     int64_t today_ = INT64_MIN;                      // utc_day of now_ns_
     std::map<std::string, DayStats> day_stats_;      // by strategy, today only
     int64_t equity_peak_ = 0;
+    enum class BreakerTier : int { Normal = 0, Warning = 1, Reduce = 2, Halt = 3 };
+    CircuitBreakerConfig risk_cfg_breaker_;
+    BreakerTier breaker_tier_ = BreakerTier::Normal;
+    int64_t breaker_peak_ = 0;
+    uint32_t breaker_drawdown_bps_ = 0;
+    std::string breaker_reason_;
+    std::atomic<bool> breaker_reset_{false}; // set by a resume (any thread)
+    int64_t next_equity_sample_ns_ = 0;
+    std::vector<StoreRecord>* group_ = nullptr; // records of one landing
     std::map<std::pair<std::string, Pubkey>, int64_t> last_loss_exit_; // (strategy, mint) -> ns
     bool flattening_ = false;
 
     std::mutex post_mu_;
-    std::vector<std::function<void()>> posted_;
+    std::recursive_mutex inline_mu_; // posts run inline once run() has returned
+    std::deque<std::function<void()>> posted_;
     std::atomic<bool> has_posted_{false};
     std::atomic<bool> running_{false};
     bool finished_ = false; // guarded by post_mu_
@@ -295,6 +356,20 @@ class Engine final : public StrategyHost {
     std::map<uint64_t, Timer> timers_;
     uint64_t next_timer_id_ = 1;
     std::deque<Delivery> deliveries_;
+
+    // The loop's state (see loop()) and the lane watchdog.
+    std::shared_ptr<CallLane> lane_ = std::make_shared<CallLane>();
+    std::thread lane_thread_;
+    std::atomic<int> lane_tid_{0};
+    std::mutex loop_mu_;
+    std::condition_variable loop_cv_;
+    bool loop_done_ = false; // guarded by loop_mu_
+    Step step_ = Step::Fetch;
+    EventBuf cur_ev_;
+    size_t dispatch_next_ = 0;
+    int64_t lat_t0_ = 0;
+    uint32_t tick_ = 0;
+    uint64_t hung_callbacks_ = 0;
 
     uint64_t next_intent_id_ = 1;
     int64_t now_ns_ = 0;

@@ -25,6 +25,7 @@ std::string ReloadReport::to_json() const {
     list("refused", refused);
     list("errors", errors);
     w.kv("pause_ns", apply_ns);
+    w.kv("bookkeeping_pause_ns", bookkeeping_ns);
     w.end_object();
     return w.take();
 }
@@ -43,12 +44,12 @@ ReloadPlan prepare_reload(const std::string& config_path, const std::string& plu
         }
         plan.config = std::move(r.config);
     }
-    const std::vector<std::string> files = discover_native_plugins(plugins_dir);
+    const std::vector<std::string> files = discover_strategy_files(plugins_dir);
     const std::set<std::string> present(files.begin(), files.end());
     for (const std::string& file : files) {
         std::string hash;
         bool unchanged = false;
-        if (NativePlugin::hash_file(file, hash)) {
+        if (StrategyCode::hash_file(file, hash)) {
             for (const StrategyRow& row : running) {
                 if (row.file == file && row.hash == hash && row.state != "refused" && row.state != "removed") {
                     unchanged = true;
@@ -59,7 +60,7 @@ ReloadPlan prepare_reload(const std::string& config_path, const std::string& plu
             continue;
         }
         std::string err;
-        auto plugin = NativePlugin::load(file, cache_dir, &err);
+        auto plugin = load_strategy_code(file, cache_dir, &err);
         if (!plugin) {
             plan.refused.emplace_back(file, err);
             continue;

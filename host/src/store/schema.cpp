@@ -124,9 +124,28 @@ ALTER TABLE positions ADD COLUMN max_hold_ns         INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE positions ADD COLUMN peak_value_lamports INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The equity curve: one sample per simulated minute (and at stop), for
+// reporting and for the circuit breaker's peak after a restart. Orders get
+// the fees a landing charged (a failed transaction pays them too) and the
+// failure code, so today's totals can be rebuilt from the journal.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE orders ADD COLUMN fee_lamports INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN code         INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE equity_samples (
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts_ns                   INTEGER NOT NULL,
+    equity_lamports         INTEGER NOT NULL,
+    balance_lamports        INTEGER NOT NULL,
+    realized_pnl_lamports   INTEGER NOT NULL,
+    unrealized_pnl_lamports INTEGER NOT NULL,
+    open_positions          INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 }};
 
 std::string db_message(sqlite3* db) {

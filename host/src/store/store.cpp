@@ -38,7 +38,7 @@ constexpr size_t kKinds = std::variant_size_v<StoreRecord>;
 
 // Indexed by StoreRecord::index().
 constexpr std::array<const char*, kKinds> kKindNames{
-    "intent", "order", "fill", "position", "strategy_pnl", "trading_state", "audit",
+    "intent", "order", "fill", "position", "strategy_pnl", "trading_state", "audit", "equity_sample",
 };
 
 constexpr std::array<const char*, kKinds> kInsertSql{
@@ -46,8 +46,8 @@ constexpr std::array<const char*, kKinds> kInsertSql{
     " flags, client_tag, accepted, reason_code, reason, ts_ns)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
-    "INSERT INTO orders (intent_id, strategy, status, side, mint, min_out, detail, ts_ns)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO orders (intent_id, strategy, status, side, mint, min_out, detail, ts_ns, fee_lamports, code)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
     "INSERT INTO fills (intent_id, strategy, side, mint, pool, in_amount, out_amount,"
     " fee_lamports, tip_lamports, realized_pnl_lamports, ts_ns)"
@@ -77,6 +77,9 @@ constexpr std::array<const char*, kKinds> kInsertSql{
     "INSERT INTO trading_state (state, reason, actor, ts_ns) VALUES (?, ?, ?, ?)",
 
     "INSERT INTO audit_log (ts_ns, actor, action, detail) VALUES (?, ?, ?, ?)",
+
+    "INSERT INTO equity_samples (ts_ns, equity_lamports, balance_lamports, realized_pnl_lamports,"
+    " unrealized_pnl_lamports, open_positions) VALUES (?, ?, ?, ?, ?, ?)",
 };
 
 // uint64 travels through SQLite's signed INTEGER bit for bit (see schema.cpp).
@@ -136,6 +139,8 @@ void bind_record(Binder& b, const OrderRecord& r) {
     b.u64(r.min_out);
     b.text(r.detail);
     b.i64(r.ts_ns);
+    b.u64(r.fee_lamports);
+    b.i64(r.code);
 }
 
 void bind_record(Binder& b, const FillRecord& r) {
@@ -191,6 +196,15 @@ void bind_record(Binder& b, const AuditRecord& r) {
     b.text(r.actor);
     b.text(r.action);
     b.text(r.detail);
+}
+
+void bind_record(Binder& b, const EquitySampleRecord& r) {
+    b.i64(r.ts_ns);
+    b.i64(r.equity_lamports);
+    b.u64(r.balance_lamports);
+    b.i64(r.realized_pnl_lamports);
+    b.i64(r.unrealized_pnl_lamports);
+    b.i64(r.open_positions);
 }
 
 std::string column_text(sqlite3_stmt* st, int col) {
@@ -304,6 +318,7 @@ struct Store::Impl {
     struct Entry {
         uint64_t seq;
         StoreRecord record;
+        bool more = false; // the next entry belongs to the same group
     };
 
     std::string path;
@@ -423,8 +438,8 @@ struct Store::Impl {
         std::lock_guard lk(q_mu);
         const size_t n = std::min(queue.size(), kMaxBatch);
         batch.reserve(n);
-        for (size_t i = 0; i < n; ++i) {
-            batch.push_back(std::move(queue.front()));
+        for (size_t i = 0; i < n || (!batch.empty() && batch.back().more && !queue.empty()); ++i) {
+            batch.push_back(std::move(queue.front())); // a group never splits across commits
             queue.pop_front();
         }
         return batch;
@@ -634,6 +649,24 @@ void Store::append(StoreRecord record) {
     }
 }
 
+void Store::append_group(std::vector<StoreRecord> records) {
+    if (records.empty()) {
+        return;
+    }
+    Impl& m = *impl_;
+    bool was_empty;
+    {
+        std::lock_guard lk(m.q_mu);
+        was_empty = m.queue.empty();
+        for (size_t i = 0; i < records.size(); ++i) {
+            m.queue.push_back(Impl::Entry{++m.appended_seq, std::move(records[i]), i + 1 < records.size()});
+        }
+    }
+    if (was_empty) {
+        m.work_cv.notify_one();
+    }
+}
+
 void Store::flush() {
     Impl& m = *impl_;
     {
@@ -820,6 +853,118 @@ uint64_t Store::max_intent_id() {
         out = column_u64(st, 0); // NULL (no rows) reads as 0
     } else {
         m.fail(m.db_error("reading max intent_id"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+bool Store::last_run_unclean() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT action FROM audit_log WHERE actor = 'sniperd' AND action IN ('start', 'stop')"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading the last run's start and stop"));
+        return true; // cannot tell: assume the worst
+    }
+    bool unclean = false;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        unclean = column_text(st, 0) == "start";
+    }
+    sqlite3_finalize(st);
+    return unclean;
+}
+
+std::optional<int64_t> Store::max_equity() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db, "SELECT MAX(equity_lamports) FROM equity_samples", -1, &st, nullptr) !=
+        SQLITE_OK) {
+        m.fail(m.db_error("reading the equity peak"));
+        return std::nullopt;
+    }
+    std::optional<int64_t> out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            out = column_i64(st, 0);
+        }
+    } else {
+        m.fail(m.db_error("reading the equity peak"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::map<std::string, DayTotals> Store::fill_totals(int64_t from_ns, int64_t to_ns) {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    std::map<std::string, DayTotals> out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT strategy, SUM(pnl), SUM(fees) FROM ("
+                           " SELECT strategy, realized_pnl_lamports AS pnl, 0 AS fees FROM fills"
+                           "  WHERE ts_ns >= ?1 AND ts_ns < ?2"
+                           " UNION ALL"
+                           // status 3 = SNP_ORDER_FILLED: its fees are in the fill's PnL already
+                           " SELECT strategy, CASE WHEN status = 3 THEN 0 ELSE -fee_lamports END, fee_lamports"
+                           "  FROM orders WHERE ts_ns >= ?1 AND ts_ns < ?2 AND fee_lamports != 0"
+                           ") GROUP BY strategy",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading today's fills"));
+        return out;
+    }
+    sqlite3_bind_int64(st, 1, from_ns);
+    sqlite3_bind_int64(st, 2, to_ns);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        DayTotals t;
+        t.realized_pnl_lamports = column_i64(st, 1);
+        t.fees_lamports = column_u64(st, 2);
+        out[column_text(st, 0)] = t;
+    }
+    if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading today's fills"));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::vector<OrderRecord> Store::unsettled_orders() {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    std::vector<OrderRecord> out;
+    sqlite3_stmt* st = nullptr;
+    // The latest row of each intent's order history; in flight = ACCEPTED.
+    if (sqlite3_prepare_v2(m.db,
+                           "SELECT o.intent_id, o.strategy, o.status, o.side, o.mint, o.min_out, o.detail, o.ts_ns"
+                           " FROM orders o JOIN (SELECT intent_id, MAX(id) AS last FROM orders GROUP BY intent_id) l"
+                           " ON o.id = l.last WHERE o.status = ? ORDER BY o.intent_id",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        m.fail(m.db_error("reading orders in flight"));
+        return out;
+    }
+    sqlite3_bind_int64(st, 1, SNP_ORDER_ACCEPTED);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        OrderRecord r;
+        r.intent_id = column_u64(st, 0);
+        r.strategy = column_text(st, 1);
+        r.status = static_cast<uint32_t>(column_i64(st, 2));
+        r.side = static_cast<uint32_t>(column_i64(st, 3));
+        if (!pubkey_from_base58(column_text(st, 4), r.mint)) {
+            m.fail("orders row for intent " + std::to_string(r.intent_id) + " has a bad mint (" + m.path + ")");
+            continue;
+        }
+        r.min_out = column_u64(st, 5);
+        r.detail = column_text(st, 6);
+        r.ts_ns = column_i64(st, 7);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading orders in flight"));
     }
     sqlite3_finalize(st);
     return out;

@@ -18,6 +18,7 @@
 #include "core/types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,8 @@ struct OrderRecord {
     uint64_t min_out = 0; // slippage bound computed by the host
     std::string detail;
     int64_t ts_ns = 0;
+    uint64_t fee_lamports = 0; // fees + tip this step charged (a landing, filled or failed)
+    int32_t code = 0;          // failure or rejection code (docs/error-codes.md), 0 = none
 };
 
 struct FillRecord {
@@ -113,8 +116,25 @@ struct AuditRecord {
     std::string detail;
 };
 
+// One point of the equity curve (schema v3).
+struct EquitySampleRecord {
+    int64_t ts_ns = 0; // host clock
+    int64_t equity_lamports = 0;  // balance + marked value of open positions
+    uint64_t balance_lamports = 0;
+    int64_t realized_pnl_lamports = 0;
+    int64_t unrealized_pnl_lamports = 0;
+    uint32_t open_positions = 0;
+};
+
+// Realized PnL and fees + tips of one strategy over a time window.
+struct DayTotals {
+    int64_t realized_pnl_lamports = 0;
+    uint64_t fees_lamports = 0;
+};
+
 using StoreRecord = std::variant<IntentRecord, OrderRecord, FillRecord, PositionRecord,
-                                 StrategyPnlRecord, TradingStateRecord, AuditRecord>;
+                                 StrategyPnlRecord, TradingStateRecord, AuditRecord,
+                                 EquitySampleRecord>;
 
 class Store {
   public:
@@ -138,6 +158,19 @@ class Store {
     std::vector<PositionRecord> load_open_positions(); // amount_atoms > 0
     std::vector<StrategyPnlRecord> load_strategy_pnl();
     uint64_t max_intent_id(); // 0 when none
+    // Highest equity sample (the circuit breaker's peak), if any.
+    std::optional<int64_t> max_equity();
+    // Per strategy: realized PnL (fills, less the fees of failed orders)
+    // and fees + tips charged in [from_ns, to_ns) (today's totals after a
+    // restart).
+    std::map<std::string, DayTotals> fill_totals(int64_t from_ns, int64_t to_ns);
+    // True when the last run recorded its start (audit actor "sniperd",
+    // action "start") and never its clean stop: it crashed, was killed -9
+    // or lost power.
+    bool last_run_unclean();
+    // Orders whose latest status is not final (in flight when the process
+    // stopped): their latest record each.
+    std::vector<OrderRecord> unsettled_orders();
 
     // ---- asynchronous writes -----------------------------------------------
     // Records are written in append order (across threads: the order in
@@ -146,6 +179,9 @@ class Store {
     // thread.
     void start();                    // starts the writer thread; once only
     void append(StoreRecord record); // never blocks on disk; thread-safe
+    // Records that must commit together or not at all (a fill with its
+    // order status, position and PnL): never split across transactions.
+    void append_group(std::vector<StoreRecord> records);
     void flush();                    // blocks until all appended records are written
                                      // (or dropped after a write error)
     void stop();                     // drains, then joins the writer

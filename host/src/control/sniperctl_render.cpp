@@ -1,0 +1,505 @@
+#include "control/sniperctl_render.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sniper {
+namespace {
+
+namespace dom = simdjson::dom;
+
+// A signed amount of base units that may exceed int64 on the positive side.
+struct Amount {
+    bool negative = false;
+    uint64_t magnitude = 0;
+};
+
+std::optional<dom::element> field(const dom::object& obj, std::string_view key) {
+    dom::element e;
+    if (obj.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+        return std::nullopt;
+    }
+    return e;
+}
+
+std::optional<Amount> amount_of(const dom::element& e) {
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0;
+    if (e.get_int64().get(i) == simdjson::SUCCESS) {
+        return Amount{i < 0, i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i)};
+    }
+    if (e.get_uint64().get(u) == simdjson::SUCCESS) {
+        return Amount{false, u};
+    }
+    if (e.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && std::fabs(d) < 9.2e18) {
+        const int64_t r = std::llround(d);
+        return Amount{r < 0, r < 0 ? 0 - static_cast<uint64_t>(r) : static_cast<uint64_t>(r)};
+    }
+    return std::nullopt;
+}
+
+// Lamports as SOL with 4 decimals, rounded half away from zero in integer
+// arithmetic (1 SOL = 1e9 lamports; 0.0001 SOL = 100000 lamports).
+std::string format_sol(const Amount& a, bool show_plus) {
+    uint64_t units = a.magnitude / 100000;
+    if (a.magnitude % 100000 >= 50000) {
+        ++units;
+    }
+    const char* sign =
+        a.negative && a.magnitude != 0 ? "-" : (show_plus && a.magnitude != 0 ? "+" : "");
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%" PRIu64 ".%04" PRIu64, sign, units / 10000, units % 10000);
+    return buf;
+}
+
+std::string sol_field(const dom::object& obj, std::string_view key, bool show_plus) {
+    const auto e = field(obj, key);
+    if (!e) {
+        return "-";
+    }
+    const auto a = amount_of(*e);
+    return a ? format_sol(*a, show_plus) : "-";
+}
+
+std::string format_number(double d, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, d);
+    return buf;
+}
+
+// Any scalar as display text; missing, null and empty strings are "-".
+std::string text_field(const dom::object& obj, std::string_view key) {
+    const auto e = field(obj, key);
+    if (!e) {
+        return "-";
+    }
+    std::string_view s;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0;
+    bool b = false;
+    if (e->get_string().get(s) == simdjson::SUCCESS) {
+        return s.empty() ? "-" : std::string(s);
+    }
+    if (e->get_int64().get(i) == simdjson::SUCCESS) {
+        return std::to_string(i);
+    }
+    if (e->get_uint64().get(u) == simdjson::SUCCESS) {
+        return std::to_string(u);
+    }
+    if (e->get_double().get(d) == simdjson::SUCCESS) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%g", d);
+        return buf;
+    }
+    if (e->get_bool().get(b) == simdjson::SUCCESS) {
+        return b ? "yes" : "no";
+    }
+    return simdjson::minify(*e);
+}
+
+// Seconds as "45s", "3m 05s", "2h 03m 04s", "1d 02h 03m".
+std::string duration_field(const dom::object& obj, std::string_view key) {
+    const auto e = field(obj, key);
+    std::optional<Amount> a;
+    if (e) {
+        a = amount_of(*e);
+    }
+    if (!a || a->negative) {
+        return text_field(obj, key);
+    }
+    const uint64_t s = a->magnitude;
+    char buf[64];
+    if (s < 60) {
+        std::snprintf(buf, sizeof buf, "%" PRIu64 "s", s);
+    } else if (s < 3600) {
+        std::snprintf(buf, sizeof buf, "%" PRIu64 "m %02" PRIu64 "s", s / 60, s % 60);
+    } else if (s < 86400) {
+        std::snprintf(buf, sizeof buf, "%" PRIu64 "h %02" PRIu64 "m %02" PRIu64 "s", s / 3600,
+                      s / 60 % 60, s % 60);
+    } else {
+        std::snprintf(buf, sizeof buf, "%" PRIu64 "d %02" PRIu64 "h %02" PRIu64 "m", s / 86400,
+                      s / 3600 % 24, s / 60 % 60);
+    }
+    return buf;
+}
+
+void print_key_values(const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::size_t width = 0;
+    for (const auto& [k, v] : rows) {
+        width = std::max(width, k.size() + 1);
+    }
+    for (const auto& [k, v] : rows) {
+        const std::string label = k + ":";
+        std::printf("%-*s %s\n", static_cast<int>(width), label.c_str(), v.c_str());
+    }
+}
+
+struct Column {
+    const char* header;
+    bool right_align;
+};
+
+void print_table(const std::vector<Column>& columns,
+                 const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(columns.size());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        width[c] = std::strlen(columns[c].header);
+        for (const auto& row : rows) {
+            width[c] = std::max(width[c], row[c].size());
+        }
+    }
+    auto print_row = [&](auto cell_at) {
+        std::string line;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const std::string cell = cell_at(c);
+            const std::size_t pad = width[c] - cell.size();
+            const bool last = c + 1 == columns.size();
+            if (c > 0) {
+                line += "  ";
+            }
+            if (columns[c].right_align) {
+                line.append(pad, ' ');
+                line += cell;
+            } else {
+                line += cell;
+                if (!last) {
+                    line.append(pad, ' ');
+                }
+            }
+        }
+        std::printf("%s\n", line.c_str());
+    };
+    print_row([&](std::size_t c) { return std::string(columns[c].header); });
+    for (const auto& row : rows) {
+        print_row([&](std::size_t c) { return row[c]; });
+    }
+}
+
+void render_status(const dom::object& d) {
+    print_key_values({
+        {"mode", text_field(d, "mode")},
+        {"trading state", text_field(d, "trading_state")},
+        {"state reason", text_field(d, "state_reason")},
+        {"uptime", duration_field(d, "uptime_s")},
+        {"feed", text_field(d, "feed")},
+        {"sim time", duration_field(d, "sim_time_s")},
+        {"events processed", text_field(d, "events_processed")},
+        {"strategies loaded", text_field(d, "strategies_loaded")},
+        {"open positions", text_field(d, "open_positions")},
+        {"intents", text_field(d, "intents")},
+        {"rejections", text_field(d, "rejections")},
+        {"fills", text_field(d, "fills")},
+        {"realized pnl (SOL)", sol_field(d, "realized_pnl_lamports", true)},
+    });
+}
+
+// The array under `key`, or nullopt (with a message) when it is not one.
+std::optional<dom::array> list_field(const dom::object& d, std::string_view key) {
+    dom::array arr;
+    if (d.at_key(key).get_array().get(arr) != simdjson::SUCCESS) {
+        std::fprintf(stderr, "sniperctl: the response has no \"%.*s\" list\n",
+                     static_cast<int>(key.size()), key.data());
+        return std::nullopt;
+    }
+    return arr;
+}
+
+bool render_strategies(const dom::object& d) {
+    const auto arr = list_field(d, "strategies");
+    if (!arr) {
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (dom::element e : *arr) {
+        dom::object s;
+        if (e.get_object().get(s) != simdjson::SUCCESS) {
+            continue;
+        }
+        std::string file = text_field(s, "file");
+        if (const auto slash = file.rfind('/'); slash != std::string::npos) {
+            file = file.substr(slash + 1);
+        }
+        std::string loaded = "-";
+        int64_t at = 0;
+        if (const auto t = field(s, "load_time_s"); t && t->get_int64().get(at) == simdjson::SUCCESS && at > 0) {
+            const std::time_t tt = static_cast<std::time_t>(at);
+            std::tm tm{};
+            gmtime_r(&tt, &tm);
+            char buf[32];
+            std::strftime(buf, sizeof buf, "%H:%M:%SZ", &tm);
+            loaded = buf;
+        }
+        std::string err = text_field(s, "last_error");
+        if (const auto nl = err.find('\n'); nl != std::string::npos) {
+            err = err.substr(0, nl) + " (--json for the traceback)";
+        }
+        rows.push_back({text_field(s, "name"), text_field(s, "kind"), file, text_field(s, "version"),
+                        text_field(s, "state"), loaded, text_field(s, "events"), text_field(s, "intents"),
+                        text_field(s, "trades"), text_field(s, "wins"), text_field(s, "errors"),
+                        sol_field(s, "realized_pnl_lamports", true), err});
+    }
+    if (rows.empty()) {
+        std::printf("no strategies loaded\n");
+        return true;
+    }
+    print_table({{"NAME", false},
+                 {"KIND", false},
+                 {"FILE", false},
+                 {"VERSION", false},
+                 {"STATE", false},
+                 {"LOADED", false},
+                 {"EVENTS", true},
+                 {"INTENTS", true},
+                 {"TRADES", true},
+                 {"WINS", true},
+                 {"ERRORS", true},
+                 {"PNL SOL", true},
+                 {"LAST ERROR", false}},
+                rows);
+    return true;
+}
+
+// Basis points as a percent with two decimals ("-" when 0 = off).
+std::string pct_of_bps(const dom::object& obj, std::string_view key) {
+    uint64_t bps = 0;
+    const auto e = field(obj, key);
+    if (!e || e->get_uint64().get(bps) != simdjson::SUCCESS || bps == 0) {
+        return "off";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%" PRIu64 ".%02" PRIu64 "%%", bps / 100, bps % 100);
+    return buf;
+}
+
+// One limit value in the unit its name carries.
+std::string limit_value(std::string_view key, const dom::element& v) {
+    const auto a = amount_of(v);
+    bool b = false;
+    if (v.get_bool().get(b) == simdjson::SUCCESS) {
+        return b ? "yes" : "no";
+    }
+    if (!a) {
+        return simdjson::minify(v);
+    }
+    if (key.ends_with("_lamports")) {
+        return format_sol(*a, false) + " SOL";
+    }
+    if (key.ends_with("_bps")) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%" PRIu64 ".%02" PRIu64 "%%", a->magnitude / 100, a->magnitude % 100);
+        return buf;
+    }
+    if (key.ends_with("_ns")) {
+        return format_number(static_cast<double>(a->magnitude) / 1e9, 3) + " s";
+    }
+    return std::to_string(a->magnitude);
+}
+
+bool render_risk(const dom::object& d) {
+    dom::object cb, today, limits, overrides, by_strategy;
+    if (d.at_key("circuit_breaker").get_object().get(cb) != simdjson::SUCCESS ||
+        d.at_key("today").get_object().get(today) != simdjson::SUCCESS ||
+        d.at_key("limits").get_object().get(limits) != simdjson::SUCCESS) {
+        std::fprintf(stderr, "sniperctl: the risk response is missing a section\n");
+        return false;
+    }
+    print_key_values({
+        {"trading state", text_field(d, "trading_state")},
+        {"state reason", text_field(d, "state_reason")},
+        {"circuit breaker", text_field(cb, "tier") + ", drawdown " + pct_of_bps(cb, "drawdown_bps") + " from peak " +
+                                sol_field(cb, "peak_lamports", false) + " SOL (equity " +
+                                sol_field(cb, "equity_lamports", false) + " SOL)"},
+        {"breaker tiers", "warning " + pct_of_bps(cb, "warning_bps") + ", reduce " + pct_of_bps(cb, "reduce_bps") +
+                              ", halt " + pct_of_bps(cb, "halt_bps")},
+        {"breaker reason", text_field(cb, "reason")},
+        {"today (UTC)", "realized " + sol_field(today, "realized_pnl_lamports", true) + " SOL, fees " +
+                            sol_field(today, "fees_lamports", false) + " SOL"},
+        {"decisions", text_field(d, "approved") + " approved, " + text_field(d, "rejected") + " rejected"},
+    });
+    std::printf("\n");
+    std::vector<std::vector<std::string>> rows;
+    for (auto [k, v] : limits) {
+        rows.push_back({std::string(k), "all", limit_value(k, v)});
+    }
+    if (d.at_key("overrides").get_object().get(overrides) == simdjson::SUCCESS) {
+        for (auto [name, o] : overrides) {
+            dom::object lim;
+            if (o.get_object().get(lim) != simdjson::SUCCESS) {
+                continue;
+            }
+            for (auto [k, v] : lim) {
+                rows.push_back({std::string(k), std::string(name), limit_value(k, v)});
+            }
+        }
+    }
+    print_table({{"LIMIT", false}, {"SCOPE", false}, {"VALUE", true}}, rows);
+    rows.clear();
+    if (d.at_key("rejections_by_strategy").get_object().get(by_strategy) == simdjson::SUCCESS) {
+        for (auto [name, m] : by_strategy) {
+            dom::object reasons;
+            if (m.get_object().get(reasons) != simdjson::SUCCESS) {
+                continue;
+            }
+            for (auto [reason, n] : reasons) {
+                rows.push_back({std::string(name), std::string(reason), simdjson::minify(n)});
+            }
+        }
+    }
+    std::printf("\n");
+    if (rows.empty()) {
+        std::printf("no rejections\n");
+    } else {
+        print_table({{"STRATEGY", false}, {"REJECTED FOR", false}, {"COUNT", true}}, rows);
+    }
+    return true;
+}
+
+bool render_positions(const dom::object& d) {
+    const auto arr = list_field(d, "positions");
+    if (!arr) {
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (dom::element e : *arr) {
+        dom::object p;
+        if (e.get_object().get(p) != simdjson::SUCCESS) {
+            continue;
+        }
+        std::string opened = "-";
+        double secs = 0;
+        if (const auto o = field(p, "opened_s");
+            o && o->get_double().get(secs) == simdjson::SUCCESS) {
+            opened = format_number(secs, 1);
+        }
+        rows.push_back({text_field(p, "strategy"), text_field(p, "mint"),
+                        text_field(p, "amount_atoms"), sol_field(p, "cost_lamports", false),
+                        sol_field(p, "value_lamports", false),
+                        sol_field(p, "unrealized_pnl_lamports", true), opened});
+    }
+    if (rows.empty()) {
+        std::printf("no open positions\n");
+        return true;
+    }
+    print_table({{"STRATEGY", false},
+                 {"MINT", false},
+                 {"AMOUNT ATOMS", true},
+                 {"COST SOL", true},
+                 {"VALUE SOL", true},
+                 {"UPNL SOL", true},
+                 {"OPENED (s)", true}},
+                rows);
+    return true;
+}
+
+bool render_pnl(const dom::object& d) {
+    const auto arr = list_field(d, "strategies");
+    if (!arr) {
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (dom::element e : *arr) {
+        dom::object p;
+        if (e.get_object().get(p) != simdjson::SUCCESS) {
+            continue;
+        }
+        rows.push_back({text_field(p, "name"), text_field(p, "trades"), text_field(p, "open_positions"),
+                        sol_field(p, "realized_pnl_lamports", true),
+                        sol_field(p, "unrealized_pnl_lamports", true), sol_field(p, "fees_lamports", false)});
+    }
+    rows.push_back({"total", "", "", sol_field(d, "realized_pnl_lamports", true),
+                    sol_field(d, "unrealized_pnl_lamports", true), sol_field(d, "fees_lamports", false)});
+    print_table({{"STRATEGY", false},
+                 {"TRADES", true},
+                 {"OPEN", true},
+                 {"REALIZED SOL", true},
+                 {"UNREALIZED SOL", true},
+                 {"FEES SOL", true}},
+                rows);
+    print_key_values({{"balance (SOL)", sol_field(d, "balance_lamports", false)},
+                      {"equity (SOL)", sol_field(d, "equity_lamports", false)}});
+    return true;
+}
+
+void render_trading_state(const dom::object& d) {
+    print_key_values(
+        {{"trading state", text_field(d, "trading_state")}, {"reason", text_field(d, "reason")}});
+}
+
+void render_reload(const dom::object& d) {
+    bool reloaded = false;
+    const auto r = field(d, "reloaded");
+    std::printf("%s\n", r && r->get_bool().get(reloaded) == simdjson::SUCCESS && reloaded
+                            ? "reloaded"
+                            : "not reloaded");
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (auto [key, value] : d) {
+        if (key == "reloaded") {
+            continue;
+        }
+        rows.emplace_back(std::string(key), value.is_object() || value.is_array()
+                                                ? simdjson::minify(value)
+                                                : text_field(d, key));
+    }
+    print_key_values(rows);
+}
+
+// Renders `data` for a human. Returns false when it is not what the command
+// returns (the daemon and sniperctl disagree on the protocol).
+} // namespace
+
+bool render_response(const std::string& command, std::string_view data_json) {
+    dom::parser parser;
+    dom::element data;
+    if (parser.parse(data_json.data(), data_json.size()).get(data) != simdjson::SUCCESS) {
+        std::fprintf(stderr, "sniperctl: malformed data in the response from sniperd\n");
+        return false;
+    }
+    dom::object obj;
+    if (data.get_object().get(obj) != simdjson::SUCCESS) {
+        std::printf("%s\n", simdjson::minify(data).c_str());
+        return true;
+    }
+    if (command == "status") {
+        render_status(obj);
+        return true;
+    }
+    if (command == "strategies") {
+        return render_strategies(obj);
+    }
+    if (command == "positions") {
+        return render_positions(obj);
+    }
+    if (command == "kill" || command == "resume" || command == "reduce") {
+        render_trading_state(obj);
+        if (const auto then = field(obj, "then")) {
+            std::printf("then:          %s\n", text_field(obj, "then").c_str());
+        }
+        return true;
+    }
+    if (command == "pnl") {
+        return render_pnl(obj);
+    }
+    if (command == "risk") {
+        return render_risk(obj);
+    }
+    if (command == "enable" || command == "disable") {
+        std::printf("%s: %s\n", text_field(obj, "name").c_str(), text_field(obj, "state").c_str());
+        return true;
+    }
+    render_reload(obj);
+    return true;
+}
+
+} // namespace sniper
