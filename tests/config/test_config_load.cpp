@@ -66,7 +66,13 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK_FALSE(c.risk.max_drawdown_bps);
     CHECK(c.risk.strategy.empty());
 
-    REQUIRE(c.strategies.size() == 2);
+    REQUIRE(c.strategies.size() == 3);
+    CHECK(c.strategies.at("example_sniper_lua").params_json == c.strategies.at("example_sniper").params_json);
+    CHECK(c.risk.circuit_breaker.warning_bps == 1000);
+    CHECK(c.risk.circuit_breaker.reduce_bps == 1500);
+    CHECK(c.risk.circuit_breaker.halt_bps == 2500);
+    CHECK(c.runtime.defaults.hang_timeout_ns == 500'000'000);
+    CHECK(c.runtime.defaults.callback_budget_ns == 20'000'000);
     const auto& sniper_s = c.strategies.at("example_sniper");
     CHECK(sniper_s.name == "example_sniper");
     CHECK(sniper_s.enabled);

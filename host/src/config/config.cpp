@@ -491,6 +491,33 @@ RiskLimits overlay(RiskLimits base, const RiskLimits& top) {
     return base;
 }
 
+// Calls fn(name, path, table) for each [<p>.strategy.<name>] table under
+// `t`, after reporting a bad name or a value that is not a table (`what`
+// names what the table holds, for that message).
+template <class F>
+void for_each_strategy_table(Reader& r, const toml::table& t, const std::string& p, const char* what, F&& fn) {
+    const toml::table* strategies = r.table(t, "strategy", p);
+    if (strategies == nullptr) {
+        return;
+    }
+    const std::string sp = join_key(p, "strategy");
+    for (auto&& [k, v] : *strategies) {
+        const std::string name(k.str());
+        const std::string path = join_key(sp, name);
+        if (!valid_strategy_name(name)) {
+            r.error(k.source().begin.line != 0 ? k.source() : v.source(),
+                    "strategy name " + config_detail::quote(name) +
+                        " is invalid; names must match [a-z0-9_]{1,64} (lowercase letters, digits, _)");
+            continue;
+        }
+        if (!v.is_table()) {
+            r.error(v, "'" + path + "' must be a table of " + what + ", found " + config_detail::describe_found(v));
+            continue;
+        }
+        fn(name, path, *v.as_table());
+    }
+}
+
 void read_circuit_breaker(Reader& r, const toml::table& t, CircuitBreakerConfig& out) {
     const std::string p = "risk.circuit_breaker";
     r.check_keys(t, p, {"warning_drawdown_pct", "reduce_drawdown_pct", "halt_drawdown_pct"});
@@ -566,27 +593,8 @@ void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
         out.max_orders_per_minute_total = static_cast<uint32_t>(*v);
     }
 
-    const toml::table* strategies = r.table(t, "strategy", p);
-    if (strategies == nullptr) {
-        return;
-    }
-    const std::string sp = join_key(p, "strategy");
-    for (auto&& [k, v] : *strategies) {
-        const std::string name(k.str());
-        const std::string path = join_key(sp, name);
-        if (!valid_strategy_name(name)) {
-            r.error(k.source().begin.line != 0 ? k.source() : v.source(),
-                    "strategy name " + config_detail::quote(name) +
-                        " is invalid; names must match [a-z0-9_]{1,64} (lowercase letters, "
-                        "digits, _)");
-            continue;
-        }
-        if (!v.is_table()) {
-            r.error(v, "'" + path + "' must be a table of risk limits, found " +
-                           config_detail::describe_found(v));
-            continue;
-        }
-        const toml::table& st = *v.as_table();
+    for_each_strategy_table(r, t, p, "risk limits", [&](const std::string& name, const std::string& path,
+                                                        const toml::table& st) {
         const std::vector<std::string_view> keys = limit_keys();
         r.check_keys(st, path, keys);
         RiskLimits over;
@@ -595,7 +603,7 @@ void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
         // bad global value is reported once, at the global key.
         check_override(r, st, path, over, g);
         out.strategy[name] = over;
-    }
+    });
 }
 
 void read_protection(Reader& r, const toml::table& t, ProtectionConfig& out) {
@@ -645,31 +653,13 @@ void read_runtime(Reader& r, const toml::table& t, RuntimeConfig& out) {
     const std::string p = "runtime";
     r.check_keys(t, p, {"max_faults", "callback_budget", "hang_timeout", "lua_memory_mb", "lua_jit", "strategy"});
     read_runtime_keys(r, t, p, out.defaults);
-    const toml::table* strategies = r.table(t, "strategy", p);
-    if (strategies == nullptr) {
-        return;
-    }
-    const std::string sp = join_key(p, "strategy");
-    for (auto&& [k, v] : *strategies) {
-        const std::string name(k.str());
-        const std::string path = join_key(sp, name);
-        if (!valid_strategy_name(name)) {
-            r.error(k.source().begin.line != 0 ? k.source() : v.source(),
-                    "strategy name " + config_detail::quote(name) +
-                        " is invalid; names must match [a-z0-9_]{1,64} (lowercase letters, digits, _)");
-            continue;
-        }
-        if (!v.is_table()) {
-            r.error(v, "'" + path + "' must be a table of runtime settings, found " +
-                           config_detail::describe_found(v));
-            continue;
-        }
-        const toml::table& st = *v.as_table();
+    for_each_strategy_table(r, t, p, "runtime settings", [&](const std::string& name, const std::string& path,
+                                                            const toml::table& st) {
         r.check_keys(st, path, {"max_faults", "callback_budget", "hang_timeout", "lua_memory_mb", "lua_jit"});
         RuntimeLimits l = out.defaults;
         read_runtime_keys(r, st, path, l);
         out.strategy[name] = l;
-    }
+    });
 }
 
 void read_control(Reader& r, const toml::table& t, const fs::path& base, ControlConfig& out) {

@@ -1,5 +1,8 @@
 #include "core/types.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "solana/base58.hpp"
 
 namespace sniper {
@@ -63,6 +66,16 @@ const char* order_status_name(uint32_t status) {
     default:
         return "invalid";
     }
+}
+
+void fill_snp_error(snp_error* err, snp_status code, std::string_view msg) {
+    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
+        return;
+    }
+    err->code = code;
+    const size_t n = std::min(msg.size(), sizeof(err->message) - 1);
+    std::memcpy(err->message, msg.data(), n);
+    err->message[n] = '\0';
 }
 
 const char* event_type_name(uint32_t type) {

@@ -62,6 +62,10 @@ const char* side_name(uint32_t side);
 const char* order_status_name(uint32_t status);
 const char* event_type_name(uint32_t type);
 
+// Fills a caller's snp_error (when it is big enough): the code and the
+// message, truncated to fit and NUL-terminated.
+void fill_snp_error(snp_error* err, snp_status code, std::string_view msg);
+
 constexpr uint64_t kLamportsPerSol = 1'000'000'000ULL;
 constexpr int64_t kNsPerMs = 1'000'000;
 constexpr int64_t kNsPerSec = 1'000'000'000;

@@ -17,15 +17,6 @@ std::string_view view(snp_str s) {
     return s.ptr != nullptr ? std::string_view(s.ptr, static_cast<size_t>(s.len)) : std::string_view();
 }
 
-void fill_error(snp_error* err, snp_status code, std::string_view msg) {
-    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
-        return;
-    }
-    err->code = code;
-    const size_t n = std::min(msg.size(), sizeof(err->message) - 1);
-    std::memcpy(err->message, msg.data(), n);
-    err->message[n] = '\0';
-}
 
 // A host API call in progress: refused (ok == false) when the call it came
 // from was abandoned by the watchdog or is not a callback of this lane.
@@ -73,7 +64,7 @@ snp_status api_submit_intent(snp_host_ctx* ctx, const snp_intent* intent, uint64
                              snp_error* err) {
     HostScope scope(ctx->instance);
     if (!scope.ok) {
-        fill_error(err, SNP_ERR_STATE, "host calls are only allowed from within a callback");
+        fill_snp_error(err, SNP_ERR_STATE, "host calls are only allowed from within a callback");
         return SNP_ERR_STATE;
     }
     return ctx->instance->submit(intent, out_id, err);
@@ -274,23 +265,23 @@ void StrategyInstance::record_fault(const std::string& message) {
 
 snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_error* err) {
     if (!in_callback_) {
-        fill_error(err, SNP_ERR_STATE,
+        fill_snp_error(err, SNP_ERR_STATE,
                    in_create_ ? "submit_intent is not allowed in create: wait for an event"
                               : "submit_intent is only allowed inside on_event");
         return SNP_ERR_STATE;
     }
     if (in == nullptr || out_id == nullptr) {
-        fill_error(err, SNP_ERR_INVALID_ARGUMENT, "intent and out_id must not be NULL");
+        fill_snp_error(err, SNP_ERR_INVALID_ARGUMENT, "intent and out_id must not be NULL");
         return SNP_ERR_INVALID_ARGUMENT;
     }
     if (in->struct_size < sizeof(snp_intent)) {
-        fill_error(err, SNP_ERR_ABI_MISMATCH,
+        fill_snp_error(err, SNP_ERR_ABI_MISMATCH,
                    "intent struct_size " + std::to_string(in->struct_size) + " is smaller than " +
                        std::to_string(sizeof(snp_intent)));
         return SNP_ERR_ABI_MISMATCH;
     }
     if (pending_.size() >= kMaxIntentsPerCallback) {
-        fill_error(err, SNP_ERR_REJECTED, "too many intents in one callback (max 64)");
+        fill_snp_error(err, SNP_ERR_REJECTED, "too many intents in one callback (max 64)");
         return SNP_ERR_REJECTED;
     }
     // Shape checks here; limits are the risk gate's job.
@@ -309,7 +300,7 @@ snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_
         problem = "reason longer than 4096 bytes";
     }
     if (!problem.empty()) {
-        fill_error(err, SNP_ERR_INVALID_ARGUMENT, problem);
+        fill_snp_error(err, SNP_ERR_INVALID_ARGUMENT, problem);
         return SNP_ERR_INVALID_ARGUMENT;
     }
     PendingIntent p;

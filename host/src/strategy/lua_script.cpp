@@ -25,15 +25,6 @@ constexpr size_t kMaxSourceBytes = 16u << 20;     // larger .lua files are refus
 constexpr size_t kLoadHeapBytes = 16u << 20;      // heap cap of the load-time check
 constexpr uint64_t kLoadInstructions = 10'000'000; // top-level code must finish within this
 
-void set_error(snp_error* err, snp_status code, const std::string& msg) {
-    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
-        return;
-    }
-    err->code = code;
-    const size_t n = std::min(msg.size(), sizeof(err->message) - 1);
-    std::memcpy(err->message, msg.data(), n);
-    err->message[n] = '\0';
-}
 
 bool read_source(const std::string& path, std::string& out, std::string* why) {
     std::error_code ec;
@@ -274,14 +265,14 @@ void* LuaScript::create(const snp_host_api* api, snp_host_ctx* ctx, snp_str para
         in->ctx = ctx;
         std::string why;
         if (!in->open(limits_.lua_jit, &why)) {
-            set_error(err, SNP_ERR_INTERNAL, why);
+            fill_snp_error(err, SNP_ERR_INTERNAL, why);
             const std::lock_guard<std::mutex> lock(create_detail_mu_);
             create_detail_.clear();
             return nullptr;
         }
         lua_State* L = in->L;
         auto fail = [&](const std::string& msg) {
-            set_error(err, SNP_ERR_EXCEPTION, msg);
+            fill_snp_error(err, SNP_ERR_EXCEPTION, msg);
             const std::lock_guard<std::mutex> lock(create_detail_mu_);
             create_detail_ = in->detail;
             return nullptr;
@@ -320,15 +311,15 @@ void* LuaScript::create(const snp_host_api* api, snp_host_ctx* ctx, snp_str para
         raw_field(L, 2, "load_state"); // [9]
         lua_remove(L, 2);
         if (lua_gettop(L) != lua::kBaseTop) {
-            set_error(err, SNP_ERR_INTERNAL, "Lua stack layout broken after create");
+            fill_snp_error(err, SNP_ERR_INTERNAL, "Lua stack layout broken after create");
             return nullptr;
         }
         in->detail.clear();
         return in.release();
     } catch (const std::exception& e) {
-        set_error(err, SNP_ERR_INTERNAL, std::string("create: ") + e.what());
+        fill_snp_error(err, SNP_ERR_INTERNAL, std::string("create: ") + e.what());
     } catch (...) {
-        set_error(err, SNP_ERR_INTERNAL, "create: unknown exception");
+        fill_snp_error(err, SNP_ERR_INTERNAL, "create: unknown exception");
     }
     return nullptr;
 }
@@ -341,7 +332,7 @@ snp_status LuaScript::on_event(void* self, const snp_event_header* ev, snp_error
         in->saved_valid = false;
         lua_settop(in->L, lua::kBaseTop);
         if (!lua_checkstack(in->L, 32)) { // an event pushes at most 20 values
-            set_error(err, SNP_ERR_INTERNAL, "cannot grow the Lua stack");
+            fill_snp_error(err, SNP_ERR_INTERNAL, "cannot grow the Lua stack");
             return SNP_ERR_INTERNAL;
         }
         const int nargs = lua::push_event(in->L, ev);
@@ -352,9 +343,9 @@ snp_status LuaScript::on_event(void* self, const snp_event_header* ev, snp_error
         if (in->call(nargs, 0, &msg) == 0) {
             return SNP_OK;
         }
-        set_error(err, SNP_ERR_EXCEPTION, msg);
+        fill_snp_error(err, SNP_ERR_EXCEPTION, msg);
     } catch (const std::exception& e) {
-        set_error(err, SNP_ERR_INTERNAL, std::string("on_event: ") + e.what());
+        fill_snp_error(err, SNP_ERR_INTERNAL, std::string("on_event: ") + e.what());
         return SNP_ERR_INTERNAL;
     }
     return SNP_ERR_EXCEPTION;
@@ -423,10 +414,10 @@ snp_status LuaScript::load_state(void* self, snp_bytes state, uint32_t state_ver
         if (in->call(2, 0, &msg) == 0) {
             return SNP_OK;
         }
-        set_error(err, SNP_ERR_EXCEPTION, msg);
+        fill_snp_error(err, SNP_ERR_EXCEPTION, msg);
         return SNP_ERR_EXCEPTION;
     } catch (const std::exception& e) {
-        set_error(err, SNP_ERR_INTERNAL, std::string("load_state: ") + e.what());
+        fill_snp_error(err, SNP_ERR_INTERNAL, std::string("load_state: ") + e.what());
         return SNP_ERR_INTERNAL;
     }
 }
