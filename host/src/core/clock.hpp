@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 
 namespace sniper {
 
@@ -17,6 +18,14 @@ inline int64_t mono_ns() {
 inline int64_t wall_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// CPU time the calling thread has used (ns): what a Lua budget counts.
+// A system call, unlike the others here; read it sparingly.
+inline int64_t thread_cpu_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 // The CPU tick counter (TSC on x86-64, constant-rate on the machines we

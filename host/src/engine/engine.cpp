@@ -815,7 +815,10 @@ void Engine::run() {
     }
     start_lane_thread();
     std::unique_lock<std::mutex> lk(loop_mu_);
+    const double tpn = ticks_per_ns();
     while (!loop_cv_.wait_for(lk, std::chrono::milliseconds(5), [&] { return loop_done_; })) {
+        lane_->sample_budget(cpu_ticks(), runq_wait_ns(lane_tid_.load(std::memory_order_relaxed)), tpn,
+                             5'000'000);
         if (StrategyInstance* hung = lane_->try_abandon(cpu_ticks())) {
             lk.unlock();
             take_over(hung); // no engine code runs anywhere until the new thread starts
@@ -824,6 +827,21 @@ void Engine::run() {
     }
     lk.unlock();
     lane_thread_.join();
+}
+
+// Total time thread `tid` of this process has waited on a run queue (ns);
+// 0 when the kernel does not say.
+int64_t Engine::runq_wait_ns(int tid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
+    std::FILE* f = std::fopen(path, "r");
+    if (f == nullptr) {
+        return 0;
+    }
+    unsigned long long run = 0, wait = 0;
+    const int n = std::fscanf(f, "%llu %llu", &run, &wait);
+    std::fclose(f);
+    return n == 2 ? static_cast<int64_t>(wait) : 0;
 }
 
 void Engine::start_lane_thread() {

@@ -197,6 +197,7 @@ class Engine final : public StrategyHost {
     void loop();
     void finish();
     void take_over(StrategyInstance* hung);
+    static int64_t runq_wait_ns(int tid);
     // Creates an instance of `code` (any thread; watched).
     PreparedInstance prepare_instance(std::shared_ptr<StrategyCode> code, const std::string& name,
                                       const std::string& params_json);

@@ -18,6 +18,7 @@
 // never touches freed memory even after the engine is gone.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -32,11 +33,12 @@ class CallLane {
     // Lane thread: before calling into strategy code, at cpu_ticks() =
     // now; abandonable after hang_timeout (ticks). Returns the call's
     // sequence number (the instance keeps it for host_enter/leave).
-    uint64_t enter(StrategyInstance* s, uint64_t now, uint64_t hang_timeout) {
+    uint64_t enter(StrategyInstance* s, uint64_t now, uint64_t hang_timeout, int64_t budget_ns) {
         const uint64_t seq = ++seq_;
         current_.store(s, std::memory_order_relaxed);
         start_.store(now, std::memory_order_relaxed);
         timeout_.store(hang_timeout, std::memory_order_relaxed);
+        budget_ns_.store(budget_ns, std::memory_order_relaxed);
         word_.store(seq << 2 | kInCall, std::memory_order_release);
         return seq;
     }
@@ -70,10 +72,50 @@ class CallLane {
         }
         return current_.load(std::memory_order_relaxed);
     }
+    // Watchdog, every tick (~5 ms), with the lane thread's total run-queue
+    // wait so far (/proc schedstat): flags the call in progress as over its
+    // budget once the time it has run reaches the budget. "Run" counts
+    // sleeping or blocking (the event path waits either way) but not
+    // waiting for a CPU (preemption is not the strategy's doing): from the
+    // first tick that saw the call it is wall time less run-queue wait;
+    // before that tick (unmeasured) it counts at most one tick, so a
+    // watchdog that was itself descheduled cannot charge the strategy for
+    // it. Zero cost to the lane: it reads the flag when the call returns.
+    void sample_budget(uint64_t now, int64_t runq_wait_ns, double ticks_per_ns, int64_t tick_ns) {
+        const uint64_t w = word_.load(std::memory_order_acquire);
+        if ((w & 3) != kInCall && (w & 3) != kInHost) {
+            sampled_seq_ = 0;
+            return;
+        }
+        const uint64_t seq = w >> 2;
+        const auto ns_between = [ticks_per_ns](uint64_t a, uint64_t b) {
+            return b > a ? static_cast<int64_t>(static_cast<double>(b - a) / ticks_per_ns) : 0;
+        };
+        if (seq != sampled_seq_) {
+            sampled_seq_ = seq;
+            sampled_at_ = now;
+            sampled_wait_ns_ = runq_wait_ns;
+            sampled_before_ns_ = std::min(ns_between(start_.load(std::memory_order_relaxed), now), tick_ns);
+            return;
+        }
+        const int64_t ran = sampled_before_ns_ + ns_between(sampled_at_, now) - (runq_wait_ns - sampled_wait_ns_);
+        if (ran >= budget_ns_.load(std::memory_order_relaxed)) {
+            over_budget_seq_.store(seq, std::memory_order_release);
+        }
+    }
+    // Lane thread, after call `seq` returned: did the watchdog flag it?
+    bool over_budget(uint64_t seq) const { return over_budget_seq_.load(std::memory_order_acquire) == seq; }
+
   private:
     std::atomic<uint64_t> word_{kIdle};
     std::atomic<uint64_t> start_{0};   // cpu_ticks()
     std::atomic<uint64_t> timeout_{0}; // ticks
+    std::atomic<int64_t> budget_ns_{0};
+    std::atomic<uint64_t> over_budget_seq_{0};
+    uint64_t sampled_seq_ = 0; // watchdog only: the call seen at the last tick,
+    uint64_t sampled_at_ = 0;  // when it was first seen, the thread's run-queue
+    int64_t sampled_wait_ns_ = 0; // wait then, and its time before that tick
+    int64_t sampled_before_ns_ = 0;
     std::atomic<StrategyInstance*> current_{nullptr};
     uint64_t seq_ = 0; // lane threads only, one at a time
 };

@@ -102,7 +102,7 @@ int32_t api_trading_state(snp_host_ctx* ctx) {
 template <class F>
 auto StrategyInstance::guarded(F&& call) {
     const uint64_t t0 = cpu_ticks();
-    call_seq_ = lane_->enter(this, t0, hang_ticks_);
+    call_seq_ = lane_->enter(this, t0, hang_ticks_, limits_.callback_budget_ns);
     auto result = call();
     if (!lane_->leave(call_seq_)) {
         park_abandoned_thread();
@@ -138,8 +138,7 @@ const char* strategy_state_name(StrategyState s) {
 StrategyInstance::StrategyInstance(std::shared_ptr<StrategyCode> plugin, std::string name,
                                    StrategyHost* host, const RuntimeLimits& limits)
     : plugin_(std::move(plugin)), name_(std::move(name)), limits_(limits),
-      lane_(std::make_shared<CallLane>()), hang_ticks_(ns_to_ticks(limits.hang_timeout_ns)),
-      budget_ticks_(ns_to_ticks(limits.callback_budget_ns)) {
+      lane_(std::make_shared<CallLane>()), hang_ticks_(ns_to_ticks(limits.hang_timeout_ns)) {
     api_.struct_size = sizeof(api_);
     api_.abi_version = SNP_ABI_VERSION;
     api_.log = &api_log;
@@ -242,7 +241,7 @@ bool StrategyInstance::on_event(const snp_event_header& ev) {
         record_fault(msg);
         return false;
     }
-    if (last_call_ticks_ > budget_ticks_) {
+    if (lane_->over_budget(call_seq_)) {
         pending_.clear(); // decided on data that is stale by now
         record_fault(std::string("on_event(") + event_type_name(ev.type) + ") ran " +
                      std::to_string(ticks_to_ns(last_call_ticks_) / 1000) + " us, over the callback budget of " +

@@ -1,8 +1,9 @@
 // strategy/instance.hpp — one running strategy: its code (native or Lua),
 // the instance handle, the host API table it calls back through, and its
 // health. The instance is the fault boundary: a failing create disables
-// it; an on_event that fails, or runs over its callback budget, counts a
-// fault and discards the intents submitted during that call; max_faults
+// it; an on_event that fails, or that the lane's watchdog flagged as over
+// its callback budget, counts a fault and discards the intents submitted
+// during that call; max_faults
 // faults fail it; the host runs on. Every call into strategy code goes
 // through the CallLane it is attached to, so the hang watchdog can abandon
 // a call that never returns (the instance is then "hung": never called or
@@ -157,7 +158,7 @@ class StrategyInstance {
     uint32_t index_ = 0;
     int64_t load_time_ns_ = 0;
     uint64_t events_ = 0, intents_ = 0, errors_ = 0;
-    uint64_t hang_ticks_, budget_ticks_; // limits_ in cpu_ticks()
+    uint64_t hang_ticks_; // limits_.hang_timeout_ns in cpu_ticks()
     uint64_t slowest_ticks_ = 0;
     uint64_t last_call_ticks_ = 0;
     std::string last_error_;

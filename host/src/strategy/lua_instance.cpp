@@ -84,7 +84,7 @@ void budget_hook(lua_State* L, lua_Debug*) {
     if (!over && in->max_hook_firings != 0) {
         over = ++in->hook_firings > in->max_hook_firings;
     } else if (!over && in->budget_ns > 0) {
-        const int64_t now = mono_ns();
+        const int64_t now = thread_cpu_ns(); // preemption is not the script's doing
         if (!in->budget_armed) {
             in->budget_armed = true;
             in->deadline_ns = now + in->budget_ns;
