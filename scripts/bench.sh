@@ -9,6 +9,8 @@ echo "== throughput, 1 native strategy (sim market generation included)"
 build/sniper_bench --strategies 1
 echo "== latency, 1 native strategy"
 build/sniper_bench --strategies 1 --latency
+echo "== 1 Lua strategy, the same strategy as a script (target: >= 50% of native events/s)"
+build/sniper_bench --strategies 1 --plugin example_sniper_lua --latency
 echo "== replay: JSON Lines decode included, 1 native strategy"
 build/sniper_bench --mode replay --strategies 1 --latency
 echo "== 10 strategies loaded (peak RSS target <= 64 MB)"

@@ -12,7 +12,7 @@ log=data/sniperd.log
 echo
 echo "== sniperd paper trading on the simulated market (config/paper.toml) =="
 echo "   structured logs (one JSON object per line): $log"
-echo "   in another terminal: build/sniperctl status | strategies | positions | pnl | kill"
+echo "   in another terminal: build/sniperctl status | strategies | positions | pnl | risk | kill"
 echo
 rc=0
 build/sniperd run --config config/paper.toml "$@" 2>>"$log" || rc=$?
