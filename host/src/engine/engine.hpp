@@ -1,17 +1,24 @@
-// engine/engine.hpp — the event path: feed -> pool book -> strategies ->
-// risk gate -> paper executor -> journal, on one thread, in one timeline.
+// engine/engine.hpp — the event path: feed -> pool book -> protection ->
+// strategies -> risk gate -> paper executor -> journal, in one timeline.
 //
 // Time is the feed's: in sim and replay the clock is the events' source
 // time, and landings and timers are scheduled on that clock, so a run is
 // deterministic (same seed and config => same journal). Optional pacing
 // (speed) and a wall-clock limit map it onto real time.
 //
+// The loop runs on a lane thread; the thread that called run() is its
+// watchdog (every 5 ms): it flags a strategy callback over its budget and
+// abandons one past its hang timeout, after which a new lane thread
+// resumes the loop where it was (the loop's state is in members, see
+// loop()). Only one lane thread runs engine code at a time.
+//
 // The engine is the only writer of trading data. Other threads see it
 // through snapshot() (republished every ~100 ms of wall time and at the end)
-// and change it only through set_trading_state(), which takes effect on
-// the next risk check: an atomic, so a kill needs no lock held by the
-// event path. Nothing on the event path waits for disk: journal writes are
-// queued to the store's writer thread.
+// and change it only through post() (work run between two events) and
+// set_trading_state(), which takes effect on the next risk check: an
+// atomic, so a kill needs no lock held by the event path. Journal writes
+// are queued to the store's writer thread; the lane waits for the commit
+// only at a fill (write-ahead).
 #pragma once
 
 #include "config/config.hpp"

@@ -10,8 +10,11 @@
 //
 // Durability: WAL with synchronous=NORMAL, so a committed batch survives a
 // crash of the process (kill -9); only an OS crash or power loss can lose
-// the last batches. write_trading_state_sync() commits with a full sync, so
-// a kill switch survives power loss as well. Schema and migrations:
+// the last batches. append_group() keeps records that belong together (a
+// landing's order, fill, position and PnL) in one transaction, and the
+// engine flush()es after a fill so it is durable before anyone hears of
+// it. write_trading_state_sync() commits with a full sync, so a kill
+// switch survives power loss as well. Schema and migrations:
 // store/schema.hpp.
 #pragma once
 
