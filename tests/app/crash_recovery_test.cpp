@@ -184,11 +184,6 @@ const char* trading_state_text(const std::string& n) {
     return "?";
 }
 
-// Terminal order statuses, as a SQL list.
-const std::string kTerminalSql =
-    "(" + std::to_string(SNP_ORDER_REJECTED) + "," + std::to_string(SNP_ORDER_FILLED) + "," +
-    std::to_string(SNP_ORDER_FAILED) + "," + std::to_string(SNP_ORDER_EXPIRED) + ")";
-
 // ------------------------------------------------------------ violations
 
 // Every violation of every invariant, by invariant. The first few cycles
@@ -242,7 +237,7 @@ class Violations {
     std::string summary() const {
         std::string s;
         for (const auto& [inv, e] : by_inv_) {
-            s += "\n" + inv + ": " + std::to_string(e.count) + " violations in " +
+            s += "\n" + inv + ": " + std::to_string(e.count) + " violations at " +
                  std::to_string(e.cycles) + " kills/checks";
             for (const std::string& x : e.examples) {
                 s += "\n    " + x;
@@ -309,7 +304,6 @@ struct Status {
     std::string trading_state;
     std::string state_reason;
     uint64_t strategies_loaded = 0;
-    uint64_t fills = 0;
 };
 
 std::optional<Status> parse_status(const std::string& json) {
@@ -330,9 +324,6 @@ std::optional<Status> parse_status(const std::string& json) {
     }
     if (doc["strategies_loaded"].get_uint64().get(s.strategies_loaded) != simdjson::SUCCESS) {
         return std::nullopt;
-    }
-    if (doc["fills"].get_uint64().get(s.fills) != simdjson::SUCCESS) {
-        s.fills = 0;
     }
     return s;
 }
@@ -395,25 +386,42 @@ PositionMap journal_positions(Db& db) {
 struct Ledger {
     // fills row id -> the whole row, as first seen.
     std::map<int64_t, std::vector<std::string>> fills;
-    // Orders in flight (latest status ACCEPTED) at the last kill(s), not yet
+    // Orders in flight (latest status not final) at the last kill(s), not yet
     // checked against a restart that was up long enough: intent_id -> where.
     std::map<std::string, std::string> unsettled;
     uint64_t orders = 0;
     uint64_t in_flight_at_kills = 0;
     uint64_t max_in_flight = 0;
     uint64_t settled_checked = 0; // in-flight orders checked after a restart
+    // The last check_journal's orders in flight: (intent_id, orders.id).
+    std::vector<std::pair<int64_t, int64_t>> in_flight;
 };
 
 constexpr const char* kFillCols =
     "id, intent_id, strategy, side, mint, pool, in_amount, out_amount, fee_lamports, "
     "tip_lamports, realized_pnl_lamports, ts_ns";
 
-// Orders whose latest row (by id) is not terminal: intent_id, status, row.
-std::vector<std::vector<std::string>> in_flight_orders(Db& db) {
-    return db.rows("SELECT o.intent_id, o.status, o.id, o.strategy, o.side, o.mint FROM orders o "
-                   "WHERE o.id = (SELECT max(id) FROM orders WHERE intent_id = o.intent_id) "
-                   "AND o.status NOT IN " +
-                   kTerminalSql + " ORDER BY o.intent_id");
+bool terminal(int status) {
+    return status == SNP_ORDER_REJECTED || status == SNP_ORDER_FILLED ||
+           status == SNP_ORDER_FAILED || status == SNP_ORDER_EXPIRED;
+}
+
+// Every intent's order rows, (orders.id, status) in id order: one pass
+// over the table (the journal grows to ~10^5 orders in a soak run).
+std::map<int64_t, std::vector<std::pair<int64_t, int>>> order_histories(Db& db) {
+    std::map<int64_t, std::vector<std::pair<int64_t, int>>> out;
+    for (const auto& r : db.rows("SELECT intent_id, id, status FROM orders ORDER BY id")) {
+        out[std::stoll(r[0])].emplace_back(std::stoll(r[1]), std::stoi(r[2]));
+    }
+    return out;
+}
+
+std::string history_text(const std::vector<std::pair<int64_t, int>>& h) {
+    std::string s;
+    for (const auto& [id, status] : h) {
+        s += (s.empty() ? "" : " ") + std::to_string(id) + ":" + order_status_name(status);
+    }
+    return s;
 }
 
 // Checks I1-I4 on the journal (sniperd is down) and updates the ledger.
@@ -429,46 +437,67 @@ void check_journal(Db& db, Ledger& ledger, Violations& v, const std::string& whe
         return; // nothing else is trustworthy
     }
 
-    // I2: applied twice.
-    for (const auto& r : db.rows("SELECT intent_id, count(*), group_concat(id) FROM fills "
-                                 "GROUP BY intent_id HAVING count(*) > 1")) {
-        v.add(kI2, where, "intent " + r[0] + " has " + r[1] + " fills (fills.id " + r[2] + ")");
-    }
-    for (const auto& r : db.rows("SELECT intent_id, count(*), group_concat(id || ':' || status) "
-                                 "FROM orders WHERE status IN " +
-                                 kTerminalSql + " GROUP BY intent_id HAVING count(*) > 1")) {
-        v.add(kI2, where,
-              "intent " + r[0] + " has " + r[1] + " terminal order rows (orders.id:status " + r[2] +
-                  ")");
-    }
-    for (const auto& r :
-         db.rows("SELECT intent_id, count(*), group_concat(id) FROM orders WHERE status = " +
-                 std::to_string(SNP_ORDER_ACCEPTED) + " GROUP BY intent_id HAVING count(*) > 1")) {
-        v.add(kI2, where,
-              "intent " + r[0] + " was ACCEPTED (sent) " + r[1] + " times (orders.id " + r[2] +
-                  ")");
-    }
-    for (const auto& r : db.rows("SELECT f.id, f.intent_id, f.strategy, f.side, f.mint, "
-                                 "f.in_amount, f.out_amount FROM fills f "
-                                 "WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.intent_id = "
-                                 "f.intent_id AND o.status = " +
-                                 std::to_string(SNP_ORDER_FILLED) + ")")) {
-        v.add(kI2, where, "fill without a FILLED order row: fills(" + join(r) + ")");
-    }
+    const auto fills = db.rows(std::string("SELECT ") + kFillCols + " FROM fills ORDER BY id");
+    const auto orders = order_histories(db);
 
-    // I4: every FILLED order has its fill.
-    for (const auto& r :
-         db.rows("SELECT o.id, o.intent_id, o.strategy, o.side, o.mint, o.ts_ns FROM orders o "
-                 "WHERE o.status = " +
-                 std::to_string(SNP_ORDER_FILLED) +
-                 " AND NOT EXISTS (SELECT 1 FROM fills f WHERE f.intent_id = o.intent_id)")) {
-        v.add(kI4, where,
-              "FILLED order without its fill: orders(id|intent|strategy|side|mint|ts_ns = " +
-                  join(r) + ")");
+    // I2: applied twice; I4: FILLED orders without their fill.
+    std::map<int64_t, std::vector<const std::vector<std::string>*>> fills_of_intent;
+    for (const auto& r : fills) {
+        fills_of_intent[std::stoll(r[1])].push_back(&r);
+    }
+    for (const auto& [intent, rows] : fills_of_intent) {
+        if (rows.size() > 1) {
+            std::string ids;
+            for (const auto* r : rows) {
+                ids += " [" + join(*r, ",") + "]";
+            }
+            v.add(kI2, where,
+                  "intent " + std::to_string(intent) + " has " + std::to_string(rows.size()) +
+                      " fills:" + ids);
+        }
+        const auto h = orders.find(intent);
+        const bool filled =
+            h != orders.end() && std::any_of(h->second.begin(), h->second.end(),
+                                             [](auto& x) { return x.second == SNP_ORDER_FILLED; });
+        if (!filled) {
+            v.add(kI2, where,
+                  "fill without a FILLED order row: fills(" + join(*rows.front()) +
+                      "); order history: " +
+                      (h == orders.end() ? std::string("none") : history_text(h->second)));
+        }
+    }
+    ledger.in_flight.clear();
+    for (const auto& [intent, h] : orders) {
+        const auto accepted = std::count_if(h.begin(), h.end(),
+                                            [](auto& x) { return x.second == SNP_ORDER_ACCEPTED; });
+        const auto terminals =
+            std::count_if(h.begin(), h.end(), [](auto& x) { return terminal(x.second); });
+        if (accepted > 1 || terminals > 1) {
+            v.add(kI2, where,
+                  "intent " + std::to_string(intent) + " was ACCEPTED " + std::to_string(accepted) +
+                      " times and settled " + std::to_string(terminals) +
+                      " times: orders(id:status) " + history_text(h));
+        }
+        const bool filled =
+            std::any_of(h.begin(), h.end(), [](auto& x) { return x.second == SNP_ORDER_FILLED; });
+        if (filled && fills_of_intent.count(intent) == 0) {
+            std::string row;
+            for (const auto& r :
+                 db.rows("SELECT strategy, side, mint, ts_ns FROM orders WHERE "
+                         "intent_id = ?1 AND status = ?2 ORDER BY id LIMIT 1",
+                         {std::to_string(intent), std::to_string(SNP_ORDER_FILLED)})) {
+                row = join(r, ", ");
+            }
+            v.add(kI4, where,
+                  "FILLED order without its fill: intent " + std::to_string(intent) + " (" + row +
+                      "), orders(id:status) " + history_text(h));
+        }
+        if (!terminal(h.back().second)) {
+            ledger.in_flight.emplace_back(intent, h.back().first);
+        }
     }
 
     // I4: fills seen before are unchanged; I3: fill balances.
-    const auto fills = db.rows(std::string("SELECT ") + kFillCols + " FROM fills ORDER BY id");
     std::map<int64_t, const std::vector<std::string>*> by_id;
     // (strategy, mint) -> bought atoms - sold atoms
     std::map<std::pair<std::string, std::string>, __int128> balance;
@@ -541,7 +570,7 @@ void check_journal(Db& db, Ledger& ledger, Violations& v, const std::string& whe
                                      : "<no row>") +
                   " but fills say " + text(expected) + "; fills(id,intent,side,in,out):" + detail);
     }
-    ledger.orders = static_cast<uint64_t>(db.count("SELECT count(DISTINCT intent_id) FROM orders"));
+    ledger.orders = orders.size();
 }
 
 // Checks that every order left in flight by an earlier kill is settled now.
@@ -569,14 +598,19 @@ void check_settled(Db& db, Ledger& ledger, Violations& v, const std::string& whe
     }
 }
 
-// Records the orders in flight at this kill.
+// Records the orders in flight at this kill (found by check_journal).
 void note_in_flight(Db& db, Ledger& ledger, const std::string& where) {
-    const auto rows = in_flight_orders(db);
-    ledger.in_flight_at_kills += rows.size();
-    ledger.max_in_flight = std::max<uint64_t>(ledger.max_in_flight, rows.size());
-    for (const auto& r : rows) {
-        ledger.unsettled.emplace(r[0], where + " as orders(id " + r[2] + ", " + r[3] + ", side " +
-                                           r[4] + ", mint " + r[5] + ")");
+    ledger.in_flight_at_kills += ledger.in_flight.size();
+    ledger.max_in_flight = std::max<uint64_t>(ledger.max_in_flight, ledger.in_flight.size());
+    for (const auto& [intent, order_id] : ledger.in_flight) {
+        const auto r = db.rows("SELECT strategy, side, mint FROM orders WHERE id = ?1",
+                               {std::to_string(order_id)});
+        ledger.unsettled.emplace(
+            std::to_string(intent),
+            where + " as orders(id " + std::to_string(order_id) +
+                (r.empty() ? std::string()
+                           : ", " + r[0][0] + ", side " + r[0][1] + ", mint " + r[0][2]) +
+                ")");
     }
 }
 

@@ -29,6 +29,10 @@ Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
     c.feeds.sim.seed = seed;
     c.feeds.sim.duration_ns = sim_minutes * 60 * kNsPerSec;
     c.feeds.sim.pools_per_minute = 10;
+    // These tests check trading and event counts, not budgets: a callback
+    // stalled by the machine (a page fault behind a parallel test's
+    // fsyncs, seen under ASan) must not count as the strategy's fault.
+    c.runtime.defaults.callback_budget_ns = 2 * kNsPerSec;
     c.paper.failure_rate_bps = 500;
     c.risk.max_open_positions = 10;
     c.risk.max_slippage_bps = 3000;

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -176,6 +177,19 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     // stop records its end, so the next start can tell a crash.
     store->append(AuditRecord{wall_ns(), "sniperd", "start", std::string("version ") + SNIPER_VERSION});
     store->flush();
+    {
+        // Copies of plugins a killed run never got to remove: nothing has
+        // them loaded any more (this process owns the data dir now).
+        std::error_code ec;
+        std::vector<std::filesystem::path> stale;
+        for (std::filesystem::directory_iterator it(engine.plugin_cache_dir(), ec), end; !ec && it != end;
+             it.increment(ec)) {
+            stale.push_back(it->path());
+        }
+        for (const auto& path : stale) {
+            std::filesystem::remove(path, ec);
+        }
+    }
 
     const size_t loaded = engine.load_strategies();
     if (loaded == 0) {
