@@ -23,7 +23,7 @@ TEST_CASE("runtime limits have safe defaults", "[config][runtime]") {
     CHECK(l.lua_jit);
 }
 
-TEST_CASE("runtime keys parse; a strategy table overrides the defaults it names", "[config][runtime]") {
+TEST_CASE("runtime keys parse, and a strategy table overrides the defaults it names", "[config][runtime]") {
     const auto r = load(R"([runtime]
 max_faults = 3
 callback_budget = "5ms"

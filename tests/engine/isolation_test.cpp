@@ -68,7 +68,7 @@ const StrategyRow* row(const EngineSnapshot& s, const std::string& name) {
 }
 } // namespace
 
-TEST_CASE("a hung callback is abandoned; the other strategy gets every event and protection runs",
+TEST_CASE("a hung callback is abandoned, the other strategy gets every event and protection runs",
           "[engine][isolation]") {
     QuietLogs quiet;
     const std::string mode = GENERATE(std::string("sleep"), std::string("spin"));

@@ -109,7 +109,7 @@ TEST_CASE("max_position: cost + buy at the limit passes, one lamport more is ref
     }
 }
 
-TEST_CASE("max_exposure: total at the limit passes, above refused; override caps the strategy",
+TEST_CASE("max_exposure: total at the limit passes, above refused, an override caps the strategy",
           "[risk][limits]") {
     Fixture f;
     f.limits.max_exposure_lamports = 3 * kSol;
@@ -148,7 +148,7 @@ TEST_CASE("max_daily_loss: refused once today's realized loss reaches the limit"
     }
 }
 
-TEST_CASE("max_drawdown: refused at or beyond the limit; unknown peak fails closed",
+TEST_CASE("max_drawdown: refused at or beyond the limit, an unknown peak fails closed",
           "[risk][limits]") {
     Fixture f;
     f.limits.max_drawdown_bps = 2000; // 20 %
