@@ -9,7 +9,10 @@ _Static_assert(sizeof(snp_pubkey) == 32, "snp_pubkey");
 _Static_assert(sizeof(snp_event_header) == 40, "snp_event_header");
 _Static_assert(offsetof(snp_event_header, seq) == 8, "seq");
 _Static_assert(offsetof(snp_event_header, slot) == 32, "slot");
-_Static_assert(sizeof(snp_intent) == 136, "snp_intent");
+_Static_assert(sizeof(snp_intent) == SNP_INTENT_SIZE_1_1, "snp_intent");
+_Static_assert(offsetof(snp_intent, deadline_ns) == SNP_INTENT_SIZE_1_0, "deadline_ns");
+_Static_assert(sizeof(snp_ev_order_update) == SNP_EV_ORDER_UPDATE_SIZE_1_1, "order_update");
+_Static_assert(sizeof(snp_ev_tool_result) == SNP_EV_TOOL_RESULT_SIZE_1_1, "tool_result");
 _Static_assert(offsetof(snp_intent, amount_in) == 72, "amount_in");
 _Static_assert(offsetof(snp_intent, reason) == 120, "reason");
 _Static_assert(sizeof(snp_plugin_manifest) == 80, "manifest");
@@ -33,6 +36,8 @@ size_t snp_c_layout(int which) {
     case 12: return offsetof(snp_ev_new_pool, base_reserve_atoms);
     case 13: return offsetof(snp_ev_order_update, reason);
     case 14: return offsetof(snp_host_api, trading_state);
+    case 15: return sizeof(snp_ev_tool_result);
+    case 16: return offsetof(snp_ev_order_update, attempt);
     default: return 0;
     }
 }

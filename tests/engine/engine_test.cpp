@@ -230,3 +230,26 @@ TEST_CASE("positions survive a restart", "[engine][restart]") {
     const auto open = store->load_open_positions();
     CHECK(open.size() == first.snap.positions.size());
 }
+
+TEST_CASE("a plugin built against the frozen ABI 1.0 header loads and trades on the 1.1 host", "[engine][abi]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 30, 7);
+    cfg.strategies.clear();
+    cfg.strategies["abi10_trader"].name = "abi10_trader";
+    install(cfg, test_plugin("abi10_trader"));
+    const RunResult r = run_once(cfg);
+    REQUIRE(r.load_errors.empty());
+    REQUIRE(r.rows.size() == 1);
+    const StrategyRow& row = r.rows[0];
+    INFO("last_error=" << row.last_error);
+    CHECK(row.name == "abi10_trader");
+    CHECK(row.state == "running");
+    CHECK(row.errors == 0);
+    CHECK(row.intents > 10);
+    CHECK(row.trades > 0);
+    // Its 136-byte intents became orders and fills, buys and sells.
+    CHECK(r.snap.fills > 0);
+    CHECK(r.journal.find("|strategy=abi10_trader|side=buy") != std::string::npos);
+    CHECK(r.journal.find("|strategy=abi10_trader|side=sell") != std::string::npos);
+}

@@ -37,7 +37,7 @@ return {
     print("printed", 1, nil, true)
     expect_error(function() host.log("loud", "x") end, "level must be")
     assert(host.LAMPORTS_PER_SOL == 1e9)
-    assert(host.ABI_VERSION == "1.0")
+    assert(host.ABI_VERSION == "1.1")
     -- events: keys are 32-byte strings, enums are names, amounts numbers
     assert(#ev.pool == 32 and #ev.base_mint == 32 and #ev.quote_mint == 32 and #ev.creator == 32)
     assert(ev.dex == "sim" and ev.base_reserve_atoms == 123456789 and ev.quote_reserve_lamports == 2e10)
@@ -67,5 +67,12 @@ return {
                             trailing_stop_bps = 700, max_hold_ns = 60e9, reason = "every field" }
     assert(type(id) == "number" and id > 0)
     host.submit{ side = "sell", sell_all = true, mint = ev.base_mint, pool = ev.pool, max_slippage_bps = 10000 }
+    -- ABI 1.1 fields
+    expect_error(function() host.submit(with("route", "raydium")) end, "route must be")
+    expect_error(function() host.submit(with("deadline_ns", -1)) end, "deadline_ns must be an integer")
+    expect_error(function() host.submit{ side = "buy", mint = ev.base_mint, amount_in = 1e8, max_slippage_bps = 300 } end,
+                 "pool must be a 32-byte key")
+    host.submit{ side = "buy", mint = ev.base_mint, route = "jupiter", amount_in = 1e8, max_slippage_bps = 300,
+                 deadline_ns = 7e9, max_priority_fee_lamports = 5000, max_tip_lamports = 1000 }
   end,
 }

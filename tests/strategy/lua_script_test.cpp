@@ -258,7 +258,7 @@ TEST_CASE("broken Lua files are refused at load with file and line", "[strategy]
     CHECK_THAT(refused("bad_event.lua",
                        "return { name = 'x', events = { 'new_pool', 'pool_updates' }, on_event = print }"),
                Catch::Contains("events[2] is \"pool_updates\", not an event type (valid: new_pool, pool_update, "
-                               "trade, order_update, timer)"));
+                               "trade, order_update, timer, tool_result)"));
     CHECK_THAT(refused("no_events.lua", "return { name = 'x', on_event = print }"),
                Catch::Contains("events must be a list of event names"));
     CHECK_THAT(refused("no_on_event.lua", "return { name = 'x', events = {} }"),
@@ -289,7 +289,7 @@ TEST_CASE("the host table maps the C host API one for one", "[strategy][lua]") {
     CHECK(r.inst->on_event(ev.h));
     INFO(r.inst->last_error());
     REQUIRE(r.inst->errors() == 0);
-    REQUIRE(r.inst->pending().size() == 2);
+    REQUIRE(r.inst->pending().size() == 3);
     const PendingIntent& buy = r.inst->pending()[0];
     CHECK(buy.intent.side == SNP_SIDE_BUY);
     CHECK(buy.intent.mint == ev.base_mint);
@@ -309,6 +309,73 @@ TEST_CASE("the host table maps the C host API one for one", "[strategy][lua]") {
     CHECK(sell.intent.amount_in == 0);
     CHECK(sell.intent.max_slippage_bps == 10000);
     CHECK(sell.reason.empty());
+    CHECK(buy.intent.route == SNP_ROUTE_DEFAULT);
+    CHECK(buy.intent.deadline_ns == 0);
+    const PendingIntent& routed = r.inst->pending()[2];
+    CHECK(routed.intent.route == SNP_ROUTE_JUPITER);
+    CHECK(is_zero(routed.intent.pool)); // the route finds the pool
+    CHECK(routed.intent.deadline_ns == 7'000'000'000);
+    CHECK(routed.intent.max_priority_fee_lamports == 5000);
+    CHECK(routed.intent.max_tip_lamports == 1000);
+}
+
+TEST_CASE("ABI 1.1 events reach Lua: order update with signature, slot and attempt, and tool results",
+          "[strategy][lua][abi]") {
+    QuietLogs quiet;
+    TempDir d;
+    write_file(d.path / "abi11.lua", R"lua(
+seen = 0
+return {
+  name = "abi11", events = { "order_update", "tool_result" },
+  on_event = function(ev)
+    if ev.type == "order_update" then
+      assert(ev.status == "sent", ev.status)
+      assert(#ev.signature == 64 and ev.signature:byte(1) == 7 and ev.signature:byte(64) == 9)
+      assert(ev.landed_slot == 321 and ev.attempt == 2)
+    else
+      assert(ev.type == "tool_result" and ev.call_id == 44 and ev.tool == "talib_minimal")
+      if ev.ok then
+        assert(ev.status == "ok" and ev.output_json == '{"x":1}' and ev.error_code == "")
+      else
+        assert(ev.status == "timeout" and ev.error_code == "timeout" and ev.error_message == "too slow")
+      end
+    end
+    seen = seen + 1
+  end,
+}
+)lua");
+    Running r(load_lua((d.path / "abi11.lua").string()));
+    REQUIRE(r.created);
+    snp_ev_order_update ou{};
+    ou.h.type = SNP_EVENT_ORDER_UPDATE;
+    ou.h.size = sizeof ou;
+    ou.h.version = 1;
+    ou.h.seq = 1;
+    ou.status = SNP_ORDER_SENT;
+    ou.side = SNP_SIDE_BUY;
+    ou.signature[0] = 7;
+    ou.signature[63] = 9;
+    ou.landed_slot = 321;
+    ou.attempt = 2;
+    CHECK(r.inst->on_event(ou.h));
+    INFO(r.inst->last_error());
+    snp_ev_tool_result tr{};
+    tr.h.type = SNP_EVENT_TOOL_RESULT;
+    tr.h.size = sizeof tr;
+    tr.h.version = 1;
+    tr.h.seq = 2;
+    tr.call_id = 44;
+    tr.status = SNP_OK;
+    tr.tool = snp_str{"talib_minimal", 13};
+    tr.output_json = snp_str{"{\"x\":1}", 7};
+    CHECK(r.inst->on_event(tr.h));
+    tr.h.seq = 3;
+    tr.status = SNP_ERR_TIMEOUT;
+    tr.output_json = snp_str{nullptr, 0};
+    tr.error_code = snp_str{"timeout", 7};
+    tr.error_message = snp_str{"too slow", 8};
+    CHECK(r.inst->on_event(tr.h));
+    CHECK(r.inst->errors() == 0);
 }
 
 TEST_CASE("params JSON reaches init as a Lua table", "[strategy][lua]") {

@@ -63,13 +63,15 @@ const char* order_status_name(uint32_t status) {
         return "failed";
     case SNP_ORDER_EXPIRED:
         return "expired";
+    case SNP_ORDER_SENT:
+        return "sent";
     default:
         return "invalid";
     }
 }
 
 void fill_snp_error(snp_error* err, snp_status code, std::string_view msg) {
-    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
+    if (err == nullptr || err->struct_size < SNP_ERROR_SIZE_1_0) {
         return;
     }
     err->code = code;
@@ -90,6 +92,8 @@ const char* event_type_name(uint32_t type) {
         return "order_update";
     case SNP_EVENT_TIMER:
         return "timer";
+    case SNP_EVENT_TOOL_RESULT:
+        return "tool_result";
     default:
         return "invalid";
     }

@@ -1100,6 +1100,11 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
                         std::to_string(p.intent.amount_in) + "]";
             p.intent.amount_in /= 2;
         }
+        if (is_zero(p.intent.pool)) { // ABI 1.1: the route finds the pool (jupiter)
+            if (const PoolState* best = pools_.best_for_mint(p.intent.mint)) {
+                p.intent.pool = best->pool;
+            }
+        }
         const snp_intent& in = p.intent;
         const bool sell_all = (in.flags & SNP_INTENT_SELL_ALL) != 0;
         RiskInput ri;
@@ -1162,6 +1167,9 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         o.take_profit_bps = in.take_profit_bps;
         o.trailing_stop_bps = in.trailing_stop_bps;
         o.max_hold_ns = in.max_hold_ns;
+        o.deadline_ns = in.deadline_ns;
+        o.max_priority_fee_lamports = in.max_priority_fee_lamports;
+        o.max_tip_lamports = in.max_tip_lamports;
         o.min_out = amm::min_out_for(PaperExecutor::quote(*ri.pool, in.side, o.amount_in),
                                      in.max_slippage_bps);
         if (in.side == SNP_SIDE_BUY) {

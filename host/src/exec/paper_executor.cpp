@@ -18,7 +18,14 @@ PaperOutcome PaperExecutor::land(const PaperOrder& o, PoolBook& pools, Portfolio
     r.status = SNP_ORDER_FAILED;
     // Always draw, so one order's outcome never shifts the next one's dice.
     const bool dropped = rng_.chance_bps(cfg_.failure_rate_bps);
-    const uint64_t fees = cfg_.base_fee_lamports + cfg_.priority_fee_lamports;
+    const uint64_t fees = cfg_.base_fee_lamports + priority_fee_for(o);
+    const uint64_t tip = tip_for(o);
+    if (o.deadline_ns != 0 && o.land_ns > o.deadline_ns) {
+        r.status = SNP_ORDER_EXPIRED;
+        r.code = kExecDeadline;
+        r.reason = "the intent's deadline passed before the order could land";
+        return r;
+    }
     if (dropped) {
         r.code = kExecNotLanded;
         r.reason = "transaction did not land";
@@ -32,8 +39,8 @@ PaperOutcome PaperExecutor::land(const PaperOrder& o, PoolBook& pools, Portfolio
     }
     // From here the transaction lands: it pays its fees even if it reverts.
     r.fee_lamports = fees;
-    r.tip_lamports = cfg_.tip_lamports;
-    const uint64_t cost = fees + cfg_.tip_lamports;
+    r.tip_lamports = tip;
+    const uint64_t cost = fees + tip;
     if (o.side == SNP_SIDE_BUY) {
         if (portfolio.balance_lamports() < o.amount_in + cost) {
             r.fee_lamports = 0; // a real node refuses it before it lands

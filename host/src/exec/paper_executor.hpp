@@ -12,6 +12,7 @@
 #include "exec/portfolio.hpp"
 #include "feeds/feed.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -35,6 +36,11 @@ struct PaperOrder {
     int32_t take_profit_bps = 0;
     int32_t trailing_stop_bps = 0;
     int64_t max_hold_ns = 0;
+    // ABI 1.1: must not land after this (host clock; 0 = no deadline), and
+    // caps on what this order may pay in priority fee and tip (0 = none).
+    int64_t deadline_ns = 0;
+    uint64_t max_priority_fee_lamports = 0;
+    uint64_t max_tip_lamports = 0;
 };
 
 struct PaperOutcome {
@@ -57,6 +63,7 @@ enum : int32_t {
     kExecSellBlocked = 2004,
     kExecSlippage = 2005,
     kExecInsufficientBalance = 2006,
+    kExecDeadline = 2007,
 };
 
 class PaperExecutor {
@@ -65,6 +72,15 @@ class PaperExecutor {
 
     uint64_t fees_per_order() const {
         return cfg_.base_fee_lamports + cfg_.priority_fee_lamports + cfg_.tip_lamports;
+    }
+    // What one order pays at most: the configured priority fee and tip,
+    // each lowered to the intent's cap when it sets one.
+    uint64_t priority_fee_for(const PaperOrder& o) const {
+        return o.max_priority_fee_lamports != 0 ? std::min(cfg_.priority_fee_lamports, o.max_priority_fee_lamports)
+                                                : cfg_.priority_fee_lamports;
+    }
+    uint64_t tip_for(const PaperOrder& o) const {
+        return o.max_tip_lamports != 0 ? std::min(cfg_.tip_lamports, o.max_tip_lamports) : cfg_.tip_lamports;
     }
     int64_t landing_delay_ns() const { return cfg_.landing_delay_ns; }
 

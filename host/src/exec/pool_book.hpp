@@ -6,6 +6,7 @@
 #include "core/types.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 namespace sniper {
@@ -52,6 +53,23 @@ class PoolBook {
     const PoolState* find(const Pubkey& pool) const {
         auto it = pools_.find(pool);
         return it == pools_.end() ? nullptr : &it->second;
+    }
+    // The deepest pool (most lamports) for a token: where a route that
+    // finds its own pool (intent route JUPITER with no pool) trades in paper.
+    // Ties go to the lower pool key so the choice is deterministic.
+    const PoolState* best_for_mint(const Pubkey& mint) const {
+        const PoolState* best = nullptr;
+        for (const auto& [key, p] : pools_) {
+            if (!(p.mint == mint)) {
+                continue;
+            }
+            if (best == nullptr || p.quote_reserve_lamports > best->quote_reserve_lamports ||
+                (p.quote_reserve_lamports == best->quote_reserve_lamports &&
+                 std::memcmp(p.pool.bytes, best->pool.bytes, sizeof p.pool.bytes) < 0)) {
+                best = &p;
+            }
+        }
+        return best;
     }
     size_t size() const { return pools_.size(); }
 

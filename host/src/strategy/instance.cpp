@@ -74,10 +74,19 @@ snp_status api_position(snp_host_ctx* ctx, const snp_pubkey* mint, snp_position*
     if (!scope.ok || ctx->instance->in_create()) {
         return SNP_ERR_STATE; // create may run off the event path: no books there
     }
-    if (mint == nullptr || out == nullptr || out->struct_size < sizeof(snp_position)) {
+    if (mint == nullptr || out == nullptr || out->struct_size < SNP_POSITION_SIZE_1_0) {
         return SNP_ERR_INVALID_ARGUMENT;
     }
-    return ctx->host->host_position(*ctx->instance, *mint, out);
+    // Fill a whole host struct, hand back only as much as the caller has.
+    snp_position full{};
+    full.struct_size = sizeof full;
+    const snp_status st = ctx->host->host_position(*ctx->instance, *mint, &full);
+    if (st == SNP_OK) {
+        const uint32_t caller_size = out->struct_size;
+        std::memcpy(static_cast<void*>(out), &full, std::min<size_t>(caller_size, sizeof full));
+        out->struct_size = static_cast<uint32_t>(std::min<size_t>(caller_size, sizeof full));
+    }
+    return st;
 }
 snp_status api_set_timer(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag, uint64_t* out_id) {
     HostScope scope(ctx->instance);
@@ -273,29 +282,40 @@ snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_
         fill_snp_error(err, SNP_ERR_INVALID_ARGUMENT, "intent and out_id must not be NULL");
         return SNP_ERR_INVALID_ARGUMENT;
     }
-    if (in->struct_size < sizeof(snp_intent)) {
+    if (in->struct_size < SNP_INTENT_SIZE_1_0) {
         fill_snp_error(err, SNP_ERR_ABI_MISMATCH,
-                   "intent struct_size " + std::to_string(in->struct_size) + " is smaller than " +
-                       std::to_string(sizeof(snp_intent)));
+                       "intent struct_size " + std::to_string(in->struct_size) +
+                           " is smaller than ABI 1.0's " + std::to_string(SNP_INTENT_SIZE_1_0));
         return SNP_ERR_ABI_MISMATCH;
     }
+    // Grow the OBS way: what the plugin knows is copied, the rest reads 0
+    // (each field appended since 1.0 gives 0 the meaning "default").
+    snp_intent intent{};
+    std::memcpy(static_cast<void*>(&intent), in, std::min<size_t>(in->struct_size, sizeof intent));
+    intent.struct_size = sizeof intent;
     if (pending_.size() >= kMaxIntentsPerCallback) {
         fill_snp_error(err, SNP_ERR_REJECTED, "too many intents in one callback (max 64)");
         return SNP_ERR_REJECTED;
     }
     // Shape checks here; limits are the risk gate's job.
     std::string problem;
-    if (in->side != SNP_SIDE_BUY && in->side != SNP_SIDE_SELL) {
-        problem = "side must be BUY (1) or SELL (2), found " + std::to_string(in->side);
-    } else if (in->side == SNP_SIDE_BUY && (in->flags & SNP_INTENT_SELL_ALL) != 0) {
+    if (intent.side != SNP_SIDE_BUY && intent.side != SNP_SIDE_SELL) {
+        problem = "side must be BUY (1) or SELL (2), found " + std::to_string(intent.side);
+    } else if (intent.side == SNP_SIDE_BUY && (intent.flags & SNP_INTENT_SELL_ALL) != 0) {
         problem = "SELL_ALL flag on a BUY";
-    } else if (in->amount_in == 0 && (in->flags & SNP_INTENT_SELL_ALL) == 0) {
+    } else if (intent.amount_in == 0 && (intent.flags & SNP_INTENT_SELL_ALL) == 0) {
         problem = "amount_in must be > 0";
-    } else if (in->max_slippage_bps == 0 || in->max_slippage_bps > 10000) {
-        problem = "max_slippage_bps must be 1..10000, found " + std::to_string(in->max_slippage_bps);
-    } else if (is_zero(in->mint) || is_zero(in->pool)) {
-        problem = "mint and pool must be set";
-    } else if (in->reason.len > 4096) {
+    } else if (intent.max_slippage_bps == 0 || intent.max_slippage_bps > 10000) {
+        problem = "max_slippage_bps must be 1..10000, found " + std::to_string(intent.max_slippage_bps);
+    } else if (is_zero(intent.mint)) {
+        problem = "mint must be set";
+    } else if (intent.route >= SNP_ROUTE_COUNT) {
+        problem = "route must be 0..3 (default, direct, jupiter, jito), found " + std::to_string(intent.route);
+    } else if (is_zero(intent.pool) && intent.route != SNP_ROUTE_JUPITER) {
+        problem = "pool must be set (only the jupiter route finds a pool itself)";
+    } else if (intent.deadline_ns < 0) {
+        problem = "deadline_ns must be >= 0 (0 = none), found " + std::to_string(intent.deadline_ns);
+    } else if (intent.reason.len > 4096) {
         problem = "reason longer than 4096 bytes";
     }
     if (!problem.empty()) {
@@ -303,9 +323,8 @@ snp_status StrategyInstance::submit(const snp_intent* in, uint64_t* out_id, snp_
         return SNP_ERR_INVALID_ARGUMENT;
     }
     PendingIntent p;
-    p.intent = *in; // only the 1.0 prefix: the struct is read by value
-    p.intent.struct_size = sizeof(snp_intent);
-    p.reason.assign(view(in->reason));
+    p.intent = intent;
+    p.reason.assign(view(intent.reason));
     p.intent.reason = snp_str{nullptr, 0}; // borrowed pointer must not outlive the call
     p.intent_id = ctx_.host->host_next_intent_id();
     *out_id = p.intent_id;

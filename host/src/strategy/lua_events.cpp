@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kDispatchers = R"lua(
 local on_event = ...
 local SIDE = { [0] = "invalid", "buy", "sell" }
-local STATUS = { [0] = "invalid", "accepted", "rejected", "filled", "failed", "expired" }
+local STATUS = { [0] = "invalid", "accepted", "rejected", "filled", "failed", "expired", "sent" }
+local TOOL_STATUS = { [0] = "ok", [6] = "unsupported", [10] = "timeout", [11] = "tool_error" }
 local DEX = { [0] = "invalid", "sim", "raydium_amm_v4", "raydium_cpmm", "pump_fun" }
 
 local np = { type = "new_pool", seq = 0, recv_ns = 0, source_ns = 0, slot = 0,
@@ -64,9 +65,11 @@ end
 
 local ou = { type = "order_update", seq = 0, recv_ns = 0, source_ns = 0, slot = 0,
   intent_id = 0, client_tag = 0, mint = "", status = "invalid", side = "invalid",
-  in_amount = 0, out_amount = 0, fee_lamports = 0, tip_lamports = 0, reason_code = 0, reason = "" }
+  in_amount = 0, out_amount = 0, fee_lamports = 0, tip_lamports = 0, reason_code = 0, reason = "",
+  signature = "", landed_slot = 0, attempt = 0 }
 local function order_update(seq, recv_ns, source_ns, slot, intent_id, client_tag, mint, status, side,
-                            in_amount, out_amount, fee_lamports, tip_lamports, reason_code, reason)
+                            in_amount, out_amount, fee_lamports, tip_lamports, reason_code, reason,
+                            signature, landed_slot, attempt)
   local e = ou
   e.type = "order_update"
   e.seq = seq; e.recv_ns = recv_ns; e.source_ns = source_ns; e.slot = slot
@@ -75,6 +78,7 @@ local function order_update(seq, recv_ns, source_ns, slot, intent_id, client_tag
   e.in_amount = in_amount; e.out_amount = out_amount
   e.fee_lamports = fee_lamports; e.tip_lamports = tip_lamports
   e.reason_code = reason_code; e.reason = reason
+  e.signature = signature; e.landed_slot = landed_slot; e.attempt = attempt
   on_event(e)
 end
 
@@ -87,13 +91,32 @@ local function timer(seq, recv_ns, source_ns, slot, timer_id, tag)
   on_event(e)
 end
 
-return new_pool, pool_update, trade, order_update, timer
+local tr2 = { type = "tool_result", seq = 0, recv_ns = 0, source_ns = 0, slot = 0, call_id = 0,
+  ok = false, status = "ok", tool = "", output_json = "", error_code = "", error_message = "" }
+local function tool_result(seq, recv_ns, source_ns, slot, call_id, status, tool, output_json, error_code,
+                           error_message)
+  local e = tr2
+  e.type = "tool_result"
+  e.seq = seq; e.recv_ns = recv_ns; e.source_ns = source_ns; e.slot = slot
+  e.call_id = call_id; e.ok = status == 0; e.status = TOOL_STATUS[status] or "error"
+  e.tool = tool; e.output_json = output_json; e.error_code = error_code; e.error_message = error_message
+  on_event(e)
+end
+
+return new_pool, pool_update, trade, order_update, timer, tool_result
 )lua";
 
 inline void push_u64(lua_State* L, uint64_t v) { lua_pushnumber(L, static_cast<lua_Number>(v)); }
 inline void push_i64(lua_State* L, int64_t v) { lua_pushnumber(L, static_cast<lua_Number>(v)); }
 inline void push_key(lua_State* L, const snp_pubkey& k) {
     lua_pushlstring(L, reinterpret_cast<const char*>(k.bytes), sizeof k.bytes);
+}
+inline void push_str(lua_State* L, const snp_str& s) {
+    if (s.ptr != nullptr && s.len > 0) {
+        lua_pushlstring(L, s.ptr, static_cast<size_t>(s.len));
+    } else {
+        lua_pushliteral(L, "");
+    }
 }
 inline void push_header(lua_State* L, const snp_event_header& h) {
     push_u64(L, h.seq);
@@ -124,7 +147,7 @@ bool push_dispatchers(Instance& in, std::string* error) {
         return false;
     }
     lua_insert(L, -2);
-    if (in.call(1, 5, error) != 0) {
+    if (in.call(1, 6, error) != 0) {
         return false;
     }
     return true;
@@ -197,12 +220,20 @@ int push_event(lua_State* L, const snp_event_header* ev) {
         push_u64(L, e.fee_lamports);
         push_u64(L, e.tip_lamports);
         lua_pushnumber(L, e.reason_code);
-        if (e.reason.ptr != nullptr && e.reason.len > 0) {
-            lua_pushlstring(L, e.reason.ptr, static_cast<size_t>(e.reason.len));
+        push_str(L, e.reason);
+        // 1.1: the signature as raw bytes like keys ("" before SENT / in paper).
+        bool any = false;
+        for (uint8_t b : e.signature) {
+            any = any || b != 0;
+        }
+        if (any) {
+            lua_pushlstring(L, reinterpret_cast<const char*>(e.signature), sizeof e.signature);
         } else {
             lua_pushliteral(L, "");
         }
-        return 15;
+        push_u64(L, e.landed_slot);
+        lua_pushnumber(L, e.attempt);
+        return 18;
     }
     case SNP_EVENT_TIMER: {
         snp_ev_timer copy;
@@ -212,6 +243,19 @@ int push_event(lua_State* L, const snp_event_header* ev) {
         push_u64(L, e.timer_id);
         push_u64(L, e.tag);
         return 6;
+    }
+    case SNP_EVENT_TOOL_RESULT: {
+        snp_ev_tool_result copy;
+        const snp_ev_tool_result& e = as(ev, copy);
+        lua_pushvalue(L, kSlotToolResult);
+        push_header(L, e.h);
+        push_u64(L, e.call_id);
+        lua_pushnumber(L, e.status);
+        push_str(L, e.tool);
+        push_str(L, e.output_json);
+        push_str(L, e.error_code);
+        push_str(L, e.error_message);
+        return 10;
     }
     default:
         return -1; // a type from a newer host: ignored, like the C++ wrapper does

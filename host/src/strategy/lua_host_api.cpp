@@ -124,7 +124,8 @@ int l_now(lua_State* L) {
 
 constexpr const char* kIntentFields[] = {"side",          "mint",          "pool",        "amount_in",
                                          "max_slippage_bps", "sell_all",   "client_tag",  "stop_loss_bps",
-                                         "take_profit_bps", "trailing_stop_bps", "max_hold_ns", "reason"};
+                                         "take_profit_bps", "trailing_stop_bps", "max_hold_ns", "reason",
+                                         "deadline_ns", "route", "max_priority_fee_lamports", "max_tip_lamports"};
 
 int32_t opt_bps(lua_State* L, const char* field, const char* what) {
     lua_getfield(L, 1, field);
@@ -155,7 +156,8 @@ int l_submit(lua_State* L) {
             const char* k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1);
             return luaL_error(L, "host.submit: unknown field '%s' (fields: side, mint, pool, amount_in, "
                                  "max_slippage_bps, sell_all, client_tag, stop_loss_bps, take_profit_bps, "
-                                 "trailing_stop_bps, max_hold_ns, reason)",
+                                 "trailing_stop_bps, max_hold_ns, reason, deadline_ns, route, max_priority_fee_lamports, "
+                                 "max_tip_lamports)",
                               k);
         }
         lua_pop(L, 1);
@@ -177,8 +179,28 @@ int l_submit(lua_State* L) {
     lua_getfield(L, 1, "mint");
     check_key(L, -1, "host.submit: mint", &in.mint);
     lua_pop(L, 1);
+    lua_getfield(L, 1, "route");
+    if (!lua_isnil(L, -1)) {
+        const char* route = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        if (std::strcmp(route, "default") == 0) {
+            in.route = SNP_ROUTE_DEFAULT;
+        } else if (std::strcmp(route, "direct") == 0) {
+            in.route = SNP_ROUTE_DIRECT;
+        } else if (std::strcmp(route, "jupiter") == 0) {
+            in.route = SNP_ROUTE_JUPITER;
+        } else if (std::strcmp(route, "jito") == 0) {
+            in.route = SNP_ROUTE_JITO;
+        } else {
+            return luaL_error(L, "host.submit: route must be \"default\", \"direct\", \"jupiter\" or \"jito\", "
+                                 "found %s",
+                              lua_type(L, -1) == LUA_TSTRING ? route : luaL_typename(L, -1));
+        }
+    }
+    lua_pop(L, 1);
     lua_getfield(L, 1, "pool");
-    check_key(L, -1, "host.submit: pool", &in.pool);
+    if (!lua_isnil(L, -1) || in.route != SNP_ROUTE_JUPITER) { // the jupiter route finds a pool itself
+        check_key(L, -1, "host.submit: pool", &in.pool);
+    }
     lua_pop(L, 1);
 
     lua_getfield(L, 1, "sell_all");
@@ -223,6 +245,22 @@ int l_submit(lua_State* L) {
     if (!lua_isnil(L, -1)) {
         in.max_hold_ns = static_cast<int64_t>(
             check_integer(L, -1, "host.submit: max_hold_ns", -(kTwo53 - 1), kTwo53 - 1, "(-2^53, 2^53)"));
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "deadline_ns");
+    if (!lua_isnil(L, -1)) {
+        in.deadline_ns =
+            static_cast<int64_t>(check_integer(L, -1, "host.submit: deadline_ns", 0, kTwo53 - 1, "[0, 2^53)"));
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "max_priority_fee_lamports");
+    if (!lua_isnil(L, -1)) {
+        in.max_priority_fee_lamports = check_amount(L, -1, "host.submit: max_priority_fee_lamports");
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "max_tip_lamports");
+    if (!lua_isnil(L, -1)) {
+        in.max_tip_lamports = check_amount(L, -1, "host.submit: max_tip_lamports");
     }
     lua_pop(L, 1);
     lua_getfield(L, 1, "reason");

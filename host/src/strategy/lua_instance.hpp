@@ -47,6 +47,7 @@ enum Slot : int {
     kSlotTrade,
     kSlotOrderUpdate,
     kSlotTimer,
+    kSlotToolResult,
     kSlotSaveState, // the script's save_state, or nil
     kSlotLoadState, // the script's load_state, or nil
     kBaseTop = kSlotLoadState,

@@ -292,7 +292,7 @@ void* LuaScript::create(const snp_host_api* api, snp_host_ctx* ctx, snp_str para
             return fail("the script returned name \"" + m.name + "\" this time, \"" + name_ + "\" when loaded");
         }
         raw_field(L, 2, "on_event");
-        if (!lua::push_dispatchers(*in, &why)) { // [3..7] dispatchers
+        if (!lua::push_dispatchers(*in, &why)) { // [3..8] dispatchers
             return fail(why);
         }
         if (m.has_init) {
@@ -307,8 +307,8 @@ void* LuaScript::create(const snp_host_api* api, snp_host_ctx* ctx, snp_str para
                 return fail(why);
             }
         }
-        raw_field(L, 2, "save_state"); // [8]
-        raw_field(L, 2, "load_state"); // [9]
+        raw_field(L, 2, "save_state"); // [9]
+        raw_field(L, 2, "load_state"); // [10]
         lua_remove(L, 2);
         if (lua_gettop(L) != lua::kBaseTop) {
             fill_snp_error(err, SNP_ERR_INTERNAL, "Lua stack layout broken after create");

@@ -214,7 +214,7 @@ std::shared_ptr<NativePlugin> NativePlugin::load(const std::string& path, const 
         return fail("snp_plugin_entry returned NULL (the plugin refused host ABI " +
                     version_text(SNP_ABI_VERSION) + ")");
     }
-    constexpr uint32_t kMinManifest = sizeof(snp_plugin_manifest);
+    constexpr uint32_t kMinManifest = SNP_MANIFEST_SIZE_1_0;
     if (m->struct_size < kMinManifest) {
         return fail("malformed manifest: struct_size " + std::to_string(m->struct_size) +
                     " is smaller than ABI 1.0's " + std::to_string(kMinManifest));

@@ -51,7 +51,7 @@ struct KeyEq {
 };
 
 inline void set_error(snp_error* err, snp_status code, std::string_view msg) {
-    if (err == nullptr || err->struct_size < sizeof(snp_error)) {
+    if (err == nullptr || err->struct_size < SNP_ERROR_SIZE_1_0) {
         return;
     }
     err->code = code;
@@ -79,6 +79,11 @@ struct BuyOptions {
     int32_t trailing_stop_bps = 0;
     int64_t max_hold_ns = 0;
     std::string_view reason;
+    // ABI 1.1 (0 = host default; a 1.0 host ignores them).
+    int64_t deadline_ns = 0;                // host clock; the order must not land after it
+    uint32_t route = SNP_ROUTE_DEFAULT;     // SNP_ROUTE_*
+    uint64_t max_priority_fee_lamports = 0; // cap on compute unit limit x price
+    uint64_t max_tip_lamports = 0;          // cap on the Jito tip
 };
 
 class Strategy {
@@ -97,6 +102,7 @@ class Strategy {
     virtual void on_trade(const snp_ev_trade& ev) { (void)ev; }
     virtual void on_order_update(const snp_ev_order_update& ev) { (void)ev; }
     virtual void on_timer(const snp_ev_timer& ev) { (void)ev; }
+    virtual void on_tool_result(const snp_ev_tool_result& ev) { (void)ev; } // ABI 1.1
 
     // State carried across hot reloads. Default: nothing to carry.
     virtual std::vector<uint8_t> save_state() { return {}; }
@@ -126,6 +132,9 @@ class Strategy {
             break;
         case SNP_EVENT_TIMER:
             with_event<snp_ev_timer>(h, [this](const snp_ev_timer& e) { on_timer(e); });
+            break;
+        case SNP_EVENT_TOOL_RESULT:
+            with_event<snp_ev_tool_result>(h, [this](const snp_ev_tool_result& e) { on_tool_result(e); });
             break;
         default:
             break;
@@ -168,6 +177,10 @@ class Strategy {
         in.trailing_stop_bps = o.trailing_stop_bps;
         in.max_hold_ns = o.max_hold_ns;
         in.reason = to_str(o.reason);
+        in.deadline_ns = o.deadline_ns;
+        in.route = o.route;
+        in.max_priority_fee_lamports = o.max_priority_fee_lamports;
+        in.max_tip_lamports = o.max_tip_lamports;
         return submit(in);
     }
 
@@ -199,6 +212,19 @@ class Strategy {
             throw HostError(st, "set_timer refused with status " + std::to_string(st));
         }
         return id;
+    }
+
+    // Asks an external tool; the answer arrives as on_tool_result with the
+    // returned call id. Returns 0 when the host refuses (no tools, unknown
+    // tool, queue full): the status is in *status when given.
+    uint64_t call_tool(std::string_view tool, std::string_view request_json, int64_t timeout_ns,
+                       snp_status* status = nullptr) {
+        uint64_t id = 0;
+        const snp_status st = host_->call_tool(ctx_, to_str(tool), to_str(request_json), timeout_ns, &id);
+        if (status != nullptr) {
+            *status = st;
+        }
+        return st == SNP_OK ? id : 0;
     }
 
   private:

@@ -1,6 +1,6 @@
 /*
  * sniper/strategy_abi.h — the stable C ABI between sniperd and a strategy
- * plugin (ABI 1.0).
+ * plugin (ABI 1.1; docs/abi-versioning.md has what each minor added).
  *
  * A plugin is a shared library that exports exactly one symbol,
  * `snp_plugin_entry`. The host calls it once with its own ABI version; the
@@ -29,6 +29,15 @@
  * Major version: must match exactly. Minor version: appends only; a plugin
  * built against 1.N runs on a host 1.M for any M, N (fields it does not know
  * are ignored or defaulted through struct_size).
+ *
+ * How structs grow (the OBS way): a struct the plugin hands in (intent,
+ * position out-param, error, manifest, vtable) is copied by the host as
+ * min(struct_size, size the host knows) into a zeroed host struct, so a
+ * field the plugin did not know reads as 0. Only a struct_size below the
+ * 1.0 size (SNP_*_SIZE_1_0) is refused. A field appended in a minor version
+ * therefore always gives 0 the meaning "not set / host default". Every
+ * struct the host hands out tells its size (struct_size, or h.size for
+ * events); read a later field only when the size covers it.
  */
 #ifndef SNIPER_STRATEGY_ABI_H
 #define SNIPER_STRATEGY_ABI_H
@@ -41,7 +50,7 @@ extern "C" {
 #endif
 
 #define SNP_ABI_MAJOR 1u
-#define SNP_ABI_MINOR 0u
+#define SNP_ABI_MINOR 1u
 /* abi_version fields carry (major << 16) | minor. */
 #define SNP_ABI_VERSION ((SNP_ABI_MAJOR << 16) | SNP_ABI_MINOR)
 #define SNP_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
@@ -88,7 +97,9 @@ enum {
     SNP_ERR_UNSUPPORTED = 6,      /* the host or plugin lacks the feature */
     SNP_ERR_EXCEPTION = 7,        /* an exception was caught at the boundary */
     SNP_ERR_ABI_MISMATCH = 8,     /* versions or struct sizes do not fit */
-    SNP_ERR_STATE = 9             /* the call is not allowed at this time */
+    SNP_ERR_STATE = 9,            /* the call is not allowed at this time */
+    SNP_ERR_TIMEOUT = 10,         /* 1.1: a deadline passed (tool calls) */
+    SNP_ERR_TOOL = 11             /* 1.1: the tool answered with an error */
 };
 
 /* Error details, filled by the callee when it returns a non-OK status.
@@ -129,7 +140,8 @@ enum {
     SNP_EVENT_TRADE = 3,        /* snp_ev_trade: an observed swap */
     SNP_EVENT_ORDER_UPDATE = 4, /* snp_ev_order_update: one of our intents */
     SNP_EVENT_TIMER = 5,        /* snp_ev_timer: a timer this strategy set */
-    SNP_EVENT_TYPE_COUNT = 6    /* one past the last type; grows */
+    SNP_EVENT_TOOL_RESULT = 6,  /* 1.1: snp_ev_tool_result, a call_tool answer */
+    SNP_EVENT_TYPE_COUNT = 7    /* one past the last type; grows */
 };
 
 /* Bit for an event type in snp_plugin_manifest.event_mask. */
@@ -217,7 +229,9 @@ enum {
     SNP_ORDER_REJECTED = 2, /* refused by the risk gate; see reason */
     SNP_ORDER_FILLED = 3,   /* landed; amounts are final */
     SNP_ORDER_FAILED = 4,   /* sent but did not land / reverted */
-    SNP_ORDER_EXPIRED = 5   /* blockhash expired before landing */
+    SNP_ORDER_EXPIRED = 5,  /* blockhash expired before landing */
+    SNP_ORDER_SENT = 6      /* 1.1: a signed transaction left the host (live);
+                               sent again on rebroadcast, attempt counts */
 };
 
 /* Progress of one of this strategy's intents. */
@@ -235,6 +249,13 @@ typedef struct snp_ev_order_update {
     int32_t reason_code; /* risk reason code (REJECTED) or failure code */
     uint32_t reserved;
     snp_str reason; /* borrowed: human-readable reason, may be empty */
+    /* ---- 1.1 (present when h.size >= SNP_EV_ORDER_UPDATE_SIZE_1_1) ---- */
+    uint8_t signature[64]; /* transaction signature; all zero in paper mode
+                              and before SENT */
+    uint64_t landed_slot;  /* slot the transaction landed in (FILLED or
+                              FAILED on chain), else 0 */
+    uint32_t attempt;      /* send attempt, 1 for the first; 0 in paper */
+    uint32_t reserved2;
 } snp_ev_order_update;
 
 /* A timer set with set_timer fired. */
@@ -244,10 +265,35 @@ typedef struct snp_ev_timer {
     uint64_t tag; /* as passed to set_timer */
 } snp_ev_timer;
 
+/* 1.1: the answer to a call_tool. Exactly one per accepted call: the
+ * tool's output, its error, or the host's timeout. */
+typedef struct snp_ev_tool_result {
+    snp_event_header h;
+    uint64_t call_id;    /* as returned by call_tool */
+    snp_status status;   /* SNP_OK, or why there is no output: SNP_ERR_TIMEOUT,
+                            SNP_ERR_TOOL (the tool answered an error),
+                            SNP_ERR_UNSUPPORTED (no such tool) */
+    uint32_t reserved;
+    snp_str tool;        /* borrowed: the tool's name */
+    snp_str output_json; /* borrowed: the output object when OK, else "" */
+    snp_str error_code;  /* borrowed: the tool's or host's error code, else "" */
+    snp_str error_message; /* borrowed: human-readable, else "" */
+} snp_ev_tool_result;
+
 /* --------------------------------------------------------------- intents */
 
 /* Flags in snp_intent.flags. */
 #define SNP_INTENT_SELL_ALL (1u << 0) /* SELL the whole position; amount_in ignored */
+
+/* 1.1: how the host executes an intent (snp_intent.route). 0 is the host
+ * default (a 1.0 plugin's zero-filled field): the config decides. */
+enum {
+    SNP_ROUTE_DEFAULT = 0, /* whatever [execution] in the config says */
+    SNP_ROUTE_DIRECT = 1,  /* a swap built by the host on `pool` */
+    SNP_ROUTE_JUPITER = 2, /* the aggregator finds the route; pool may be 0 */
+    SNP_ROUTE_JITO = 3,    /* a bundle with a tip through the block engine */
+    SNP_ROUTE_COUNT = 4    /* one past the last route; grows */
+};
 
 /* What a strategy wants to do. The host decides whether (risk gate) and how
  * (executor). Borrowed by submit_intent for the duration of the call. */
@@ -270,6 +316,15 @@ typedef struct snp_intent {
     uint32_t reserved;
     int64_t max_hold_ns;
     snp_str reason; /* borrowed: free text recorded in the journal */
+    /* ---- 1.1 (read when struct_size >= SNP_INTENT_SIZE_1_1; 0 = default) */
+    /* Host clock (now_ns) after which the order must not land; the host
+     * lets it expire instead. 0 = no deadline beyond the executor's own. */
+    int64_t deadline_ns;
+    uint32_t route; /* SNP_ROUTE_*; with JUPITER `pool` may be all zero */
+    uint32_t reserved2;
+    /* Caps for live execution; 0 = the config's default cap. */
+    uint64_t max_priority_fee_lamports; /* compute unit limit x price */
+    uint64_t max_tip_lamports;          /* Jito tip */
 } snp_intent;
 
 /* A position as the host accounts it. */
@@ -283,6 +338,21 @@ typedef struct snp_position {
     int64_t opened_ns;               /* host clock when opened */
     uint64_t last_quote_lamports;    /* value of amount_atoms at last price */
 } snp_position;
+
+/* ------------------------------------------------- sizes of each version */
+
+/* The sizes each version shipped with. A struct the plugin hands in may be
+ * as small as its 1.0 size; the host zero-fills the rest. */
+#define SNP_INTENT_SIZE_1_0 136u
+#define SNP_INTENT_SIZE_1_1 168u
+#define SNP_POSITION_SIZE_1_0 80u
+#define SNP_ERROR_SIZE_1_0 264u
+#define SNP_HOST_API_SIZE_1_0 64u
+#define SNP_VTABLE_SIZE_1_0 48u
+#define SNP_MANIFEST_SIZE_1_0 80u
+#define SNP_EV_ORDER_UPDATE_SIZE_1_0 152u
+#define SNP_EV_ORDER_UPDATE_SIZE_1_1 232u
+#define SNP_EV_TOOL_RESULT_SIZE_1_1 120u
 
 /* ------------------------------------------------------------- host API */
 
@@ -311,9 +381,12 @@ typedef struct snp_host_api {
     /* One-shot timer: a TIMER event with `tag` after delay_ns (host clock). */
     snp_status (*set_timer)(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag,
                             uint64_t* out_id);
-    /* Ask an external tool. Reserved: hosts without tool support (every
-     * host in this release) return SNP_ERR_UNSUPPORTED; the answer's event
-     * type will be appended when tools land. Strings borrowed. */
+    /* Ask an external tool (tools/ai/). Returns at once: SNP_OK with
+     * *out_id, the answer follows as one SNP_EVENT_TOOL_RESULT event with
+     * that call id (subscribe to it in event_mask). A host without tools
+     * configured returns SNP_ERR_UNSUPPORTED; an unknown tool
+     * SNP_ERR_NOT_FOUND; a full queue SNP_ERR_REJECTED. timeout_ns > 0 is
+     * the host-enforced deadline. Strings borrowed for the call. */
     snp_status (*call_tool)(snp_host_ctx* ctx, snp_str tool, snp_str request_json,
                             int64_t timeout_ns, uint64_t* out_id);
     /* SNP_TRADING_*. */
