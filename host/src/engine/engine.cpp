@@ -19,6 +19,12 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
     : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
       protection_(cfg.protection), portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk),
       paper_(cfg.paper) {
+    wall_ = feed_.pushes();
+    if (wall_) {
+        clock_ = std::make_unique<WallClock>();
+    } else {
+        clock_ = std::make_unique<SimClock>();
+    }
     if (opts_.plugin_cache_dir.empty()) {
         opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
     }
@@ -251,9 +257,12 @@ void Engine::post(std::function<void()> fn) {
         std::lock_guard<std::mutex> lk(post_mu_);
         if (!finished_) {
             // Before run() starts the work waits for it; during run() it is
-            // picked up between two events.
-            posted_.push_back(std::move(fn));
-            has_posted_.store(true, std::memory_order_release);
+            // picked up between two events (or at once, waking the wall
+            // clock's wait).
+            InboxMessage m;
+            m.kind = InboxMessage::Kind::Work;
+            m.work = std::move(fn);
+            inbox_.push(std::move(m));
             return;
         }
     }
@@ -263,33 +272,35 @@ void Engine::post(std::function<void()> fn) {
     fn();
 }
 
+void Engine::push_market_event(const EventBuf& ev) {
+    InboxMessage m;
+    m.kind = InboxMessage::Kind::Market;
+    m.ev = ev;
+    inbox_.push(std::move(m));
+}
+
+void Engine::source_ended() { inbox_.wake(); }
+
 void Engine::run_posted() {
-    if (!has_posted_.load(std::memory_order_acquire)) {
+    if (inbox_.empty()) {
         return;
     }
     // One at a time, taken off the queue before it runs: if a strategy
     // call inside one hangs, the thread that takes over runs the rest.
     // Only what was queued when this began: a task that posts a follow-up
-    // (a reload's second step) gets it run after the next event.
-    size_t budget = 0;
-    {
-        std::lock_guard<std::mutex> lk(post_mu_);
-        budget = posted_.size();
-    }
-    for (; budget > 0; --budget) {
-        std::function<void()> fn;
-        {
-            std::lock_guard<std::mutex> lk(post_mu_);
-            if (posted_.empty()) {
-                break;
-            }
-            fn = std::move(posted_.front());
-            posted_.pop_front();
-            if (posted_.empty()) {
-                has_posted_.store(false, std::memory_order_release);
-            }
+    // (a reload's second step) gets it run after the next event. With a
+    // pull feed the inbox holds only work; a market event still queued
+    // here (a push feed at the end of the run) is dropped and counted.
+    for (size_t budget = inbox_.size(); budget > 0; --budget) {
+        InboxMessage m;
+        if (!inbox_.try_pop(m)) {
+            break;
         }
-        fn();
+        if (m.kind == InboxMessage::Kind::Work) {
+            m.work();
+        } else {
+            ++dropped_at_stop_;
+        }
     }
 }
 
@@ -813,6 +824,9 @@ void Engine::run() {
         std::lock_guard<std::mutex> lk(loop_mu_);
         loop_done_ = false;
     }
+    if (wall_) {
+        feed_.start(*this); // sources push from their own threads from here on
+    }
     start_lane_thread();
     std::unique_lock<std::mutex> lk(loop_mu_);
     const double tpn = ticks_per_ns();
@@ -827,6 +841,13 @@ void Engine::run() {
     }
     lk.unlock();
     lane_thread_.join();
+    if (wall_) {
+        feed_.stop();
+        if (dropped_at_stop_ > 0) {
+            log::info("engine", "market events still queued at the end of the run were not processed",
+                      {{"events", dropped_at_stop_}});
+        }
+    }
 }
 
 // Total time thread `tid` of this process has waited on a run queue (ns);
@@ -870,6 +891,10 @@ void Engine::loop() {
     for (;;) {
         switch (step_) {
         case Step::Fetch:
+            if (wall_) {
+                step_ = fetch_wall() ? Step::Due : Step::Finish;
+                break;
+            }
             if (stop_.load(std::memory_order_relaxed) || !feed_.next(cur_ev_)) {
                 step_ = Step::Finish;
                 break;
@@ -885,11 +910,14 @@ void Engine::loop() {
                 first_source_ns_ = cur_ev_.h.source_ns;
             }
             drain_deliveries(); // resuming: what a stuck call left queued
-            process_due(cur_ev_.h.source_ns, true);
-            if (now_ns_ < cur_ev_.h.source_ns) {
-                now_ns_ = cur_ev_.h.source_ns;
+            if (wall_) {
+                sync_clock(0);
+                process_due(now_ns_, true);
+            } else {
+                process_due(cur_ev_.h.source_ns, true);
+                sync_clock(cur_ev_.h.source_ns);
             }
-            if (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0) {
+            if (!wall_ && (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0)) {
                 pace(cur_ev_.h.source_ns);
             }
             if (record_ != nullptr) {
@@ -1010,8 +1038,12 @@ void Engine::apply_feed_event(EventBuf& ev) {
     default:
         break;
     }
+    clock_tick();
+}
+
+void Engine::clock_tick() {
     if (now_ns_ >= next_protect_scan_ns_) {
-        // Once per simulated second: max hold (a pool that stopped
+        // Once per second of host time: max hold (a pool that stopped
         // updating still times out) and retries after a back-off; the
         // circuit breaker on marked equity; an equity sample a minute.
         next_protect_scan_ns_ = now_ns_ + kNsPerSec;
@@ -1021,6 +1053,53 @@ void Engine::apply_feed_event(EventBuf& ev) {
             next_equity_sample_ns_ = now_ns_ + 60 * kNsPerSec;
             sample_equity();
         }
+    }
+}
+
+void Engine::sync_clock(int64_t t_ns) {
+    clock_->advance_to(t_ns);
+    const int64_t now = clock_->now_ns();
+    if (now > now_ns_) {
+        now_ns_ = now;
+    }
+}
+
+bool Engine::fetch_wall() {
+    for (;;) {
+        if (stop_.load(std::memory_order_relaxed)) {
+            return false;
+        }
+        sync_clock(0);
+        drain_deliveries(); // resuming: what a stuck call left queued
+        process_due(now_ns_, true);
+        clock_tick();
+        periodic(false);
+        if (feed_.ended() && inbox_.empty()) {
+            return false;
+        }
+        // Sleep until the next thing the clock owes someone, at most 50 ms
+        // (a stop request is an atomic flag: noticed within that).
+        int64_t next = std::min(now_ns_ + 50'000'000, next_protect_scan_ns_);
+        if (!timeline_.empty()) {
+            next = std::min(next, timeline_.top().t_ns);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(std::max<int64_t>(0, next - now_ns_));
+        InboxMessage m;
+        if (!inbox_.pop_wait_until(m, deadline)) {
+            continue;
+        }
+        if (m.kind == InboxMessage::Kind::Work) {
+            m.work(); // taken off the queue first: a hang inside resumes here without it
+            continue;
+        }
+        if (m.kind != InboxMessage::Kind::Market) {
+            continue;
+        }
+        cur_ev_ = m.ev;
+        if ((++tick_ & 63u) == 0) {
+            periodic(false);
+        }
+        return true;
     }
 }
 
@@ -1062,6 +1141,7 @@ void Engine::process_due(int64_t until_ns, bool include_timers) {
         const Scheduled s = timeline_.top();
         timeline_.pop();
         if (now_ns_ < s.t_ns) {
+            clock_->advance_to(s.t_ns);
             now_ns_ = s.t_ns;
         }
         if (s.kind == 1) {

@@ -1,10 +1,19 @@
 // engine/engine.hpp — the event path: feed -> pool book -> protection ->
 // strategies -> risk gate -> paper executor -> journal, in one timeline.
 //
-// Time is the feed's: in sim and replay the clock is the events' source
-// time, and landings and timers are scheduled on that clock, so a run is
-// deterministic (same seed and config => same journal). Optional pacing
-// (speed) and a wall-clock limit map it onto real time.
+// Time is the host Clock's (core/clock.hpp). With a pull feed (sim,
+// replay) it is simulated: the events' source time, read inline, and
+// landings and timers are scheduled on it, so a run is deterministic (same
+// seed and config => same journal); optional pacing (speed) and a
+// wall-clock limit map it onto real time. With a push feed (live sources on
+// their own threads) it is the wall clock: the loop waits on the inbox
+// with a deadline at the next landing, timer or protection scan, so those
+// run on time whether or not a market event arrives.
+//
+// Everything other threads hand the event path goes through one inbox
+// (core/inbox.hpp): market events from push sources and posted work
+// (reload, enable/disable, flatten) today; executor reports and tool
+// results are further message kinds of the same queue.
 //
 // The loop runs on a lane thread; the thread that called run() is its
 // watchdog (every 5 ms): it flags a strategy callback over its budget and
@@ -22,7 +31,9 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/clock.hpp"
 #include "core/histogram.hpp"
+#include "core/inbox.hpp"
 #include "engine/reload.hpp"
 #include "exec/paper_executor.hpp"
 #include "exec/pool_book.hpp"
@@ -117,7 +128,15 @@ struct EngineSnapshot {
     uint64_t hung_callbacks = 0; // strategy calls abandoned by the watchdog
 };
 
-class Engine final : public StrategyHost {
+// A message into the event path (see Inbox).
+struct InboxMessage {
+    enum class Kind : uint8_t { Invalid = 0, Market = 1, Work = 2 };
+    Kind kind = Kind::Invalid;
+    EventBuf ev;                // Market: the event as the source made it
+    std::function<void()> work; // Work: run on the event path between events
+};
+
+class Engine final : public StrategyHost, private EventSink {
   public:
     Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts);
     ~Engine() override;
@@ -196,7 +215,18 @@ class Engine final : public StrategyHost {
 
   private:
     using PreparedInstance = sniper::PreparedInstance;
+    // EventSink (push sources' threads).
+    void push_market_event(const EventBuf& ev) override;
+    void source_ended() override;
     void run_posted();
+    // Wall clock: waits on the inbox until a market event (true, in
+    // cur_ev_) or the end of every source / a stop (false), running due
+    // landings, timers, protection and posted work meanwhile.
+    bool fetch_wall();
+    // The host clock moves to `t_ns` (simulated) or to now (wall).
+    void sync_clock(int64_t t_ns);
+    // Once a second of host time: protection scan, breaker, equity sample.
+    void clock_tick();
     // The loop (see run()): a state machine whose state is in members, so a
     // new lane thread can resume it after a strategy call hung.
     enum class Step : uint8_t { Fetch, Due, Dispatch, Strategies, Drain, Finish, Done };
@@ -339,10 +369,12 @@ class Engine final : public StrategyHost {
     std::map<std::pair<std::string, Pubkey>, int64_t> last_loss_exit_; // (strategy, mint) -> ns
     bool flattening_ = false;
 
+    std::unique_ptr<Clock> clock_; // SimClock for pull feeds, WallClock for push feeds
+    bool wall_ = false;            // clock_ is the wall clock
+    Inbox<InboxMessage> inbox_;
+    uint64_t dropped_at_stop_ = 0; // market events still queued when the run ended
     std::mutex post_mu_;
     std::recursive_mutex inline_mu_; // posts run inline once run() has returned
-    std::deque<std::function<void()>> posted_;
-    std::atomic<bool> has_posted_{false};
     std::atomic<bool> running_{false};
     bool finished_ = false; // guarded by post_mu_
     PoolBook pools_;

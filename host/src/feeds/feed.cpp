@@ -22,6 +22,9 @@ void init_event(EventBuf& ev, uint16_t type) {
     case SNP_EVENT_TIMER:
         ev.h.size = sizeof(snp_ev_timer);
         break;
+    case SNP_EVENT_TOOL_RESULT:
+        ev.h.size = sizeof(snp_ev_tool_result);
+        break;
     default:
         ev.h.size = sizeof(snp_event_header);
         break;

@@ -1,10 +1,16 @@
 // feeds/feed.hpp — what every market-data source gives the engine.
 //
-// A feed produces validated, normalized events (the ABI structs) in source
-// time order. The engine stamps seq and recv_ns; the feed sets type, size,
-// version, source_ns and slot. A feed never hands over an event it could
-// not validate: bad input is logged with what was expected and found,
-// counted in rejected_inputs(), and skipped.
+// A feed produces validated, normalized events (the ABI structs). The
+// engine stamps seq and recv_ns; the feed sets type, size, version,
+// source_ns and slot. A feed never hands over an event it could not
+// validate: bad input is logged with what was expected and found, counted
+// in rejected_inputs(), and skipped.
+//
+// Two kinds. A pull feed (sim, replay) is read inline by the event path
+// with next(), in source-time order, and its source time is the host clock:
+// runs are deterministic. A push feed (live sources, see source.hpp) runs
+// its sources on their own threads; they push events into the engine's
+// inbox through an EventSink, and the host clock is the wall clock.
 #pragma once
 
 #include "core/types.hpp"
@@ -22,18 +28,37 @@ union EventBuf {
     snp_ev_trade trade;
     snp_ev_order_update order_update;
     snp_ev_timer timer;
+    snp_ev_tool_result tool_result;
     EventBuf() { std::memset(static_cast<void*>(this), 0, sizeof *this); }
 };
 
 // Initializes the header of `ev` for `type` with the struct's size.
 void init_event(EventBuf& ev, uint16_t type);
 
+// Where push sources deliver (the engine's inbox). Any thread.
+class EventSink {
+  public:
+    virtual ~EventSink() = default;
+    virtual void push_market_event(const EventBuf& ev) = 0;
+    // A source has ended for good (its thread returned); the sink wakes
+    // the event path so it can notice that every source is done.
+    virtual void source_ended() = 0;
+};
+
 class Feed {
   public:
     virtual ~Feed() = default;
-    // Fills `out` with the next event. Returns false when the feed has
-    // ended (simulated duration reached, end of file).
+    // Pull feeds: fills `out` with the next event. Returns false when the
+    // feed has ended (simulated duration reached, end of file). Push feeds
+    // return false at once; the engine never calls it for them.
     virtual bool next(EventBuf& out) = 0;
+    // Push feeds: true, and start() begins pushing into `sink` from the
+    // feed's own threads; stop() joins them (no push after it returns);
+    // ended() is true once every source has ended.
+    virtual bool pushes() const { return false; }
+    virtual void start(EventSink& sink) { (void)sink; }
+    virtual void stop() {}
+    virtual bool ended() const { return false; }
     virtual const char* name() const = 0;
     // Ground truth the paper executor needs and a real chain would reveal
     // only on a failed sell: is selling this token blocked (honeypot)?
