@@ -7,7 +7,7 @@
 // simulated market (every intent, field for field, over several seeds).
 #include "core/clock.hpp"
 #include "core/log.hpp"
-#include "exec/amm.hpp"
+#include "market/amm.hpp"
 #include "feeds/sim_market.hpp"
 #include "strategy/instance.hpp"
 #include "strategy/lua_script.hpp"

@@ -2,7 +2,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
-#include "exec/amm.hpp"
+#include "market/amm.hpp"
 #include "feeds/event_json.hpp"
 #include "risk/utc_day.hpp"
 #include "store/store.hpp"
@@ -15,10 +15,11 @@
 
 namespace sniper {
 
-Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts)
+Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, std::unique_ptr<Executor> executor)
     : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
       protection_(cfg.protection), portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk),
-      paper_(cfg.paper) {
+      executor_(executor != nullptr ? std::move(executor)
+                                    : std::make_unique<PaperExecutor>(cfg.paper, pools_, feed_, portfolio_)) {
     wall_ = feed_.pushes();
     if (wall_) {
         clock_ = std::make_unique<WallClock>();
@@ -108,15 +109,29 @@ void Engine::restore() {
         equity_peak_ = *peak; // the drawdown limits measure from the journal's peak
         breaker_peak_ = *peak;
     }
-    // Paper orders in flight when the process stopped cannot land any more
-    // (their simulated pool is gone): settle each as expired, so no order
-    // stays open forever and none is applied later.
-    for (OrderRecord o : store_->unsettled_orders()) {
-        o.status = SNP_ORDER_EXPIRED;
-        o.detail = "the daemon stopped before this paper order landed; settled as expired at start-up";
+    // Orders in flight when the process stopped: the executor settles each
+    // (paper: expired, its simulated pool is gone) before anything else,
+    // so no order stays open forever and none is applied later.
+    std::vector<OrderRecord> unsettled = store_->unsettled_orders();
+    std::vector<UnsettledOrder> ask;
+    ask.reserve(unsettled.size());
+    for (const OrderRecord& o : unsettled) {
+        ask.push_back(UnsettledOrder{o.intent_id, o.strategy, o.side, o.mint});
+    }
+    const std::vector<ExecReport> settled = executor_->reconcile(ask);
+    for (OrderRecord o : unsettled) {
+        auto r = std::find_if(settled.begin(), settled.end(),
+                              [&](const ExecReport& x) { return x.intent_id == o.intent_id; });
+        if (r == settled.end() || !r->final()) {
+            continue; // the executor still tracks it (live): its report comes later
+        }
+        o.status = r->status;
+        o.detail = r->reason;
+        o.code = r->code;
         o.ts_ns = wall_ns();
-        log::warn("engine", "order in flight at the last stop settled as expired",
-                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)}});
+        log::warn("engine", "order in flight at the last stop settled at start-up",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"status", order_status_name(r->status)}, {"reason", r->reason}});
         store_->append(o);
     }
     store_->flush();
@@ -593,10 +608,10 @@ void Engine::finish_flatten_if_done() {
     if (!flattening_ || !flatten_orders_.empty()) {
         return;
     }
-    for (const auto& [id, o] : in_flight_) {
-        if (o.side == SNP_SIDE_BUY) {
-            return; // a buy sent before the flatten: exit it when it lands
-        }
+    bool buy_in_flight = false;
+    orders_.each([&](const Order& o) { buy_in_flight = buy_in_flight || o.side == SNP_SIDE_BUY; });
+    if (buy_in_flight) {
+        return; // a buy sent before the flatten: exit it when it lands
     }
     flattening_ = false;
     publish_snapshot(); // whoever sees HALTED must also see the positions gone
@@ -616,9 +631,9 @@ uint64_t Engine::send_host_exit(const std::string& strategy, const Pubkey& mint,
     p.intent.max_slippage_bps = 10000;
     p.reason = std::move(reason);
     p.intent_id = next_intent_id_++;
-    const size_t before = in_flight_.size();
+    const size_t before = orders_.size();
     decide_intent(strategy, strategy_index_of(strategy), p);
-    return in_flight_.size() == before ? 0 : p.intent_id; // 0: refused, nothing in flight
+    return orders_.size() == before ? 0 : p.intent_id; // 0: refused, nothing in flight
 }
 
 bool Engine::send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
@@ -642,7 +657,7 @@ uint32_t Engine::strategy_index_of(const std::string& strategy) const {
     return UINT32_MAX;
 }
 
-void Engine::set_protection(const PaperOrder& o) {
+void Engine::set_protection(const Order& o) {
     Position* pos = portfolio_.find_mut(o.strategy, o.mint);
     if (pos == nullptr) {
         return;
@@ -1193,11 +1208,12 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         ri.state = trading_state();
         ri.pool = pools_.find(in.pool);
         ri.position = portfolio_.find(strategy, in.mint);
-        ri.order_in_flight = in_flight_keys_.count({strategy_index, in.mint}) != 0;
-        ri.open_positions = static_cast<uint32_t>(portfolio_.open_positions()) + in_flight_new_buys_;
+        ri.order_in_flight = orders_.in_flight(strategy_index, in.mint);
+        ri.open_positions = static_cast<uint32_t>(portfolio_.open_positions()) + orders_.new_buys();
         const uint64_t bal = portfolio_.balance_lamports();
-        ri.available_lamports = bal > reserved_lamports_ ? bal - reserved_lamports_ : 0;
-        ri.fees_per_order_lamports = paper_.fees_per_order();
+        const uint64_t reserved = orders_.reserved_lamports();
+        ri.available_lamports = bal > reserved ? bal - reserved : 0;
+        ri.fees_per_order_lamports = executor_->fees_per_order();
         fill_limit_inputs(strategy, in.mint, ri);
         const RiskDecision d = risk_.check(ri);
 
@@ -1231,7 +1247,7 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
                                std::string(risk_reason_name(d.reason)) + ": " + d.message);
             return;
         }
-        PaperOrder o;
+        Order o;
         o.intent_id = p.intent_id;
         o.strategy_index = strategy_index;
         o.strategy = strategy;
@@ -1242,7 +1258,7 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         o.amount_in = (in.side == SNP_SIDE_SELL && sell_all) ? ri.position->amount_atoms : in.amount_in;
         o.client_tag = in.client_tag;
         o.submit_ns = now_ns_;
-        o.land_ns = now_ns_ + paper_.landing_delay_ns();
+        o.route = in.route;
         o.stop_loss_bps = in.stop_loss_bps;
         o.take_profit_bps = in.take_profit_bps;
         o.trailing_stop_bps = in.trailing_stop_bps;
@@ -1250,15 +1266,11 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         o.deadline_ns = in.deadline_ns;
         o.max_priority_fee_lamports = in.max_priority_fee_lamports;
         o.max_tip_lamports = in.max_tip_lamports;
-        o.min_out = amm::min_out_for(PaperExecutor::quote(*ri.pool, in.side, o.amount_in),
+        o.min_out = amm::min_out_for(executor_->quote(*ri.pool, in.side, o.amount_in),
                                      in.max_slippage_bps);
-        if (in.side == SNP_SIDE_BUY) {
-            reserved_lamports_ += in.amount_in + paper_.fees_per_order();
-            if (ri.position == nullptr) {
-                ++in_flight_new_buys_;
-            }
-        }
-        in_flight_keys_.insert({strategy_index, in.mint});
+        const bool is_buy = in.side == SNP_SIDE_BUY;
+        const uint64_t reserve = is_buy ? in.amount_in + executor_->fees_per_order() : 0;
+        const bool opens_position = is_buy && ri.position == nullptr;
         OrderRecord orec;
         orec.intent_id = o.intent_id;
         orec.strategy = o.strategy;
@@ -1270,10 +1282,13 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         if (store_ != nullptr) {
             store_->append(orec);
         }
-        schedule(o.land_ns, 1, o.intent_id);
+        o.land_ns = executor_->submit(o, now_ns_);
+        if (o.land_ns != 0) {
+            schedule(o.land_ns, 1, o.intent_id); // a simulated venue settles it then
+        }
         queue_order_update(strategy_index, o.intent_id, o.client_tag, o.mint, o.side, SNP_ORDER_ACCEPTED,
                            o.amount_in, 0, 0, 0, 0, {});
-        in_flight_.emplace(o.intent_id, std::move(o));
+        orders_.add(std::move(o), reserve, opens_position);
     }
 }
 
@@ -1304,7 +1319,7 @@ int64_t Engine::equity_lamports() const {
         }
     }
     // Buys in flight hold their lamports aside; count them at cost.
-    return equity + static_cast<int64_t>(reserved_lamports_);
+    return equity + static_cast<int64_t>(orders_.reserved_lamports());
 }
 
 void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri) {
@@ -1318,14 +1333,14 @@ void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, 
             mine += p.cost_lamports;
         }
     }
-    for (const auto& [id, o] : in_flight_) {
+    orders_.each([&](const Order& o) {
         if (o.side == SNP_SIDE_BUY) {
             total += o.amount_in;
             if (o.strategy == strategy) {
                 mine += o.amount_in;
             }
         }
-    }
+    });
     ri.exposure_lamports = total;
     ri.strategy_exposure_lamports = mine;
     for (const auto& [name, d] : day_stats_) {
@@ -1344,29 +1359,34 @@ void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, 
 }
 
 void Engine::land(uint64_t intent_id) {
-    auto it = in_flight_.find(intent_id);
-    if (it == in_flight_.end()) {
+    const Order* held = orders_.find(intent_id);
+    if (held == nullptr) {
         return;
     }
-    const PaperOrder o = std::move(it->second);
-    in_flight_.erase(it);
-    in_flight_keys_.erase({o.strategy_index, o.mint});
+    ExecReport out = executor_->settle(*held);
+    apply_report(std::move(out));
+}
+
+void Engine::apply_report(ExecReport out) {
+    if (!out.final()) {
+        return; // progress (live): nothing for the ledger yet
+    }
+    std::optional<Order> taken = orders_.take(out.intent_id);
+    if (!taken) {
+        return; // already settled: a report is applied once
+    }
+    Order o = std::move(*taken);
+    if (o.land_ns == 0) {
+        o.land_ns = now_ns_;
+    }
     // The order's outcome, fill, position and PnL commit together, and
     // before anyone hears of the fill (write-ahead): a crash either loses
     // the landing as a whole (settled as expired at the next start) or
     // keeps it whole.
     std::vector<StoreRecord> group;
     group_ = &group;
-    const bool had_position = portfolio_.find(o.strategy, o.mint) != nullptr;
-    if (o.side == SNP_SIDE_BUY) {
-        const uint64_t r = o.amount_in + paper_.fees_per_order();
-        reserved_lamports_ = reserved_lamports_ >= r ? reserved_lamports_ - r : 0;
-        if (!had_position && in_flight_new_buys_ > 0) {
-            --in_flight_new_buys_;
-        }
-    }
     const StrategyStats before = portfolio_.stats(o.strategy);
-    const PaperOutcome out = paper_.land(o, pools_, portfolio_, feed_);
+    const LedgerChange change = portfolio_.apply(o, out);
     {
         // Today's realized PnL and fees, for the daily limits.
         roll_day();
@@ -1374,7 +1394,7 @@ void Engine::land(uint64_t intent_id) {
         DayStats& d = day_stats_[o.strategy];
         d.realized_pnl_lamports += after.realized_pnl_lamports - before.realized_pnl_lamports;
         d.fees_lamports += after.fees_lamports - before.fees_lamports;
-        if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && out.realized_pnl_lamports < 0) {
+        if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && change.realized_pnl_lamports < 0) {
             last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
         }
         equity_peak_ = std::max(equity_peak_, equity_lamports());
@@ -1409,7 +1429,7 @@ void Engine::land(uint64_t intent_id) {
             f.out_amount = out.out_amount;
             f.fee_lamports = out.fee_lamports;
             f.tip_lamports = out.tip_lamports;
-            f.realized_pnl_lamports = out.realized_pnl_lamports;
+            f.realized_pnl_lamports = change.realized_pnl_lamports;
             f.ts_ns = now_ns_;
             journal(f);
         }
@@ -1417,7 +1437,7 @@ void Engine::land(uint64_t intent_id) {
                   {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
                    {"in", out.in_amount}, {"out", out.out_amount},
                    {"fee_lamports", out.fee_lamports + out.tip_lamports},
-                   {"pnl_lamports", out.realized_pnl_lamports}});
+                   {"pnl_lamports", change.realized_pnl_lamports}});
     } else {
         ++failed_orders_;
         log::info("exec", "paper order failed",
@@ -1502,7 +1522,7 @@ void Engine::sample_equity() {
         cost += static_cast<int64_t>(p.cost_lamports);
     }
     r.unrealized_pnl_lamports = r.equity_lamports - static_cast<int64_t>(r.balance_lamports) -
-                                static_cast<int64_t>(reserved_lamports_) - cost;
+                                static_cast<int64_t>(orders_.reserved_lamports()) - cost;
     r.open_positions = static_cast<uint32_t>(portfolio_.open_positions());
     store_->append(r);
 }

@@ -35,9 +35,11 @@
 #include "core/histogram.hpp"
 #include "core/inbox.hpp"
 #include "engine/reload.hpp"
+#include "exec/executor.hpp"
+#include "exec/order_manager.hpp"
 #include "exec/paper_executor.hpp"
-#include "exec/pool_book.hpp"
-#include "exec/portfolio.hpp"
+#include "market/pool_book.hpp"
+#include "ledger/portfolio.hpp"
 #include "feeds/feed.hpp"
 #include "risk/risk_gate.hpp"
 #include "store/store.hpp"
@@ -138,7 +140,10 @@ struct InboxMessage {
 
 class Engine final : public StrategyHost, private EventSink {
   public:
-    Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts);
+    // `executor`: who executes approved orders; null = the paper executor
+    // on this engine's pool book (tests pass a fake).
+    Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts,
+           std::unique_ptr<Executor> executor = nullptr);
     ~Engine() override;
 
     Engine(const Engine&) = delete;
@@ -282,7 +287,7 @@ class Engine final : public StrategyHost, private EventSink {
     // Position protection: resolve a landed buy's limits; check one
     // position against them (sends the host exit); check the positions on
     // one pool, or all of them.
-    void set_protection(const PaperOrder& o);
+    void set_protection(const Order& o);
     void check_protection(const std::string& strategy, const Pubkey& mint);
     void check_protection_pool(const Pubkey& pool);
     void check_protection_all();
@@ -292,6 +297,10 @@ class Engine final : public StrategyHost, private EventSink {
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();
     void land(uint64_t intent_id);
+    // The one place a final executor report changes anything: the order
+    // manager releases the order, the ledger applies the report, the journal
+    // records it write-ahead, then strategies and protection hear of it.
+    void apply_report(ExecReport report);
     void queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
                             const Pubkey& mint, uint32_t side, uint32_t status, uint64_t in_amount,
                             uint64_t out_amount, uint64_t fee, uint64_t tip, int32_t code,
@@ -380,7 +389,8 @@ class Engine final : public StrategyHost, private EventSink {
     PoolBook pools_;
     Portfolio portfolio_;
     RiskGate risk_;
-    PaperExecutor paper_;
+    std::unique_ptr<Executor> executor_;
+    OrderManager orders_; // orders in flight and their reservations
 
     std::atomic<int32_t> state_{SNP_TRADING_ACTIVE};
     std::atomic<bool> stop_{false};
@@ -389,10 +399,6 @@ class Engine final : public StrategyHost, private EventSink {
 
     std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<Scheduled>> timeline_;
     uint64_t sched_order_ = 0;
-    std::map<uint64_t, PaperOrder> in_flight_;           // by intent id
-    std::set<std::pair<uint32_t, Pubkey>> in_flight_keys_; // (strategy, mint)
-    uint32_t in_flight_new_buys_ = 0;                    // buys that would open a position
-    uint64_t reserved_lamports_ = 0;                     // for buys in flight
     std::map<uint64_t, Timer> timers_;
     uint64_t next_timer_id_ = 1;
     std::deque<Delivery> deliveries_;

@@ -1,16 +1,22 @@
-// exec/paper_executor.hpp — fills approved orders against the simulated or
-// replayed pools as the chain would: constant product with the pool fee,
-// a slippage bound fixed at decision time, network + priority fee and an
-// optional tip in lamports, a landing delay, and a seeded chance that a
-// transaction never lands. A honeypot's sells land and revert (fee paid,
-// nothing sold). Same seed and config => the same outcomes.
+// exec/paper_executor.hpp — the paper executor: a simulated venue that
+// fills approved orders against the pool book as the chain would:
+// constant product with the pool fee, a slippage bound fixed at decision
+// time, network + priority fee and an optional tip in lamports, a landing
+// delay, and a seeded chance that a transaction never lands. A honeypot's
+// sells land and revert (fee paid, nothing sold). Same seed and config =>
+// the same outcomes.
+//
+// It moves the simulated pools (its own swaps' impact on the book and, via
+// VenueTruth, on the simulated market) and reads the wallet through
+// WalletView; it never changes the ledger: the engine's ledger applies the
+// reports it returns, the same code as for live reports.
 #pragma once
 
 #include "config/config.hpp"
 #include "core/rng.hpp"
-#include "exec/pool_book.hpp"
-#include "exec/portfolio.hpp"
-#include "feeds/feed.hpp"
+#include "exec/executor.hpp"
+#include "market/pool_book.hpp"
+#include "market/venue_truth.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -18,82 +24,46 @@
 
 namespace sniper {
 
-struct PaperOrder {
-    uint64_t intent_id = 0;
-    uint32_t strategy_index = 0;
-    std::string strategy;
-    uint32_t side = 0;
-    Pubkey mint{};
-    Pubkey pool{};
-    uint64_t amount_in = 0; // BUY lamports; SELL atoms (ignored with sell_all)
-    bool sell_all = false;
-    uint64_t min_out = 0;   // from the quote at decision time
-    uint64_t client_tag = 0;
-    int64_t submit_ns = 0;
-    int64_t land_ns = 0;
-    // BUY: the intent's protection fields (0 = config default, < 0 = none).
-    int32_t stop_loss_bps = 0;
-    int32_t take_profit_bps = 0;
-    int32_t trailing_stop_bps = 0;
-    int64_t max_hold_ns = 0;
-    // ABI 1.1: must not land after this (host clock; 0 = no deadline), and
-    // caps on what this order may pay in priority fee and tip (0 = none).
-    int64_t deadline_ns = 0;
-    uint64_t max_priority_fee_lamports = 0;
-    uint64_t max_tip_lamports = 0;
-};
-
-struct PaperOutcome {
-    uint32_t status = SNP_ORDER_INVALID; // FILLED or FAILED
-    uint64_t in_amount = 0;
-    uint64_t out_amount = 0;
-    uint64_t fee_lamports = 0;
-    uint64_t tip_lamports = 0;
-    int64_t realized_pnl_lamports = 0;
-    bool position_closed = false;
-    int32_t code = 0; // failure code, 2000-range (docs/error-codes.md)
-    std::string reason;
-};
-
-// Failure codes of executed orders (registry, never renumbered).
-enum : int32_t {
-    kExecNotLanded = 2001,
-    kExecPoolGone = 2002,
-    kExecNoPosition = 2003,
-    kExecSellBlocked = 2004,
-    kExecSlippage = 2005,
-    kExecInsufficientBalance = 2006,
-    kExecDeadline = 2007,
-};
-
-class PaperExecutor {
+class PaperExecutor final : public Executor {
   public:
-    explicit PaperExecutor(const PaperConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {}
+    PaperExecutor(const PaperConfig& cfg, PoolBook& pools, VenueTruth& truth, const WalletView& wallet)
+        : cfg_(cfg), rng_(cfg.seed), pools_(pools), truth_(truth), wallet_(wallet) {}
 
-    uint64_t fees_per_order() const {
+    const char* name() const override { return "paper"; }
+    uint64_t quote(const PoolState& pool, uint32_t side, uint64_t amount_in) const override {
+        return quote_pool(pool, side, amount_in);
+    }
+    uint64_t fees_per_order() const override {
         return cfg_.base_fee_lamports + cfg_.priority_fee_lamports + cfg_.tip_lamports;
     }
+    int64_t submit(const Order& order, int64_t now_ns) override {
+        (void)order;
+        return now_ns + cfg_.landing_delay_ns;
+    }
+    // Lands (or fails) an order at its landing time.
+    ExecReport settle(const Order& order) override;
+    // Paper orders in flight when the process stopped cannot land any more
+    // (their simulated pool is gone): each is settled as expired.
+    std::vector<ExecReport> reconcile(const std::vector<UnsettledOrder>& orders) override;
+
+    // Expected output now, before slippage; 0 when the pool cannot quote.
+    static uint64_t quote_pool(const PoolState& pool, uint32_t side, uint64_t amount_in);
     // What one order pays at most: the configured priority fee and tip,
     // each lowered to the intent's cap when it sets one.
-    uint64_t priority_fee_for(const PaperOrder& o) const {
+    uint64_t priority_fee_for(const Order& o) const {
         return o.max_priority_fee_lamports != 0 ? std::min(cfg_.priority_fee_lamports, o.max_priority_fee_lamports)
                                                 : cfg_.priority_fee_lamports;
     }
-    uint64_t tip_for(const PaperOrder& o) const {
+    uint64_t tip_for(const Order& o) const {
         return o.max_tip_lamports != 0 ? std::min(cfg_.tip_lamports, o.max_tip_lamports) : cfg_.tip_lamports;
     }
-    int64_t landing_delay_ns() const { return cfg_.landing_delay_ns; }
-
-    // Expected output now, before slippage; 0 when the pool cannot quote.
-    static uint64_t quote(const PoolState& pool, uint32_t side, uint64_t amount_in);
-
-    // Lands (or fails) an order at its landing time, updating the pool
-    // book, the portfolio and the feed (so a simulated pool moves).
-    PaperOutcome land(const PaperOrder& order, PoolBook& pools, Portfolio& portfolio, Feed& feed);
 
   private:
     PaperConfig cfg_;
     Rng rng_;
+    PoolBook& pools_;
+    VenueTruth& truth_;
+    const WalletView& wallet_;
 };
 
 } // namespace sniper

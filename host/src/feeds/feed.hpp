@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/types.hpp"
+#include "market/venue_truth.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -45,7 +46,9 @@ class EventSink {
     virtual void source_ended() = 0;
 };
 
-class Feed {
+// A feed is also the venue truth of the market it describes (sim: its own
+// tokens; replay: the recorded honeypot flags; live: nothing to tell).
+class Feed : public VenueTruth {
   public:
     virtual ~Feed() = default;
     // Pull feeds: fills `out` with the next event. Returns false when the
@@ -60,18 +63,6 @@ class Feed {
     virtual void stop() {}
     virtual bool ended() const { return false; }
     virtual const char* name() const = 0;
-    // Ground truth the paper executor needs and a real chain would reveal
-    // only on a failed sell: is selling this token blocked (honeypot)?
-    virtual bool sell_blocked(const Pubkey& mint) const = 0;
-    // Our own paper fill, so a simulated market can move its reserves the
-    // way the chain would. Feeds that replay history ignore it.
-    virtual void on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amount,
-                             uint64_t out_amount) {
-        (void)pool;
-        (void)side;
-        (void)in_amount;
-        (void)out_amount;
-    }
     // Inputs refused by validation so far.
     virtual uint64_t rejected_inputs() const { return 0; }
 };

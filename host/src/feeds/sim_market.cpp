@@ -1,6 +1,6 @@
 #include "feeds/sim_market.hpp"
 
-#include "exec/amm.hpp"
+#include "market/amm.hpp"
 
 #include <algorithm>
 #include <cmath>

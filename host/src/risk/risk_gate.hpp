@@ -30,8 +30,8 @@
 
 #include "config/config.hpp"
 #include "core/types.hpp"
-#include "exec/pool_book.hpp"
-#include "exec/portfolio.hpp"
+#include "market/pool_book.hpp"
+#include "ledger/portfolio.hpp"
 #include "risk/order_rate.hpp"
 #include "risk/utc_day.hpp"
 

@@ -1,4 +1,4 @@
-// exec/amm.hpp — constant-product (x*y=k) swap arithmetic in integers, as
+// market/amm.hpp — constant-product (x*y=k) swap arithmetic in integers, as
 // Raydium-style pools compute it: the fee is taken from the input, the
 // output is rounded down. All amounts in base units; 128-bit intermediates.
 #pragma once

@@ -1,4 +1,4 @@
-// exec/pool_book.hpp — the latest known state of every pool, built from
+// market/pool_book.hpp — the latest known state of every pool, built from
 // NEW_POOL and POOL_UPDATE events. The paper executor fills against it,
 // the risk gate prices against it and positions are marked with it.
 #pragma once

@@ -1,4 +1,4 @@
-#include "exec/portfolio.hpp"
+#include "ledger/portfolio.hpp"
 
 #include <algorithm>
 
@@ -84,6 +84,24 @@ void Portfolio::charge_fee(const std::string& strategy, const Pubkey& mint, uint
         it->second.realized_pnl_lamports -= static_cast<int64_t>(fees);
     }
     record_pnl(s, -static_cast<int64_t>(fees));
+}
+
+LedgerChange Portfolio::apply(const Order& o, const ExecReport& r) {
+    LedgerChange c;
+    const uint64_t cost = r.fee_lamports + r.tip_lamports;
+    if (r.status == SNP_ORDER_FILLED) {
+        c.changed = true;
+        if (o.side == SNP_SIDE_BUY) {
+            apply_buy(o.strategy, o.mint, o.pool, r.in_amount, r.out_amount, cost, o.land_ns);
+        } else {
+            c.realized_pnl_lamports =
+                apply_sell(o.strategy, o.mint, r.in_amount, r.out_amount, cost, o.land_ns, &c.position_closed);
+        }
+    } else if (cost != 0) {
+        c.changed = true;
+        charge_fee(o.strategy, o.mint, cost);
+    }
+    return c;
 }
 
 } // namespace sniper

@@ -1,9 +1,14 @@
-// exec/portfolio.hpp — accounting: the paper wallet's SOL balance, each
+// ledger/portfolio.hpp — accounting: the wallet's SOL balance, each
 // strategy's positions (average cost, fees in), realized PnL, round trips
 // and drawdown of the realized PnL curve. All amounts are integers.
+//
+// The ledger changes only by applying executor reports (apply()), the same
+// code for paper and live; executors read it through WalletView.
 #pragma once
 
 #include "core/types.hpp"
+#include "exec/executor.hpp"
+#include "exec/order.hpp"
 
 #include <cstdint>
 #include <map>
@@ -44,11 +49,28 @@ struct StrategyStats {
     uint64_t fees_lamports = 0;
 };
 
-class Portfolio {
+// What applying one report did to the ledger.
+struct LedgerChange {
+    int64_t realized_pnl_lamports = 0; // a filled SELL
+    bool position_closed = false;
+    bool changed = false; // anything moved (a fill, or fees of a revert)
+};
+
+class Portfolio final : public WalletView {
   public:
     explicit Portfolio(uint64_t balance_lamports) : balance_(balance_lamports) {}
 
-    uint64_t balance_lamports() const { return balance_; }
+    // Applies a final report for `order`: a fill moves the position and the
+    // balance; a landed failure (fees paid) charges its fees; anything else
+    // changes nothing.
+    LedgerChange apply(const Order& order, const ExecReport& report);
+
+    // WalletView
+    uint64_t balance_lamports() const override { return balance_; }
+    uint64_t position_atoms(const std::string& strategy, const Pubkey& mint) const override {
+        const Position* p = find(strategy, mint);
+        return p != nullptr ? p->amount_atoms : 0;
+    }
     const Position* find(const std::string& strategy, const Pubkey& mint) const;
     Position* find_mut(const std::string& strategy, const Pubkey& mint) {
         auto it = positions_.find({strategy, mint});
