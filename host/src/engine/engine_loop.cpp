@@ -1,0 +1,428 @@
+// engine/engine_loop.cpp — the event path itself: the lane thread and its
+// watchdog take-over, the inbox (posted work, push sources), the clock
+// (simulated or wall), the loop state machine, deliveries and the timeline.
+#include "engine/engine.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "feeds/event_json.hpp"
+#include "market/amm.hpp"
+#include "risk/utc_day.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <filesystem>
+#include <thread>
+
+namespace sniper {
+
+// ------------------------------------------------------------ hot reload
+
+void Engine::post(std::function<void()> fn) {
+    {
+        std::lock_guard<std::mutex> lk(post_mu_);
+        if (!finished_) {
+            // Before run() starts the work waits for it; during run() it is
+            // picked up between two events (or at once, waking the wall
+            // clock's wait).
+            InboxMessage m;
+            m.kind = InboxMessage::Kind::Work;
+            m.work = std::move(fn);
+            inbox_.push(std::move(m));
+            return;
+        }
+    }
+    // run() has returned: no event path left to race with. Run it here,
+    // one poster at a time (a posted task may post again).
+    std::lock_guard<std::recursive_mutex> lk(inline_mu_);
+    fn();
+}
+
+void Engine::push_market_event(const EventBuf& ev) {
+    InboxMessage m;
+    m.kind = InboxMessage::Kind::Market;
+    m.ev = ev;
+    inbox_.push(std::move(m));
+}
+
+void Engine::source_ended() { inbox_.wake(); }
+
+void Engine::run_posted() {
+    if (inbox_.empty()) {
+        return;
+    }
+    // One at a time, taken off the queue before it runs: if a strategy
+    // call inside one hangs, the thread that takes over runs the rest.
+    // Only what was queued when this began: a task that posts a follow-up
+    // (a reload's second step) gets it run after the next event. With a
+    // pull feed the inbox holds only work; a market event still queued
+    // here (a push feed at the end of the run) is dropped and counted.
+    for (size_t budget = inbox_.size(); budget > 0; --budget) {
+        InboxMessage m;
+        if (!inbox_.try_pop(m)) {
+            break;
+        }
+        if (m.kind == InboxMessage::Kind::Work) {
+            m.work();
+        } else {
+            ++dropped_at_stop_;
+        }
+    }
+}
+
+// The loop runs on a lane thread; the caller of run() is its watchdog. A
+// strategy callback still running after its hang timeout is abandoned on
+// that thread, and a new lane thread resumes the loop from the step it was
+// in (loop state lives in members, never on the stack): the rest of the
+// host — protection, other strategies, landings, reloads — goes on.
+void Engine::run() {
+    running_.store(true, std::memory_order_release);
+    wall_start_ns_ = mono_ns();
+    next_periodic_ns_ = wall_start_ns_;
+    next_status_ns_ = wall_start_ns_ + opts_.status_interval_ns;
+    step_ = Step::Fetch;
+    {
+        std::lock_guard<std::mutex> lk(loop_mu_);
+        loop_done_ = false;
+    }
+    if (wall_) {
+        feed_.start(*this); // sources push from their own threads from here on
+    }
+    start_lane_thread();
+    std::unique_lock<std::mutex> lk(loop_mu_);
+    const double tpn = ticks_per_ns();
+    while (!loop_cv_.wait_for(lk, std::chrono::milliseconds(5), [&] { return loop_done_; })) {
+        lane_->sample_budget(cpu_ticks(), runq_wait_ns(lane_tid_.load(std::memory_order_relaxed)), tpn,
+                             5'000'000);
+        if (StrategyInstance* hung = lane_->try_abandon(cpu_ticks())) {
+            lk.unlock();
+            take_over(hung); // no engine code runs anywhere until the new thread starts
+            lk.lock();
+        }
+    }
+    lk.unlock();
+    lane_thread_.join();
+    if (wall_) {
+        feed_.stop();
+        if (dropped_at_stop_ > 0) {
+            log::info("engine", "market events still queued at the end of the run were not processed",
+                      {{"events", dropped_at_stop_}});
+        }
+    }
+}
+
+// Total time thread `tid` of this process has waited on a run queue (ns);
+// 0 when the kernel does not say.
+int64_t Engine::runq_wait_ns(int tid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
+    std::FILE* f = std::fopen(path, "r");
+    if (f == nullptr) {
+        return 0;
+    }
+    unsigned long long run = 0, wait = 0;
+    const int n = std::fscanf(f, "%llu %llu", &run, &wait);
+    std::fclose(f);
+    return n == 2 ? static_cast<int64_t>(wait) : 0;
+}
+
+void Engine::start_lane_thread() {
+    lane_thread_ = std::thread([this] {
+        lane_tid_.store(current_thread_id(), std::memory_order_relaxed);
+        loop();
+        std::lock_guard<std::mutex> lk(loop_mu_);
+        loop_done_ = true;
+        loop_cv_.notify_all();
+    });
+}
+
+void Engine::take_over(StrategyInstance* hung) {
+    lane_thread_.detach(); // stuck in strategy code; parks if the call ever returns
+    demote_thread(lane_tid_.load(std::memory_order_relaxed));
+    ++hung_callbacks_;
+    hung->mark_hung("a callback did not return within " +
+                    std::to_string(hung->limits().hang_timeout_ns / 1'000'000) +
+                    " ms (hang_timeout); it was abandoned on its thread and the strategy failed. "
+                    "Fix the strategy and reload its file, or restart to reclaim the thread");
+    publish_snapshot();
+    start_lane_thread();
+}
+
+void Engine::loop() {
+    for (;;) {
+        switch (step_) {
+        case Step::Fetch:
+            if (wall_) {
+                step_ = fetch_wall() ? Step::Due : Step::Finish;
+                break;
+            }
+            if (stop_.load(std::memory_order_relaxed) || !feed_.next(cur_ev_)) {
+                step_ = Step::Finish;
+                break;
+            }
+            if ((++tick_ & 63u) == 0) {
+                periodic(false);
+            }
+            step_ = Step::Due;
+            run_posted(); // between two events: nothing is half-delivered
+            break;
+        case Step::Due:
+            if (first_source_ns_ < 0) {
+                first_source_ns_ = cur_ev_.h.source_ns;
+            }
+            drain_deliveries(); // resuming: what a stuck call left queued
+            if (wall_) {
+                sync_clock(0);
+                process_due(now_ns_, true);
+            } else {
+                process_due(cur_ev_.h.source_ns, true);
+                sync_clock(cur_ev_.h.source_ns);
+            }
+            if (!wall_ && (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0)) {
+                pace(cur_ev_.h.source_ns);
+            }
+            if (record_ != nullptr) {
+                encode_event_json(cur_ev_,
+                                  cur_ev_.h.type == SNP_EVENT_NEW_POOL && feed_.sell_blocked(cur_ev_.new_pool.base_mint),
+                                  record_buf_);
+                flush_record(false);
+            }
+            step_ = Step::Dispatch;
+            break;
+        case Step::Dispatch:
+            apply_feed_event(cur_ev_);
+            dispatch_next_ = 0;
+            step_ = Step::Strategies;
+            break;
+        case Step::Strategies:
+            while (dispatch_next_ < strategies_.size()) {
+                StrategyInstance& s = *strategies_[dispatch_next_++];
+                if (s.running() && s.wants(cur_ev_.h.type) && s.on_event(cur_ev_.h) && !s.pending().empty()) {
+                    commit_intents(s);
+                }
+            }
+            if (opts_.measure_latency) {
+                latency_.record(mono_ns() - lat_t0_);
+            }
+            step_ = Step::Drain;
+            break;
+        case Step::Drain:
+            drain_deliveries();
+            step_ = Step::Fetch;
+            break;
+        case Step::Finish:
+            // Let orders already sent land, so the journal ends settled;
+            // timers past the end are not fired.
+            drain_deliveries();
+            process_due(INT64_MAX, false);
+            finish();
+            step_ = Step::Done;
+            return;
+        case Step::Done:
+            return;
+        }
+    }
+}
+
+void Engine::finish() {
+    running_.store(false, std::memory_order_release);
+    {
+        std::lock_guard<std::mutex> lk(post_mu_);
+        finished_ = true; // later posts run inline on their caller
+    }
+    run_posted(); // what was posted before that
+    if (first_source_ns_ >= 0) {
+        sample_equity(); // the curve ends where the run did
+    }
+    periodic(true);
+    if (opts_.print_status) {
+        print_status_line();
+    }
+    if (store_ != nullptr) {
+        store_->flush();
+    }
+    publish_snapshot();
+}
+
+void Engine::pace(int64_t source_ns) {
+    const double speed = cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed : cfg_.feeds.replay.speed;
+    const auto target = wall_start_ns_ + static_cast<int64_t>(
+                                             static_cast<double>(source_ns - first_source_ns_) / speed);
+    for (;;) {
+        const int64_t now = mono_ns();
+        if (now >= target || stop_.load(std::memory_order_relaxed)) {
+            return;
+        }
+        periodic(false);
+        run_posted();
+        std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 50'000'000)));
+    }
+}
+
+void Engine::periodic(bool force) {
+    const int64_t now = mono_ns();
+    if (opts_.wall_limit_ns > 0 && now - wall_start_ns_ >= opts_.wall_limit_ns) {
+        stop_.store(true, std::memory_order_relaxed);
+    }
+    if (!force && now < next_periodic_ns_) {
+        return;
+    }
+    next_periodic_ns_ = now + 100'000'000;
+    if (store_ != nullptr && !store_->healthy() && trading_state() != TradingState::Halted) {
+        std::string err;
+        set_trading_state(TradingState::Halted, "journal write failed: " + store_->last_error(),
+                          "engine", &err);
+        log::error("engine", "journal write failed: trading HALTED", {{"error", store_->last_error()}});
+    }
+    publish_snapshot();
+    if (opts_.print_status && now >= next_status_ns_) {
+        next_status_ns_ = now + opts_.status_interval_ns;
+        print_status_line();
+    }
+}
+
+void Engine::apply_feed_event(EventBuf& ev) {
+    lat_t0_ = opts_.measure_latency ? mono_ns() : 0;
+    ev.h.seq = ++seq_;
+    ev.h.recv_ns = now_ns_;
+    ++events_;
+    switch (ev.h.type) {
+    case SNP_EVENT_NEW_POOL:
+        pools_.on_new_pool(ev.new_pool);
+        break;
+    case SNP_EVENT_POOL_UPDATE:
+        pools_.on_pool_update(ev.pool_update);
+        // Protection runs before strategies see the price, whatever state
+        // the owning strategy is in.
+        check_protection_pool(ev.pool_update.pool);
+        break;
+    default:
+        break;
+    }
+    clock_tick();
+}
+
+void Engine::clock_tick() {
+    if (now_ns_ >= next_protect_scan_ns_) {
+        // Once per second of host time: max hold (a pool that stopped
+        // updating still times out) and retries after a back-off; the
+        // circuit breaker on marked equity; an equity sample a minute.
+        next_protect_scan_ns_ = now_ns_ + kNsPerSec;
+        check_protection_all();
+        check_breaker();
+        if (now_ns_ >= next_equity_sample_ns_) {
+            next_equity_sample_ns_ = now_ns_ + 60 * kNsPerSec;
+            sample_equity();
+        }
+    }
+}
+
+void Engine::sync_clock(int64_t t_ns) {
+    clock_->advance_to(t_ns);
+    const int64_t now = clock_->now_ns();
+    if (now > now_ns_) {
+        now_ns_ = now;
+    }
+}
+
+bool Engine::fetch_wall() {
+    for (;;) {
+        if (stop_.load(std::memory_order_relaxed)) {
+            return false;
+        }
+        sync_clock(0);
+        drain_deliveries(); // resuming: what a stuck call left queued
+        process_due(now_ns_, true);
+        clock_tick();
+        periodic(false);
+        if (feed_.ended() && inbox_.empty()) {
+            return false;
+        }
+        // Sleep until the next thing the clock owes someone, at most 50 ms
+        // (a stop request is an atomic flag: noticed within that).
+        int64_t next = std::min(now_ns_ + 50'000'000, next_protect_scan_ns_);
+        if (!timeline_.empty()) {
+            next = std::min(next, timeline_.top().t_ns);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(std::max<int64_t>(0, next - now_ns_));
+        InboxMessage m;
+        if (!inbox_.pop_wait_until(m, deadline)) {
+            continue;
+        }
+        if (m.kind == InboxMessage::Kind::Work) {
+            m.work(); // taken off the queue first: a hang inside resumes here without it
+            continue;
+        }
+        if (m.kind != InboxMessage::Kind::Market) {
+            continue;
+        }
+        cur_ev_ = m.ev;
+        if ((++tick_ & 63u) == 0) {
+            periodic(false);
+        }
+        return true;
+    }
+}
+
+void Engine::deliver(uint32_t strategy, EventBuf& ev) {
+    if (strategy >= strategies_.size()) {
+        return; // a host-initiated order for a strategy that is gone
+    }
+    StrategyInstance& s = *strategies_[strategy];
+    if (!s.running() || !s.wants(ev.h.type)) {
+        return;
+    }
+    ev.h.seq = ++seq_;
+    ev.h.recv_ns = now_ns_;
+    ev.h.source_ns = now_ns_;
+    if (s.on_event(ev.h) && !s.pending().empty()) {
+        commit_intents(s);
+    }
+}
+
+void Engine::drain_deliveries() {
+    // Bounded so a strategy that answers every rejection with a new intent
+    // cannot spin the loop: the rest waits for the next feed event.
+    for (int budget = 10000; budget > 0 && !deliveries_.empty(); --budget) {
+        Delivery d = std::move(deliveries_.front());
+        deliveries_.pop_front();
+        if (d.ev.h.type == SNP_EVENT_ORDER_UPDATE) {
+            d.ev.order_update.reason = snp_str{d.reason.data(), d.reason.size()};
+        }
+        deliver(d.strategy, d.ev);
+    }
+}
+
+void Engine::schedule(int64_t t_ns, uint8_t kind, uint64_t id) {
+    timeline_.push(Scheduled{t_ns, sched_order_++, kind, id});
+}
+
+void Engine::process_due(int64_t until_ns, bool include_timers) {
+    while (!timeline_.empty() && timeline_.top().t_ns <= until_ns) {
+        const Scheduled s = timeline_.top();
+        timeline_.pop();
+        if (now_ns_ < s.t_ns) {
+            clock_->advance_to(s.t_ns);
+            now_ns_ = s.t_ns;
+        }
+        if (s.kind == 1) {
+            land(s.id);
+        } else if (include_timers) {
+            auto it = timers_.find(s.id);
+            if (it != timers_.end()) {
+                Delivery d;
+                d.strategy = it->second.strategy;
+                init_event(d.ev, SNP_EVENT_TIMER);
+                d.ev.timer.timer_id = s.id;
+                d.ev.timer.tag = it->second.tag;
+                timers_.erase(it);
+                deliveries_.push_back(std::move(d));
+            }
+        }
+        drain_deliveries();
+    }
+}
+
+} // namespace sniper

@@ -1,0 +1,419 @@
+// engine/engine_orders.cpp — the order path: intents to the risk gate with
+// its inputs (exposure, today's figures, equity), approved orders to the
+// executor and the order manager, and every final report applied to the
+// ledger and journaled write-ahead.
+#include "engine/engine.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "feeds/event_json.hpp"
+#include "market/amm.hpp"
+#include "risk/utc_day.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <filesystem>
+#include <thread>
+
+namespace sniper {
+
+// ------------------------------------------------------------ risk + orders
+
+void Engine::commit_intents(StrategyInstance& s) {
+    std::vector<PendingIntent> batch;
+    batch.swap(s.pending());
+    for (PendingIntent& p : batch) {
+        decide_intent(s.name(), s.index(), p);
+    }
+}
+
+void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p) {
+    {
+        ++intents_;
+        if (breaker_tier_ == BreakerTier::Warning && p.intent.side == SNP_SIDE_BUY && p.intent.amount_in > 1) {
+            p.reason += (p.reason.empty() ? "" : " ") + std::string("[circuit breaker warning: size halved from ") +
+                        std::to_string(p.intent.amount_in) + "]";
+            p.intent.amount_in /= 2;
+        }
+        if (is_zero(p.intent.pool)) { // ABI 1.1: the route finds the pool (jupiter)
+            if (const PoolState* best = pools_.best_for_mint(p.intent.mint)) {
+                p.intent.pool = best->pool;
+            }
+        }
+        const snp_intent& in = p.intent;
+        const bool sell_all = (in.flags & SNP_INTENT_SELL_ALL) != 0;
+        RiskInput ri;
+        ri.strategy = &strategy;
+        ri.intent = &in;
+        ri.state = trading_state();
+        ri.pool = pools_.find(in.pool);
+        ri.position = portfolio_.find(strategy, in.mint);
+        ri.order_in_flight = orders_.in_flight(strategy_index, in.mint);
+        ri.open_positions = static_cast<uint32_t>(portfolio_.open_positions()) + orders_.new_buys();
+        const uint64_t bal = portfolio_.balance_lamports();
+        const uint64_t reserved = orders_.reserved_lamports();
+        ri.available_lamports = bal > reserved ? bal - reserved : 0;
+        ri.fees_per_order_lamports = executor_->fees_per_order();
+        fill_limit_inputs(strategy, in.mint, ri);
+        const RiskDecision d = risk_.check(ri);
+
+        IntentRecord rec;
+        rec.intent_id = p.intent_id;
+        rec.strategy = strategy;
+        rec.side = in.side;
+        rec.mint = in.mint;
+        rec.pool = in.pool;
+        rec.amount_in = in.amount_in;
+        rec.max_slippage_bps = in.max_slippage_bps;
+        rec.flags = in.flags;
+        rec.client_tag = in.client_tag;
+        rec.accepted = d.approved();
+        rec.reason_code = static_cast<int32_t>(d.reason);
+        rec.reason = d.approved() || p.reason.empty() ? (d.approved() ? p.reason : d.message)
+                                                      : d.message + " (strategy: " + p.reason + ")";
+        rec.ts_ns = now_ns_;
+        if (store_ != nullptr) {
+            store_->append(rec);
+        }
+        if (!d.approved()) {
+            ++rejections_;
+            log::debug("risk", "intent rejected",
+                       {{"strategy", strategy}, {"intent_id", p.intent_id},
+                        {"mint", to_base58(in.mint)}, {"reason", risk_reason_name(d.reason)},
+                        {"detail", d.message}});
+            queue_order_update(strategy_index, p.intent_id, in.client_tag, in.mint, in.side,
+                               SNP_ORDER_REJECTED, in.amount_in, 0, 0, 0,
+                               static_cast<int32_t>(d.reason),
+                               std::string(risk_reason_name(d.reason)) + ": " + d.message);
+            return;
+        }
+        Order o;
+        o.intent_id = p.intent_id;
+        o.strategy_index = strategy_index;
+        o.strategy = strategy;
+        o.side = in.side;
+        o.mint = in.mint;
+        o.pool = in.pool;
+        o.sell_all = sell_all;
+        o.amount_in = (in.side == SNP_SIDE_SELL && sell_all) ? ri.position->amount_atoms : in.amount_in;
+        o.client_tag = in.client_tag;
+        o.submit_ns = now_ns_;
+        o.route = in.route;
+        o.stop_loss_bps = in.stop_loss_bps;
+        o.take_profit_bps = in.take_profit_bps;
+        o.trailing_stop_bps = in.trailing_stop_bps;
+        o.max_hold_ns = in.max_hold_ns;
+        o.deadline_ns = in.deadline_ns;
+        o.max_priority_fee_lamports = in.max_priority_fee_lamports;
+        o.max_tip_lamports = in.max_tip_lamports;
+        o.min_out = amm::min_out_for(executor_->quote(*ri.pool, in.side, o.amount_in),
+                                     in.max_slippage_bps);
+        const bool is_buy = in.side == SNP_SIDE_BUY;
+        const uint64_t reserve = is_buy ? in.amount_in + executor_->fees_per_order() : 0;
+        const bool opens_position = is_buy && ri.position == nullptr;
+        OrderRecord orec;
+        orec.intent_id = o.intent_id;
+        orec.strategy = o.strategy;
+        orec.status = SNP_ORDER_ACCEPTED;
+        orec.side = o.side;
+        orec.mint = o.mint;
+        orec.min_out = o.min_out;
+        orec.ts_ns = now_ns_;
+        if (store_ != nullptr) {
+            store_->append(orec);
+        }
+        o.land_ns = executor_->submit(o, now_ns_);
+        if (o.land_ns != 0) {
+            schedule(o.land_ns, 1, o.intent_id); // a simulated venue settles it then
+        }
+        queue_order_update(strategy_index, o.intent_id, o.client_tag, o.mint, o.side, SNP_ORDER_ACCEPTED,
+                           o.amount_in, 0, 0, 0, 0, {});
+        orders_.add(std::move(o), reserve, opens_position);
+    }
+}
+
+// ------------------------------------------------------ risk limit inputs
+
+void Engine::roll_day() {
+    const int64_t day = utc_day(now_ns_);
+    if (day != today_) {
+        const bool first = today_ == INT64_MIN;
+        today_ = day;
+        day_stats_.clear();
+        if (first && store_ != nullptr) {
+            // After a restart, today's realized PnL and fees count on: the
+            // daily limits do not reset because the process did.
+            for (const auto& [name, t] : store_->fill_totals(day * kNsPerUtcDay, (day + 1) * kNsPerUtcDay)) {
+                day_stats_[name] = DayStats{t.realized_pnl_lamports, t.fees_lamports};
+            }
+        }
+    }
+}
+
+int64_t Engine::equity_lamports() const {
+    int64_t equity = static_cast<int64_t>(portfolio_.balance_lamports());
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (const PoolState* pool = pools_.find(p.pool)) {
+            equity += static_cast<int64_t>(
+                amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports));
+        }
+    }
+    // Buys in flight hold their lamports aside; count them at cost.
+    return equity + static_cast<int64_t>(orders_.reserved_lamports());
+}
+
+void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri) {
+    roll_day();
+    ri.now_ns = now_ns_;
+    ri.position_cost_lamports = ri.position != nullptr ? ri.position->cost_lamports : 0;
+    uint64_t total = 0, mine = 0;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        total += p.cost_lamports;
+        if (key.first == strategy) {
+            mine += p.cost_lamports;
+        }
+    }
+    orders_.each([&](const Order& o) {
+        if (o.side == SNP_SIDE_BUY) {
+            total += o.amount_in;
+            if (o.strategy == strategy) {
+                mine += o.amount_in;
+            }
+        }
+    });
+    ri.exposure_lamports = total;
+    ri.strategy_exposure_lamports = mine;
+    for (const auto& [name, d] : day_stats_) {
+        ri.realized_pnl_today_lamports += d.realized_pnl_lamports;
+        ri.fees_today_lamports += d.fees_lamports;
+        if (name == strategy) {
+            ri.strategy_realized_pnl_today_lamports = d.realized_pnl_lamports;
+            ri.strategy_fees_today_lamports = d.fees_lamports;
+        }
+    }
+    ri.equity_lamports = equity_lamports();
+    equity_peak_ = std::max(equity_peak_, ri.equity_lamports);
+    ri.equity_peak_lamports = equity_peak_;
+    auto it = last_loss_exit_.find({strategy, mint});
+    ri.last_loss_exit_ns = it != last_loss_exit_.end() ? it->second : 0;
+}
+
+void Engine::land(uint64_t intent_id) {
+    const Order* held = orders_.find(intent_id);
+    if (held == nullptr) {
+        return;
+    }
+    ExecReport out = executor_->settle(*held);
+    apply_report(std::move(out));
+}
+
+void Engine::apply_report(ExecReport out) {
+    if (!out.final()) {
+        return; // progress (live): nothing for the ledger yet
+    }
+    std::optional<Order> taken = orders_.take(out.intent_id);
+    if (!taken) {
+        return; // already settled: a report is applied once
+    }
+    Order o = std::move(*taken);
+    if (o.land_ns == 0) {
+        o.land_ns = now_ns_;
+    }
+    // The order's outcome, fill, position and PnL commit together, and
+    // before anyone hears of the fill (write-ahead): a crash either loses
+    // the landing as a whole (settled as expired at the next start) or
+    // keeps it whole.
+    std::vector<StoreRecord> group;
+    group_ = &group;
+    const StrategyStats before = portfolio_.stats(o.strategy);
+    const LedgerChange change = portfolio_.apply(o, out);
+    {
+        // Today's realized PnL and fees, for the daily limits.
+        roll_day();
+        const StrategyStats& after = portfolio_.stats(o.strategy);
+        DayStats& d = day_stats_[o.strategy];
+        d.realized_pnl_lamports += after.realized_pnl_lamports - before.realized_pnl_lamports;
+        d.fees_lamports += after.fees_lamports - before.fees_lamports;
+        if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && change.realized_pnl_lamports < 0) {
+            last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
+        }
+        equity_peak_ = std::max(equity_peak_, equity_lamports());
+    }
+    if (o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
+        set_protection(o);
+    }
+    OrderRecord orec;
+    orec.intent_id = o.intent_id;
+    orec.strategy = o.strategy;
+    orec.status = out.status;
+    orec.side = o.side;
+    orec.mint = o.mint;
+    orec.min_out = o.min_out;
+    orec.detail = out.reason;
+    orec.ts_ns = now_ns_;
+    orec.fee_lamports = out.fee_lamports + out.tip_lamports;
+    orec.code = out.code;
+    if (store_ != nullptr) {
+        journal(orec);
+    }
+    if (out.status == SNP_ORDER_FILLED) {
+        ++fills_;
+        if (store_ != nullptr) {
+            FillRecord f;
+            f.intent_id = o.intent_id;
+            f.strategy = o.strategy;
+            f.side = o.side;
+            f.mint = o.mint;
+            f.pool = o.pool;
+            f.in_amount = out.in_amount;
+            f.out_amount = out.out_amount;
+            f.fee_lamports = out.fee_lamports;
+            f.tip_lamports = out.tip_lamports;
+            f.realized_pnl_lamports = change.realized_pnl_lamports;
+            f.ts_ns = now_ns_;
+            journal(f);
+        }
+        log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"in", out.in_amount}, {"out", out.out_amount},
+                   {"fee_lamports", out.fee_lamports + out.tip_lamports},
+                   {"pnl_lamports", change.realized_pnl_lamports}});
+    } else {
+        ++failed_orders_;
+        log::info("exec", "paper order failed",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
+    }
+    if (out.fee_lamports != 0 || out.status == SNP_ORDER_FILLED) {
+        journal_position(o.strategy, o.mint, o.pool);
+        journal_pnl(o.strategy);
+    }
+    group_ = nullptr;
+    if (store_ != nullptr) {
+        store_->append_group(std::move(group));
+        if (out.status == SNP_ORDER_FILLED) {
+            store_->flush(); // durable before the strategy, the snapshot or a retry sees it
+        }
+    }
+    check_breaker();
+    if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {
+        const FlattenExit exit = fl->second;
+        flatten_orders_.erase(fl);
+        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
+            constexpr uint32_t kMaxAttempts = 3;
+            if (exit.attempt < kMaxAttempts) {
+                send_flatten_exit(exit.strategy, exit.mint, exit.pool, exit.attempt + 1);
+            } else {
+                log::error("engine", "flatten: position could not be exited; it stays open",
+                           {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
+                            {"attempts", exit.attempt}, {"reason", out.reason}});
+            }
+        }
+    }
+    if (auto pe = protect_orders_.find(o.intent_id); pe != protect_orders_.end()) {
+        const ProtectExit exit = pe->second;
+        protect_orders_.erase(pe);
+        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
+            constexpr uint32_t kMaxAttempts = 3;
+            if (exit.attempt < kMaxAttempts) {
+                send_protection_exit(exit.strategy, exit.mint, exit.pool, exit.rule, exit.attempt + 1);
+            } else {
+                ProtectState& ps = protect_state_[{exit.strategy, exit.mint}];
+                if (!ps.failed) {
+                    ps.failed = true;
+                    ++protection_exit_failures_;
+                    log::error("protection",
+                               "position protection: exit failed every attempt; the position stays "
+                               "open, retried every 60 s",
+                               {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
+                                {"rule", exit.rule}, {"attempts", exit.attempt}, {"reason", out.reason}});
+                }
+                ps.retry_at_ns = now_ns_ + 60 * kNsPerSec;
+            }
+        }
+    }
+    if (portfolio_.find(o.strategy, o.mint) == nullptr) {
+        protect_state_.erase({o.strategy, o.mint});
+    }
+    if (flattening_ && o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
+        send_flatten_exit(o.strategy, o.mint, o.pool, 1); // landed after the flatten began
+    }
+    finish_flatten_if_done();
+    queue_order_update(o.strategy_index, o.intent_id, o.client_tag, o.mint, o.side, out.status,
+                       out.in_amount, out.out_amount, out.fee_lamports, out.tip_lamports, out.code,
+                       out.reason);
+}
+
+void Engine::journal(StoreRecord r) {
+    if (group_ != nullptr) {
+        group_->push_back(std::move(r));
+    } else if (store_ != nullptr) {
+        store_->append(std::move(r));
+    }
+}
+
+void Engine::journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool) {
+    if (store_ == nullptr) {
+        return;
+    }
+    PositionRecord r;
+    r.strategy = strategy;
+    r.mint = mint;
+    r.pool = pool;
+    r.updated_ns = now_ns_;
+    if (const Position* p = portfolio_.find(strategy, mint)) {
+        r.amount_atoms = p->amount_atoms;
+        r.cost_lamports = p->cost_lamports;
+        r.realized_pnl_lamports = p->realized_pnl_lamports;
+        r.opened_ns = p->opened_ns;
+        r.stop_loss_bps = p->stop_loss_bps;
+        r.take_profit_bps = p->take_profit_bps;
+        r.trailing_stop_bps = p->trailing_stop_bps;
+        r.max_hold_ns = p->max_hold_ns;
+        r.peak_value_lamports = p->peak_value_lamports;
+    }
+    journal(r);
+}
+
+void Engine::journal_pnl(const std::string& strategy) {
+    if (store_ == nullptr) {
+        return;
+    }
+    const StrategyStats& s = portfolio_.stats(strategy);
+    StrategyPnlRecord r;
+    r.strategy = strategy;
+    r.trades = s.trades;
+    r.wins = s.wins;
+    r.realized_pnl_lamports = s.realized_pnl_lamports;
+    r.peak_pnl_lamports = s.peak_pnl_lamports;
+    r.max_drawdown_lamports = s.max_drawdown_lamports;
+    r.fees_lamports = s.fees_lamports;
+    r.updated_ns = now_ns_;
+    journal(r);
+}
+
+void Engine::queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
+                                const Pubkey& mint, uint32_t side, uint32_t status,
+                                uint64_t in_amount, uint64_t out_amount, uint64_t fee, uint64_t tip,
+                                int32_t code, std::string reason) {
+    Delivery d;
+    d.strategy = strategy;
+    init_event(d.ev, SNP_EVENT_ORDER_UPDATE);
+    auto& u = d.ev.order_update;
+    u.intent_id = intent_id;
+    u.client_tag = client_tag;
+    u.mint = mint;
+    u.status = status;
+    u.side = side;
+    u.in_amount = in_amount;
+    u.out_amount = out_amount;
+    u.fee_lamports = fee;
+    u.tip_lamports = tip;
+    u.reason_code = code;
+    d.reason = std::move(reason);
+    deliveries_.push_back(std::move(d));
+}
+
+} // namespace sniper

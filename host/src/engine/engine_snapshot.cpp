@@ -1,0 +1,176 @@
+// engine/engine_snapshot.cpp — what other threads see: strategy rows, the
+// published snapshot, the status line, the event recording.
+#include "engine/engine.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "feeds/event_json.hpp"
+#include "market/amm.hpp"
+#include "risk/utc_day.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <filesystem>
+#include <thread>
+
+namespace sniper {
+
+std::vector<StrategyRow> Engine::strategy_rows() const {
+    std::vector<StrategyRow> rows;
+    for (const auto& s : strategies_) {
+        StrategyRow r;
+        r.name = s->name();
+        r.kind = s->plugin().kind();
+        r.file = s->plugin().source_path();
+        r.version = s->plugin().version();
+        r.build = s->plugin().build_info();
+        r.slowest_call_ns = s->slowest_call_ns();
+        r.state = strategy_state_name(s->state());
+        r.hash = s->plugin().content_hash();
+        r.load_time_ns = s->load_time_ns();
+        r.last_error = s->last_error();
+        r.events = s->events();
+        r.intents = s->intents();
+        r.errors = s->errors();
+        auto it = portfolio_.all_stats().find(s->name());
+        if (it != portfolio_.all_stats().end()) {
+            r.trades = it->second.trades;
+            r.wins = it->second.wins;
+            r.fees_lamports = it->second.fees_lamports;
+            r.realized_pnl_lamports = it->second.realized_pnl_lamports;
+            r.max_drawdown_lamports = it->second.max_drawdown_lamports;
+        }
+        rows.push_back(std::move(r));
+    }
+    // Files the loader refused stay visible, so `sniperctl strategies`
+    // says why a dropped-in plugin is not running.
+    for (const auto& [file, error] : refused_) {
+        StrategyRow r;
+        r.name = std::filesystem::path(file).stem().string();
+        r.kind = std::filesystem::path(file).extension() == ".lua" ? "lua" : "native";
+        r.file = file;
+        r.state = "refused";
+        r.last_error = error;
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+void Engine::publish_snapshot() {
+    EngineSnapshot s;
+    s.mode = cfg_.mode;
+    s.state = trading_state();
+    {
+        std::lock_guard<std::mutex> lk(state_mu_);
+        s.state_reason = state_reason_;
+    }
+    s.feed = feed_.name();
+    s.events = events_;
+    s.intents = intents_;
+    s.rejections = rejections_;
+    s.fills = fills_;
+    s.failed_orders = failed_orders_;
+    s.feed_rejected_inputs = feed_.rejected_inputs();
+    s.balance_lamports = portfolio_.balance_lamports();
+    s.sim_elapsed_ns = first_source_ns_ >= 0 ? now_ns_ - first_source_ns_ : 0;
+    s.strategies = strategy_rows();
+    for (const auto& r : s.strategies) {
+        s.realized_pnl_lamports += r.realized_pnl_lamports;
+        if (r.state == "running") {
+            ++s.strategies_loaded;
+        }
+    }
+    for (const auto& [key, p] : portfolio_.positions()) {
+        PositionRow r;
+        r.strategy = p.strategy;
+        r.mint = p.mint;
+        r.amount_atoms = p.amount_atoms;
+        r.cost_lamports = p.cost_lamports;
+        r.opened_ns = p.opened_ns;
+        r.stop_loss_bps = p.stop_loss_bps;
+        r.take_profit_bps = p.take_profit_bps;
+        r.trailing_stop_bps = p.trailing_stop_bps;
+        r.max_hold_ns = p.max_hold_ns;
+        r.peak_value_lamports = p.peak_value_lamports;
+        if (auto ps = protect_state_.find(key); ps != protect_state_.end()) {
+            r.protection_exit_failed = ps->second.failed;
+        }
+        if (const PoolState* pool = pools_.find(p.pool)) {
+            r.value_lamports = amm::mark_value(p.amount_atoms, pool->base_reserve_atoms,
+                                               pool->quote_reserve_lamports);
+        }
+        s.positions.push_back(std::move(r));
+    }
+    const auto& by_reason = risk_.rejections_by_reason();
+    for (size_t i = 1; i < by_reason.size(); ++i) {
+        if (by_reason[i] != 0) {
+            s.rejections_by_reason[risk_reason_name(static_cast<RiskReason>(1000 + static_cast<int32_t>(i)))] =
+                by_reason[i];
+        }
+    }
+    s.protection_exits = protection_exits_;
+    s.protection_exit_failures = protection_exit_failures_;
+    // Risk view (sniperctl risk).
+    RiskSnapshot& rv = s.risk;
+    rv.limits = risk_.limits();
+    rv.breaker = risk_cfg_breaker_;
+    static constexpr const char* kTier[] = {"normal", "warning", "reduce", "halt"};
+    rv.breaker_tier = kTier[static_cast<int>(breaker_tier_)];
+    rv.breaker_reason = breaker_reason_;
+    rv.drawdown_bps = breaker_drawdown_bps_;
+    rv.equity_lamports = equity_lamports();
+    rv.equity_peak_lamports = equity_peak_;
+    rv.breaker_peak_lamports = breaker_peak_;
+    for (const auto& [name, d] : day_stats_) {
+        rv.today_realized_pnl_lamports += d.realized_pnl_lamports;
+        rv.today_fees_lamports += d.fees_lamports;
+        rv.today_by_strategy[name] = {d.realized_pnl_lamports, d.fees_lamports};
+    }
+    for (const auto& [name, counts] : risk_.rejections_by_strategy()) {
+        for (size_t i = 1; i < counts.size(); ++i) {
+            if (counts[i] != 0) {
+                rv.rejections_by_strategy[name][risk_reason_name(
+                    static_cast<RiskReason>(1000 + static_cast<int32_t>(i)))] = counts[i];
+            }
+        }
+    }
+    rv.approved = risk_.approved_count();
+    rv.rejected = risk_.rejected_count();
+    s.hung_callbacks = hung_callbacks_;
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    snap_ = std::move(s);
+}
+
+EngineSnapshot Engine::snapshot() const {
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    return snap_;
+}
+
+void Engine::print_status_line() {
+    const int64_t sim_s = first_source_ns_ >= 0 ? (now_ns_ - first_source_ns_) / kNsPerSec : 0;
+    int64_t pnl = 0;
+    for (const auto& [name, st] : portfolio_.all_stats()) {
+        pnl += st.realized_pnl_lamports;
+    }
+    std::printf("[sim %02" PRId64 ":%02" PRId64 ":%02" PRId64 "] events=%" PRIu64 " pools=%zu open=%zu "
+                "intents=%" PRIu64 " fills=%" PRIu64 " rejected=%" PRIu64 " pnl=%s SOL state=%s\n",
+                sim_s / 3600, (sim_s / 60) % 60, sim_s % 60, events_, pools_.size(),
+                portfolio_.open_positions(), intents_, fills_, rejections_,
+                format_sol(pnl, true).c_str(), trading_state_name(trading_state()));
+    std::fflush(stdout);
+}
+
+void Engine::flush_record(bool force) {
+    if (record_ == nullptr || record_buf_.empty() || (!force && record_buf_.size() < (1u << 20))) {
+        return;
+    }
+    std::fwrite(record_buf_.data(), 1, record_buf_.size(), record_);
+    record_buf_.clear();
+    if (force) {
+        std::fflush(record_);
+    }
+}
+
+} // namespace sniper
