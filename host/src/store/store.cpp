@@ -1,5 +1,5 @@
-// store/store.cpp — the journal: open/migrate, the writer thread, start-up
-// reads and the canonical dump.
+// store/store.cpp — the journal: open/migrate and the writer thread (the
+// readers are in store_reader.cpp).
 //
 // Locking: db_mu_ serializes every use of the sqlite3 handle (writer
 // batches, the synchronous kill-switch write, reads). q_mu_ guards the
@@ -11,6 +11,8 @@
 
 #include "core/log.hpp"
 #include "store/schema.hpp"
+#include "store/statement.hpp"
+#include "store/store_db.hpp"
 
 #include <sqlite3.h>
 
@@ -83,12 +85,6 @@ constexpr std::array<const char*, kKinds> kInsertSql{
 };
 
 // uint64 travels through SQLite's signed INTEGER bit for bit (see schema.cpp).
-int64_t to_db(uint64_t v) {
-    return static_cast<int64_t>(v);
-}
-uint64_t from_db(int64_t v) {
-    return static_cast<uint64_t>(v);
-}
 
 // Binds parameters left to right; remembers whether any bind failed.
 class Binder {
@@ -207,56 +203,6 @@ void bind_record(Binder& b, const EquitySampleRecord& r) {
     b.i64(r.open_positions);
 }
 
-std::string column_text(sqlite3_stmt* st, int col) {
-    const auto* p = sqlite3_column_text(st, col);
-    if (p == nullptr) {
-        return {};
-    }
-    return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<size_t>(sqlite3_column_bytes(st, col)));
-}
-
-int64_t column_i64(sqlite3_stmt* st, int col) {
-    return sqlite3_column_int64(st, col);
-}
-uint64_t column_u64(sqlite3_stmt* st, int col) {
-    return from_db(sqlite3_column_int64(st, col));
-}
-
-// Escapes the dump's separator and line breaks so one record stays one line
-// and a field can never be mistaken for two.
-void append_escaped(std::string& out, const std::string& v) {
-    for (const char c : v) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '|':
-            out += "\\|";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            out += c;
-            break;
-        }
-    }
-}
-
-// Enum names for readability; the number itself when the name would hide a
-// value outside the enum.
-std::string enum_text(const char* name, int64_t value) {
-    if (std::strcmp(name, "invalid") == 0 && value != 0) {
-        return std::to_string(value);
-    }
-    return name;
-}
-
-// mkdir -p; directories it creates get mode 0700 (umask notwithstanding).
 bool make_dirs(const std::string& dir, std::string* error) {
     size_t pos = 0;
     while (pos != std::string::npos) {
@@ -291,42 +237,37 @@ bool make_dirs(const std::string& dir, std::string* error) {
 // Runs one statement that returns at most one row and gives its first column
 // as text (PRAGMAs). False and *error set on failure.
 bool query_text(sqlite3* db, const char* sql, std::string* out, std::string* error) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    Statement st(db, sql);
+    if (!st.ok()) {
         *error = sqlite3_errmsg(db);
         return false;
     }
     out->clear();
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = st.step()) == SQLITE_ROW) {
         if (!out->empty()) {
             *out += "; ";
         }
-        *out += column_text(st, 0);
+        *out += st.text(0);
     }
     const bool ok = rc == SQLITE_DONE;
     if (!ok) {
         *error = sqlite3_errmsg(db);
     }
-    sqlite3_finalize(st);
     return ok;
 }
 
 } // namespace
 
-struct Store::Impl {
+struct Store::Impl : StoreDb {
     struct Entry {
         uint64_t seq;
         StoreRecord record;
         bool more = false; // the next entry belongs to the same group
     };
 
-    std::string path;
-    sqlite3* db = nullptr;
     std::array<sqlite3_stmt*, kKinds> inserts{};
     int schema_version = 0;
-
-    std::mutex db_mu; // every use of db and inserts
 
     std::mutex q_mu;
     std::condition_variable work_cv; // writer: queue not empty or stopping
@@ -341,11 +282,8 @@ struct Store::Impl {
     bool started = false;
     std::thread writer;
 
-    std::atomic<bool> healthy{true};
     std::atomic<uint64_t> written{0};
     std::atomic<uint64_t> dropped{0};
-    mutable std::mutex err_mu;
-    std::string last_error; // first error only: later ones are usually its echo
 
     ~Impl() {
         for (sqlite3_stmt*& st : inserts) {
@@ -355,30 +293,6 @@ struct Store::Impl {
         if (db != nullptr) {
             sqlite3_close(db);
         }
-    }
-
-    void fail(const std::string& what) {
-        bool first = false;
-        {
-            std::lock_guard lk(err_mu);
-            if (last_error.empty()) {
-                last_error = what;
-                first = true;
-            }
-        }
-        healthy.store(false);
-        if (first) {
-            log::error("store", "journal failed; records may be missing from here on",
-                       {{"path", path}, {"error", what}});
-        }
-    }
-
-    std::string db_error(const std::string& what) {
-        return what + ": " + sqlite3_errmsg(db) + " (" + path + ")";
-    }
-
-    bool exec(const char* sql) {
-        return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
     }
 
     // One record through its reused prepared statement. Caller holds db_mu
@@ -593,6 +507,24 @@ bool Store::Impl::open(const std::string& data_dir, std::string* error) {
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+void StoreDb::fail(const std::string& what) {
+    bool first = false;
+    {
+        std::lock_guard lk(err_mu);
+        if (last_error.empty()) {
+            last_error = what;
+            first = true;
+        }
+    }
+    healthy.store(false);
+    if (first) {
+        log::error("store", "journal failed; records may be missing from here on",
+                   {{"path", path}, {"error", what}});
+    }
+}
+
+StoreDb& Store::conn() { return *impl_; }
+
 std::unique_ptr<Store> Store::open(const std::string& data_dir, std::string* error) {
     std::string local;
     std::string* err = error != nullptr ? error : &local;
@@ -720,340 +652,6 @@ bool Store::write_trading_state_sync(const TradingStateRecord& rec) {
     const bool ok = m.write_batch({&record});
     m.exec("PRAGMA synchronous = NORMAL");
     return ok;
-}
-
-std::optional<TradingStateRecord> Store::load_trading_state() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    std::optional<TradingStateRecord> out;
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT state, reason, actor, ts_ns FROM trading_state"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading trading_state"));
-        return out;
-    }
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        TradingStateRecord r;
-        const int64_t state = column_i64(st, 0);
-        // The CHECK constraint keeps this to known values; a row that still
-        // fails is damage, and the caller must not guess a state from it.
-        if (state == SNP_TRADING_ACTIVE || state == SNP_TRADING_REDUCING ||
-            state == SNP_TRADING_HALTED) {
-            r.state = static_cast<TradingState>(state);
-            r.reason = column_text(st, 1);
-            r.actor = column_text(st, 2);
-            r.ts_ns = column_i64(st, 3);
-            out = std::move(r);
-        } else {
-            m.fail("reading trading_state: unknown state " + std::to_string(state) + " (" + m.path +
-                   ")");
-        }
-    } else if (rc != SQLITE_DONE) {
-        m.fail(m.db_error("reading trading_state"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-std::vector<PositionRecord> Store::load_open_positions() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    std::vector<PositionRecord> out;
-    sqlite3_stmt* st = nullptr;
-    // != 0 rather than > 0: amounts are uint64 stored bit for bit.
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT strategy, mint, pool, amount_atoms, cost_lamports,"
-                           " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps,"
-                           " take_profit_bps, trailing_stop_bps, max_hold_ns, peak_value_lamports"
-                           " FROM positions WHERE amount_atoms != 0 ORDER BY strategy, mint",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading positions"));
-        return out;
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        PositionRecord r;
-        r.strategy = column_text(st, 0);
-        const std::string mint = column_text(st, 1);
-        const std::string pool = column_text(st, 2);
-        if (!pubkey_from_base58(mint, r.mint) || !pubkey_from_base58(pool, r.pool)) {
-            // Skipping would forget a holding and defaulting would invent
-            // one: report it, and let the daemon stay halted.
-            m.fail("reading positions: malformed key in row strategy=" + r.strategy +
-                   " mint=" + mint + " pool=" + pool + " (" + m.path + ")");
-            continue;
-        }
-        r.amount_atoms = column_u64(st, 3);
-        r.cost_lamports = column_u64(st, 4);
-        r.realized_pnl_lamports = column_i64(st, 5);
-        r.opened_ns = column_i64(st, 6);
-        r.updated_ns = column_i64(st, 7);
-        r.stop_loss_bps = static_cast<uint32_t>(column_i64(st, 8));
-        r.take_profit_bps = static_cast<uint32_t>(column_i64(st, 9));
-        r.trailing_stop_bps = static_cast<uint32_t>(column_i64(st, 10));
-        r.max_hold_ns = column_i64(st, 11);
-        r.peak_value_lamports = column_u64(st, 12);
-        out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) {
-        m.fail(m.db_error("reading positions"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-std::vector<StrategyPnlRecord> Store::load_strategy_pnl() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    std::vector<StrategyPnlRecord> out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT strategy, trades, wins, realized_pnl_lamports,"
-                           " peak_pnl_lamports, max_drawdown_lamports, fees_lamports,"
-                           " updated_ns FROM strategy_pnl ORDER BY strategy",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading strategy_pnl"));
-        return out;
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        StrategyPnlRecord r;
-        r.strategy = column_text(st, 0);
-        r.trades = column_u64(st, 1);
-        r.wins = column_u64(st, 2);
-        r.realized_pnl_lamports = column_i64(st, 3);
-        r.peak_pnl_lamports = column_i64(st, 4);
-        r.max_drawdown_lamports = column_i64(st, 5);
-        r.fees_lamports = column_u64(st, 6);
-        r.updated_ns = column_i64(st, 7);
-        out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) {
-        m.fail(m.db_error("reading strategy_pnl"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-uint64_t Store::max_intent_id() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    // The rowid alias is the primary key, so MAX() is one b-tree seek.
-    if (sqlite3_prepare_v2(m.db, "SELECT MAX(intent_id) FROM intents", -1, &st, nullptr) !=
-        SQLITE_OK) {
-        m.fail(m.db_error("reading max intent_id"));
-        return 0;
-    }
-    uint64_t out = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        out = column_u64(st, 0); // NULL (no rows) reads as 0
-    } else {
-        m.fail(m.db_error("reading max intent_id"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-bool Store::last_run_unclean() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT action FROM audit_log WHERE actor = 'sniperd' AND action IN ('start', 'stop')"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading the last run's start and stop"));
-        return true; // cannot tell: assume the worst
-    }
-    bool unclean = false;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        unclean = column_text(st, 0) == "start";
-    }
-    sqlite3_finalize(st);
-    return unclean;
-}
-
-std::optional<int64_t> Store::max_equity() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db, "SELECT MAX(equity_lamports) FROM equity_samples", -1, &st, nullptr) !=
-        SQLITE_OK) {
-        m.fail(m.db_error("reading the equity peak"));
-        return std::nullopt;
-    }
-    std::optional<int64_t> out;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            out = column_i64(st, 0);
-        }
-    } else {
-        m.fail(m.db_error("reading the equity peak"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-std::map<std::string, DayTotals> Store::fill_totals(int64_t from_ns, int64_t to_ns) {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    std::map<std::string, DayTotals> out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT strategy, SUM(pnl), SUM(fees) FROM ("
-                           " SELECT strategy, realized_pnl_lamports AS pnl, 0 AS fees FROM fills"
-                           "  WHERE ts_ns >= ?1 AND ts_ns < ?2"
-                           " UNION ALL"
-                           // status 3 = SNP_ORDER_FILLED: its fees are in the fill's PnL already
-                           " SELECT strategy, CASE WHEN status = 3 THEN 0 ELSE -fee_lamports END, fee_lamports"
-                           "  FROM orders WHERE ts_ns >= ?1 AND ts_ns < ?2 AND fee_lamports != 0"
-                           ") GROUP BY strategy",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading today's fills"));
-        return out;
-    }
-    sqlite3_bind_int64(st, 1, from_ns);
-    sqlite3_bind_int64(st, 2, to_ns);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        DayTotals t;
-        t.realized_pnl_lamports = column_i64(st, 1);
-        t.fees_lamports = column_u64(st, 2);
-        out[column_text(st, 0)] = t;
-    }
-    if (rc != SQLITE_DONE) {
-        m.fail(m.db_error("reading today's fills"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-std::vector<OrderRecord> Store::unsettled_orders() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    std::vector<OrderRecord> out;
-    sqlite3_stmt* st = nullptr;
-    // The latest row of each intent's order history; in flight = ACCEPTED.
-    if (sqlite3_prepare_v2(m.db,
-                           "SELECT o.intent_id, o.strategy, o.status, o.side, o.mint, o.min_out, o.detail, o.ts_ns"
-                           " FROM orders o JOIN (SELECT intent_id, MAX(id) AS last FROM orders GROUP BY intent_id) l"
-                           " ON o.id = l.last WHERE o.status = ? ORDER BY o.intent_id",
-                           -1, &st, nullptr) != SQLITE_OK) {
-        m.fail(m.db_error("reading orders in flight"));
-        return out;
-    }
-    sqlite3_bind_int64(st, 1, SNP_ORDER_ACCEPTED);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        OrderRecord r;
-        r.intent_id = column_u64(st, 0);
-        r.strategy = column_text(st, 1);
-        r.status = static_cast<uint32_t>(column_i64(st, 2));
-        r.side = static_cast<uint32_t>(column_i64(st, 3));
-        if (!pubkey_from_base58(column_text(st, 4), r.mint)) {
-            m.fail("orders row for intent " + std::to_string(r.intent_id) + " has a bad mint (" + m.path + ")");
-            continue;
-        }
-        r.min_out = column_u64(st, 5);
-        r.detail = column_text(st, 6);
-        r.ts_ns = column_i64(st, 7);
-        out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) {
-        m.fail(m.db_error("reading orders in flight"));
-    }
-    sqlite3_finalize(st);
-    return out;
-}
-
-std::string Store::dump_trade_journal() {
-    Impl& m = *impl_;
-    std::lock_guard db_lk(m.db_mu);
-    std::string out;
-
-    // Each query's columns are printed in order as key=value; the column
-    // name is the key. `cols` says how each column is rendered.
-    enum Col : char { U = 'u', I = 'i', T = 't', Side = 's', Status = 'o', Bool = 'b' };
-    struct Query {
-        const char* kind;
-        const char* sql;
-        const char* cols; // one Col per selected column
-    };
-    static constexpr std::array<Query, 5> kQueries{{
-        {"intent",
-         "SELECT intent_id, strategy, side, mint, pool, amount_in, max_slippage_bps, flags,"
-         " client_tag, accepted, reason_code, reason FROM intents ORDER BY intent_id",
-         "utsttuuuubit"},
-        {"order",
-         "SELECT intent_id, strategy, status, side, mint, min_out, detail FROM orders"
-         " ORDER BY id",
-         "utostut"},
-        {"fill",
-         "SELECT intent_id, strategy, side, mint, pool, in_amount, out_amount, fee_lamports,"
-         " tip_lamports, realized_pnl_lamports FROM fills ORDER BY id",
-         "utsttuuuui"},
-        {"position",
-         "SELECT strategy, mint, pool, amount_atoms, cost_lamports, realized_pnl_lamports"
-         " FROM positions ORDER BY strategy, mint",
-         "tttuui"},
-        {"pnl",
-         "SELECT strategy, trades, wins, realized_pnl_lamports, peak_pnl_lamports,"
-         " max_drawdown_lamports, fees_lamports FROM strategy_pnl ORDER BY strategy",
-         "tuuiiiu"},
-    }};
-
-    for (const Query& q : kQueries) {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(m.db, q.sql, -1, &st, nullptr) != SQLITE_OK) {
-            m.fail(m.db_error(std::string("dumping ") + q.kind + " rows"));
-            return out;
-        }
-        const int ncols = static_cast<int>(std::strlen(q.cols));
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            out += q.kind;
-            for (int c = 0; c < ncols; ++c) {
-                out += '|';
-                out += sqlite3_column_name(st, c);
-                out += '=';
-                if (q.cols[c] == T) {
-                    append_escaped(out, column_text(st, c));
-                    continue;
-                }
-                const int64_t v = column_i64(st, c);
-                switch (q.cols[c]) {
-                case U:
-                    out += std::to_string(from_db(v));
-                    break;
-                case I:
-                    out += std::to_string(v);
-                    break;
-                case Side:
-                    out += enum_text(side_name(static_cast<uint32_t>(v)), v);
-                    break;
-                case Status:
-                    out += enum_text(order_status_name(static_cast<uint32_t>(v)), v);
-                    break;
-                case Bool:
-                    out += v != 0 ? "true" : "false";
-                    break;
-                default:
-                    out += std::to_string(v);
-                    break;
-                }
-            }
-            out += '\n';
-        }
-        if (rc != SQLITE_DONE) {
-            m.fail(m.db_error(std::string("dumping ") + q.kind + " rows"));
-        }
-        sqlite3_finalize(st);
-    }
-    return out;
 }
 
 bool Store::healthy() const {

@@ -139,6 +139,8 @@ using StoreRecord = std::variant<IntentRecord, OrderRecord, FillRecord, Position
                                  StrategyPnlRecord, TradingStateRecord, AuditRecord,
                                  EquitySampleRecord>;
 
+struct StoreDb; // store_db.hpp: the connection, private to the store
+
 class Store {
   public:
     // Opens (creating if needed) <data_dir>/sniperd.db, creates data_dir with
@@ -221,6 +223,8 @@ class Store {
 
   private:
     struct Impl;
+    // The connection and its health, for the readers (store_reader.cpp).
+    StoreDb& conn();
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
