@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
+#include "engine/engine_support.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -22,17 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
-    Config c;
-    c.data_dir = (dir / "data").string();
-    c.plugins_dir = (dir / "plugins").string();
-    fs::create_directories(c.plugins_dir);
-    c.feeds.sim.seed = seed;
-    c.feeds.sim.duration_ns = sim_minutes * 60 * kNsPerSec;
-    c.feeds.sim.pools_per_minute = 10;
-    // These tests check trading and event counts, not budgets: a callback
-    // stalled by the machine (a page fault behind a parallel test's
-    // fsyncs, seen under ASan) must not count as the strategy's fault.
-    c.runtime.defaults.callback_budget_ns = 2 * kNsPerSec;
+    Config c = testing::base_config(dir, sim_minutes, seed);
     c.paper.failure_rate_bps = 500;
     c.risk.max_open_positions = 10;
     c.risk.max_slippage_bps = 3000;
@@ -43,12 +34,9 @@ Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
     return c;
 }
 
-void install(const Config& c, const std::string& from) {
-    fs::copy_file(from, fs::path(c.plugins_dir) / fs::path(from).filename(),
-                  fs::copy_options::overwrite_existing);
-}
-std::string built_plugin(const std::string& n) { return std::string(SNIPER_BUILD_DIR) + "/plugins/" + n + ".so"; }
-std::string test_plugin(const std::string& n) { return std::string(SNIPER_TEST_PLUGIN_DIR) + "/" + n + ".so"; }
+using testing::built_plugin;
+using testing::install;
+using testing::test_plugin;
 
 struct RunResult {
     std::string journal;

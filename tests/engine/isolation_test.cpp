@@ -11,6 +11,7 @@
 
 #include "store/test_support.hpp"
 #include "test_support.hpp"
+#include "engine/engine_support.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -22,16 +23,13 @@ using testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-std::string test_plugin(const std::string& n) { return std::string(SNIPER_TEST_PLUGIN_DIR) + "/" + n + ".so"; }
+using testing::counted_events;
+using testing::feed_events;
+using testing::test_plugin;
 
 Config make_config(const fs::path& dir, int64_t sim_minutes) {
-    Config c;
-    c.data_dir = (dir / "data").string();
-    c.plugins_dir = (dir / "plugins").string();
-    fs::create_directories(c.plugins_dir);
-    c.feeds.sim.seed = 91;
-    c.feeds.sim.duration_ns = sim_minutes * 60 * kNsPerSec;
-    c.feeds.sim.pools_per_minute = 10;
+    Config c = testing::base_config(dir, sim_minutes, 91);
+    c.runtime.defaults.callback_budget_ns = RuntimeConfig{}.defaults.callback_budget_ns; // budgets are tested here
     c.runtime.defaults.hang_timeout_ns = 100'000'000; // 100 ms
     c.risk.max_open_positions = 1000;
     c.risk.max_slippage_bps = 3000;
@@ -39,24 +37,6 @@ Config make_config(const fs::path& dir, int64_t sim_minutes) {
     return c;
 }
 
-uint64_t feed_events(const SimFeedConfig& cfg) {
-    SimMarket m(cfg);
-    EventBuf ev;
-    uint64_t n = 0;
-    while (m.next(ev)) {
-        ++n;
-    }
-    return n;
-}
-
-uint64_t counted_events(Engine& engine) {
-    std::vector<uint8_t> st;
-    REQUIRE(engine.strategy_state("counting", st));
-    REQUIRE(st.size() == 16);
-    uint64_t n = 0;
-    std::memcpy(&n, st.data(), sizeof n);
-    return n;
-}
 
 const StrategyRow* row(const EngineSnapshot& s, const std::string& name) {
     for (const auto& r : s.strategies) {

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
+#include "engine/engine_support.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -28,19 +29,13 @@ namespace {
 constexpr int64_t kMin = 60 * kNsPerSec;
 
 Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
-    Config c;
-    c.data_dir = (dir / "data").string();
-    c.plugins_dir = (dir / "plugins").string();
-    fs::create_directories(c.plugins_dir);
-    c.feeds.sim.seed = seed;
-    c.feeds.sim.duration_ns = sim_minutes * kMin;
-    c.feeds.sim.pools_per_minute = 10;
+    Config c = testing::base_config(dir, sim_minutes, seed);
+    c.runtime.defaults.callback_budget_ns = RuntimeConfig{}.defaults.callback_budget_ns;
     c.paper.failure_rate_bps = 500;
     c.risk.max_open_positions = 50;
     c.risk.max_slippage_bps = 3000;
     c.risk.max_order_lamports = kLamportsPerSol;
-    fs::copy_file(std::string(SNIPER_TEST_PLUGIN_DIR) + "/counting.so",
-                  fs::path(c.plugins_dir) / "counting.so", fs::copy_options::overwrite_existing);
+    testing::install(c, testing::test_plugin("counting"));
     c.strategies["counting"].name = "counting";
     c.strategies["counting"].params_json =
         R"({"buy_on_new_pool":true,"buy_sol":0.01,"slippage_bps":2500})";

@@ -9,6 +9,7 @@
 
 #include "store/test_support.hpp"
 #include "test_support.hpp"
+#include "engine/engine_support.hpp"
 
 #include <filesystem>
 
@@ -20,19 +21,13 @@ namespace fs = std::filesystem;
 namespace {
 
 Config make_config(const fs::path& dir, int64_t sim_minutes, uint64_t seed) {
-    Config c;
-    c.data_dir = (dir / "data").string();
-    c.plugins_dir = (dir / "plugins").string();
-    fs::create_directories(c.plugins_dir);
-    c.feeds.sim.seed = seed;
-    c.feeds.sim.duration_ns = sim_minutes * 60 * kNsPerSec;
-    c.feeds.sim.pools_per_minute = 10;
+    Config c = testing::base_config(dir, sim_minutes, seed);
+    c.runtime.defaults.callback_budget_ns = RuntimeConfig{}.defaults.callback_budget_ns;
     c.risk.max_open_positions = 50;
     c.risk.max_slippage_bps = 3000;
     c.risk.max_order_lamports = kLamportsPerSol;
     c.protection.max_hold_ns = 90 * kNsPerSec; // positions close, so PnL is realized
-    fs::copy_file(std::string(SNIPER_TEST_PLUGIN_DIR) + "/counting.so", fs::path(c.plugins_dir) / "counting.so",
-                  fs::copy_options::overwrite_existing);
+    testing::install(c, testing::test_plugin("counting"));
     c.strategies["counting"].name = "counting";
     c.strategies["counting"].params_json = R"({"buy_on_new_pool":true,"buy_sol":0.2,"slippage_bps":2500})";
     return c;

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
+#include "engine/engine_support.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -24,45 +25,15 @@ using testing::QuietLogs;
 namespace fs = std::filesystem;
 
 namespace {
-std::string test_plugin(const std::string& n) { return std::string(SNIPER_TEST_PLUGIN_DIR) + "/" + n + ".so"; }
-
-// Replaces dst the way an editor or `cp` + `mv` would: write aside, rename.
-void drop_in(const std::string& src, const fs::path& dst) {
-    const fs::path tmp = dst.string() + ".tmp";
-    fs::copy_file(src, tmp, fs::copy_options::overwrite_existing);
-    fs::rename(tmp, dst);
-}
+using testing::drop_in;
+using testing::feed_events;
+using testing::read_text;
+using testing::test_plugin;
 
 Config make_config(const fs::path& dir, int64_t sim_minutes) {
-    Config c;
-    c.data_dir = (dir / "data").string();
-    c.plugins_dir = (dir / "plugins").string();
-    fs::create_directories(c.plugins_dir);
-    c.feeds.sim.seed = 77;
-    c.feeds.sim.duration_ns = sim_minutes * 60 * kNsPerSec;
-    c.feeds.sim.pools_per_minute = 10;
-    // These tests check trading and event counts, not budgets: a callback
-    // stalled by the machine (a page fault behind a parallel test's
-    // fsyncs, seen under ASan) must not count as the strategy's fault.
-    c.runtime.defaults.callback_budget_ns = 2 * kNsPerSec;
-    return c;
+    return testing::base_config(dir, sim_minutes, 77);
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-uint64_t feed_events(const SimFeedConfig& cfg) {
-    SimMarket m(cfg);
-    EventBuf ev;
-    uint64_t n = 0;
-    while (m.next(ev)) {
-        ++n;
-    }
-    return n;
-}
 } // namespace
 
 TEST_CASE("no event is lost or repeated across many hot reloads", "[engine][reload]") {
