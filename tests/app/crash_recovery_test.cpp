@@ -300,33 +300,6 @@ struct World {
     }
 };
 
-struct Status {
-    std::string trading_state;
-    std::string state_reason;
-    uint64_t strategies_loaded = 0;
-};
-
-std::optional<Status> parse_status(const std::string& json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    const simdjson::padded_string padded(json);
-    if (parser.parse(padded).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-        return std::nullopt;
-    }
-    Status s;
-    std::string_view text;
-    if (doc["trading_state"].get_string().get(text) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    s.trading_state = text;
-    if (doc["state_reason"].get_string().get(text) == simdjson::SUCCESS) {
-        s.state_reason = text;
-    }
-    if (doc["strategies_loaded"].get_uint64().get(s.strategies_loaded) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    return s;
-}
 
 std::optional<Status> status_of(World& w) {
     const RunResult r = w.ctl({"status", "--json"});

@@ -70,41 +70,6 @@ RunResult sniperctl(Workspace& w, const std::vector<std::string>& args) {
     return run(argv, w.out("sniperctl"), {}, 30s);
 }
 
-struct Status {
-    std::string mode;
-    std::string trading_state;
-    std::string state_reason;
-    uint64_t strategies_loaded = 0;
-};
-
-// Parses `sniperctl --json status` output; nullopt when it is not a JSON
-// object with the expected fields.
-std::optional<Status> parse_status(const std::string& json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    const simdjson::padded_string padded(json);
-    if (parser.parse(padded).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-        return std::nullopt;
-    }
-    Status s;
-    std::string_view text;
-    if (doc["mode"].get_string().get(text) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    s.mode = text;
-    if (doc["trading_state"].get_string().get(text) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    s.trading_state = text;
-    if (doc["state_reason"].get_string().get(text) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    s.state_reason = text;
-    if (doc["strategies_loaded"].get_uint64().get(s.strategies_loaded) != simdjson::SUCCESS) {
-        return std::nullopt;
-    }
-    return s;
-}
 
 // `sniperctl --json status`, parsed; nullopt when the call or parse failed.
 std::optional<Status> json_status(Workspace& w) {
