@@ -440,11 +440,28 @@ TEST_CASE("a second sniperd on the same data dir refuses while the first runs on
     const bool ready = wait_ready(w, first);
     INFO("first daemon stderr:\n" << tail(first.stderr_text()));
     REQUIRE(ready);
+    auto journal_rows = [&w] {
+        Db db(w.db());
+        return std::make_pair(db.rows("SELECT COUNT(*) FROM audit_log")[0][0],
+                              db.rows("SELECT COUNT(*) FROM trading_state")[0][0]);
+    };
+    const auto before = journal_rows();
 
-    const RunResult second = run(argv, w.out("second"), {}, 60s);
-    INFO(brief(second));
-    CHECK(second.exit_code == 1);
-    CHECK(contains(second.err, "another sniperd is running"));
+    // The same config, and one with its own control socket (the daemons
+    // would not even meet at the socket): both refused by the folder lock,
+    // naming the running daemon, with nothing written to its journal.
+    const std::string other = w.tmp / "other.toml";
+    std::string text = read_file(w.config);
+    text.replace(text.find("socket = \"\""), 11, "socket = \"" + (w.tmp / "other.sock") + "\"");
+    write_file(other, text);
+    for (const std::string& cfg : {w.config, other}) {
+        const RunResult second = run({kSniperd, "run", "--config", cfg, "--for", "120s"}, w.out("second"), {}, 60s);
+        INFO(brief(second));
+        CHECK(second.exit_code == 1);
+        CHECK(contains(second.err, "another sniperd (pid " + std::to_string(first.pid()) + ") is running"));
+    }
+    CHECK(journal_rows() == before);
+    CHECK_FALSE(exists(w.tmp / "other.sock"));
 
     CHECK(first.running());
     CHECK(exists(w.socket()));
