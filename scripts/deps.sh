@@ -9,6 +9,11 @@ PACKAGES=(
   libsodium-dev libsqlite3-dev sqlite3 catch2 libtomlplusplus-dev
   python3
 )
+# Node.js (>= 20) runs the independent Solana checks in tools/solana-check;
+# Debian's own nodejs only when none is installed.
+if ! command -v node >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+scripts/npm_deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 scripts/build.sh build

@@ -1,7 +1,12 @@
 #include "app/daemon.hpp"
 
 #include "app/control_handler.hpp"
+#include "app/data_dir_lock.hpp"
+#include "app/key_commands.hpp"
+#include "signer/signer_client.hpp"
 #include "app/reloader.hpp"
+#include "app/tool_command.hpp"
+#include "app/tx_command.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "config/units.hpp"
@@ -46,6 +51,12 @@ void usage(std::FILE* out) {
     std::fprintf(out,
                  "usage: sniperd run --config PATH [--for DURATION] [--record FILE] [--quiet]\n"
                  "       sniperd check-config PATH\n"
+                 "       sniperd keygen --out PATH\n"
+                 "       sniperd pubkey --keypair PATH\n"
+                 "       sniperd tx transfer --keypair PATH --to ADDR --lamports N --blockhash HASH\n"
+                 "                      [--cu-limit U] [--cu-price P] [--v0] --sign-only\n"
+                 "       sniperd tx decode [BASE64 | -]\n"
+                 "       sniperd tool NAME [--tools-dir DIR] [--timeout DURATION] < INPUT.json\n"
                  "       sniperd --version\n"
                  "\n"
                  "  run            trade (paper by default) until SIGINT/SIGTERM, the --for wall\n"
@@ -53,7 +64,14 @@ void usage(std::FILE* out) {
                  "  --for D        stop after D of wall-clock time (e.g. 30s, 5m, 2h)\n"
                  "  --record FILE  write every feed event as JSON Lines (replayable)\n"
                  "  --quiet        no status lines on stdout\n"
-                 "  check-config   validate a config file; print every problem as file:line:col\n");
+                 "  check-config   validate a config file; print every problem as file:line:col\n"
+                 "  keygen         write a new Solana CLI keypair file (mode 0600, never\n"
+                 "                 overwrites); print its address\n"
+                 "  pubkey         print the address of a Solana CLI keypair file\n"
+                 "  tx transfer    sign a SOL transfer offline; print the transaction as base64\n"
+                 "  tx decode      print a base64 transaction as JSON (stdin with '-')\n"
+                 "  tool           run one call of an external tool (tools/ai/NAME) as the host\n"
+                 "                 does: input object on stdin, output on stdout, error on stderr\n");
 }
 
 int check_config(const std::string& path) {
@@ -110,6 +128,13 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         return 2;
     }
     const Config& cfg = *r.config;
+    // The wallet key variable is for sniper-signer alone. Live mode will
+    // start the signer (SignerClient::start, which also scrubs) right here,
+    // before any plugin loads; until then, and in paper mode, wipe and drop
+    // the variable so that no strategy code can read it from our environment.
+    if (!cfg.signer.secret_env.empty()) {
+        signer::scrub_env_var(cfg.signer.secret_env);
+    }
     bool level_ok = true;
     log::set_level(log::parse_level(cfg.logging.level, &level_ok));
     log::set_format(cfg.logging.format == "human" ? log::Format::Human : log::Format::Json);
@@ -123,6 +148,13 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
                {"data_dir", cfg.data_dir}});
 
     std::string err;
+    // One daemon per data folder, decided before anything in it is touched.
+    const std::unique_ptr<DataDirLock> dir_lock = DataDirLock::acquire(cfg.data_dir, &err);
+    if (!dir_lock) {
+        std::fprintf(stderr, "sniperd: refusing to start: %s\n", err.c_str());
+        log::error("app", "refusing to start", {{"reason", err}});
+        return 1;
+    }
     std::unique_ptr<Store> store = Store::open(cfg.data_dir, &err);
     if (!store) {
         std::fprintf(stderr, "sniperd: cannot open the journal: %s\n", err.c_str());
@@ -250,6 +282,18 @@ int sniperd_main(int argc, char** argv) {
             return 2;
         }
         return check_config(argv[2]);
+    }
+    if (cmd == "keygen") {
+        return keygen_main(argc, argv);
+    }
+    if (cmd == "pubkey") {
+        return pubkey_main(argc, argv);
+    }
+    if (cmd == "tx") {
+        return tx_main(argc, argv);
+    }
+    if (cmd == "tool") {
+        return tool_main(argc, argv);
     }
     if (cmd != "run") {
         std::fprintf(stderr, "sniperd: unknown command '%s'\n", argv[1]);

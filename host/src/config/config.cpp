@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "config/config_reader.hpp"
+#include "config/signer_section.hpp"
 #include "config/units.hpp"
 #include "core/json.hpp"
 
@@ -791,7 +792,7 @@ void read_strategies(Reader& r, const toml::table& t, std::map<std::string, Stra
 void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
     r.check_keys(root, "",
                  {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "protection",
-                  "control", "runtime", "strategies"});
+                  "control", "runtime", "strategies", "signer"});
     if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
         cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
     }
@@ -831,6 +832,9 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
     }
     if (const toml::table* t = r.table(root, "strategies", "")) {
         read_strategies(r, *t, cfg.strategies);
+    }
+    if (const toml::table* t = r.table(root, "signer", "")) {
+        config_detail::read_signer(r, *t, base, cfg.signer);
     }
 }
 
@@ -923,6 +927,13 @@ std::string Config::socket_path() const {
         return control.socket_path;
     }
     return (fs::path(data_dir) / "sniperd.sock").string();
+}
+
+std::string Config::signer_journal_path() const {
+    if (!signer.journal_path.empty()) {
+        return signer.journal_path;
+    }
+    return (fs::path(data_dir) / "signer.sqlite").string();
 }
 
 EnvLookup process_env() {

@@ -186,6 +186,20 @@ struct ControlConfig {
     std::string socket_path; // empty = <data_dir>/sniperd.sock
 };
 
+// [signer]: the wallet key and the limits sniper-signer enforces on what it
+// signs (see docs/signer-protocol.md). The key is named, never read, by
+// sniperd: `keypair` is a path the signer opens; `secret = "${SNIPER_X}"`
+// names a variable the signer reads (its value is never resolved here).
+struct SignerConfig {
+    std::string keypair_path;                // absolute; empty when secret_env is used or no key
+    std::string secret_env;                  // the SNIPER_* variable's name, never its value
+    std::vector<std::string> allow_programs; // base58 program ids added to the default allowlist
+    uint64_t max_tx_lamports = kLamportsPerSol;       // lamports able to leave per transaction, > 0
+    uint64_t max_day_lamports = 10 * kLamportsPerSol; // per UTC day over all signed, > 0
+    uint32_t max_resigns = 3;                         // per intent, 0..100
+    std::string journal_path;                         // empty = <data_dir>/signer.sqlite
+};
+
 struct Config {
     std::string source_path; // the file it was loaded from
     Mode mode = Mode::Paper;
@@ -199,8 +213,10 @@ struct Config {
     ControlConfig control;
     RuntimeConfig runtime;
     std::map<std::string, StrategyConfig> strategies; // by name
+    SignerConfig signer;
 
     std::string socket_path() const;
+    std::string signer_journal_path() const;
 };
 
 // Reads environment variables; injectable for tests.

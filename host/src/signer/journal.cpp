@@ -1,0 +1,192 @@
+#include "signer/journal.hpp"
+
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+namespace sniper::signer {
+
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS signer_decisions ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " ts_ns INTEGER NOT NULL,"
+    " utc_day INTEGER NOT NULL,"
+    " request_id INTEGER NOT NULL,"
+    " intent_id INTEGER NOT NULL,"
+    " message_sha256 BLOB NOT NULL,"
+    " message_len INTEGER NOT NULL,"
+    " outflow_lamports INTEGER NOT NULL,"
+    " counted_lamports INTEGER NOT NULL,"
+    " decision TEXT NOT NULL CHECK (decision IN ('signed', 'refused')),"
+    " reason_code INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " last_valid_block_height INTEGER NOT NULL,"
+    " current_block_height INTEGER NOT NULL,"
+    " host_state INTEGER NOT NULL,"
+    " signature BLOB);"
+    "CREATE INDEX IF NOT EXISTS signer_decisions_day ON signer_decisions (utc_day, decision);"
+    "CREATE INDEX IF NOT EXISTS signer_decisions_intent ON signer_decisions (intent_id, decision);";
+
+// SQLite integers are signed 64-bit; amounts above that are stored clamped
+// (they are far above any cap, so the day total stays conservative).
+int64_t to_db(uint64_t v) {
+    return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+               ? std::numeric_limits<int64_t>::max()
+               : static_cast<int64_t>(v);
+}
+
+std::string db_error(sqlite3* db, const char* what) {
+    return std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "no database");
+}
+
+} // namespace
+
+std::unique_ptr<Journal> Journal::open(const std::string& path, std::string& err) {
+    // Create the file 0600 ourselves: SQLite would use 0644 less the umask.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        err = "cannot create signer journal " + path + ": " + std::strerror(errno);
+        return nullptr;
+    }
+    ::close(fd);
+    std::unique_ptr<Journal> j(new Journal());
+    if (sqlite3_open_v2(path.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+        err = db_error(j->db_, ("cannot open signer journal " + path).c_str());
+        return nullptr;
+    }
+    char* msg = nullptr;
+    const std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") + kSchema;
+    if (sqlite3_exec(j->db_, setup.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+        err = "signer journal " + path + ": " + (msg != nullptr ? msg : "setup failed");
+        sqlite3_free(msg);
+        return nullptr;
+    }
+    if (sqlite3_prepare_v2(j->db_,
+                           "INSERT INTO signer_decisions (ts_ns, utc_day, request_id, intent_id, message_sha256,"
+                           " message_len, outflow_lamports, counted_lamports, decision, reason_code, reason,"
+                           " last_valid_block_height, current_block_height, host_state, signature)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &j->insert_, nullptr) != SQLITE_OK) {
+        err = db_error(j->db_, "signer journal: prepare insert");
+        return nullptr;
+    }
+    return j;
+}
+
+Journal::~Journal() {
+    sqlite3_finalize(insert_);
+    sqlite3_close(db_);
+}
+
+bool Journal::append(const JournalRow& r, std::string& err) {
+    sqlite3_stmt* s = insert_;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, r.ts_ns);
+    sqlite3_bind_int64(s, 2, r.utc_day);
+    sqlite3_bind_int64(s, 3, to_db(r.request_id));
+    sqlite3_bind_int64(s, 4, to_db(r.intent_id));
+    sqlite3_bind_blob(s, 5, r.message_sha256.data(), 32, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 6, r.message_len);
+    sqlite3_bind_int64(s, 7, to_db(r.outflow_lamports));
+    sqlite3_bind_int64(s, 8, to_db(r.counted_lamports));
+    sqlite3_bind_text(s, 9, r.signed_ok ? "signed" : "refused", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 10, r.reason_code);
+    sqlite3_bind_text(s, 11, r.reason.c_str(), static_cast<int>(r.reason.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(s, 12, to_db(r.last_valid_block_height));
+    sqlite3_bind_int64(s, 13, to_db(r.current_block_height));
+    sqlite3_bind_int(s, 14, r.host_state);
+    if (r.signed_ok) {
+        sqlite3_bind_blob(s, 15, r.signature.data(), 64, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s, 15);
+    }
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        err = db_error(db_, "signer journal: insert");
+        return false;
+    }
+    return true;
+}
+
+bool Journal::day_total(int64_t utc_day, uint64_t& out, std::string& err) {
+    out = 0;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "SELECT counted_lamports FROM signer_decisions WHERE utc_day = ? AND decision = 'signed'",
+                           -1, &s, nullptr) != SQLITE_OK) {
+        err = db_error(db_, "signer journal: day total");
+        return false;
+    }
+    sqlite3_bind_int64(s, 1, utc_day);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const uint64_t v = static_cast<uint64_t>(std::max<int64_t>(0, sqlite3_column_int64(s, 0)));
+        out = out > std::numeric_limits<uint64_t>::max() - v ? std::numeric_limits<uint64_t>::max() : out + v;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        err = db_error(db_, "signer journal: day total");
+        return false;
+    }
+    return true;
+}
+
+bool Journal::intents(std::map<uint64_t, IntentHistory>& out, std::string& err) {
+    out.clear();
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "SELECT intent_id, message_sha256, last_valid_block_height, signature"
+                           " FROM signer_decisions WHERE decision = 'signed' ORDER BY seq",
+                           -1, &s, nullptr) != SQLITE_OK) {
+        err = db_error(db_, "signer journal: intents");
+        return false;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        IntentHistory& h = out[static_cast<uint64_t>(sqlite3_column_int64(s, 0))];
+        std::array<uint8_t, 32> hash{};
+        std::array<uint8_t, 64> sig{};
+        if (sqlite3_column_bytes(s, 1) == 32) {
+            std::memcpy(hash.data(), sqlite3_column_blob(s, 1), 32);
+        }
+        if (sqlite3_column_bytes(s, 3) == 64) {
+            std::memcpy(sig.data(), sqlite3_column_blob(s, 3), 64);
+        }
+        if (std::find(h.signed_hashes.begin(), h.signed_hashes.end(), hash) == h.signed_hashes.end()) {
+            h.signed_hashes.push_back(hash);
+            h.signatures.push_back(sig);
+        }
+        h.max_last_valid_block_height =
+            std::max(h.max_last_valid_block_height, static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        err = db_error(db_, "signer journal: intents");
+        return false;
+    }
+    return true;
+}
+
+uint64_t Journal::row_count() {
+    sqlite3_stmt* s = nullptr;
+    uint64_t n = 0;
+    if (sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM signer_decisions", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        n = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+} // namespace sniper::signer

@@ -1,0 +1,69 @@
+// signer/journal.hpp — the signer's own SQLite file: one row per request
+// and decision (time, intent, message SHA-256, outflow bound, decision,
+// reason), written synchronously (WAL, synchronous=FULL) before the answer
+// leaves the signer. On start the signer rebuilds from it the lamports
+// signed this UTC day and, per intent, the messages it signed. The file is
+// created 0600 and never holds key material (signatures are public).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sniper::signer {
+
+struct JournalRow {
+    int64_t ts_ns = 0;
+    int64_t utc_day = 0;
+    uint64_t request_id = 0;
+    uint64_t intent_id = 0;          // 0 when the request could not be read
+    std::array<uint8_t, 32> message_sha256{};
+    uint32_t message_len = 0;
+    uint64_t outflow_lamports = 0;   // the bound computed (0 if none)
+    uint64_t counted_lamports = 0;   // added to the day's total (0 for a refusal or a repeat)
+    bool signed_ok = false;
+    uint16_t reason_code = 0;
+    std::string reason;              // name: detail
+    uint64_t last_valid_block_height = 0;
+    uint64_t current_block_height = 0;
+    uint8_t host_state = 0;
+    std::array<uint8_t, 64> signature{}; // zero when refused
+};
+
+// What a restart needs per intent.
+struct IntentHistory {
+    std::vector<std::array<uint8_t, 32>> signed_hashes; // distinct messages signed, oldest first
+    std::vector<std::array<uint8_t, 64>> signatures;    // same order
+    uint64_t max_last_valid_block_height = 0;
+};
+
+class Journal {
+  public:
+    // Opens or creates the file; nullptr and `err` on failure.
+    static std::unique_ptr<Journal> open(const std::string& path, std::string& err);
+    ~Journal();
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+
+    // Durable when it returns true.
+    bool append(const JournalRow& row, std::string& err);
+    // Sum of counted_lamports of signed rows on `utc_day`.
+    bool day_total(int64_t utc_day, uint64_t& out, std::string& err);
+    // Every intent's signed messages.
+    bool intents(std::map<uint64_t, IntentHistory>& out, std::string& err);
+    uint64_t row_count();
+
+  private:
+    Journal() = default;
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* insert_ = nullptr;
+};
+
+} // namespace sniper::signer
