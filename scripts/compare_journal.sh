@@ -26,7 +26,7 @@ for side in old new; do
   mkdir -p "$work/$side"
   sed -e "s|^data_dir = .*|data_dir = \"$work/$side/data\"|" \
       -e "s|^plugins_dir = .*|plugins_dir = \"$dir/plugins\"|" \
-      -e "s|^speed = .*|speed = 0.0|" config/paper.toml >"$work/$side/paper.toml"
+      -e "s|^speed = .*|speed = 0.0|" -e "/^tools_dir = /d" config/paper.toml >"$work/$side/paper.toml"
   "$dir/sniperd" run --config "$work/$side/paper.toml" --quiet 2>"$work/$side/log" ||
     { echo "$side build failed to run; its log:" >&2; tail -5 "$work/$side/log" >&2; exit 2; }
   db=$(ls "$work/$side"/data/*.db | head -1)

@@ -66,7 +66,9 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK_FALSE(c.risk.max_drawdown_bps);
     CHECK(c.risk.strategy.empty());
 
-    REQUIRE(c.strategies.size() == 3);
+    REQUIRE(c.strategies.size() == 4);
+    CHECK_FALSE(c.strategies.at("example_tool_lua").enabled); // off in the demo
+    CHECK(c.tools_dir == (root / "tools/ai").string());
     CHECK(c.strategies.at("example_sniper_lua").params_json == c.strategies.at("example_sniper").params_json);
     CHECK(c.risk.circuit_breaker.warning_bps == 1000);
     CHECK(c.risk.circuit_breaker.reduce_bps == 1500);

@@ -7,6 +7,7 @@
 #include "app/reloader.hpp"
 #include "app/tool_command.hpp"
 #include "app/tx_command.hpp"
+#include "tools/tool_runner.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "config/units.hpp"
@@ -173,7 +174,18 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         feed = std::make_unique<SimMarket>(cfg.feeds.sim);
     }
 
+    // External tools strategies may call; stopped by the engine at its end.
+    std::unique_ptr<tools::ToolHost> tool_host;
+    if (!cfg.tools_dir.empty()) {
+        tool_host = std::make_unique<tools::ToolHost>();
+        for (const std::string& e : tool_host->load_dir(cfg.tools_dir)) {
+            log::error("tools", "tool left out", {{"reason", e}});
+        }
+        log::info("tools", "tools loaded",
+                  {{"dir", cfg.tools_dir}, {"tools", static_cast<uint64_t>(tool_host->names().size())}});
+    }
     EngineOptions opts;
+    opts.tools = tool_host.get();
     opts.print_status = !quiet;
     opts.wall_limit_ns = for_ns;
     opts.record_path = record;

@@ -791,8 +791,8 @@ void read_strategies(Reader& r, const toml::table& t, std::map<std::string, Stra
 
 void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
     r.check_keys(root, "",
-                 {"mode", "data_dir", "plugins_dir", "logging", "feeds", "paper", "risk", "protection",
-                  "control", "runtime", "strategies", "signer"});
+                 {"mode", "data_dir", "plugins_dir", "tools_dir", "logging", "feeds", "paper", "risk",
+                  "protection", "control", "runtime", "strategies", "signer"});
     if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
         cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
     }
@@ -808,6 +808,9 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
                 *field = resolve_path(base, v->value);
             }
         }
+    }
+    if (auto v = r.string(root, "tools_dir", "")) {
+        cfg.tools_dir = v->value.empty() ? std::string() : resolve_path(base, v->value);
     }
     if (const toml::table* t = r.table(root, "logging", "")) {
         read_logging(r, *t, cfg.logging);

@@ -205,6 +205,7 @@ struct Config {
     Mode mode = Mode::Paper;
     std::string data_dir = "data";       // resolved relative to the config file
     std::string plugins_dir = "plugins"; // resolved relative to the config file
+    std::string tools_dir;               // external tools (tools/ai); empty = none; relative to the file
     LoggingConfig logging;
     FeedsConfig feeds;
     PaperConfig paper;

@@ -9,6 +9,7 @@
 #include "feeds/event_json.hpp"
 #include "risk/utc_day.hpp"
 #include "store/store.hpp"
+#include "tools/tool_runner.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -47,6 +48,9 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
 }
 
 Engine::~Engine() {
+    if (opts_.tools != nullptr) {
+        opts_.tools->stop(); // no callback may push into this inbox after it is gone
+    }
     flush_record(true);
     if (record_ != nullptr) {
         std::fclose(record_);

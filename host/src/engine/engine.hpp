@@ -63,6 +63,10 @@
 namespace sniper {
 
 class Store;
+namespace tools {
+class ToolHost;
+struct ToolResult;
+} // namespace tools
 
 struct EngineOptions {
     bool print_status = false;          // status lines on stdout
@@ -71,6 +75,10 @@ struct EngineOptions {
     bool measure_latency = false;       // per-event latency histogram (benchmark)
     std::string record_path;            // write every feed event as JSON Lines
     std::string plugin_cache_dir;       // where plugin copies are loaded from
+    // External tools strategies may call (call_tool); null = none. Owned by
+    // the caller; the engine stops it in its destructor, before the inbox
+    // its callbacks push into goes away.
+    tools::ToolHost* tools = nullptr;
 };
 
 struct StrategyRow {
@@ -132,10 +140,11 @@ struct EngineSnapshot {
 
 // A message into the event path (see Inbox).
 struct InboxMessage {
-    enum class Kind : uint8_t { Invalid = 0, Market = 1, Work = 2 };
+    enum class Kind : uint8_t { Invalid = 0, Market = 1, Work = 2, ToolResult = 3 };
     Kind kind = Kind::Invalid;
     EventBuf ev;                // Market: the event as the source made it
     std::function<void()> work; // Work: run on the event path between events
+    std::shared_ptr<const tools::ToolResult> tool; // ToolResult: a call's answer
 };
 
 class Engine final : public StrategyHost, private EventSink {
@@ -217,6 +226,8 @@ class Engine final : public StrategyHost, private EventSink {
                               uint64_t* out_id) override;
     int32_t host_trading_state() override { return state_.load(std::memory_order_relaxed); }
     uint64_t host_next_intent_id() override { return next_intent_id_++; }
+    snp_status host_call_tool(StrategyInstance& s, std::string_view tool, std::string_view request_json,
+                              int64_t timeout_ns, uint64_t* out_id) override;
 
   private:
     using PreparedInstance = sniper::PreparedInstance;
@@ -232,6 +243,16 @@ class Engine final : public StrategyHost, private EventSink {
     void sync_clock(int64_t t_ns);
     // Once a second of host time: protection scan, breaker, equity sample.
     void clock_tick();
+    // Tool answers (engine_tools.cpp). Wall clock: delivered when they
+    // arrive. Simulated clock: delivered at call time + the call's timeout
+    // of host time, waiting for the answer in wall time if it is not there
+    // yet, so a run is deterministic given the tools' answers.
+    void on_tool_message(InboxMessage& m);
+    void deliver_tool_result(uint64_t call_id);
+    void await_tool_result(uint64_t call_id);
+    // Simulated clock: waits (wall time) for the next tool answer and keeps
+    // it for its due time; false after 120 s without one.
+    bool await_any_tool_message();
     // The loop (see run()): a state machine whose state is in members, so a
     // new lane thread can resume it after a strategy call hung.
     enum class Step : uint8_t { Fetch, Due, Dispatch, Strategies, Drain, Finish, Done };
@@ -255,7 +276,7 @@ class Engine final : public StrategyHost, private EventSink {
     struct Scheduled {
         int64_t t_ns;
         uint64_t order;
-        uint8_t kind; // 1 = land order, 2 = timer
+        uint8_t kind; // 1 = land order, 2 = timer, 3 = tool answer due (simulated clock)
         uint64_t id;  // intent id or timer id
         bool operator>(const Scheduled& o) const {
             return t_ns != o.t_ns ? t_ns > o.t_ns : order > o.order;
@@ -265,10 +286,11 @@ class Engine final : public StrategyHost, private EventSink {
         uint32_t strategy;
         uint64_t tag;
     };
-    struct Delivery { // an event for one strategy (order update / timer)
+    struct Delivery { // an event for one strategy (order update / timer / tool result)
         uint32_t strategy;
         EventBuf ev;
-        std::string reason; // backing store for order_update.reason
+        std::string reason; // backing store for order_update.reason, tool_result.error_message
+        std::shared_ptr<const tools::ToolResult> tool; // backing store of a tool result's strings
     };
 
     void apply_feed_event(EventBuf& ev); // book, protection; strategies follow
@@ -381,6 +403,12 @@ class Engine final : public StrategyHost, private EventSink {
     std::unique_ptr<Clock> clock_; // SimClock for pull feeds, WallClock for push feeds
     bool wall_ = false;            // clock_ is the wall clock
     Inbox<InboxMessage> inbox_;
+    std::deque<InboxMessage> held_work_; // work popped while awaiting a tool answer (sim)
+    struct ToolCall {
+        uint32_t strategy = 0;
+        std::shared_ptr<const tools::ToolResult> result; // once it arrived
+    };
+    std::map<uint64_t, ToolCall> tool_calls_; // by call id, until delivered
     uint64_t dropped_at_stop_ = 0; // market events still queued when the run ended
     std::mutex post_mu_;
     std::recursive_mutex inline_mu_; // posts run inline once run() has returned

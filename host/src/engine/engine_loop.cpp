@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "feeds/event_json.hpp"
+#include "tools/tool_runner.hpp"
 #include "market/amm.hpp"
 #include "risk/utc_day.hpp"
 #include "store/store.hpp"
@@ -50,6 +51,13 @@ void Engine::push_market_event(const EventBuf& ev) {
 void Engine::source_ended() { inbox_.wake(); }
 
 void Engine::run_posted() {
+    // Work popped while the event path awaited a tool answer goes first: it
+    // was queued before anything still in the inbox.
+    while (!held_work_.empty()) {
+        InboxMessage m = std::move(held_work_.front());
+        held_work_.pop_front();
+        m.work();
+    }
     if (inbox_.empty()) {
         return;
     }
@@ -57,8 +65,8 @@ void Engine::run_posted() {
     // call inside one hangs, the thread that takes over runs the rest.
     // Only what was queued when this began: a task that posts a follow-up
     // (a reload's second step) gets it run after the next event. With a
-    // pull feed the inbox holds only work; a market event still queued
-    // here (a push feed at the end of the run) is dropped and counted.
+    // pull feed the inbox holds work and tool answers; a market event still
+    // queued here (a push feed at the end of the run) is dropped and counted.
     for (size_t budget = inbox_.size(); budget > 0; --budget) {
         InboxMessage m;
         if (!inbox_.try_pop(m)) {
@@ -66,6 +74,8 @@ void Engine::run_posted() {
         }
         if (m.kind == InboxMessage::Kind::Work) {
             m.work();
+        } else if (m.kind == InboxMessage::Kind::ToolResult) {
+            on_tool_message(m);
         } else {
             ++dropped_at_stop_;
         }
@@ -355,6 +365,10 @@ bool Engine::fetch_wall() {
             m.work(); // taken off the queue first: a hang inside resumes here without it
             continue;
         }
+        if (m.kind == InboxMessage::Kind::ToolResult) {
+            on_tool_message(m); // delivered at the top of the loop
+            continue;
+        }
         if (m.kind != InboxMessage::Kind::Market) {
             continue;
         }
@@ -390,6 +404,12 @@ void Engine::drain_deliveries() {
         deliveries_.pop_front();
         if (d.ev.h.type == SNP_EVENT_ORDER_UPDATE) {
             d.ev.order_update.reason = snp_str{d.reason.data(), d.reason.size()};
+        } else if (d.ev.h.type == SNP_EVENT_TOOL_RESULT && d.tool != nullptr) {
+            auto str = [](const std::string& v) { return snp_str{v.data(), v.size()}; };
+            d.ev.tool_result.tool = str(d.tool->tool);
+            d.ev.tool_result.output_json = str(d.tool->output_json);
+            d.ev.tool_result.error_code = str(d.tool->error_code);
+            d.ev.tool_result.error_message = str(d.reason);
         }
         deliver(d.strategy, d.ev);
     }
@@ -409,6 +429,10 @@ void Engine::process_due(int64_t until_ns, bool include_timers) {
         }
         if (s.kind == 1) {
             land(s.id);
+        } else if (s.kind == 3) {
+            if (include_timers) {
+                await_tool_result(s.id);
+            }
         } else if (include_timers) {
             auto it = timers_.find(s.id);
             if (it != timers_.end()) {

@@ -98,8 +98,18 @@ snp_status api_set_timer(snp_host_ctx* ctx, int64_t delay_ns, uint64_t tag, uint
     }
     return ctx->host->host_set_timer(*ctx->instance, delay_ns, tag, out_id);
 }
-snp_status api_call_tool(snp_host_ctx*, snp_str, snp_str, int64_t, uint64_t*) {
-    return SNP_ERR_UNSUPPORTED; // no tools in this build
+snp_status api_call_tool(snp_host_ctx* ctx, snp_str tool, snp_str request_json, int64_t timeout_ns,
+                         uint64_t* out_id) {
+    HostScope scope(ctx->instance);
+    if (!scope.ok || ctx->instance->in_create()) {
+        return SNP_ERR_STATE; // call tools from an event, not from create
+    }
+    if (out_id == nullptr || timeout_ns < 0 || (tool.ptr == nullptr && tool.len != 0) ||
+        (request_json.ptr == nullptr && request_json.len != 0) || tool.len > 64 || request_json.len > (1u << 20)) {
+        return SNP_ERR_INVALID_ARGUMENT;
+    }
+    return ctx->host->host_call_tool(*ctx->instance, std::string_view(tool.ptr, tool.len),
+                                     std::string_view(request_json.ptr, request_json.len), timeout_ns, out_id);
 }
 int32_t api_trading_state(snp_host_ctx* ctx) {
     HostScope scope(ctx->instance);

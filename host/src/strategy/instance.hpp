@@ -41,6 +41,17 @@ class StrategyHost {
     // Assigns an intent id; the intent is committed by the engine when the
     // callback returns OK.
     virtual uint64_t host_next_intent_id() = 0;
+    // ABI 1.1: asks an external tool; the answer comes back as a
+    // TOOL_RESULT event. Hosts without tools refuse with SNP_ERR_UNSUPPORTED.
+    virtual snp_status host_call_tool(StrategyInstance& s, std::string_view tool, std::string_view request_json,
+                                      int64_t timeout_ns, uint64_t* out_id) {
+        (void)s;
+        (void)tool;
+        (void)request_json;
+        (void)timeout_ns;
+        (void)out_id;
+        return SNP_ERR_UNSUPPORTED;
+    }
 };
 
 // An intent copied out of the plugin (reason string owned).

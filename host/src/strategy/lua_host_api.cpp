@@ -3,6 +3,8 @@
 // plugin makes. Errors are raised with the caller's file:line.
 #include "strategy/lua_host_api.hpp"
 
+#include "strategy/lua_json.hpp"
+
 #include "solana/base58.hpp"
 #include "strategy/lua_instance.hpp"
 
@@ -345,6 +347,14 @@ int l_call_tool(lua_State* L) {
     if (st == SNP_ERR_UNSUPPORTED) {
         return luaL_error(L, "host.call_tool: tools are not supported by this host");
     }
+    if (st == SNP_ERR_REJECTED) { // the tool's queue is full: an answer, not a fault
+        lua_pushnil(L);
+        lua_pushliteral(L, "queue_full");
+        return 2;
+    }
+    if (st == SNP_ERR_NOT_FOUND) {
+        return luaL_error(L, "host.call_tool: no tool named '%s'", tool);
+    }
     if (st != SNP_OK) {
         return luaL_error(L, "host.call_tool: refused with status %d (%s)", static_cast<int>(st), status_name(st));
     }
@@ -412,6 +422,7 @@ void push_host_table(lua_State* L) {
         {"trading_state", &l_trading_state},
         {"b58", &l_b58},
         {"from_b58", &l_from_b58},
+        {"json_decode", &decode_params}, // a tool's output_json as a table
         {nullptr, nullptr},
     };
     lua_createtable(L, 0, 12);
