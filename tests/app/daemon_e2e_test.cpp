@@ -785,3 +785,32 @@ TEST_CASE("a strategy stuck in a callback: kill answers at once, the rest trades
     // Nothing approved after the kill.
     CHECK(db.count("SELECT COUNT(*) FROM intents WHERE accepted = 1") == accepted_at_kill);
 }
+
+TEST_CASE("sniperctl tools shows the external tools of a running sniperd", "[app][e2e][tools]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    std::string cfg = paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0));
+    cfg = "tools_dir = \"" + kSourceDir + "/tools/ai\"\n" + cfg;
+    write_file(w.config, cfg);
+    Child daemon({kSniperd, "run", "--config", w.config, "--for", "120s"}, w.out("daemon"));
+    const bool ready = wait_ready(w, daemon);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(ready);
+    bool running = false;
+    RunResult r;
+    poll_until(
+        [&] {
+            r = sniperctl(w, {"--json", "tools"});
+            running = r.exit_code == 0 && contains(r.out, "\"name\":\"talib_minimal\",\"state\":\"running\"");
+            return running;
+        },
+        30s, {}, 200ms);
+    INFO(brief(r));
+    CHECK(running);
+    const RunResult table = sniperctl(w, {"tools"});
+    CHECK(table.exit_code == 0);
+    CHECK(contains(table.out, "talib_minimal"));
+    CHECK(contains(table.out, "p99_ms"));
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(60s).exit_code == 0);
+}

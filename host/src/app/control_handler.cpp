@@ -6,6 +6,7 @@
 #include "control/control_server.hpp"
 #include "core/json.hpp"
 #include "engine/engine.hpp"
+#include "tools/tool_runner.hpp"
 
 #include <chrono>
 #include <cinttypes>
@@ -44,6 +45,9 @@ std::string ControlHandler::handle(std::string_view request) {
     }
     if (cmd == "risk") {
         return control_ok(risk_json(engine_.snapshot()));
+    }
+    if (cmd == "tools") {
+        return control_ok(tools_json(engine_.tool_stats()));
     }
     if (cmd == "reduce") {
         std::string err;

@@ -1,5 +1,7 @@
 #include "app/control_views.hpp"
 
+#include "tools/tool_runner.hpp"
+
 #include "core/json.hpp"
 #include "engine/engine.hpp"
 
@@ -210,6 +212,27 @@ std::string risk_json(const EngineSnapshot& s) {
     }
     w.end_object();
     w.end_object();
+    return w.take();
+}
+
+std::string tools_json(const std::vector<tools::ToolStats>& stats) {
+    JsonWriter w;
+    w.begin_object().key("tools").begin_array();
+    for (const tools::ToolStats& t : stats) {
+        w.begin_object();
+        w.kv("name", t.name).kv("state", t.state).kv("mode", t.mode);
+        w.kv("workers", static_cast<uint64_t>(t.workers)).kv("workers_alive", static_cast<uint64_t>(t.workers_alive));
+        w.kv("in_flight", static_cast<uint64_t>(t.in_flight)).kv("calls", t.calls).kv("ok", t.ok);
+        w.key("errors").begin_object();
+        w.kv("tool_error", t.tool_errors).kv("queue_full", t.queue_full).kv("timeout", t.timeouts);
+        w.kv("crashed", t.crashed).kv("bad_response", t.bad_response).kv("spawn_failed", t.spawn_failed);
+        w.kv("bad_input", t.bad_input).kv("shutdown", t.shutdown);
+        w.end_object();
+        w.kv("timeouts", t.timeouts).kv("restarts", t.restarts);
+        w.kv("p50_latency_ns", t.p50_latency_ns).kv("p99_latency_ns", t.p99_latency_ns);
+        w.end_object();
+    }
+    w.end_array().end_object();
     return w.take();
 }
 

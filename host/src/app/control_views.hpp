@@ -9,10 +9,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sniper {
 
 struct EngineSnapshot;
+namespace tools {
+struct ToolStats;
+}
 
 std::string status_json(const EngineSnapshot& s, int64_t uptime_s);
 std::string strategies_json(const EngineSnapshot& s);
@@ -20,5 +24,6 @@ std::string positions_json(const EngineSnapshot& s);
 std::string pnl_json(const EngineSnapshot& s);
 std::string risk_json(const EngineSnapshot& s);
 std::string state_json(TradingState st, const std::string& reason);
+std::string tools_json(const std::vector<tools::ToolStats>& stats);
 
 } // namespace sniper

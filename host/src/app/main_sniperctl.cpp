@@ -48,6 +48,7 @@ commands:
   positions               open positions: cost, value, unrealized PnL
   pnl                     realized and unrealized PnL, fees, balance, equity
   risk                    limits in force, circuit breaker, today's loss and fees, rejections
+  tools                   external tools: state, workers, calls, errors by kind, timeouts, restarts, latency
   kill [--reason TEXT]    halt trading now (the kill switch)
   kill --flatten          exit every position first (REDUCING), then HALTED
   reduce                  exits only: no new positions
@@ -184,8 +185,9 @@ int parse_args(int argc, char** argv, Args* args) {
     } else if (positional.size() > 1) {
         return usage_error("unexpected argument \"" + positional[1] + "\" after " + args->command);
     }
-    static const char* const kCommands[] = {"status", "strategies", "positions", "pnl",     "risk", "reduce",
-                                            "kill",   "resume",     "reload",    "enable",  "disable", "help"};
+    static const char* const kCommands[] = {"status", "strategies", "positions", "pnl",     "risk",    "tools",
+                                            "reduce", "kill",       "resume",    "reload",  "enable",  "disable",
+                                            "help"};
     bool known = false;
     for (const char* c : kCommands) {
         known = known || args->command == c;

@@ -307,6 +307,54 @@ std::string limit_value(std::string_view key, const dom::element& v) {
     return std::to_string(a->magnitude);
 }
 
+bool render_tools(const dom::object& d) {
+    dom::array list;
+    if (d.at_key("tools").get_array().get(list) != simdjson::SUCCESS) {
+        std::fprintf(stderr, "sniperctl: the tools response has no \"tools\" list\n");
+        return false;
+    }
+    if (list.size() == 0) {
+        std::printf("no tools (set tools_dir in the config)\n");
+        return true;
+    }
+    std::printf("%-20s %-9s %7s %7s %8s %8s %7s %8s %8s %10s %10s\n", "tool", "state", "workers", "busy", "calls",
+                "ok", "errors", "timeouts", "restarts", "p50_ms", "p99_ms");
+    for (dom::element e : list) {
+        dom::object t;
+        if (e.get_object().get(t) != simdjson::SUCCESS) {
+            continue;
+        }
+        uint64_t errors = 0;
+        dom::object errs;
+        if (t.at_key("errors").get_object().get(errs) == simdjson::SUCCESS) {
+            for (auto [key, value] : errs) {
+                uint64_t n = 0;
+                if (key != "timeout" && value.get_uint64().get(n) == simdjson::SUCCESS) {
+                    errors += n;
+                }
+            }
+        }
+        auto u = [&t](const char* k) {
+            uint64_t v = 0;
+            return t.at_key(k).get_uint64().get(v) == simdjson::SUCCESS ? v : 0;
+        };
+        auto ms = [&t](const char* k) {
+            int64_t v = 0;
+            if (t.at_key(k).get_int64().get(v) != simdjson::SUCCESS) {
+                v = 0;
+            }
+            return format_number(static_cast<double>(v) / 1e6, 3);
+        };
+        const std::string workers = std::to_string(u("workers_alive")) + "/" + std::to_string(u("workers"));
+        std::printf("%-20s %-9s %7s %7" PRIu64 " %8" PRIu64 " %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %8" PRIu64
+                    " %10s %10s\n",
+                    text_field(t, "name").c_str(), text_field(t, "state").c_str(),
+                    workers.c_str(), u("in_flight"), u("calls"), u("ok"), errors, u("timeouts"), u("restarts"),
+                    ms("p50_latency_ns").c_str(), ms("p99_latency_ns").c_str());
+    }
+    return true;
+}
+
 bool render_risk(const dom::object& d) {
     dom::object cb, today, limits, overrides, by_strategy;
     if (d.at_key("circuit_breaker").get_object().get(cb) != simdjson::SUCCESS ||
@@ -493,6 +541,9 @@ bool render_response(const std::string& command, std::string_view data_json) {
     }
     if (command == "risk") {
         return render_risk(obj);
+    }
+    if (command == "tools") {
+        return render_tools(obj);
     }
     if (command == "enable" || command == "disable") {
         std::printf("%s: %s\n", text_field(obj, "name").c_str(), text_field(obj, "state").c_str());

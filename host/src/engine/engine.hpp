@@ -66,6 +66,7 @@ class Store;
 namespace tools {
 class ToolHost;
 struct ToolResult;
+struct ToolStats;
 } // namespace tools
 
 struct EngineOptions {
@@ -214,6 +215,9 @@ class Engine final : public StrategyHost, private EventSink {
     }
 
     EngineSnapshot snapshot() const; // thread-safe copy
+    // Per external tool: state, workers, calls, errors, latency (thread-safe;
+    // empty without tools).
+    std::vector<tools::ToolStats> tool_stats() const;
     const LatencyHistogram& latency() const { return latency_; }
     uint64_t events_processed() const { return events_; }
     // Per-strategy results (engine thread, or after run()).

@@ -80,6 +80,10 @@ snp_status Engine::host_call_tool(StrategyInstance& s, std::string_view tool, st
     return SNP_OK;
 }
 
+std::vector<tools::ToolStats> Engine::tool_stats() const {
+    return opts_.tools != nullptr ? opts_.tools->stats() : std::vector<tools::ToolStats>{};
+}
+
 void Engine::on_tool_message(InboxMessage& m) {
     auto it = tool_calls_.find(m.tool->call_id);
     if (it == tool_calls_.end()) {
