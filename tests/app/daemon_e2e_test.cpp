@@ -6,7 +6,7 @@
 //
 // Needs sniperd, sniperctl, the example plugins and the test plugins built
 // first (tests/CMakeLists.txt adds the dependencies).
-#include "e2e_util.hpp"
+#include "e2e_workspace.hpp"
 
 #include <sniper/strategy_abi.h>
 
@@ -19,41 +19,6 @@ using namespace sniper::e2e;
 
 namespace {
 
-const std::vector<std::string> kExamples = {"example_sniper", "example_momentum"};
-
-// A small simulated market that still gives both example strategies fills
-// (measured: ~1.5 s in a Debug build).
-std::string small_sim() {
-    return sim_feed_toml("8m", 0.0, 4.0);
-}
-
-// One test's private world: temporary directory, data dir, plugins dir and
-// config path, all absolute.
-struct Workspace {
-    TempDir tmp;
-    std::string data_dir = tmp / "data";
-    std::string plugins_dir = tmp / "plugins";
-    std::string config = tmp / "sniperd.toml";
-    int outputs = 0;
-
-    std::string socket() const { return data_dir + "/sniperd.sock"; }
-    std::string db() const { return data_dir + "/sniperd.db"; }
-    // A fresh prefix for a child's captured output.
-    std::string out(const std::string& name) {
-        return tmp / (std::to_string(++outputs) + "-" + name);
-    }
-};
-
-// The last `n` characters of `text`, for failure messages (logs are long).
-std::string tail(const std::string& text, size_t n = 3000) {
-    return text.size() <= n ? text : "..." + text.substr(text.size() - n);
-}
-
-std::string brief(const RunResult& r) {
-    return "exit " + std::to_string(r.exit_code) + " after " + std::to_string(r.seconds) +
-           " s\n--- stdout (tail) ---\n" + tail(r.out) + "\n--- stderr (tail) ---\n" + tail(r.err);
-}
-
 std::string project_version() {
     const std::string cmake = read_file(kSourceDir + "/CMakeLists.txt");
     static const std::regex re(R"(project\s*\(\s*sniperd\s+VERSION\s+([0-9]+\.[0-9]+\.[0-9]+))");
@@ -62,33 +27,6 @@ std::string project_version() {
         return m[1];
     }
     return "";
-}
-
-RunResult sniperctl(Workspace& w, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {kSniperctl, "--socket", w.socket()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, w.out("sniperctl"), {}, 30s);
-}
-
-
-// `sniperctl --json status`, parsed; nullopt when the call or parse failed.
-std::optional<Status> json_status(Workspace& w) {
-    const RunResult r = sniperctl(w, {"--json", "status"});
-    if (r.exit_code != 0) {
-        return std::nullopt;
-    }
-    return parse_status(r.out);
-}
-
-// Waits until the daemon answers status with both example strategies
-// loaded. Gives up early when the daemon exits.
-bool wait_ready(Workspace& w, Child& daemon) {
-    return poll_until(
-        [&] {
-            const auto s = json_status(w);
-            return s && s->strategies_loaded == kExamples.size();
-        },
-        45s, [&] { return !daemon.running(); }, 100ms);
 }
 
 // Seconds of simulated time in the last "[sim HH:MM:SS]" status line, or -1.
@@ -103,26 +41,6 @@ int64_t last_sim_seconds(const std::string& out) {
         }
     }
     return last;
-}
-
-// Rows of the trade journal the replay test compares.
-std::vector<std::vector<std::string>> fills_of(const std::string& db_path) {
-    Db db(db_path);
-    return db.rows("SELECT strategy, side, mint, in_amount, out_amount FROM fills ORDER BY id");
-}
-
-// True when some line of `text` contains every one of `needles`.
-bool some_line_has(const std::string& text, const std::vector<std::string>& needles) {
-    for (const std::string& line : split_lines(text)) {
-        bool all = true;
-        for (const std::string& n : needles) {
-            all = all && contains(line, n);
-        }
-        if (all) {
-            return true;
-        }
-    }
-    return false;
 }
 
 } // namespace

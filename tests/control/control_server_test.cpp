@@ -616,3 +616,35 @@ TEST_CASE("the client tells cannot-connect from failed", "[control]") {
         CHECK(r.status == ControlCallStatus::Failed);
     }
 }
+
+TEST_CASE("200 idle connections cannot crowd out a request: the longest idle ones are closed",
+          "[control]") {
+    quiet_logs();
+    TempDir dir;
+    const std::string path = dir.path() + "/sniperd.sock";
+    auto server = start_echo(path);
+
+    // A leaky monitoring script: 200 connections that never send a thing.
+    std::vector<int> idle;
+    for (int i = 0; i < 200; ++i) {
+        const int fd = raw_connect(path);
+        REQUIRE(fd >= 0);
+        idle.push_back(fd);
+    }
+    // Each request still gets an answer, on a new connection, every time.
+    for (int i = 0; i < 5; ++i) {
+        const auto r = control_call(path, "kill", kTimeoutMs);
+        INFO(r.error);
+        REQUIRE(r.status == ControlCallStatus::Ok);
+        CHECK(r.response == expected_echo("kill"));
+    }
+    // The first idle client was closed to make room, and told why.
+    bool eof = false;
+    const std::string told = read_until_eof(idle.front(), 2000, &eof);
+    CHECK(eof);
+    CHECK(told.find("idle while the control socket is full") != std::string::npos);
+    CHECK(server->refused_connections() == 0);
+    for (const int fd : idle) {
+        ::close(fd);
+    }
+}

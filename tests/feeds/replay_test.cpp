@@ -7,7 +7,9 @@
 
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <fcntl.h>
 #include <fstream>
 #include <unistd.h>
@@ -126,7 +128,9 @@ TEST_CASE("the replay feed skips bad lines and keeps going", "[feeds][replay]") 
     text += wrong_mint + "\n";
     TempFile f(text);
     std::string err;
-    auto feed = ReplayFeed::open(f.path, &err);
+    ReplayOptions strict; // no reordering: the line back in time is refused
+    strict.reorder_lines = 0;
+    auto feed = ReplayFeed::open(f.path, &err, strict);
     REQUIRE(feed);
     EventBuf ev;
     std::vector<int64_t> times;
@@ -138,6 +142,9 @@ TEST_CASE("the replay feed skips bad lines and keeps going", "[feeds][replay]") 
     }
     CHECK(times == std::vector<int64_t>{10, 20, 40});
     CHECK(feed->rejected_inputs() == 6);
+    CHECK(feed->lines_read() == 9);
+    CHECK(feed->skipped_summary() ==
+          "malformed 2, too_long 1, out_of_order 1, unknown_pool 1, mint_mismatch 1");
     Pubkey mint;
     REQUIRE(pubkey_from_base58(kMint, mint));
     CHECK(feed->sell_blocked(mint));
@@ -147,4 +154,109 @@ TEST_CASE("a missing replay file is a clear error", "[feeds][replay]") {
     std::string err;
     CHECK_FALSE(ReplayFeed::open("/nonexistent/x.jsonl", &err));
     CHECK_THAT(err, Catch::Contains("/nonexistent/x.jsonl"));
+}
+
+namespace {
+// Reads a whole replay; the source times it handed out.
+std::vector<int64_t> replay_times(const std::string& text, const ReplayOptions& opts,
+                                  std::unique_ptr<ReplayFeed>* keep = nullptr) {
+    static std::vector<std::unique_ptr<TempFile>> files;
+    files.push_back(std::make_unique<TempFile>(text));
+    std::string err;
+    auto feed = ReplayFeed::open(files.back()->path, &err, opts);
+    REQUIRE(feed);
+    EventBuf ev;
+    std::vector<int64_t> times;
+    while (feed->next(ev)) {
+        times.push_back(static_cast<int64_t>(ev.h.source_ns));
+    }
+    if (keep != nullptr) {
+        *keep = std::move(feed);
+    }
+    return times;
+}
+constexpr int64_t kSec = 1'000'000'000;
+} // namespace
+
+TEST_CASE("replay: one far-future timestamp is refused alone, the rest replays", "[feeds][replay]") {
+    QuietLogs quiet;
+    std::string text = new_pool(kSec) + "\n";
+    std::vector<int64_t> want = {kSec};
+    for (int64_t i = 2; i <= 3000; ++i) {
+        if (i == 100) {
+            text += update(4'000'000'000LL * kSec, "700000000000000", "40000000000") + "\n"; // year 2096
+            continue;
+        }
+        text += update(i * kSec, "700000000000000", "40000000000") + "\n";
+        want.push_back(i * kSec);
+    }
+    std::unique_ptr<ReplayFeed> feed;
+    CHECK(replay_times(text, ReplayOptions{}, &feed) == want);
+    CHECK(feed->rejected_inputs() == 1);
+    CHECK(feed->skipped(ReplaySkip::FarJump) == 1);
+    CHECK(feed->lines_read() == 3000);
+
+    SECTION("the same when the outlier is the last line") {
+        const std::string last = text + update(9'000'000'000LL * kSec, "1", "1") + "\n";
+        CHECK(replay_times(last, ReplayOptions{}, &feed) == want);
+        CHECK(feed->skipped(ReplaySkip::FarJump) == 2); // line 100 and the last
+    }
+}
+
+TEST_CASE("replay: a gap the next line confirms is a real gap, not an outlier", "[feeds][replay]") {
+    QuietLogs quiet;
+    const int64_t later = 5 * 3600 * kSec; // the recorder was off for five hours
+    const std::string text = new_pool(kSec) + "\n" + update(2 * kSec, "7", "4") + "\n" +
+                             update(later, "7", "4") + "\n" + update(later + kSec, "7", "4") + "\n";
+    std::unique_ptr<ReplayFeed> feed;
+    CHECK(replay_times(text, ReplayOptions{}, &feed) == std::vector<int64_t>{kSec, 2 * kSec, later, later + kSec});
+    CHECK(feed->rejected_inputs() == 0);
+
+    SECTION("max_jump = 0 believes any jump") {
+        ReplayOptions any;
+        any.max_jump_ns = 0;
+        const std::string lone = new_pool(kSec) + "\n" + update(later, "7", "4") + "\n";
+        CHECK(replay_times(lone, any, &feed) == std::vector<int64_t>{kSec, later});
+    }
+}
+
+TEST_CASE("replay: swapped neighbouring lines are put back in order, never cascade", "[feeds][replay]") {
+    QuietLogs quiet;
+    std::string text = new_pool(kSec) + "\n";
+    std::vector<int64_t> want = {kSec};
+    for (int64_t i = 2; i <= 1000; i += 2) {
+        text += update((i + 1) * kSec, "7", "4") + "\n"; // each pair swapped
+        text += update(i * kSec, "7", "4") + "\n";
+        want.push_back(i * kSec);
+        want.push_back((i + 1) * kSec);
+    }
+    std::unique_ptr<ReplayFeed> feed;
+    CHECK(replay_times(text, ReplayOptions{}, &feed) == want);
+    CHECK(feed->rejected_inputs() == 0);
+
+    SECTION("a line later than the window is refused alone") {
+        ReplayOptions small;
+        small.reorder_lines = 2;
+        std::string late = new_pool(kSec) + "\n";
+        for (int64_t i = 2; i <= 10; ++i) {
+            late += update(i * 10 * kSec, "7", "4") + "\n";
+        }
+        late += update(25 * kSec, "7", "4") + "\n"; // 7 lines late
+        late += update(110 * kSec, "7", "4") + "\n";
+        const auto got = replay_times(late, small, &feed);
+        CHECK(got.size() == 11);
+        CHECK(std::is_sorted(got.begin(), got.end()));
+        CHECK(feed->skipped(ReplaySkip::OutOfOrder) == 1);
+    }
+}
+
+TEST_CASE("replay: a NUL byte makes one bad line, never two merged ones", "[feeds][replay]") {
+    QuietLogs quiet;
+    std::string bad = update(2 * kSec, "7", "4");
+    bad[10] = '\0';
+    const std::string text = new_pool(kSec) + "\n" + bad + "\n" + update(3 * kSec, "7", "4") + "\n";
+    std::unique_ptr<ReplayFeed> feed;
+    CHECK(replay_times(text, ReplayOptions{}, &feed) == std::vector<int64_t>{kSec, 3 * kSec});
+    CHECK(feed->skipped(ReplaySkip::Malformed) == 1);
+    CHECK(feed->lines_read() == 3);
 }

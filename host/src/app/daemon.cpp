@@ -97,7 +97,7 @@ void print_summary(const Engine& engine) {
     const auto rows = engine.strategy_rows();
     std::printf("\n%-24s %7s %6s %10s %11s %8s\n", "strategy", "trades", "win%", "pnl_sol",
                 "max_dd_sol", "state");
-    int64_t total = 0;
+    __int128 total = 0; // wide: the total of saturated rows still equals their sum
     uint64_t trades = 0;
     uint64_t wins = 0;
     for (const StrategyRow& r : rows) {
@@ -112,8 +112,32 @@ void print_summary(const Engine& engine) {
     }
     const double win = trades != 0 ? 100.0 * static_cast<double>(wins) / static_cast<double>(trades) : 0.0;
     std::printf("%-24s %7llu %6.1f %10s\n", "total", static_cast<unsigned long long>(trades), win,
-                format_sol(total, true).c_str());
+                format_sol_wide(total, true).c_str());
     std::fflush(stdout);
+}
+
+// The replay's line count under the summary; false (exit 1) when more than
+// max_rejected_pct of its event lines were skipped.
+bool report_replay(const ReplayFeed& replay, double max_rejected_pct) {
+    const uint64_t lines = replay.lines_read();
+    const uint64_t skipped = replay.rejected_inputs();
+    const double pct = lines != 0 ? 100.0 * static_cast<double>(skipped) / static_cast<double>(lines) : 0.0;
+    if (skipped == 0) {
+        std::printf("\nreplay: %llu lines, none skipped\n", static_cast<unsigned long long>(lines));
+    } else {
+        std::printf("\nreplay: %llu lines, %llu skipped (%.2f%%): %s\n", static_cast<unsigned long long>(lines),
+                    static_cast<unsigned long long>(skipped), pct, replay.skipped_summary().c_str());
+    }
+    std::fflush(stdout);
+    if (skipped != 0 && pct > max_rejected_pct) {
+        std::fprintf(stderr,
+                     "sniperd: the replay skipped %llu of %llu lines (%.2f%%), more than "
+                     "feeds.replay.max_rejected_pct = %g%%: %s (each is in the log with its line number)\n",
+                     static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(lines), pct,
+                     max_rejected_pct, replay.skipped_summary().c_str());
+        return false;
+    }
+    return true;
 }
 
 int run(const std::string& config_path, int64_t for_ns, const std::string& record, bool quiet) {
@@ -164,12 +188,18 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     }
 
     std::unique_ptr<Feed> feed;
+    const ReplayFeed* replay = nullptr;
     if (cfg.feeds.replay.enabled) {
-        feed = ReplayFeed::open(cfg.feeds.replay.path, &err);
-        if (!feed) {
+        ReplayOptions ro;
+        ro.max_jump_ns = cfg.feeds.replay.max_jump_ns;
+        ro.reorder_lines = static_cast<size_t>(cfg.feeds.replay.reorder_window);
+        auto rf = ReplayFeed::open(cfg.feeds.replay.path, &err, ro);
+        if (!rf) {
             std::fprintf(stderr, "sniperd: %s\n", err.c_str());
             return 1;
         }
+        replay = rf.get();
+        feed = std::move(rf);
     } else {
         feed = std::make_unique<SimMarket>(cfg.feeds.sim);
     }
@@ -264,12 +294,13 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     const bool healthy = store->healthy();
     store->stop();
     print_summary(engine);
+    const bool replay_ok = replay == nullptr || report_replay(*replay, cfg.feeds.replay.max_rejected_pct);
     log::info("app", "sniperd stopped", {{"events", engine.events_processed()}});
     if (!healthy) {
         std::fprintf(stderr, "sniperd: the journal reported a write error: %s\n", store->last_error().c_str());
         return 1;
     }
-    return 0;
+    return replay_ok ? 0 : 1;
 }
 
 } // namespace

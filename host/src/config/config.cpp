@@ -180,7 +180,7 @@ struct ReplayRead {
 ReplayRead read_replay(Reader& r, const toml::table& t, const fs::path& base,
                        ReplayFeedConfig& out) {
     const std::string p = "feeds.replay";
-    r.check_keys(t, p, {"path", "speed"});
+    r.check_keys(t, p, {"path", "speed", "max_jump", "reorder_window", "max_rejected_pct"});
     ReplayRead read;
     if (auto v = r.string(t, "path", p)) {
         if (v->value.empty()) {
@@ -198,6 +198,15 @@ ReplayRead read_replay(Reader& r, const toml::table& t, const fs::path& base,
     }
     if (auto v = r.number(t, "speed", p, kSpeedRange)) {
         out.speed = *v;
+    }
+    if (auto v = r.duration_ns(t, "max_jump", p, false)) {
+        out.max_jump_ns = *v;
+    }
+    if (auto v = r.integer(t, "reorder_window", p, {0, 4096})) {
+        out.reorder_window = *v;
+    }
+    if (auto v = r.number(t, "max_rejected_pct", p, {0, false, 100, false})) {
+        out.max_rejected_pct = *v;
     }
     return read;
 }

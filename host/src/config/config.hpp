@@ -59,6 +59,11 @@ struct ReplayFeedConfig {
     bool enabled = false;
     std::string path;   // JSON Lines file, resolved relative to the config file
     double speed = 0.0; // 0 = as fast as possible, else x real time
+    // A line further ahead than this past all before it is an outlier
+    // unless the next line confirms the jump; 0 = believe any jump.
+    int64_t max_jump_ns = 3600LL * 1'000'000'000;
+    int64_t reorder_window = 16;   // lines put back in time order before refusing
+    double max_rejected_pct = 1.0; // sniperd run exits 1 when more lines are skipped
 };
 
 struct FeedsConfig {

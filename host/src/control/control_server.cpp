@@ -91,7 +91,7 @@ std::string prepare_directory(const std::filesystem::path& dir) {
     if ((st.st_mode & S_ISVTX) != 0) {
         return "control socket directory " + dir.string() + " is a shared directory (mode " +
                octal_mode(st.st_mode) +
-               "); put the socket in a private directory (control.socket_path)";
+               "); put the socket in a private directory (set control.socket in the config)";
     }
     if (st.st_uid != ::geteuid()) {
         return "control socket directory " + dir.string() + " has mode " + octal_mode(st.st_mode) +
@@ -192,6 +192,7 @@ struct ServerCore {
     uid_t allowed_uid = 0;
     std::chrono::milliseconds idle_timeout{kDefaultIdleTimeout};
     std::atomic<uint64_t> refused{0};
+    std::atomic<uint64_t> evicted{0};
     dev_t socket_dev = 0;
     ino_t socket_ino = 0;
 
@@ -208,6 +209,11 @@ struct ServerCore {
 
     void accept_next();
     void run();
+    // At the connection limit: closes the connection that has waited
+    // longest for a request (never `keep`, never one being answered), so
+    // a kill or status always gets through whatever idle clients hold.
+    // False when every other connection is busy.
+    bool evict_idle(const Session* keep);
 };
 
 } // namespace control_detail
@@ -246,7 +252,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                           " is not allowed"));
             return;
         }
-        if (server_->sessions.size() > kMaxConnections) {
+        if (server_->sessions.size() > kMaxConnections && !server_->evict_idle(this)) {
             log::warn("control", "refused connection: too many control connections",
                       {{"limit", static_cast<uint64_t>(kMaxConnections)}});
             reply_and_close(control_error("too many control connections (limit " +
@@ -254,6 +260,19 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         read_next();
+    }
+
+    // Waiting for a request (not being answered), and since when.
+    bool waiting() const { return waiting_; }
+    std::chrono::steady_clock::time_point active_at() const { return active_at_; }
+
+    // Closes a connection to make room for a newer one; its client reads
+    // this line (or EOF) when it next looks.
+    void evict() {
+        waiting_ = false;
+        reply_and_close(control_error(
+            "connection closed: idle while the control socket is full (limit " +
+            std::to_string(kMaxConnections) + " connections)"));
     }
 
     void close() {
@@ -277,6 +296,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void read_next() {
+        waiting_ = true;
+        active_at_ = std::chrono::steady_clock::now();
         arm_deadline();
         asio::async_read_until(
             socket_, asio::dynamic_buffer(buffer_, kMaxRequestBytes + 1), '\n',
@@ -286,6 +307,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void on_read(const boost::system::error_code& ec, std::size_t n) {
+        waiting_ = false;
+        active_at_ = std::chrono::steady_clock::now();
         if (ec == asio::error::not_found) {
             reply_and_close(control_error("request line exceeds " +
                                           std::to_string(kMaxRequestBytes) + " bytes"));
@@ -353,7 +376,25 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::steady_timer timer_;
     std::string buffer_;
     std::string out_;
+    bool waiting_ = false;
+    std::chrono::steady_clock::time_point active_at_{std::chrono::steady_clock::now()};
 };
+
+bool ServerCore::evict_idle(const Session* keep) {
+    Session* oldest = nullptr;
+    for (Session* s : sessions) {
+        if (s != keep && s->waiting() && (oldest == nullptr || s->active_at() < oldest->active_at())) {
+            oldest = s;
+        }
+    }
+    if (oldest == nullptr) {
+        return false;
+    }
+    evicted.fetch_add(1);
+    log::debug("control", "evicted the longest idle control connection to make room");
+    oldest->evict();
+    return true;
+}
 
 void ServerCore::accept_next() {
     acceptor.async_accept([this](const boost::system::error_code& ec, Local::socket socket) {
@@ -437,7 +478,7 @@ std::unique_ptr<ControlServer> ControlServer::start(const std::string& socket_pa
     }
     struct stat st {};
     if (::chmod(socket_path.c_str(), 0600) != 0 || ::stat(socket_path.c_str(), &st) != 0 ||
-        ::listen(fd, 64) != 0) {
+        ::listen(fd, SOMAXCONN) != 0) {
         const int e = errno;
         ::close(fd);
         ::unlink(socket_path.c_str());

@@ -9,6 +9,10 @@
 //   response: {"ok":true,"data":{...}} | {"ok":false,"error":"..."}
 // The server runs its own thread (Boost.Asio) so it answers while the event
 // path is busy or stuck; the handler must therefore be thread-safe.
+// At most 64 connections are open; a client that arrives when all are taken
+// closes the one that has waited longest for a request (idle clients are
+// also closed after 60 s), so a kill or status always gets through.
+// Only when all 64 are being answered at that moment is it refused.
 #pragma once
 
 #include <functional>

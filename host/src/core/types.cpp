@@ -115,4 +115,28 @@ std::string format_sol(int64_t lamports, bool sign) {
     return buf;
 }
 
+std::string format_sol_wide(__int128 lamports, bool sign) {
+    if (lamports >= INT64_MIN && lamports <= INT64_MAX) {
+        return format_sol(static_cast<int64_t>(lamports), sign);
+    }
+    const bool neg = lamports < 0;
+    unsigned __int128 a = neg ? static_cast<unsigned __int128>(-(lamports + 1)) + 1
+                              : static_cast<unsigned __int128>(lamports);
+    const auto frac = static_cast<uint64_t>((a % kLamportsPerSol) / 100000);
+    a /= kLamportsPerSol; // whole SOL: below 2^128 / 1e9, so at most 30 digits
+    char digits[48];
+    size_t n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + static_cast<int>(a % 10));
+        a /= 10;
+    } while (a != 0);
+    std::string out = neg ? "-" : (sign ? "+" : "");
+    while (n != 0) {
+        out += digits[--n];
+    }
+    char tail[8];
+    std::snprintf(tail, sizeof tail, ".%04" PRIu64, frac);
+    return out + tail;
+}
+
 } // namespace sniper

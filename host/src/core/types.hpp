@@ -70,10 +70,32 @@ constexpr uint64_t kLamportsPerSol = 1'000'000'000ULL;
 constexpr int64_t kNsPerMs = 1'000'000;
 constexpr int64_t kNsPerSec = 1'000'000'000;
 
+// Money arithmetic that cannot overflow for any input the feeds accept
+// (reserves up to u64): sums are taken in 128 bits and saturate at the
+// type's bounds instead of wrapping. A saturated figure is absurd but
+// ordered (a drawdown still reads as a drawdown), never undefined.
+inline int64_t sat_i64(__int128 v) {
+    return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : static_cast<int64_t>(v);
+}
+inline uint64_t sat_u64(__int128 v) {
+    return v > static_cast<__int128>(UINT64_MAX) ? UINT64_MAX : v < 0 ? 0 : static_cast<uint64_t>(v);
+}
+inline uint64_t sat_add(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+inline int64_t sat_add(int64_t a, int64_t b) {
+    return sat_i64(static_cast<__int128>(a) + b);
+}
+inline int64_t sat_sub(int64_t a, int64_t b) {
+    return sat_i64(static_cast<__int128>(a) - b);
+}
+
 } // namespace sniper
 
 namespace sniper {
 // "1.2041" style SOL text from lamports (4 decimals, truncated toward
 // zero), with a leading '+' for non-negative values when `sign`.
 std::string format_sol(int64_t lamports, bool sign);
+// The same for a 128-bit sum (a total of int64 rows never overflows).
+std::string format_sol_wide(__int128 lamports, bool sign);
 } // namespace sniper

@@ -335,6 +335,9 @@ class Engine final : public StrategyHost, private EventSink {
     void publish_snapshot();
     void print_status_line();
     void periodic(bool force);
+    // False once the journal failed a write; the first call after the
+    // failure HALTS trading (before anything is approved or reported).
+    bool journal_ok();
     void pace(int64_t source_ns);
     // Appends to the open group (land()) or to the store.
     void journal(StoreRecord r);

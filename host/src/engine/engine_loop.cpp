@@ -280,17 +280,25 @@ void Engine::periodic(bool force) {
         return;
     }
     next_periodic_ns_ = now + 100'000'000;
-    if (store_ != nullptr && !store_->healthy() && trading_state() != TradingState::Halted) {
-        std::string err;
-        set_trading_state(TradingState::Halted, "journal write failed: " + store_->last_error(),
-                          "engine", &err);
-        log::error("engine", "journal write failed: trading HALTED", {{"error", store_->last_error()}});
-    }
+    journal_ok();
     publish_snapshot();
     if (opts_.print_status && now >= next_status_ns_) {
         next_status_ns_ = now + opts_.status_interval_ns;
         print_status_line();
     }
+}
+
+bool Engine::journal_ok() {
+    if (store_ == nullptr || store_->healthy()) {
+        return true;
+    }
+    if (trading_state() != TradingState::Halted) {
+        std::string err;
+        set_trading_state(TradingState::Halted, "journal write failed: " + store_->last_error(),
+                          "engine", &err);
+        log::error("engine", "journal write failed: trading HALTED", {{"error", store_->last_error()}});
+    }
+    return false;
 }
 
 void Engine::apply_feed_event(EventBuf& ev) {

@@ -57,6 +57,9 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         ri.available_lamports = bal > reserved ? bal - reserved : 0;
         ri.fees_per_order_lamports = executor_->fees_per_order();
         fill_limit_inputs(strategy, in.mint, ri);
+        if (!journal_ok()) {
+            ri.state = trading_state(); // a failed journal write halts before any approval
+        }
         const RiskDecision d = risk_.check(ri);
 
         IntentRecord rec;
@@ -153,15 +156,14 @@ void Engine::roll_day() {
 }
 
 int64_t Engine::equity_lamports() const {
-    int64_t equity = static_cast<int64_t>(portfolio_.balance_lamports());
+    __int128 equity = portfolio_.balance_lamports();
     for (const auto& [key, p] : portfolio_.positions()) {
         if (const PoolState* pool = pools_.find(p.pool)) {
-            equity += static_cast<int64_t>(
-                amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports));
+            equity += amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
         }
     }
     // Buys in flight hold their lamports aside; count them at cost.
-    return equity + static_cast<int64_t>(orders_.reserved_lamports());
+    return sat_i64(equity + orders_.reserved_lamports());
 }
 
 void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri) {
@@ -170,24 +172,24 @@ void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, 
     ri.position_cost_lamports = ri.position != nullptr ? ri.position->cost_lamports : 0;
     uint64_t total = 0, mine = 0;
     for (const auto& [key, p] : portfolio_.positions()) {
-        total += p.cost_lamports;
+        total = sat_add(total, p.cost_lamports);
         if (key.first == strategy) {
-            mine += p.cost_lamports;
+            mine = sat_add(mine, p.cost_lamports);
         }
     }
     orders_.each([&](const Order& o) {
         if (o.side == SNP_SIDE_BUY) {
-            total += o.amount_in;
+            total = sat_add(total, o.amount_in);
             if (o.strategy == strategy) {
-                mine += o.amount_in;
+                mine = sat_add(mine, o.amount_in);
             }
         }
     });
     ri.exposure_lamports = total;
     ri.strategy_exposure_lamports = mine;
     for (const auto& [name, d] : day_stats_) {
-        ri.realized_pnl_today_lamports += d.realized_pnl_lamports;
-        ri.fees_today_lamports += d.fees_lamports;
+        ri.realized_pnl_today_lamports = sat_add(ri.realized_pnl_today_lamports, d.realized_pnl_lamports);
+        ri.fees_today_lamports = sat_add(ri.fees_today_lamports, d.fees_lamports);
         if (name == strategy) {
             ri.strategy_realized_pnl_today_lamports = d.realized_pnl_lamports;
             ri.strategy_fees_today_lamports = d.fees_lamports;
@@ -234,8 +236,10 @@ void Engine::apply_report(ExecReport out) {
         roll_day();
         const StrategyStats& after = portfolio_.stats(o.strategy);
         DayStats& d = day_stats_[o.strategy];
-        d.realized_pnl_lamports += after.realized_pnl_lamports - before.realized_pnl_lamports;
-        d.fees_lamports += after.fees_lamports - before.fees_lamports;
+        d.realized_pnl_lamports = sat_i64(static_cast<__int128>(d.realized_pnl_lamports) +
+                                          after.realized_pnl_lamports - before.realized_pnl_lamports);
+        d.fees_lamports = sat_u64(static_cast<__int128>(d.fees_lamports) + after.fees_lamports -
+                                  before.fees_lamports);
         if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && change.realized_pnl_lamports < 0) {
             last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
         }
@@ -258,33 +262,20 @@ void Engine::apply_report(ExecReport out) {
     if (store_ != nullptr) {
         journal(orec);
     }
-    if (out.status == SNP_ORDER_FILLED) {
-        ++fills_;
-        if (store_ != nullptr) {
-            FillRecord f;
-            f.intent_id = o.intent_id;
-            f.strategy = o.strategy;
-            f.side = o.side;
-            f.mint = o.mint;
-            f.pool = o.pool;
-            f.in_amount = out.in_amount;
-            f.out_amount = out.out_amount;
-            f.fee_lamports = out.fee_lamports;
-            f.tip_lamports = out.tip_lamports;
-            f.realized_pnl_lamports = change.realized_pnl_lamports;
-            f.ts_ns = now_ns_;
-            journal(f);
-        }
-        log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
-                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
-                   {"in", out.in_amount}, {"out", out.out_amount},
-                   {"fee_lamports", out.fee_lamports + out.tip_lamports},
-                   {"pnl_lamports", change.realized_pnl_lamports}});
-    } else {
-        ++failed_orders_;
-        log::info("exec", "paper order failed",
-                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
-                   {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
+    if (out.status == SNP_ORDER_FILLED && store_ != nullptr) {
+        FillRecord f;
+        f.intent_id = o.intent_id;
+        f.strategy = o.strategy;
+        f.side = o.side;
+        f.mint = o.mint;
+        f.pool = o.pool;
+        f.in_amount = out.in_amount;
+        f.out_amount = out.out_amount;
+        f.fee_lamports = out.fee_lamports;
+        f.tip_lamports = out.tip_lamports;
+        f.realized_pnl_lamports = change.realized_pnl_lamports;
+        f.ts_ns = now_ns_;
+        journal(f);
     }
     if (out.fee_lamports != 0 || out.status == SNP_ORDER_FILLED) {
         journal_position(o.strategy, o.mint, o.pool);
@@ -296,6 +287,28 @@ void Engine::apply_report(ExecReport out) {
         if (out.status == SNP_ORDER_FILLED) {
             store_->flush(); // durable before the strategy, the snapshot or a retry sees it
         }
+    }
+    // A failed write-ahead commit halts trading before the landing is
+    // logged or reported: nobody hears of a fill the journal does not hold.
+    const bool journaled = journal_ok();
+    if (out.status == SNP_ORDER_FILLED) {
+        ++fills_;
+        if (journaled) {
+            log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
+                      {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                       {"in", out.in_amount}, {"out", out.out_amount},
+                       {"fee_lamports", out.fee_lamports + out.tip_lamports},
+                       {"pnl_lamports", change.realized_pnl_lamports}});
+        } else {
+            log::error("exec", "fill NOT journaled (journal failed, trading HALTED)",
+                       {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                        {"side", side_name(o.side)}, {"in", out.in_amount}, {"out", out.out_amount}});
+        }
+    } else {
+        ++failed_orders_;
+        log::info("exec", "paper order failed",
+                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
+                   {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
     }
     check_breaker();
     if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {

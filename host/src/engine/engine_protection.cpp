@@ -227,17 +227,17 @@ void Engine::sample_equity() {
     r.ts_ns = now_ns_;
     r.equity_lamports = equity_lamports();
     r.balance_lamports = portfolio_.balance_lamports();
-    int64_t realized = 0;
+    __int128 realized = 0;
     for (const auto& [name, st] : portfolio_.all_stats()) {
         realized += st.realized_pnl_lamports;
     }
-    r.realized_pnl_lamports = realized;
-    int64_t cost = 0;
+    r.realized_pnl_lamports = sat_i64(realized);
+    __int128 cost = 0;
     for (const auto& [key, p] : portfolio_.positions()) {
-        cost += static_cast<int64_t>(p.cost_lamports);
+        cost += p.cost_lamports;
     }
-    r.unrealized_pnl_lamports = r.equity_lamports - static_cast<int64_t>(r.balance_lamports) -
-                                static_cast<int64_t>(orders_.reserved_lamports()) - cost;
+    r.unrealized_pnl_lamports = sat_i64(static_cast<__int128>(r.equity_lamports) - r.balance_lamports -
+                                        orders_.reserved_lamports() - cost);
     r.open_positions = static_cast<uint32_t>(portfolio_.open_positions());
     store_->append(r);
 }

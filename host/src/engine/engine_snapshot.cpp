@@ -77,7 +77,7 @@ void Engine::publish_snapshot() {
     s.sim_elapsed_ns = first_source_ns_ >= 0 ? now_ns_ - first_source_ns_ : 0;
     s.strategies = strategy_rows();
     for (const auto& r : s.strategies) {
-        s.realized_pnl_lamports += r.realized_pnl_lamports;
+        s.realized_pnl_lamports = sat_add(s.realized_pnl_lamports, r.realized_pnl_lamports);
         if (r.state == "running") {
             ++s.strategies_loaded;
         }
@@ -124,8 +124,8 @@ void Engine::publish_snapshot() {
     rv.equity_peak_lamports = equity_peak_;
     rv.breaker_peak_lamports = breaker_peak_;
     for (const auto& [name, d] : day_stats_) {
-        rv.today_realized_pnl_lamports += d.realized_pnl_lamports;
-        rv.today_fees_lamports += d.fees_lamports;
+        rv.today_realized_pnl_lamports = sat_add(rv.today_realized_pnl_lamports, d.realized_pnl_lamports);
+        rv.today_fees_lamports = sat_add(rv.today_fees_lamports, d.fees_lamports);
         rv.today_by_strategy[name] = {d.realized_pnl_lamports, d.fees_lamports};
     }
     for (const auto& [name, counts] : risk_.rejections_by_strategy()) {
@@ -152,7 +152,7 @@ void Engine::print_status_line() {
     const int64_t sim_s = first_source_ns_ >= 0 ? (now_ns_ - first_source_ns_) / kNsPerSec : 0;
     int64_t pnl = 0;
     for (const auto& [name, st] : portfolio_.all_stats()) {
-        pnl += st.realized_pnl_lamports;
+        pnl = sat_add(pnl, st.realized_pnl_lamports);
     }
     std::printf("[sim %02" PRId64 ":%02" PRId64 ":%02" PRId64 "] events=%" PRIu64 " pools=%zu open=%zu "
                 "intents=%" PRIu64 " fills=%" PRIu64 " rejected=%" PRIu64 " pnl=%s SOL state=%s\n",

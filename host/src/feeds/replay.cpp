@@ -3,19 +3,54 @@
 #include "core/log.hpp"
 #include "feeds/event_json.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 namespace sniper {
 
-std::unique_ptr<ReplayFeed> ReplayFeed::open(const std::string& path, std::string* error) {
+namespace {
+
+constexpr size_t kMaxLine = 1 << 20;
+constexpr size_t kBlock = 1 << 16;
+
+bool later(const auto& a, const auto& b) {
+    return a.source_ns != b.source_ns ? a.source_ns > b.source_ns : a.line_no > b.line_no;
+}
+
+std::string seconds_text(int64_t ns) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / 1e9);
+    return buf;
+}
+
+} // namespace
+
+const char* replay_skip_name(ReplaySkip r) {
+    switch (r) {
+    case ReplaySkip::Malformed: return "malformed";
+    case ReplaySkip::TooLong: return "too_long";
+    case ReplaySkip::OutOfOrder: return "out_of_order";
+    case ReplaySkip::FarJump: return "far_jump";
+    case ReplaySkip::UnknownPool: return "unknown_pool";
+    case ReplaySkip::MintMismatch: return "mint_mismatch";
+    case ReplaySkip::Count_: break;
+    }
+    return "unknown";
+}
+
+std::unique_ptr<ReplayFeed> ReplayFeed::open(const std::string& path, std::string* error,
+                                             const ReplayOptions& opts) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
         *error = "cannot open replay file " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    return std::unique_ptr<ReplayFeed>(new ReplayFeed(f, path));
+    return std::unique_ptr<ReplayFeed>(new ReplayFeed(f, path, opts));
 }
+
+ReplayFeed::ReplayFeed(std::FILE* f, std::string path, const ReplayOptions& opts)
+    : file_(f), path_(std::move(path)), opts_(opts), buf_(kMaxLine + kBlock) {}
 
 ReplayFeed::~ReplayFeed() {
     if (file_ != nullptr) {
@@ -23,73 +58,207 @@ ReplayFeed::~ReplayFeed() {
     }
 }
 
-bool ReplayFeed::next(EventBuf& out) {
-    constexpr size_t kMaxLine = 1 << 20;
-    char buf[4096];
+std::string ReplayFeed::skipped_summary() const {
+    std::string s;
+    for (size_t i = 0; i < skipped_.size(); ++i) {
+        if (skipped_[i] != 0) {
+            s += (s.empty() ? "" : ", ") + std::string(replay_skip_name(static_cast<ReplaySkip>(i))) + " " +
+                 std::to_string(skipped_[i]);
+        }
+    }
+    return s;
+}
+
+bool ReplayFeed::read_line(std::string_view* line, bool* too_long) {
+    *too_long = false;
     for (;;) {
-        line_.clear();
-        bool got = false;
-        bool too_long = false;
-        while (std::fgets(buf, sizeof buf, file_) != nullptr) {
-            got = true;
-            const size_t n = std::strlen(buf);
-            if (line_.size() + n > kMaxLine) {
-                too_long = true;
-            } else {
-                line_.append(buf, n);
+        const char* start = buf_.data() + buf_pos_;
+        if (const void* nl = std::memchr(start, '\n', buf_len_ - buf_pos_)) {
+            const size_t n = static_cast<size_t>(static_cast<const char*>(nl) - start);
+            *line = std::string_view(start, n);
+            buf_pos_ += n + 1;
+            return true;
+        }
+        if (eof_) {
+            if (buf_pos_ == buf_len_) {
+                return false;
             }
-            if (n > 0 && buf[n - 1] == '\n') {
-                break;
+            *line = std::string_view(start, buf_len_ - buf_pos_); // last line, no newline
+            buf_pos_ = buf_len_;
+            return true;
+        }
+        // Keep the partial line, make room behind it and read on.
+        std::memmove(buf_.data(), start, buf_len_ - buf_pos_);
+        buf_len_ -= buf_pos_;
+        buf_pos_ = 0;
+        if (buf_len_ > kMaxLine) {
+            // Over the limit: drop what we have and everything up to the
+            // next newline; it is one bad line.
+            *too_long = true;
+            buf_len_ = 0;
+            for (;;) {
+                const size_t got = std::fread(buf_.data(), 1, buf_.size(), file_);
+                if (got == 0) {
+                    eof_ = true;
+                    *line = {};
+                    return true;
+                }
+                if (const void* nl = std::memchr(buf_.data(), '\n', got)) {
+                    buf_pos_ = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+                    buf_len_ = got;
+                    *line = {};
+                    return true;
+                }
             }
         }
-        if (!got) {
+        const size_t got = std::fread(buf_.data() + buf_len_, 1, buf_.size() - buf_len_, file_);
+        buf_len_ += got;
+        if (got == 0) {
+            eof_ = true;
+        }
+    }
+}
+
+void ReplayFeed::skip(ReplaySkip why, uint64_t line_no, const std::string& error) {
+    ++rejected_;
+    ++skipped_[static_cast<size_t>(why)];
+    log::warn("feeds.replay", "skipping invalid line",
+              {{"file", path_}, {"line", line_no}, {"reason", replay_skip_name(why)}, {"error", error}});
+}
+
+void ReplayFeed::admit(Held h) {
+    latest_ns_ = started_ ? std::max(latest_ns_, h.source_ns) : h.source_ns;
+    started_ = true;
+    window_.push_back(std::move(h));
+    std::push_heap(window_.begin(), window_.end(), [](const Held& a, const Held& b) { return later(a, b); });
+}
+
+bool ReplayFeed::pop_window(Held* out) {
+    if (window_.empty()) {
+        return false;
+    }
+    std::pop_heap(window_.begin(), window_.end(), [](const Held& a, const Held& b) { return later(a, b); });
+    *out = std::move(window_.back());
+    window_.pop_back();
+    return true;
+}
+
+bool ReplayFeed::fill_one() {
+    for (;;) {
+        std::string_view line;
+        bool too_long = false;
+        if (!read_line(&line, &too_long)) {
+            if (jump_) { // the file ended before anything confirmed the jump
+                skip(ReplaySkip::FarJump, jump_->line_no,
+                     "expected source_ns within max_jump of the lines before it, found " +
+                         std::to_string(jump_->source_ns) + " (the last line; nothing confirms the jump)");
+                jump_.reset();
+            }
             return false;
         }
         ++line_no_;
-        while (!line_.empty() && (line_.back() == '\n' || line_.back() == '\r')) {
-            line_.pop_back();
+        while (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
         }
-        if (line_.empty() || line_[0] == '#') {
+        if (!too_long && (line.empty() || line[0] == '#')) {
             continue; // blank lines and comments
         }
-        std::string err;
-        DecodeResult r;
+        ++event_lines_;
         if (too_long) {
-            err = "expected a line of at most 1 MiB, found a longer one";
-        } else {
-            r = decode_event_json(line_, out);
-            err = r.error;
-        }
-        if (err.empty() && out.h.source_ns < last_ns_) {
-            err = "expected source_ns >= " + std::to_string(last_ns_) + " (time order), found " +
-                  std::to_string(out.h.source_ns);
-        }
-        if (err.empty() && (out.h.type == SNP_EVENT_POOL_UPDATE || out.h.type == SNP_EVENT_TRADE)) {
-            const Pubkey& pool = out.h.type == SNP_EVENT_POOL_UPDATE ? out.pool_update.pool : out.trade.pool;
-            const Pubkey& mint =
-                out.h.type == SNP_EVENT_POOL_UPDATE ? out.pool_update.base_mint : out.trade.base_mint;
-            auto it = pools_.find(pool);
-            if (it == pools_.end()) {
-                err = std::string(event_type_name(out.h.type)) + " for a pool with no earlier new_pool line";
-            } else if (it->second != mint) {
-                err = "base_mint " + to_base58(mint) + " does not match the pool's mint " +
-                      to_base58(it->second) + " from its new_pool line";
-            }
-        }
-        if (!err.empty()) {
-            ++rejected_;
-            log::warn("feeds.replay", "skipping invalid line",
-                      {{"file", path_}, {"line", line_no_}, {"error", err}});
+            skip(ReplaySkip::TooLong, line_no_, "expected a line of at most 1 MiB, found a longer one");
             continue;
         }
-        last_ns_ = out.h.source_ns;
-        if (out.h.type == SNP_EVENT_NEW_POOL) {
-            pools_[out.new_pool.pool] = out.new_pool.base_mint;
-            if (r.sell_blocked) {
-                blocked_.insert(out.new_pool.base_mint);
-            }
+        if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
+            skip(ReplaySkip::Malformed, line_no_,
+                 "expected text, found a NUL byte at column " +
+                     std::to_string(static_cast<const char*>(nul) - line.data() + 1));
+            continue;
         }
+        Held h;
+        h.line_no = line_no_;
+        const DecodeResult r = decode_event_json(line, h.ev);
+        if (!r.error.empty()) {
+            skip(ReplaySkip::Malformed, line_no_, r.error);
+            continue;
+        }
+        h.source_ns = static_cast<int64_t>(h.ev.h.source_ns);
+        h.sell_blocked = r.sell_blocked;
+        if (emitted_any_ && h.source_ns < emitted_ns_) {
+            skip(ReplaySkip::OutOfOrder, line_no_,
+                 "expected source_ns >= " + std::to_string(emitted_ns_) + " (time order, " +
+                     std::to_string(opts_.reorder_lines) + " lines of reordering allowed), found " +
+                     std::to_string(h.source_ns));
+            continue;
+        }
+        const int64_t max_jump = opts_.max_jump_ns;
+        if (jump_) {
+            if (h.source_ns >= jump_->source_ns && h.source_ns - jump_->source_ns <= max_jump) {
+                // Two lines agree: a real gap in the recording, not an outlier.
+                log::info("feeds.replay", "gap in the recording",
+                          {{"file", path_}, {"line", jump_->line_no},
+                           {"gap", seconds_text(jump_->source_ns - latest_ns_)}});
+                admit(std::move(*jump_));
+                jump_.reset();
+                admit(std::move(h));
+                return true;
+            }
+            skip(ReplaySkip::FarJump, jump_->line_no,
+                 "expected source_ns at most " + seconds_text(max_jump) + " (feeds.replay.max_jump) after " +
+                     std::to_string(latest_ns_) + ", found " + std::to_string(jump_->source_ns) +
+                     " and the next line does not confirm the jump");
+            jump_.reset();
+        }
+        // source_ns is never negative (decoder), so the difference cannot overflow.
+        if (started_ && max_jump > 0 && h.source_ns > latest_ns_ && h.source_ns - latest_ns_ > max_jump) {
+            jump_ = std::make_unique<Held>(std::move(h));
+            continue; // held until the next line says whether it is real
+        }
+        admit(std::move(h));
         return true;
+    }
+}
+
+bool ReplayFeed::emit_checked(Held& h, EventBuf& out) {
+    const EventBuf& ev = h.ev;
+    if (ev.h.type == SNP_EVENT_POOL_UPDATE || ev.h.type == SNP_EVENT_TRADE) {
+        const Pubkey& pool = ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.pool : ev.trade.pool;
+        const Pubkey& mint = ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.base_mint : ev.trade.base_mint;
+        auto it = pools_.find(pool);
+        if (it == pools_.end()) {
+            skip(ReplaySkip::UnknownPool, h.line_no,
+                 std::string(event_type_name(ev.h.type)) + " for a pool with no earlier new_pool line");
+            return false;
+        }
+        if (it->second != mint) {
+            skip(ReplaySkip::MintMismatch, h.line_no,
+                 "base_mint " + to_base58(mint) + " does not match the pool's mint " + to_base58(it->second) +
+                     " from its new_pool line");
+            return false;
+        }
+    }
+    if (ev.h.type == SNP_EVENT_NEW_POOL) {
+        pools_[ev.new_pool.pool] = ev.new_pool.base_mint;
+        if (h.sell_blocked) {
+            blocked_.insert(ev.new_pool.base_mint);
+        }
+    }
+    emitted_any_ = true;
+    emitted_ns_ = h.source_ns;
+    std::memcpy(static_cast<void*>(&out), &ev, sizeof out);
+    return true;
+}
+
+bool ReplayFeed::next(EventBuf& out) {
+    for (;;) {
+        while (window_.size() <= opts_.reorder_lines && fill_one()) {
+        }
+        Held h;
+        if (!pop_window(&h)) {
+            return false;
+        }
+        if (emit_checked(h, out)) {
+            return true;
+        }
     }
 }
 

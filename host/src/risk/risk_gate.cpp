@@ -165,7 +165,7 @@ RiskDecision RiskGate::evaluate(const RiskInput& in) const {
                                                             " open positions, limit " +
                                                             std::to_string(max_open_positions));
         }
-        const uint64_t need = it.amount_in + in.fees_per_order_lamports;
+        const uint64_t need = sat_add(it.amount_in, in.fees_per_order_lamports);
         if (need < it.amount_in || need > in.available_lamports) {
             return reject(RiskReason::InsufficientBalance,
                           "need " + sol(need) + ", available " + sol(in.available_lamports));
