@@ -4,7 +4,7 @@
 # lockfile or package.json changed since the last install. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for dir in tools/solana-check; do
+for dir in tools/solana-check tools/localnet; do
   [[ -f "$dir/package-lock.json" ]] || continue
   stamp="$dir/node_modules/.sniper-installed.sha256"
   want=$(cat "$dir/package-lock.json" "$dir/package.json" | sha256sum | cut -d' ' -f1)
