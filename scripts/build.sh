@@ -9,4 +9,9 @@ if [[ ! -f "$dir/build.ninja" ]]; then
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 fi
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake --build "$dir" -j "$jobs"
+# SNIPER_BUILD_TARGETS="a b c" builds only those (the demo needs no tests).
+targets=()
+for t in ${SNIPER_BUILD_TARGETS:-}; do
+  targets+=(--target "$t")
+done
+cmake --build "$dir" -j "$jobs" "${targets[@]}"

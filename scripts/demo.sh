@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-scripts/build.sh build
+# Only what the demo runs: the daemon, the CLI, the signer and the example
+# strategies; no test targets (scripts/test.sh builds those).
+SNIPER_BUILD_TARGETS="sniperd sniperctl sniper-signer example_sniper example_momentum example_sniper_lua example_tool_lua" \
+  scripts/build.sh build
 mkdir -p data
 log=data/sniperd.log
 echo

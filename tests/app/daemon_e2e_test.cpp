@@ -67,6 +67,13 @@ TEST_CASE("sniperd prints its version and usage and rejects unknown commands", "
     CHECK(unknown.exit_code == 2);
     CHECK(contains(unknown.err, "unknown command 'frobnicate'"));
     CHECK(contains(unknown.err, "usage: sniperd"));
+
+    for (const char* cmd : {"run", "check-config"}) {
+        const RunResult help = run({kSniperd, cmd, "--help"}, tmp / (std::string(cmd) + "-help"));
+        INFO(brief(help));
+        CHECK(help.exit_code == 0);
+        CHECK(contains(help.out, "usage: sniperd run --config PATH"));
+    }
 }
 
 TEST_CASE("sniperd check-config accepts the shipped config", "[app][e2e]") {

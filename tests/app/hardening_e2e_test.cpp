@@ -5,6 +5,8 @@
 // reserves are u64-sized (run under UBSan in CI).
 #include "e2e_workspace.hpp"
 
+#include "core/types.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <sys/socket.h>
@@ -229,4 +231,56 @@ TEST_CASE("a replay with u64-sized reserves keeps its figures exact and defined"
     }
     CHECK(traded);
     CHECK(sum == parse(rows.at("total")[3]));
+}
+
+TEST_CASE("the journal names its run, its codes, and a per-day PnL that equals the summary",
+          "[app][e2e][hardening][journal]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("30m", 0.0, 6.0)));
+    std::vector<RunResult> runs;
+    for (int i = 0; i < 2; ++i) { // two runs on one journal
+        runs.push_back(run({kSniperd, "run", "--config", w.config, "--for", "50s"}, w.out("run"), {}, 60s));
+        INFO(brief(runs.back()));
+        REQUIRE(runs.back().exit_code == 0);
+    }
+    Db db(w.db());
+    const auto rows = db.rows("SELECT run_id, mode, clock, feed, length(config_sha256), stopped_ns IS NOT NULL, "
+                              "stopped_ns >= started_ns FROM runs ORDER BY run_id");
+    REQUIRE(rows.size() == 2);
+    for (const auto& r : rows) {
+        CHECK(r[1] == "paper");
+        CHECK(r[2] == "simulated");
+        CHECK(r[3] == "sim");
+        CHECK(r[4] == "64");
+        CHECK(r[5] == "1");
+        CHECK(r[6] == "1");
+    }
+    // Every history row of the two runs says which run wrote it.
+    for (const char* table : {"intents", "orders", "fills", "audit_log", "equity_samples"}) {
+        INFO(table);
+        CHECK(db.rows(std::string("SELECT COUNT(*) FROM ") + table + " WHERE run_id IS NULL")[0][0] == "0");
+        CHECK(db.rows(std::string("SELECT COUNT(DISTINCT run_id) FROM ") + table)[0][0] == "2");
+    }
+    // Names instead of codes.
+    CHECK(db.rows("SELECT COUNT(*) FROM fills_named WHERE side NOT IN ('buy', 'sell')")[0][0] == "0");
+    CHECK(db.rows("SELECT COUNT(*) FROM orders_named WHERE status IS NULL")[0][0] == "0");
+    CHECK(db.rows("SELECT COUNT(*) FROM intents_named WHERE accepted = 0 AND reason_name IS NULL")[0][0] == "0");
+    // Each run's per-strategy sum of the per-day view is its summary row.
+    const auto second = rows[1][0];
+    const auto summary = summary_rows(runs[1].out);
+    size_t compared = 0;
+    for (const auto& r : db.rows("SELECT strategy, SUM(realized_pnl_lamports) FROM pnl_by_strategy_day WHERE run_id = " +
+                                 second + " GROUP BY strategy")) {
+        INFO("strategy " << r[0]);
+        REQUIRE(summary.count(r[0]) == 1);
+        const int64_t lamports = std::stoll(r[1]);
+        // The run starts from the journal's positions and PnL, so its summary
+        // is cumulative; compare the first run's rows plus the second's.
+        const auto first_sum = db.rows("SELECT COALESCE(SUM(realized_pnl_lamports), 0) FROM pnl_by_strategy_day "
+                                       "WHERE run_id = " + rows[0][0] + " AND strategy = '" + r[0] + "'");
+        CHECK(sniper::format_sol(lamports + std::stoll(first_sum[0][0]), true) == summary.at(r[0])[3]);
+        ++compared;
+    }
+    CHECK(compared >= 2);
 }

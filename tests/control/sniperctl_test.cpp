@@ -143,7 +143,7 @@ const std::string kMint = "So11111111111111111111111111111111111111112";
 const std::string kPositionsData =
     R"({"positions":[{"strategy":"example_sniper","mint":")" + kMint +
     R"(","amount_atoms":123,"cost_lamports":100000000,"value_lamports":110000000,)"
-    R"("unrealized_pnl_lamports":10000000,"opened_s":12.5}]})";
+    R"("unrealized_pnl_lamports":10000000,"opened_s":1764547212.5}]})";
 
 // A daemon stand-in: answers by command with canned data and records every
 // request line it got.
@@ -170,6 +170,7 @@ class CannedDaemon {
     std::atomic<bool> refuse{false};
     std::atomic<bool> garbage{false};
     std::atomic<bool> empty_lists{false};
+    std::atomic<bool> hostile_reason{false}; // a kill reason that tries to forge output
 
   private:
     std::string answer(std::string_view req) {
@@ -187,6 +188,12 @@ class CannedDaemon {
             return req.find(std::string("\"cmd\":\"") + cmd + "\"") != std::string_view::npos;
         };
         if (is("status")) {
+            if (hostile_reason) {
+                std::string data = kStatusData;
+                const std::string forged = R"(\ntrading state: ACTIVE\u001b[32m ok)";
+                data.replace(data.find(R"("state_reason":"")"), 17, R"("state_reason":")" + forged + "\"");
+                return control_ok(data);
+            }
             return control_ok(kStatusData);
         }
         if (is("strategies")) {
@@ -247,6 +254,18 @@ TEST_CASE("sniperctl status: human output and --json", "[control][sniperctl]") {
         CHECK_THAT(r.out, Catch::Contains("sim time:"));
         CHECK(daemon.requests() == std::vector<std::string>{R"({"cmd":"status"})"});
     }
+    SECTION("control characters in a reason are shown escaped, never as a new line") {
+        daemon.hostile_reason = true;
+        const auto r = run_sniperctl({"--socket", daemon.path(), "status"});
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains(R"(\ntrading state: ACTIVE\x1b[32m ok)"));
+        CHECK(r.out.find('\x1b') == std::string::npos);
+        size_t state_lines = 0;
+        for (size_t at = 0; (at = r.out.find("\ntrading state:", at)) != std::string::npos; ++at) {
+            ++state_lines;
+        }
+        CHECK(state_lines + (r.out.rfind("trading state:", 0) == 0 ? 1 : 0) == 1);
+    }
     SECTION("--json prints the data object verbatim on one line") {
         const auto r = run_sniperctl({"--json", "--socket", daemon.path(), "status"});
         REQUIRE(r.exit_code == 0);
@@ -286,7 +305,7 @@ TEST_CASE("sniperctl strategies and positions print tables", "[control][sniperct
         CHECK_THAT(r.out, Catch::Contains("0.1000"));
         CHECK_THAT(r.out, Catch::Contains("0.1100"));
         CHECK_THAT(r.out, Catch::Contains("+0.0100"));
-        CHECK_THAT(r.out, Catch::Contains("12.5"));
+        CHECK_THAT(r.out, Catch::Contains("2025-12-01T00:00:12Z")); // UTC, ISO-8601
     }
     SECTION("empty lists say so") {
         daemon.empty_lists = true;
@@ -389,6 +408,16 @@ TEST_CASE("sniperctl help and --version", "[control][sniperctl]") {
     r = run_sniperctl({"--version"});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("sniperctl "));
+    // One command's help, either way round; an unknown one is a usage error.
+    for (const auto& argv : {std::vector<std::string>{"help", "kill"}, std::vector<std::string>{"kill", "--help"}}) {
+        r = run_sniperctl(argv);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("kill --flatten"));
+        CHECK(r.out.find("resume --confirm") == std::string::npos);
+    }
+    r = run_sniperctl({"help", "bogus"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("no command \"bogus\""));
 }
 
 TEST_CASE("sniperctl exit code 3: cannot connect names the path and why", "[control][sniperctl]") {

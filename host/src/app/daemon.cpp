@@ -1,5 +1,7 @@
 #include "app/daemon.hpp"
 
+#include "app/config_lint.hpp"
+
 #include "app/control_handler.hpp"
 #include "app/data_dir_lock.hpp"
 #include "app/key_commands.hpp"
@@ -17,6 +19,9 @@
 #include "feeds/replay.hpp"
 #include "feeds/sim_market.hpp"
 #include "store/store.hpp"
+
+#include <sodium.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -84,6 +89,14 @@ int check_config(const std::string& path) {
         std::fprintf(stderr, "%zu problem%s found\n", r.errors.size(), r.errors.size() == 1 ? "" : "s");
         return 2;
     }
+    const std::vector<LintProblem> lint = lint_config(*r.config);
+    if (!lint.empty()) {
+        for (const LintProblem& p : lint) {
+            std::fprintf(stderr, "%s: %s\n", path.c_str(), p.text.c_str());
+        }
+        std::fprintf(stderr, "%zu problem%s found\n", lint.size(), lint.size() == 1 ? "" : "s");
+        return 2;
+    }
     const std::string why = check_mode_allowed(*r.config);
     std::printf("%s: ok (mode=%s, %zu strategies configured)\n", path.c_str(),
                 mode_name(r.config->mode), r.config->strategies.size());
@@ -114,6 +127,32 @@ void print_summary(const Engine& engine) {
     std::printf("%-24s %7llu %6.1f %10s\n", "total", static_cast<unsigned long long>(trades), win,
                 format_sol_wide(total, true).c_str());
     std::fflush(stdout);
+}
+
+// SHA-256 of a file's bytes in hex ("" when it cannot be read): which config
+// a run used, for the journal's runs table.
+std::string file_sha256_hex(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        return "";
+    }
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[8192];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) != 0) {
+        crypto_hash_sha256_update(&st, buf, n);
+    }
+    std::fclose(f);
+    unsigned char out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, out);
+    static const char* const kHex = "0123456789abcdef";
+    std::string hex;
+    for (const unsigned char c : out) {
+        hex += kHex[c >> 4];
+        hex += kHex[c & 15];
+    }
+    return hex;
 }
 
 // The replay's line count under the summary; false (exit 1) when more than
@@ -167,6 +206,13 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         std::fprintf(stderr, "sniperd: refusing to start: %s\n", why.c_str());
         log::error("app", "refusing to start", {{"reason", why}});
         return 1;
+    }
+    for (const LintProblem& p : lint_config(cfg)) {
+        if (p.fatal) {
+            std::fprintf(stderr, "%s: %s\nsniperd: not starting\n", config_path.c_str(), p.text.c_str());
+            return 2;
+        }
+        log::warn("app", "config: a strategy override names no strategy", {{"problem", p.text}});
     }
     log::info("app", "sniperd starting",
               {{"version", SNIPER_VERSION}, {"mode", mode_name(cfg.mode)}, {"config", cfg.source_path},
@@ -249,6 +295,22 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     // This process owns the data dir now (a second sniperd is refused at
     // the socket). The start is on disk before anything can trade; a clean
     // stop records its end, so the next start can tell a crash.
+    {
+        // This process's row in `runs`; every history row written from
+        // here on carries its id (docs/journal.md).
+        RunRecord run;
+        run.started_ns = wall_ns();
+        run.mode = mode_name(cfg.mode);
+        run.clock = feed->pushes() ? "wall" : "simulated";
+        run.feed = feed->name();
+        run.config_path = cfg.source_path;
+        run.config_sha256 = file_sha256_hex(cfg.source_path);
+        run.version = SNIPER_VERSION;
+        run.pid = ::getpid();
+        if (store->begin_run(run, &err) == 0) {
+            log::warn("app", "the run could not be recorded in the journal's runs table", {{"error", err}});
+        }
+    }
     store->append(AuditRecord{wall_ns(), "sniperd", "start", std::string("version ") + SNIPER_VERSION});
     store->flush();
     {
@@ -291,6 +353,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     control.reset();
     store->append(AuditRecord{wall_ns(), "sniperd", "stop", "clean stop"});
     store->flush();
+    store->end_run(wall_ns());
     const bool healthy = store->healthy();
     store->stop();
     print_summary(engine);
@@ -318,6 +381,15 @@ int sniperd_main(int argc, char** argv) {
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         usage(stdout);
         return 0;
+    }
+    // `sniperd COMMAND --help` anywhere after the command: the usage on
+    // stdout, exit 0 (before any argument is taken as a path).
+    for (int i = 2; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if ((a == "--help" || a == "-h") && (cmd == "run" || cmd == "check-config")) {
+            usage(stdout);
+            return 0;
+        }
     }
     if (cmd == "check-config") {
         if (argc != 3) {

@@ -169,13 +169,26 @@ int parse_args(int argc, char** argv, Args* args) {
             positional.push_back(arg);
         }
     }
-    if (args->help || args->version) {
+    if (args->version) {
+        return -1;
+    }
+    if (args->help) { // `sniperctl CMD --help` is `sniperctl help CMD`
+        if (!positional.empty() && positional[0] != "help") {
+            args->name = positional[0];
+        }
         return -1;
     }
     if (positional.empty()) {
         return usage_error("no command given");
     }
     args->command = positional[0];
+    if (args->command == "help") {
+        if (positional.size() > 2) {
+            return usage_error("help takes at most one command name");
+        }
+        args->name = positional.size() == 2 ? positional[1] : "";
+        return -1;
+    }
     const bool takes_name = args->command == "enable" || args->command == "disable";
     if (takes_name) {
         if (positional.size() != 2) {
@@ -341,7 +354,28 @@ int main(int argc, char** argv) {
         return kExitOk;
     }
     if (args.help || args.command == "help") {
-        std::fputs(kUsage, stdout);
+        if (args.name.empty()) {
+            std::fputs(kUsage, stdout);
+            return kExitOk;
+        }
+        // The usage lines of one command, from the command list.
+        std::string text;
+        const std::string_view usage(kUsage);
+        size_t at = 0;
+        while (at < usage.size()) {
+            const size_t end = std::min(usage.find('\n', at), usage.size());
+            const std::string_view line = usage.substr(at, end - at);
+            if (line.starts_with("  " + args.name + " ") || line == "  " + args.name) {
+                text += std::string(line) + "\n";
+            }
+            at = end + 1;
+        }
+        if (text.empty()) {
+            std::fprintf(stderr, "sniperctl: no command \"%s\"; `sniperctl help` lists them\n", args.name.c_str());
+            return kExitUsage;
+        }
+        std::printf("usage: sniperctl [--socket PATH | --config PATH] [--json] %s ...\n%s", args.name.c_str(),
+                    text.c_str());
         return kExitOk;
     }
 

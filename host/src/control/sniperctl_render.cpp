@@ -135,6 +135,30 @@ std::string duration_field(const dom::object& obj, std::string_view key) {
     return buf;
 }
 
+// Text from the daemon (kill reasons, strategy names, errors) as one line
+// of plain characters: control bytes (newline, ESC of ANSI sequences, ...)
+// are shown escaped, so no text can forge a line of output such as
+// "trading state: ACTIVE" or recolour the terminal.
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
 void print_key_values(const std::vector<std::pair<std::string, std::string>>& rows) {
     std::size_t width = 0;
     for (const auto& [k, v] : rows) {
@@ -142,7 +166,7 @@ void print_key_values(const std::vector<std::pair<std::string, std::string>>& ro
     }
     for (const auto& [k, v] : rows) {
         const std::string label = k + ":";
-        std::printf("%-*s %s\n", static_cast<int>(width), label.c_str(), v.c_str());
+        std::printf("%-*s %s\n", static_cast<int>(width), label.c_str(), printable(v).c_str());
     }
 }
 
@@ -152,7 +176,13 @@ struct Column {
 };
 
 void print_table(const std::vector<Column>& columns,
-                 const std::vector<std::vector<std::string>>& rows) {
+                 const std::vector<std::vector<std::string>>& raw_rows) {
+    std::vector<std::vector<std::string>> rows = raw_rows;
+    for (auto& row : rows) {
+        for (auto& cell : row) {
+            cell = printable(cell);
+        }
+    }
     std::vector<std::size_t> width(columns.size());
     for (std::size_t c = 0; c < columns.size(); ++c) {
         width[c] = std::strlen(columns[c].header);
@@ -283,6 +313,27 @@ std::string pct_of_bps(const dom::object& obj, std::string_view key) {
     return buf;
 }
 
+// A limit's name as the config file spells it ([risk] keys): the wire
+// carries units (max_order_lamports, max_drawdown_bps, max_price_age_ns),
+// the operator wrote max_order_sol, max_drawdown_pct, max_price_age.
+std::string config_limit_name(std::string_view key) {
+    std::string k(key);
+    auto swap_suffix = [&k](std::string_view from, std::string_view to) {
+        if (k.ends_with(from)) {
+            k = k.substr(0, k.size() - from.size()) + std::string(to);
+            return true;
+        }
+        return false;
+    };
+    if (k == "max_slippage_bps") {
+        return k; // configured in bps
+    }
+    if (!swap_suffix("_lamports", "_sol") && !swap_suffix("_bps", "_pct")) {
+        swap_suffix("_ns", "");
+    }
+    return k;
+}
+
 // One limit value in the unit its name carries.
 std::string limit_value(std::string_view key, const dom::element& v) {
     const auto a = amount_of(v);
@@ -296,7 +347,7 @@ std::string limit_value(std::string_view key, const dom::element& v) {
     if (key.ends_with("_lamports")) {
         return format_sol(*a, false) + " SOL";
     }
-    if (key.ends_with("_bps")) {
+    if (key.ends_with("_bps") && key != "max_slippage_bps") {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%" PRIu64 ".%02" PRIu64 "%%", a->magnitude / 100, a->magnitude % 100);
         return buf;
@@ -379,7 +430,7 @@ bool render_risk(const dom::object& d) {
     std::printf("\n");
     std::vector<std::vector<std::string>> rows;
     for (auto [k, v] : limits) {
-        rows.push_back({std::string(k), "all", limit_value(k, v)});
+        rows.push_back({config_limit_name(k), "all", limit_value(k, v)});
     }
     if (d.at_key("overrides").get_object().get(overrides) == simdjson::SUCCESS) {
         for (auto [name, o] : overrides) {
@@ -388,7 +439,7 @@ bool render_risk(const dom::object& d) {
                 continue;
             }
             for (auto [k, v] : lim) {
-                rows.push_back({std::string(k), std::string(name), limit_value(k, v)});
+                rows.push_back({config_limit_name(k), std::string(name), limit_value(k, v)});
             }
         }
     }
@@ -428,8 +479,15 @@ bool render_positions(const dom::object& d) {
         std::string opened = "-";
         double secs = 0;
         if (const auto o = field(p, "opened_s");
-            o && o->get_double().get(secs) == simdjson::SUCCESS) {
-            opened = format_number(secs, 1);
+            o && o->get_double().get(secs) == simdjson::SUCCESS && std::isfinite(secs) && secs >= 0 &&
+            secs < 253402300800.0) { // before year 10000
+            // UTC, ISO-8601 (host clock: simulated time in sim and replay runs).
+            const auto t = static_cast<std::time_t>(secs);
+            std::tm tm{};
+            char buf[32];
+            if (::gmtime_r(&t, &tm) != nullptr && std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0) {
+                opened = buf;
+            }
         }
         rows.push_back({text_field(p, "strategy"), text_field(p, "mint"),
                         text_field(p, "amount_atoms"), sol_field(p, "cost_lamports", false),

@@ -142,10 +142,120 @@ CREATE TABLE equity_samples (
 );
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+
+// Runs and names, for analysts (docs/journal.md). Every history row carries
+// the run that wrote it (NULL for rows written before version 4); `runs`
+// says when, in which mode and on which clock (simulated time in sim and
+// replay runs), with the config's hash. Lookup tables give codes their
+// names (tests check them against the code), and views join them in; the
+// per-strategy, per-UTC-day PnL view counts the fees of orders that did not
+// fill, which only `orders` holds, so its sums equal the run summary.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE runs (
+    run_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_ns    INTEGER NOT NULL,
+    stopped_ns    INTEGER,
+    mode          TEXT    NOT NULL,
+    clock         TEXT    NOT NULL CHECK (clock IN ('wall', 'simulated')),
+    feed          TEXT    NOT NULL,
+    config_path   TEXT    NOT NULL,
+    config_sha256 TEXT    NOT NULL,
+    version       TEXT    NOT NULL,
+    pid           INTEGER NOT NULL
+);
+ALTER TABLE intents        ADD COLUMN run_id INTEGER;
+ALTER TABLE orders         ADD COLUMN run_id INTEGER;
+ALTER TABLE fills          ADD COLUMN run_id INTEGER;
+ALTER TABLE trading_state  ADD COLUMN run_id INTEGER;
+ALTER TABLE audit_log      ADD COLUMN run_id INTEGER;
+ALTER TABLE equity_samples ADD COLUMN run_id INTEGER;
+
+CREATE TABLE sides (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO sides VALUES (1, 'buy'), (2, 'sell');
+CREATE TABLE order_statuses (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO order_statuses VALUES
+    (1, 'accepted'), (2, 'rejected'), (3, 'filled'), (4, 'failed'), (5, 'expired'), (6, 'sent');
+CREATE TABLE trading_states (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO trading_states VALUES (1, 'ACTIVE'), (2, 'REDUCING'), (3, 'HALTED');
+CREATE TABLE risk_reasons (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO risk_reasons VALUES
+    (0, 'none'),
+    (1001, 'halted'),
+    (1002, 'reducing'),
+    (1003, 'invalid_intent'),
+    (1004, 'max_order_size'),
+    (1005, 'max_open_positions'),
+    (1006, 'max_slippage'),
+    (1007, 'no_position'),
+    (1008, 'unknown_pool'),
+    (1009, 'no_price'),
+    (1010, 'insufficient_balance'),
+    (1011, 'duplicate_pending'),
+    (1012, 'internal_error'),
+    (1013, 'max_position'),
+    (1014, 'max_exposure'),
+    (1015, 'max_daily_loss'),
+    (1016, 'max_drawdown'),
+    (1017, 'max_orders_per_minute'),
+    (1018, 'max_orders_per_minute_total'),
+    (1019, 'min_liquidity'),
+    (1020, 'max_fees_per_day'),
+    (1021, 'mint_authority'),
+    (1022, 'freeze_authority'),
+    (1023, 'min_lp_burned'),
+    (1024, 'max_top10_holders'),
+    (1025, 'loss_cooldown'),
+    (1026, 'stale_price');
+
+CREATE VIEW intents_named AS
+SELECT i.run_id, i.intent_id, i.strategy, s.name AS side, i.mint, i.pool, i.amount_in,
+       i.max_slippage_bps, i.accepted, r.name AS reason_name, i.reason_code, i.reason,
+       strftime('%Y-%m-%dT%H:%M:%fZ', i.ts_ns / 1e9, 'unixepoch') AS ts_utc, i.ts_ns
+FROM intents i LEFT JOIN sides s ON s.code = i.side LEFT JOIN risk_reasons r ON r.code = i.reason_code;
+
+CREATE VIEW orders_named AS
+SELECT o.run_id, o.id, o.intent_id, o.strategy, st.name AS status, s.name AS side, o.mint, o.min_out,
+       o.fee_lamports, o.code, o.detail,
+       strftime('%Y-%m-%dT%H:%M:%fZ', o.ts_ns / 1e9, 'unixepoch') AS ts_utc, o.ts_ns
+FROM orders o LEFT JOIN order_statuses st ON st.code = o.status LEFT JOIN sides s ON s.code = o.side;
+
+CREATE VIEW fills_named AS
+SELECT f.run_id, f.id, f.intent_id, f.strategy, s.name AS side, f.mint, f.pool, f.in_amount, f.out_amount,
+       f.fee_lamports, f.tip_lamports, f.realized_pnl_lamports,
+       f.realized_pnl_lamports / 1e9 AS realized_pnl_sol,
+       strftime('%Y-%m-%dT%H:%M:%fZ', f.ts_ns / 1e9, 'unixepoch') AS ts_utc, f.ts_ns
+FROM fills f LEFT JOIN sides s ON s.code = f.side;
+
+CREATE VIEW trading_state_named AS
+SELECT t.run_id, t.id, ts.name AS state, t.reason, t.actor,
+       strftime('%Y-%m-%dT%H:%M:%fZ', t.ts_ns / 1e9, 'unixepoch') AS ts_utc, t.ts_ns
+FROM trading_state t LEFT JOIN trading_states ts ON ts.code = t.state;
+
+-- Realized PnL per run, strategy and UTC day (of the host clock: simulated
+-- days in sim and replay runs). A fill's realized PnL already holds its own
+-- fees and, for a sell, the buy's fees in its cost basis; an order that did
+-- not fill still paid its fees, which only `orders` records.
+CREATE VIEW pnl_by_strategy_day AS
+SELECT run_id, strategy, day,
+       SUM(realized) AS realized_pnl_lamports, SUM(realized) / 1e9 AS realized_pnl_sol,
+       SUM(fees) AS fees_lamports, SUM(fills) AS fills, SUM(closing_sells) AS sells
+FROM (
+    SELECT run_id, strategy, date(ts_ns / 1000000000, 'unixepoch') AS day,
+           realized_pnl_lamports AS realized, fee_lamports + tip_lamports AS fees, 1 AS fills,
+           CASE WHEN side = 2 THEN 1 ELSE 0 END AS closing_sells
+    FROM fills
+    UNION ALL
+    SELECT run_id, strategy, date(ts_ns / 1000000000, 'unixepoch'), -fee_lamports, fee_lamports, 0, 0
+    FROM orders WHERE status NOT IN (1, 3, 6) AND fee_lamports != 0
+)
+GROUP BY run_id, strategy, day;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
+    {4, kV4},
 }};
 
 std::string db_message(sqlite3* db) {

@@ -43,17 +43,21 @@ constexpr std::array<const char*, kKinds> kKindNames{
     "intent", "order", "fill", "position", "strategy_pnl", "trading_state", "audit", "equity_sample",
 };
 
+// History kinds carry the run that wrote them (schema version 4); the
+// current-state tables (positions, strategy_pnl) do not.
+constexpr std::array<bool, kKinds> kHasRunId{true, true, true, false, false, true, true, true};
+
 constexpr std::array<const char*, kKinds> kInsertSql{
     "INSERT INTO intents (intent_id, strategy, side, mint, pool, amount_in, max_slippage_bps,"
-    " flags, client_tag, accepted, reason_code, reason, ts_ns)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " flags, client_tag, accepted, reason_code, reason, ts_ns, run_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
-    "INSERT INTO orders (intent_id, strategy, status, side, mint, min_out, detail, ts_ns, fee_lamports, code)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO orders (intent_id, strategy, status, side, mint, min_out, detail, ts_ns, fee_lamports, code,"
+    " run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
     "INSERT INTO fills (intent_id, strategy, side, mint, pool, in_amount, out_amount,"
-    " fee_lamports, tip_lamports, realized_pnl_lamports, ts_ns)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " fee_lamports, tip_lamports, realized_pnl_lamports, ts_ns, run_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 
     "INSERT INTO positions (strategy, mint, pool, amount_atoms, cost_lamports,"
     " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps, take_profit_bps,"
@@ -76,12 +80,12 @@ constexpr std::array<const char*, kKinds> kInsertSql{
     " max_drawdown_lamports = excluded.max_drawdown_lamports,"
     " fees_lamports = excluded.fees_lamports, updated_ns = excluded.updated_ns",
 
-    "INSERT INTO trading_state (state, reason, actor, ts_ns) VALUES (?, ?, ?, ?)",
+    "INSERT INTO trading_state (state, reason, actor, ts_ns, run_id) VALUES (?, ?, ?, ?, ?)",
 
-    "INSERT INTO audit_log (ts_ns, actor, action, detail) VALUES (?, ?, ?, ?)",
+    "INSERT INTO audit_log (ts_ns, actor, action, detail, run_id) VALUES (?, ?, ?, ?, ?)",
 
     "INSERT INTO equity_samples (ts_ns, equity_lamports, balance_lamports, realized_pnl_lamports,"
-    " unrealized_pnl_lamports, open_positions) VALUES (?, ?, ?, ?, ?, ?)",
+    " unrealized_pnl_lamports, open_positions, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
 };
 
 // uint64 travels through SQLite's signed INTEGER bit for bit (see schema.cpp).
@@ -97,6 +101,14 @@ class Binder {
                                SQLITE_TRANSIENT));
     }
     void key(const Pubkey& k) { text(to_base58(k)); }
+    // The run id, NULL before begin_run() (and for stores without runs).
+    void run(uint64_t id) {
+        if (id == 0) {
+            note(sqlite3_bind_null(st_, next_++));
+        } else {
+            u64(id);
+        }
+    }
     int rc() const { return rc_; }
 
   private:
@@ -283,6 +295,7 @@ struct Store::Impl : StoreDb {
     std::thread writer;
 
     std::atomic<uint64_t> written{0};
+    std::atomic<uint64_t> run_id{0};
     std::atomic<uint64_t> dropped{0};
 
     ~Impl() {
@@ -301,6 +314,9 @@ struct Store::Impl : StoreDb {
         sqlite3_stmt* st = inserts[rec.index()];
         Binder b(st);
         std::visit([&b](const auto& r) { bind_record(b, r); }, rec);
+        if (kHasRunId[rec.index()]) {
+            b.run(run_id.load());
+        }
         int rc = b.rc();
         if (rc == SQLITE_OK) {
             rc = sqlite3_step(st);
@@ -669,6 +685,60 @@ uint64_t Store::records_written() const {
 
 uint64_t Store::records_dropped() const {
     return impl_->dropped.load();
+}
+
+uint64_t Store::begin_run(const RunRecord& run, std::string* error) {
+    Impl& m = *impl_;
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db,
+                           "INSERT INTO runs (started_ns, mode, clock, feed, config_path, config_sha256, version, pid)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        *error = "preparing the runs row: " + std::string(sqlite3_errmsg(m.db));
+        return 0;
+    }
+    Binder b(st);
+    b.i64(run.started_ns);
+    b.text(run.mode);
+    b.text(run.clock);
+    b.text(run.feed);
+    b.text(run.config_path);
+    b.text(run.config_sha256);
+    b.text(run.version);
+    b.i64(run.pid);
+    const int rc = b.rc() == SQLITE_OK ? sqlite3_step(st) : b.rc();
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        *error = "writing the runs row: " + std::string(sqlite3_errmsg(m.db));
+        return 0;
+    }
+    const auto id = static_cast<uint64_t>(sqlite3_last_insert_rowid(m.db));
+    m.run_id.store(id);
+    return id;
+}
+
+void Store::end_run(int64_t stopped_ns) {
+    Impl& m = *impl_;
+    const uint64_t id = m.run_id.load();
+    if (id == 0) {
+        return;
+    }
+    std::lock_guard db_lk(m.db_mu);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m.db, "UPDATE runs SET stopped_ns = ? WHERE run_id = ?", -1, &st, nullptr) != SQLITE_OK) {
+        return;
+    }
+    sqlite3_bind_int64(st, 1, stopped_ns);
+    sqlite3_bind_int64(st, 2, static_cast<int64_t>(id));
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        log::warn("store", "could not record the end of the run", {{"error", sqlite3_errmsg(m.db)}});
+    }
+    sqlite3_finalize(st);
+}
+
+uint64_t Store::run_id() const {
+    return impl_->run_id.load();
 }
 
 } // namespace sniper

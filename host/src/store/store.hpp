@@ -120,6 +120,19 @@ struct AuditRecord {
 };
 
 // One point of the equity curve (schema v3).
+// One process's run (docs/journal.md): wall-clock start, how it trades and
+// on which clock its rows' ts_ns are (simulated in sim and replay runs).
+struct RunRecord {
+    int64_t started_ns = 0;
+    std::string mode;  // paper | live
+    std::string clock; // wall | simulated
+    std::string feed;  // sim | replay | live
+    std::string config_path;
+    std::string config_sha256;
+    std::string version;
+    int64_t pid = 0;
+};
+
 struct EquitySampleRecord {
     int64_t ts_ns = 0; // host clock
     int64_t equity_lamports = 0;  // balance + marked value of open positions
@@ -176,6 +189,15 @@ class Store {
     // Orders whose latest status is not final (in flight when the process
     // stopped): their latest record each.
     std::vector<OrderRecord> unsettled_orders();
+
+    // ---- runs ----------------------------------------------------------------
+    // Opens this process's row in `runs` (synchronously) and stamps its id
+    // on every intent, order, fill, state, audit and equity row written
+    // from now on. Returns the run id, or 0 (with *error) when it could not
+    // be written. end_run() records a clean stop's wall time.
+    uint64_t begin_run(const RunRecord& run, std::string* error);
+    void end_run(int64_t stopped_ns);
+    uint64_t run_id() const;
 
     // ---- asynchronous writes -----------------------------------------------
     // Records are written in append order (across threads: the order in
