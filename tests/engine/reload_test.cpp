@@ -132,6 +132,31 @@ TEST_CASE("a broken new version leaves the old one running", "[engine][reload]")
         rows = engine.snapshot().strategies;
         CHECK(rows[0].version == "2.0.0");
     }
+    SECTION("a refused file restored to the running version clears its refusal") {
+        const auto size = fs::file_size(test_plugin("counting"));
+        std::ifstream in(test_plugin("counting"), std::ios::binary);
+        std::vector<char> bytes(size);
+        in.read(bytes.data(), static_cast<std::streamsize>(size));
+        std::ofstream(target, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(size / 3));
+        ReloadReport r = reloader.reload(std::chrono::seconds(5));
+        REQUIRE(r.refused.size() == 1);
+        auto refused_rows = [&engine] {
+            size_t n = 0;
+            for (const auto& row : engine.snapshot().strategies) {
+                n += row.state == "refused" ? 1 : 0;
+            }
+            return n;
+        };
+        CHECK(refused_rows() == 1);
+        drop_in(test_plugin("counting"), target); // the good file back
+        r = reloader.reload(std::chrono::seconds(5));
+        CHECK(r.refused.empty());
+        CHECK(refused_rows() == 0);
+        const auto rows = engine.snapshot().strategies;
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].state == "running");
+        CHECK(rows[0].last_error.empty());
+    }
     SECTION("a new version whose create throws keeps the old one") {
         // Same manifest name is required to replace; throws_in_create has its
         // own name, so it loads as a new strategy that fails, and counting runs on.

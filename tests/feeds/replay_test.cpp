@@ -95,7 +95,10 @@ TEST_CASE("hostile replay lines are refused with a reason and skipped", "[feeds]
         {update(10, "-5", "5"), "found a negative integer"},
         {update(10, "1.5", "5"), "found a floating-point number"},
         {update(10, "\"12\"", "5"), "found a string"},
-        {update(10, "18446744073709551616", "5"), "invalid JSON"},
+        {update(10, "18446744073709551616", "5"),
+         "expected integers of at most 18446744073709551615 (u64), found 18446744073709551616"},
+        {update(10, "0000000000000000000000000000000000000000000018446744073709551615", "99999999999999999999999"),
+         "found 99999999999999999999999"},
         {R"({"type":"pool_update","source_ns":10,"slot":2,"pool":"not-base58!","base_mint":")" + kMint +
              R"(","base_reserve_atoms":1,"quote_reserve_lamports":1})",
          "field \"pool\": expected a base58 32-byte address"},

@@ -385,6 +385,16 @@ void Engine::apply_reload_bookkeeping(ReloadPlan& plan, ReloadReport& rep) {
             rep.unchanged.push_back(s.name());
         }
     }
+    // A file put back as the version that runs (a bad copy replaced by the
+    // good one again): its refusal is over.
+    for (const std::string& file : plan.unchanged) {
+        std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
+        for (auto& s : strategies_) {
+            if (s->plugin().source_path() == file && s->last_error().starts_with("new file refused")) {
+                s->set_last_error("");
+            }
+        }
+    }
     for (auto& [file, why] : plan.refused) {
         std::erase_if(refused_, [&](const auto& r) { return r.first == file; });
         refused_.push_back({file, why});

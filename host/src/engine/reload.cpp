@@ -57,6 +57,7 @@ ReloadPlan prepare_reload(const std::string& config_path, const std::string& plu
             }
         }
         if (unchanged) {
+            plan.unchanged.push_back(file);
             continue;
         }
         std::string err;

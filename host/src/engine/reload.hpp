@@ -50,6 +50,7 @@ struct ReloadPlan {
     std::vector<std::shared_ptr<StrategyCode>> plugins; // new or changed files, loaded
     std::vector<std::pair<std::string, std::string>> refused; // (file, why)
     std::vector<std::string> removed;                          // files gone from the folder
+    std::vector<std::string> unchanged;                        // files equal to what runs (restored)
     std::vector<std::string> errors;                           // config problems
     std::vector<PreparedInstance> prepared;                    // by Engine::prepare_instances
     // Filled by the engine: replaced instances, destroyed by whoever drops

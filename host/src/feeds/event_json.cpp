@@ -211,6 +211,46 @@ void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) 
     out.push_back('\n');
 }
 
+namespace {
+// The first number (outside strings) in `line` that is an integer above u64's range
+// (shortened when long), or "" when there is none.
+std::string integer_above_u64(std::string_view line) {
+    constexpr std::string_view kMax = "18446744073709551615";
+    size_t i = 0;
+    bool in_string = false;
+    while (i < line.size()) {
+        const char c = line[i];
+        if (in_string) { // digits in strings (base58 keys) are not numbers
+            i += c == '\\' ? 2 : 1;
+            in_string = c != '"';
+            continue;
+        }
+        if (c == '"' || c < '0' || c > '9') {
+            in_string = c == '"';
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < line.size() && line[j] >= '0' && line[j] <= '9') {
+            ++j;
+        }
+        std::string_view digits = line.substr(i, j - i);
+        while (digits.size() > 1 && digits.front() == '0') {
+            digits.remove_prefix(1);
+        }
+        const bool fraction_or_exponent = j < line.size() && (line[j] == '.' || line[j] == 'e' || line[j] == 'E');
+        if (!fraction_or_exponent &&
+            (digits.size() > kMax.size() || (digits.size() == kMax.size() && digits > kMax))) {
+            return digits.size() > 40 ? std::string(digits.substr(0, 40)) + "... (" +
+                                            std::to_string(digits.size()) + " digits)"
+                                      : std::string(digits);
+        }
+        i = j;
+    }
+    return "";
+}
+} // namespace
+
 DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
     DecodeResult r;
     thread_local simdjson::dom::parser parser;
@@ -220,6 +260,15 @@ DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
     simdjson::dom::element doc;
     if (auto err = parser.parse(padded.data(), line.size(), false).get(doc); err != simdjson::SUCCESS) {
+        if (err == simdjson::NUMBER_ERROR) {
+            // Say which number: simdjson refuses integers above u64 (and
+            // below i64) as "Problem while parsing a number".
+            const std::string big = integer_above_u64(line);
+            if (!big.empty()) {
+                r.error = "expected integers of at most 18446744073709551615 (u64), found " + big;
+                return r;
+            }
+        }
         r.error = std::string("expected a JSON object, found invalid JSON (") +
                   simdjson::error_message(err) + ")";
         return r;
