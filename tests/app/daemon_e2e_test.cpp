@@ -739,3 +739,70 @@ TEST_CASE("sniperctl tools shows the external tools of a running sniperd", "[app
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(60s).exit_code == 0);
 }
+
+TEST_CASE("a reload re-reads the tools folder: new tools start, changed ones restart, removed ones stop",
+          "[app][e2e][tools][reload]") {
+    Workspace w;
+    copy_example_plugins(w.plugins_dir, kExamples);
+    const std::filesystem::path tools = w.tmp / "tools";
+    const std::filesystem::path src = kSourceDir + "/tools/ai";
+    std::filesystem::create_directories(tools);
+    std::filesystem::copy_file(src / "sniper_tool.py", tools / "sniper_tool.py");
+    auto copy_tool = [&](const std::string& name) {
+        std::filesystem::create_directories(tools / name);
+        for (const auto& e : std::filesystem::directory_iterator(src / name)) {
+            if (e.is_regular_file()) {
+                std::filesystem::copy_file(e.path(), tools / name / e.path().filename());
+            }
+        }
+    };
+    copy_tool("talib_minimal");
+    std::string cfg = paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("6h", 60.0, 4.0));
+    cfg = "tools_dir = \"" + tools.string() + "\"\n" + cfg;
+    write_file(w.config, cfg);
+    Child daemon({kSniperd, "run", "--config", w.config, "--for", "120s"}, w.out("daemon"));
+    const bool ready = wait_ready(w, daemon);
+    INFO("daemon stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(ready);
+    auto tool_states = [&] {
+        const RunResult r = sniperctl(w, {"--json", "tools"});
+        std::map<std::string, std::string> out;
+        static const std::regex re(R"re("name":"([a-z_]+)","state":"([a-z_]+)")re");
+        for (std::sregex_iterator it(r.out.begin(), r.out.end(), re), end; it != end; ++it) {
+            out[(*it)[1]] = (*it)[2];
+        }
+        return out;
+    };
+    CHECK(tool_states().count("talib_minimal") == 1);
+
+    copy_tool("sentiment_analyzer");
+    RunResult r = sniperctl(w, {"reload"});
+    INFO(brief(r));
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "tool sentiment_analyzer"));
+    auto states = tool_states();
+    CHECK(states.count("sentiment_analyzer") == 1);
+    CHECK(states.count("talib_minimal") == 1);
+
+    // An edited tool restarts with its new code; an untouched one stays.
+    {
+        std::ofstream(tools / "talib_minimal" / "tool.py", std::ios::app) << "\n# edited\n";
+    }
+    r = sniperctl(w, {"reload"});
+    CHECK(contains(r.out, "tool talib_minimal (changed)"));
+    CHECK_FALSE(contains(r.out, "tool sentiment_analyzer (changed)"));
+
+    // A broken manifest is left out with its reason; a removed tool stops.
+    std::filesystem::create_directories(tools / "broken");
+    write_file((tools / "broken" / "manifest.toml").string(), "protocol = 1\nname = 7\n");
+    std::filesystem::remove_all(tools / "sentiment_analyzer");
+    r = sniperctl(w, {"reload"});
+    CHECK(contains(r.out, "tool sentiment_analyzer"));
+    CHECK(contains(r.out, "tool left out"));
+    states = tool_states();
+    CHECK(states.count("sentiment_analyzer") == 0);
+    CHECK(states.count("talib_minimal") == 1);
+    CHECK(daemon.running());
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(60s).exit_code == 0);
+}

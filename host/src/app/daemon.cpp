@@ -251,9 +251,9 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     }
 
     // External tools strategies may call; stopped by the engine at its end.
-    std::unique_ptr<tools::ToolHost> tool_host;
+    // Always a host (maybe empty): a reload may add a tools_dir later.
+    auto tool_host = std::make_unique<tools::ToolHost>();
     if (!cfg.tools_dir.empty()) {
-        tool_host = std::make_unique<tools::ToolHost>();
         for (const std::string& e : tool_host->load_dir(cfg.tools_dir)) {
             log::error("tools", "tool left out", {{"reason", e}});
         }
@@ -281,7 +281,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     const int64_t start_wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count();
-    Reloader reloader(engine, cfg.source_path);
+    Reloader reloader(engine, cfg.source_path, tool_host.get());
     g_reloader = &reloader;
     ControlHandler handler(engine, &reloader, start_wall);
     std::unique_ptr<ControlServer> control = ControlServer::start(

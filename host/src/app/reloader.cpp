@@ -2,14 +2,15 @@
 
 #include "core/log.hpp"
 #include "engine/engine.hpp"
+#include "tools/tool_runner.hpp"
 
 #include <future>
 #include <memory>
 
 namespace sniper {
 
-Reloader::Reloader(Engine& engine, std::string config_path)
-    : engine_(engine), config_path_(std::move(config_path)), thread_([this] { loop(); }) {}
+Reloader::Reloader(Engine& engine, std::string config_path, tools::ToolHost* tools)
+    : engine_(engine), config_path_(std::move(config_path)), tools_(tools), thread_([this] { loop(); }) {}
 
 Reloader::~Reloader() {
     {
@@ -68,6 +69,26 @@ ReloadReport Reloader::reload(std::chrono::milliseconds timeout) {
     }
     done_.fetch_add(1);
     ReloadReport report = result.get();
+    if (tools_ != nullptr && report.ok && plan->config) {
+        // The tools folder, off the event path: calls in flight on a
+        // restarted or removed tool are answered (Shutdown) like any error.
+        const tools::ToolReload t = tools_->reload_dir(plan->config->tools_dir);
+        for (const std::string& n : t.added) {
+            report.loaded.push_back("tool " + n);
+        }
+        for (const std::string& n : t.restarted) {
+            report.reloaded.push_back("tool " + n + " (changed)");
+        }
+        for (const std::string& n : t.removed) {
+            report.removed.push_back("tool " + n);
+        }
+        for (const std::string& n : t.unchanged) {
+            report.unchanged.push_back("tool " + n);
+        }
+        for (const std::string& e : t.errors) {
+            report.refused.push_back("tool left out: " + e);
+        }
+    }
     plan->retired.clear(); // unload replaced images here, not on the event path
     // Logged here, not on the event path.
     if (!report.ok) {

@@ -4,7 +4,9 @@
 // (re-read the config, load changed plugins) and then waits for the engine
 // to apply it between two events. If the event path does not pick it up in
 // time (a stuck strategy callback), the caller is told so; the plan still
-// applies when the engine gets to it.
+// applies when the engine gets to it. With a ToolHost, a reload whose
+// config is valid also re-reads the tools folder (new tools start, changed
+// ones restart, removed ones stop; unchanged ones keep their workers).
 #pragma once
 
 #include "engine/reload.hpp"
@@ -19,10 +21,13 @@
 namespace sniper {
 
 class Engine;
+namespace tools {
+class ToolHost;
+}
 
 class Reloader {
   public:
-    Reloader(Engine& engine, std::string config_path);
+    Reloader(Engine& engine, std::string config_path, tools::ToolHost* tools = nullptr);
     ~Reloader();
     Reloader(const Reloader&) = delete;
     Reloader& operator=(const Reloader&) = delete;
@@ -37,6 +42,7 @@ class Reloader {
     void loop();
     Engine& engine_;
     std::string config_path_;
+    tools::ToolHost* tools_;
     std::mutex reload_mu_; // one reload at a time
     std::mutex wake_mu_;
     std::condition_variable wake_;

@@ -38,7 +38,7 @@ snp_status Engine::host_call_tool(StrategyInstance& s, std::string_view tool, st
     if (opts_.tools == nullptr) {
         return SNP_ERR_UNSUPPORTED;
     }
-    tools::ToolRunner* runner = opts_.tools->find(tool);
+    const std::shared_ptr<tools::ToolRunner> runner = opts_.tools->find(tool); // a reload may retire it meanwhile
     if (runner == nullptr) {
         return SNP_ERR_NOT_FOUND;
     }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,22 +111,42 @@ class ToolRunner {
     std::unique_ptr<Impl> impl_;
 };
 
+// What a reload of the tools folder did, by tool name.
+struct ToolReload {
+    std::vector<std::string> added, restarted, removed, unchanged;
+    std::vector<std::string> errors; // manifests left out: "path: key: expected ..., found ..."
+};
+
+// Every tool of the tools folder, each with its runner. Thread-safe: the
+// event path submits, the control thread reads stats, the reloader
+// re-reads the folder at the same time.
 class ToolHost {
   public:
     ToolHost() = default;
     // Loads every tool of dir; returns the manifest errors (those tools are left out).
     std::vector<std::string> load_dir(const std::string& dir);
+    // Re-reads dir (on reload): new tools start; tools gone from it stop;
+    // a tool whose manifest or files changed (size or mtime of anything in
+    // its folder) restarts with them; the others keep their workers. The
+    // calls in flight on a stopped runner are answered with Shutdown. An
+    // empty dir stops every tool.
+    ToolReload reload_dir(const std::string& dir);
     void add(ToolManifest m);
 
     Submitted submit(std::string_view tool, std::string_view input_json, int64_t timeout_ns,
                      ToolCallback cb);
     std::vector<ToolStats> stats() const;
     std::vector<std::string> names() const;
-    ToolRunner* find(std::string_view tool);
+    std::shared_ptr<ToolRunner> find(std::string_view tool) const;
     void stop();
 
   private:
-    std::map<std::string, std::unique_ptr<ToolRunner>, std::less<>> runners_;
+    struct Entry {
+        std::shared_ptr<ToolRunner> runner;
+        std::string fingerprint; // of its manifest and files, for reload_dir
+    };
+    mutable std::mutex mu_;
+    std::map<std::string, Entry, std::less<>> runners_;
 };
 
 } // namespace sniper::tools
