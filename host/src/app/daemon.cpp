@@ -63,6 +63,7 @@ void usage(std::FILE* out) {
                  "                      [--cu-limit U] [--cu-price P] [--v0] --sign-only\n"
                  "       sniperd tx decode [BASE64 | -]\n"
                  "       sniperd tool NAME [--tools-dir DIR] [--timeout DURATION] < INPUT.json\n"
+                 "       sniperd decode --source solana-ws < NOTIFICATIONS.jsonl\n"
                  "       sniperd --version\n"
                  "\n"
                  "  run            trade (paper by default) until SIGINT/SIGTERM, the --for wall\n"
@@ -77,7 +78,9 @@ void usage(std::FILE* out) {
                  "  tx transfer    sign a SOL transfer offline; print the transaction as base64\n"
                  "  tx decode      print a base64 transaction as JSON (stdin with '-')\n"
                  "  tool           run one call of an external tool (tools/ai/NAME) as the host\n"
-                 "                 does: input object on stdin, output on stdout, error on stderr\n");
+                 "                 does: input object on stdin, output on stdout, error on stderr\n"
+                 "  decode         turn raw Solana RPC notifications and responses (one JSON per\n"
+                 "                 line) into event lines that replay; rejected lines on stderr\n");
 }
 
 int check_config(const std::string& path) {

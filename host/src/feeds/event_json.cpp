@@ -17,13 +17,15 @@ const char* dex_name(uint32_t dex) {
         return "raydium_cpmm";
     case SNP_DEX_PUMP_FUN:
         return "pump_fun";
+    case SNP_DEX_PUMP_SWAP:
+        return "pump_swap";
     default:
         return "invalid";
     }
 }
 
 bool parse_dex(std::string_view s, uint32_t& out) {
-    for (uint32_t d = SNP_DEX_SIM; d <= SNP_DEX_PUMP_FUN; ++d) {
+    for (uint32_t d = SNP_DEX_SIM; d <= SNP_DEX_PUMP_SWAP; ++d) {
         if (s == dex_name(d)) {
             out = d;
             return true;
@@ -307,7 +309,7 @@ DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
              rd.bps("top10_holder_bps", e.top10_holder_bps) && rd.u64("base_decimals", decimals) &&
              rd.boolean("sell_blocked", r.sell_blocked, true);
         if (ok && !parse_dex(dex, e.dex)) {
-            r.error = "field \"dex\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun, found \"" +
+            r.error = "field \"dex\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun|pump_swap, found \"" +
                       std::string(dex.substr(0, 32)) + "\"";
             return r;
         }

@@ -17,7 +17,7 @@ local on_event = ...
 local SIDE = { [0] = "invalid", "buy", "sell" }
 local STATUS = { [0] = "invalid", "accepted", "rejected", "filled", "failed", "expired", "sent" }
 local TOOL_STATUS = { [0] = "ok", [6] = "unsupported", [10] = "timeout", [11] = "tool_error" }
-local DEX = { [0] = "invalid", "sim", "raydium_amm_v4", "raydium_cpmm", "pump_fun" }
+local DEX = { [0] = "invalid", "sim", "raydium_amm_v4", "raydium_cpmm", "pump_fun", "pump_swap" }
 
 local np = { type = "new_pool", seq = 0, recv_ns = 0, source_ns = 0, slot = 0,
   pool = "", base_mint = "", quote_mint = "", creator = "", dex = "invalid", flags = 0,

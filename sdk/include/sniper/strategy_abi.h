@@ -167,7 +167,9 @@ enum {
     SNP_DEX_SIM = 1, /* the built-in simulated market */
     SNP_DEX_RAYDIUM_AMM_V4 = 2,
     SNP_DEX_RAYDIUM_CPMM = 3,
-    SNP_DEX_PUMP_FUN = 4
+    SNP_DEX_PUMP_FUN = 4,
+    SNP_DEX_PUMP_SWAP = 5 /* appended (issue 12): PumpSwap, the pump.fun AMM;
+                             an older plugin sees an unknown value */
 };
 
 /* Flags in snp_ev_new_pool.flags. */

@@ -1,0 +1,97 @@
+// chain/accounts.cpp — BondingCurve and mint account layouts.
+//
+// Sources: pump-fun/pump-public-docs idl/pump.json (BondingCurve, fields
+// renamed to *_quote_* in 2026-05 at the same offsets) verified against
+// http_getAccountInfo_pumpfun_bonding_curve_2024-08 (49 bytes) and _2026-07
+// (151 bytes); solana-labs/solana-program-library token/program/src/state.rs
+// @ 01a17d2 (Mint, COption) verified against
+// http_getAccountInfo_spl_mint_base64_devnet and spl_mint_account_data_samples.
+#include "chain/accounts.hpp"
+
+#include "chain/wire.hpp"
+
+#include <cstring>
+
+namespace sniper::chain {
+
+Reject decode_bonding_curve(const uint8_t* d, size_t len, BondingCurve& out) {
+    if (len < 8 || std::memcmp(d, kBondingCurveDisc, 8) != 0) {
+        return len < 8 ? Reject::AccountLength : Reject::AccountDiscriminator;
+    }
+    if (len < 49) {
+        return Reject::AccountLength;
+    }
+    Cursor c(d, len);
+    c.skip(8);
+    c.u64(out.virtual_token_reserves);
+    c.u64(out.virtual_sol_reserves);
+    c.u64(out.real_token_reserves);
+    c.u64(out.real_sol_reserves);
+    c.u64(out.token_total_supply);
+    bool bad = false;
+    if (!c.boolean(out.complete, &bad)) {
+        return Reject::BorshBool;
+    }
+    if (len >= 81) {
+        out.has_creator = true;
+        c.key(out.creator);
+    }
+    bool flag = false;
+    if (len >= 82 && !c.boolean(flag, &bad)) {
+        return Reject::BorshBool;
+    }
+    if (len >= 83 && !c.boolean(flag, &bad)) {
+        return Reject::BorshBool;
+    }
+    if (len >= 115) {
+        out.has_quote = true;
+        c.key(out.quote_mint);
+    }
+    return Reject::None;
+}
+
+namespace {
+Reject coption_key(Cursor& c, bool& has, Pubkey& k) {
+    uint32_t tag = 0;
+    c.u32(tag);
+    if (tag > 1) {
+        return Reject::CoptionTag;
+    }
+    has = tag == 1;
+    c.key(k); // with None the program leaves the old key bytes in place (state.rs pack_coption_key)
+    if (!has) {
+        k = Pubkey{};
+    }
+    return Reject::None;
+}
+} // namespace
+
+Reject decode_mint(const uint8_t* d, size_t len, bool token_2022, Mint& out) {
+    if (len != 82) {
+        if (!token_2022 || len < 166) {
+            return Reject::AccountLength;
+        }
+        for (size_t i = 82; i < 165; ++i) {
+            if (d[i] != 0) {
+                return Reject::AccountLength;
+            }
+        }
+        if (d[165] != 1) {
+            return Reject::AccountDiscriminator;
+        }
+        out.token_2022_extensions = true;
+    }
+    Cursor c(d, len);
+    if (Reject r = coption_key(c, out.has_mint_authority, out.mint_authority); r != Reject::None) {
+        return r;
+    }
+    c.u64(out.supply);
+    c.u8(out.decimals);
+    bool bad = false;
+    if (!c.boolean(out.is_initialized, &bad)) {
+        return Reject::BorshBool;
+    }
+    return coption_key(c, out.has_freeze_authority, out.freeze_authority);
+}
+
+} // namespace sniper::chain

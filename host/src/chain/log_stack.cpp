@@ -1,0 +1,107 @@
+// chain/log_stack.cpp — the invoke stack over log lines (see log_stack.hpp).
+#include "chain/log_stack.hpp"
+
+#include <cstring>
+
+namespace sniper::chain {
+
+ProgramTag program_tag(std::string_view id) {
+    // Cheap filters first: every id we watch is 43 or 44 characters and
+    // they differ in their first two.
+    if (id.size() < 43 || id.size() > 44) {
+        return ProgramTag::Other;
+    }
+    switch (id[0]) {
+    case '6':
+        if (id[1] == 'E' && id == kPumpFunId) {
+            return ProgramTag::PumpFun;
+        }
+        if (id[1] == '7' && id == kRaydiumV4Id) {
+            return ProgramTag::RaydiumV4;
+        }
+        return ProgramTag::Other;
+    case 'p':
+        return id == kPumpSwapId ? ProgramTag::PumpSwap : ProgramTag::Other;
+    default:
+        return ProgramTag::Other;
+    }
+}
+
+Reject LogStack::feed(std::string_view line, Line& out) {
+    out = Line{};
+    if (line.size() > max_line_) {
+        return Reject::LogLineTooLong;
+    }
+    // Dispatch on single characters first: this runs for every log line.
+    if (line.size() < 9 || std::memcmp(line.data(), "Program ", 8) != 0) {
+        if (line == "Log truncated") {
+            truncated_ = true;
+            out.kind = LineKind::Truncated;
+        }
+        return Reject::None;
+    }
+    const std::string_view rest = line.substr(8);
+    Frame* top = depth_ ? &frames_[depth_ - 1] : nullptr;
+    if (rest[0] == 'l' && rest.size() >= 5 && std::memcmp(rest.data(), "log: ", 5) == 0) {
+        out.kind = LineKind::Log;
+        out.text = rest.substr(5);
+        out.frame = top;
+        return Reject::None;
+    }
+    if (rest[0] == 'd' && rest.size() >= 6 && std::memcmp(rest.data(), "data: ", 6) == 0) {
+        out.kind = LineKind::Data;
+        out.text = rest.substr(6);
+        out.frame = top;
+        return Reject::None;
+    }
+    // "Program <id> <what>": ids are 32..44 base58 characters.
+    const size_t sp = rest.find(' ', 31);
+    if (sp == std::string_view::npos || sp > 44) {
+        return Reject::None; // "Program return: ...", "Program consumption: ..."
+    }
+    const std::string_view id = rest.substr(0, sp);
+    const std::string_view what = rest.substr(sp + 1);
+    if (what.empty()) {
+        return Reject::None;
+    }
+    if (what[0] == 'i' && what.size() >= 10 && std::memcmp(what.data(), "invoke [", 8) == 0) {
+        // "invoke [n]" with n the new stack height.
+        const std::string_view num = what.substr(8);
+        uint32_t n = 0;
+        size_t i = 0;
+        while (i < num.size() && i < 3 && num[i] >= '0' && num[i] <= '9') {
+            n = n * 10 + static_cast<uint32_t>(num[i] - '0');
+            ++i;
+        }
+        if (i == 0 || num.substr(i) != "]" || n != depth_ + 1 || n > kMaxDepth) {
+            return Reject::LogStack;
+        }
+        Frame& f = frames_[depth_++];
+        f = Frame{};
+        f.tag = program_tag(id);
+        f.id = id;
+        f.ordinal = invocations_[static_cast<size_t>(f.tag)]++;
+        out.kind = LineKind::Invoke;
+        out.frame = &f;
+        return Reject::None;
+    }
+    const bool success = what[0] == 's' && what == "success";
+    if (success ||
+        (what[0] == 'f' && what.size() >= 7 && std::memcmp(what.data(), "failed:", 7) == 0)) {
+        if (!top || top->id != id) {
+            return Reject::LogStack;
+        }
+        closed_ = *top;
+        --depth_;
+        out.kind = success ? LineKind::Success : LineKind::Failed;
+        out.frame = &closed_;
+        return Reject::None;
+    }
+    return Reject::None; // consumed lines
+}
+
+Reject LogStack::finish() const {
+    return (depth_ == 0 || truncated_) ? Reject::None : Reject::LogStack;
+}
+
+} // namespace sniper::chain

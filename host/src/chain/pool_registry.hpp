@@ -1,0 +1,52 @@
+// chain/pool_registry.hpp — the pools a decoder has seen created (or was
+// told about), so later messages that name only a pool (a Raydium swap, a
+// PumpSwap trade, a bonding-curve account update) can be normalized with
+// the token side first. Fixed capacity, allocated once: a full slot set
+// evicts the oldest entry of the bucket. Also caches pump.fun bonding-curve
+// addresses by mint (a PDA derivation costs two SHA-256 and a curve check).
+#pragma once
+
+#include "core/types.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace sniper::chain {
+
+struct KnownPool {
+    Pubkey pool{};
+    Pubkey base_mint{}; // the token
+    uint32_t dex = 0;   // SNP_DEX_*
+    bool token_is_quote =
+        false; // Raydium: token is pc (coin = WSOL); PumpSwap: token is quote (base = WSOL)
+    uint8_t base_decimals = 0;
+};
+
+class PoolRegistry {
+  public:
+    explicit PoolRegistry(size_t capacity_pow2 = 1u << 14);
+    void put(const KnownPool& p);
+    const KnownPool* find(const Pubkey& pool) const;
+    // pump.fun: the bonding curve of `mint` (cached derivation).
+    bool bonding_curve_of(const Pubkey& mint, Pubkey& out);
+    size_t size() const { return count_; }
+
+  private:
+    struct Slot {
+        KnownPool p;
+        uint64_t stamp = 0; // 0 = empty
+    };
+    struct CurveSlot {
+        Pubkey mint{}, curve{};
+        bool used = false;
+    };
+    size_t index(const Pubkey& k) const;
+    std::unique_ptr<Slot[]> slots_;
+    std::unique_ptr<CurveSlot[]> curves_;
+    size_t mask_;
+    size_t count_ = 0;
+    uint64_t clock_ = 0;
+};
+
+} // namespace sniper::chain

@@ -1,0 +1,96 @@
+// chain/solana_ws_decoder.hpp — turns one raw Solana JSON-RPC message into
+// the host's normalized events (the ABI structs NEW_POOL, POOL_UPDATE,
+// TRADE), or refuses it with a reason.
+//
+// Messages it takes: logsNotification, transactionNotification (Helius
+// style, jsonParsed or json), getTransaction responses, programNotification
+// / accountNotification / getAccountInfo of pump.fun bonding curves and SPL
+// mints, JSON-RPC errors (refused, RPC_ERROR) and `result: null` (accepted,
+// nothing). A refused message yields no event at all; a failed transaction
+// (err non-null) is accepted and yields nothing (its logs were rolled back).
+//
+// Every field read is validated: integers are exact u64 (never through a
+// double; numbers above u64 in fields we do not read do not fail the
+// message), keys are base58 of 32 bytes, signatures of 64, reserves are
+// positive, each log line is at most `max_log_line_bytes`, the slot is
+// present. The decoder keeps a PoolRegistry (pools seen created) so later
+// swaps can be normalized; nothing on the path allocates once the parser
+// has grown to the largest message.
+#pragma once
+
+#include "chain/pool_registry.hpp"
+#include "chain/reject.hpp"
+#include "core/types.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace sniper::chain {
+
+// One normalized event: the ABI struct for its h.type.
+union ChainEvent {
+    snp_event_header h;
+    snp_ev_new_pool new_pool;
+    snp_ev_pool_update pool_update;
+    snp_ev_trade trade;
+};
+
+enum class MessageKind : uint8_t {
+    Unknown = 0,
+    Logs,           // logsNotification
+    Transaction,    // transactionNotification
+    GetTransaction, // getTransaction response
+    Account,        // programNotification / accountNotification / getAccountInfo
+    Null,           // `result: null`
+};
+
+struct DecodeResult {
+    static constexpr size_t kMaxEvents = 64;
+    Reject reject = Reject::None;
+    const char* where = ""; // static text: which field or line refused it
+    MessageKind kind = MessageKind::Unknown;
+    uint64_t slot = 0;
+    bool has_signature = false;
+    uint8_t signature[64] = {};
+    bool failed_tx = false; // err non-null: accepted, no events
+    bool needs_transaction =
+        false; // a Raydium initialize2 seen in logs only: fetch the transaction
+    uint32_t skipped[static_cast<size_t>(Skip::kCount)] = {};
+    uint32_t n_events = 0;
+    ChainEvent events[kMaxEvents];
+    bool ok() const { return reject == Reject::None; }
+};
+
+struct DecoderConfig {
+    size_t max_log_line_bytes = 10'000; // agave's default LOG_MESSAGES_BYTES_LIMIT
+    size_t max_message_bytes = 8u << 20;
+    size_t registry_capacity = 1u << 14; // power of two
+};
+
+class SolanaWsDecoder {
+  public:
+    explicit SolanaWsDecoder(DecoderConfig cfg = {});
+    ~SolanaWsDecoder();
+    SolanaWsDecoder(const SolanaWsDecoder&) = delete;
+    SolanaWsDecoder& operator=(const SolanaWsDecoder&) = delete;
+
+    // Decodes one message; the result is valid until the next call.
+    const DecodeResult& decode(std::string_view json);
+
+    PoolRegistry& pools();
+    const DecodeCounters& counters() const;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Every output event passes this (the fuzz property): known type, right
+// size, keys non-zero where required, positive reserves and amounts,
+// finite positive price, bps in range.
+bool event_valid(const ChainEvent& e);
+
+} // namespace sniper::chain

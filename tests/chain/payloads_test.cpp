@@ -1,0 +1,502 @@
+// Every real payload in tests/chain/fixtures/payloads decodes to the values
+// a second source inside the same payload confirms: token-balance deltas
+// against trade amounts, the curve's token account against the reserves,
+// the initialize2 text line / instruction data / vault balances against
+// ray_log, pre/post vault balances against a swap's reserves.
+#include "chain_test_util.hpp"
+
+#include "chain/accounts.hpp"
+#include "chain/pump_fun.hpp"
+#include "chain/raydium_v4.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <vector>
+
+using namespace sniper::chain;
+using chain_test::count_type;
+using chain_test::fixture;
+using chain_test::key;
+using chain_test::nth;
+
+namespace {
+
+const sniper::Pubkey kWsol = key("So11111111111111111111111111111111111111112");
+
+// A token account's amount in pre/postTokenBalances, by mint and owner.
+uint64_t token_balance(const std::string& json, const char* which, const char* mint,
+                       const char* owner) {
+    simdjson::dom::parser p;
+    simdjson::dom::element doc = p.parse(json);
+    simdjson::dom::element meta;
+    if (doc["result"].error() == simdjson::SUCCESS) {
+        meta = doc["result"]["meta"];
+    } else {
+        meta = doc["params"]["result"]["transaction"]["meta"];
+    }
+    for (simdjson::dom::element b : meta[which].get_array()) {
+        if (std::string_view(b["mint"]) == mint && std::string_view(b["owner"]) == owner) {
+            uint64_t v = 0;
+            REQUIRE(parse_u64_decimal(std::string_view(b["uiTokenAmount"]["amount"]), v));
+            return v;
+        }
+    }
+    return 0; // absent = empty account
+}
+
+} // namespace
+
+TEST_CASE("pump.fun create+buy logsNotification (2024-12, CreateEvent A, TradeEvent B)",
+          "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(fixture("payloads/ws_logs_pumpfun_create_buy_2024-12.json"));
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.kind == MessageKind::Logs);
+    CHECK(r.slot == 310199880);
+    REQUIRE(r.n_events == 3);
+    const auto& np = nth(r, SNP_EVENT_NEW_POOL)->new_pool;
+    CHECK(np.pool == key("Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD"));
+    CHECK(np.base_mint == key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump"));
+    CHECK(np.quote_mint == kWsol);
+    CHECK(np.creator == key("EmLPb9Vpzj4NECQCR1nWShfxgeUjTXNzBjKXx6JiXLHp"));
+    CHECK(np.dex == SNP_DEX_PUMP_FUN);
+    CHECK(np.base_reserve_atoms == 1'073'000'000'000'000ULL);
+    CHECK(np.quote_reserve_lamports == 30'000'000'000ULL);
+    CHECK(np.token_supply_atoms == 1'000'000'000'000'000ULL);
+    CHECK(np.base_decimals == 6);
+    const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;
+    // Second source: the curve address derived from the mint (PDA) is the
+    // one the CreateEvent names.
+    CHECK(tr.pool == np.pool);
+    CHECK(tr.base_mint == np.base_mint);
+    CHECK(tr.trader == np.creator);
+    CHECK(tr.side == SNP_SIDE_BUY);
+    CHECK(tr.base_atoms == 79'481'481'481'481ULL);
+    CHECK(tr.quote_lamports == 2'400'000'000ULL);
+    const auto& pu = nth(r, SNP_EVENT_POOL_UPDATE)->pool_update;
+    // Second source: the reserves after the buy are the starting reserves
+    // moved by exactly the trade's amounts.
+    CHECK(pu.base_reserve_atoms == np.base_reserve_atoms - tr.base_atoms);
+    CHECK(pu.quote_reserve_lamports == np.quote_reserve_lamports + tr.quote_lamports);
+    CHECK(pu.price_lamports_per_atom > 0);
+    for (uint32_t i = 0; i < r.n_events; ++i) {
+        CHECK(event_valid(r.events[i]));
+        CHECK(r.events[i].h.slot == 310199880);
+        CHECK(r.events[i].h.source_ns == 1'735'329'249LL * 1'000'000'000LL); // TradeEvent timestamp
+    }
+}
+
+TEST_CASE("failed transaction and documented example produce nothing", "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& f =
+        dec.decode(fixture("payloads/ws_logs_failed_okx_route_raydium_swap_2024-12.json"));
+    REQUIRE(f.ok());
+    CHECK(f.failed_tx);
+    CHECK(f.n_events == 0);
+    CHECK(f.slot == 309999820);
+    const DecodeResult& d = dec.decode(fixture("payloads/ws_logs_docs_example.json"));
+    REQUIRE(d.ok());
+    CHECK(d.slot == 5208469);
+    CHECK(d.n_events == 0);
+}
+
+TEST_CASE("getTransaction pump.fun create + buy (2024-08)", "[chain][payloads]") {
+    const std::string j = fixture("payloads/http_getTransaction_pumpfun_create_2024-08.json");
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.kind == MessageKind::GetTransaction);
+    CHECK(r.slot == 284682639);
+    REQUIRE(count_type(r, SNP_EVENT_NEW_POOL) == 1);
+    REQUIRE(count_type(r, SNP_EVENT_TRADE) == 1);
+    const auto& np = nth(r, SNP_EVENT_NEW_POOL)->new_pool;
+    CHECK(np.pool == key("FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH"));
+    CHECK(np.base_mint == key("ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp"));
+    const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;
+    CHECK(tr.pool == np.pool);
+    CHECK(tr.base_atoms == 37'951'768'488'745ULL);
+    CHECK(tr.quote_lamports == 1'100'000'000ULL);
+    // Second source: the buyer's token account holds what the trade says,
+    // and the curve's token account the supply less it.
+    CHECK(token_balance(j, "postTokenBalances", "ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp",
+                        "Fswrw3tgQL597kCexxLEhft6a7Su4CDoqwRMqqj4BEp5") == tr.base_atoms);
+    CHECK(token_balance(j, "postTokenBalances", "ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp",
+                        "FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH") ==
+          np.token_supply_atoms - tr.base_atoms);
+    const auto& pu = nth(r, SNP_EVENT_POOL_UPDATE)->pool_update;
+    CHECK(pu.base_reserve_atoms == 1'035'048'231'511'255ULL);
+    CHECK(pu.quote_reserve_lamports == 31'100'000'000ULL);
+    for (uint32_t i = 0; i < r.n_events; ++i) {
+        CHECK(r.events[i].h.source_ns == 1'724'128'600LL * 1'000'000'000LL); // blockTime
+    }
+}
+
+TEST_CASE("getTransaction pump.fun buy + sell in one transaction (2024-08)", "[chain][payloads]") {
+    const std::string j = fixture("payloads/http_getTransaction_pumpfun_buy_sell_2024-08.json");
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    REQUIRE(count_type(r, SNP_EVENT_TRADE) == 2);
+    REQUIRE(count_type(r, SNP_EVENT_POOL_UPDATE) == 2);
+    const auto& buy = nth(r, SNP_EVENT_TRADE, 0)->trade;
+    const auto& sell = nth(r, SNP_EVENT_TRADE, 1)->trade;
+    CHECK(buy.side == SNP_SIDE_BUY);
+    CHECK(sell.side == SNP_SIDE_SELL);
+    CHECK(buy.base_atoms == 605'426'095'720ULL);
+    CHECK(sell.base_atoms == buy.base_atoms);
+    CHECK(buy.quote_lamports == 24'080'282ULL);
+    CHECK(sell.quote_lamports == 24'080'281ULL);
+    CHECK(buy.base_mint == key("HfJVjBdkhAD2ynVM8PdTSii4ECZdsxNTCx5wpEqUpump"));
+    const auto& u1 = nth(r, SNP_EVENT_POOL_UPDATE, 0)->pool_update;
+    const auto& u2 = nth(r, SNP_EVENT_POOL_UPDATE, 1)->pool_update;
+    // Second source: the sell moves the curve back by its own amounts.
+    CHECK(u2.base_reserve_atoms == u1.base_reserve_atoms + sell.base_atoms);
+    CHECK(u2.quote_reserve_lamports == u1.quote_reserve_lamports - sell.quote_lamports);
+    // The user's token account ends where it started (bought then sold).
+    CHECK(token_balance(j, "preTokenBalances", "HfJVjBdkhAD2ynVM8PdTSii4ECZdsxNTCx5wpEqUpump",
+                        "2vr538qDgHCPYmr2mjt5LSjQ3kBYjtw3SDSveUKBVkef") ==
+          token_balance(j, "postTokenBalances", "HfJVjBdkhAD2ynVM8PdTSii4ECZdsxNTCx5wpEqUpump",
+                        "2vr538qDgHCPYmr2mjt5LSjQ3kBYjtw3SDSveUKBVkef"));
+}
+
+TEST_CASE("getTransaction pump.fun create_v2 Token-2022 + buy_exact_sol_in (2026-07, CreateEvent "
+          "F, TradeEvent H)",
+          "[chain][payloads]") {
+    const std::string j =
+        fixture("payloads/http_getTransaction_pumpfun_create_v2_token2022_2026-07.json");
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    REQUIRE(r.n_events == 3);
+    const auto& np = nth(r, SNP_EVENT_NEW_POOL)->new_pool;
+    CHECK(np.pool == key("3jJ83NDorkbFkF1JKbEfFWGeX16aXUiwby9RwJm9kat3"));
+    CHECK(np.base_mint == key("CWiTGbCiDd8BKtNYNE2boT9fJGFG2MU53Uf6HQk4pump"));
+    CHECK(np.creator == key("5htGpHK2oV9g2BcDqLdRBqjCLdy8mc3fsESfR5DU73eM"));
+    CHECK(np.base_reserve_atoms == 1'073'000'000'000'000ULL);
+    CHECK(np.quote_reserve_lamports == 30'000'000'000ULL);
+    const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;
+    CHECK(tr.pool == np.pool);
+    CHECK(tr.base_atoms == 96'449'438'144'093ULL);
+    CHECK(tr.quote_lamports == 2'962'962'962ULL);
+    CHECK(token_balance(j, "postTokenBalances", "CWiTGbCiDd8BKtNYNE2boT9fJGFG2MU53Uf6HQk4pump",
+                        "5htGpHK2oV9g2BcDqLdRBqjCLdy8mc3fsESfR5DU73eM") == tr.base_atoms);
+    CHECK(token_balance(j, "postTokenBalances", "CWiTGbCiDd8BKtNYNE2boT9fJGFG2MU53Uf6HQk4pump",
+                        "3jJ83NDorkbFkF1JKbEfFWGeX16aXUiwby9RwJm9kat3") ==
+          np.token_supply_atoms - tr.base_atoms);
+    const auto& pu = nth(r, SNP_EVENT_POOL_UPDATE)->pool_update;
+    CHECK(pu.base_reserve_atoms == np.base_reserve_atoms - tr.base_atoms);
+    CHECK(pu.quote_reserve_lamports == np.quote_reserve_lamports + tr.quote_lamports);
+}
+
+TEST_CASE("getTransaction buy_v2 of a USDC-paired coin (2026-07): decoded, no SOL events",
+          "[chain][payloads]") {
+    const std::string j = fixture("payloads/http_getTransaction_pumpfun_buy_v2_usdc_2026-07.json");
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.n_events == 0);
+    CHECK(chain_test::skipped(r, Skip::QuoteNotSol) == 1);
+    // The event itself, decoded directly: the price is in the quote fields.
+    simdjson::dom::parser p;
+    simdjson::dom::element doc = p.parse(j);
+    std::string_view line;
+    for (simdjson::dom::element l : doc["result"]["meta"]["logMessages"].get_array()) {
+        std::string_view s(l);
+        if (s.substr(0, 24) == "Program data: vdt/007mYe") {
+            line = s.substr(14);
+        }
+    }
+    REQUIRE(!line.empty());
+    std::vector<uint8_t> buf(line.size());
+    size_t n = 0;
+    REQUIRE(base64_decode_into(line, buf.data(), buf.size(), n) == Reject::None);
+    pump::Event ev;
+    REQUIRE(pump::decode_event(buf.data(), n, ev) == Reject::None);
+    REQUIRE(ev.kind == pump::EventKind::Trade);
+    const auto& t = ev.trade;
+    CHECK(t.layout == 'H');
+    CHECK(std::string_view(t.ix_name) == "buy");
+    CHECK(t.sol_amount == 0);
+    CHECK(t.virtual_sol_reserves == 0);
+    CHECK(t.quote_mint == key("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"));
+    CHECK(t.token_amount == 445'377'137'871ULL);
+    CHECK(t.quote_amount == 3'517'192ULL);
+    CHECK(t.real_quote_reserves == 25'148'140ULL);
+    const char* buyer = "BwWK17cbHxwWBKZkUYvzxLcNQ1YVyaFezduWbtm2de6s";
+    const char* usdc = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
+    const char* coin = "4F4gGVBAWuKi3EpmYdhntXvCVFqZZqmrb1cqNGawpump";
+    // Second source: the buyer's balances moved by exactly those amounts,
+    // and the curve's USDC account holds real_quote_reserves.
+    CHECK(token_balance(j, "postTokenBalances", coin, buyer) -
+              token_balance(j, "preTokenBalances", coin, buyer) ==
+          t.token_amount);
+    CHECK(token_balance(j, "preTokenBalances", usdc, buyer) -
+              token_balance(j, "postTokenBalances", usdc, buyer) ==
+          t.quote_amount);
+    CHECK(token_balance(j, "postTokenBalances", usdc,
+                        "HR8M4iQmzagQ7vUDREycE2XSHuELmiQSFSrCa4eKytn5") == t.real_quote_reserves);
+}
+
+namespace {
+struct Init2Case {
+    const char* file;
+    const char* amm;
+    const char* token;
+    bool reversed; // coin = WSOL
+    uint64_t token_amount, sol_amount;
+};
+} // namespace
+
+TEST_CASE("Raydium initialize2 transactionNotifications (2024-12)", "[chain][payloads]") {
+    // Amounts from each payload's own `initialize2: InitializeInstruction2`
+    // text line; the decoder refuses the message unless the ray_log, the
+    // instruction data and the vault balances all agree with it.
+    const Init2Case cases[] = {
+        {"ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json",
+         "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6",
+         "6Ed5YTw9AoUhr5VcsjZdGHqpdruqgCaZcLv7WU6npump", true, 206'900'000'000'000ULL,
+         79'005'359'551ULL},
+        {"ws_txn_raydium_initialize2_openbook_pool_2024-12.json", nullptr, nullptr, false, 0, 0},
+        {"ws_txn_raydium_initialize2_big_coin_amount_2024-12.json", nullptr, nullptr, false, 0, 0},
+        {"ws_txn_raydium_initialize2_small_2024-12.json", nullptr, nullptr, false, 0, 0},
+    };
+    for (const auto& c : cases) {
+        INFO(c.file);
+        const std::string j = fixture(std::string("payloads/") + c.file);
+        SolanaWsDecoder dec;
+        const DecodeResult& r = dec.decode(j);
+        INFO(reject_name(r.reject) << " " << r.where);
+        REQUIRE(r.ok());
+        CHECK(r.kind == MessageKind::Transaction);
+        REQUIRE(count_type(r, SNP_EVENT_NEW_POOL) == 1);
+        const auto& np = nth(r, SNP_EVENT_NEW_POOL)->new_pool;
+        CHECK(np.dex == SNP_DEX_RAYDIUM_AMM_V4);
+        CHECK(np.quote_mint == kWsol);
+        CHECK(event_valid(*nth(r, SNP_EVENT_NEW_POOL)));
+        // The text line's amounts, token side first.
+        const auto pos = j.find("initialize2: InitializeInstruction2 {");
+        REQUIRE(pos != std::string::npos);
+        const std::string_view text(j.data() + pos, j.find('}', pos) - pos + 1);
+        bool matched = false;
+        raydium::Initialize2 init{};
+        REQUIRE(raydium::parse_initialize2_line(text, matched, init) == Reject::None);
+        REQUIRE(matched);
+        const bool reversed = np.base_reserve_atoms == init.init_pc_amount &&
+                              np.quote_reserve_lamports == init.init_coin_amount;
+        const bool straight = np.base_reserve_atoms == init.init_coin_amount &&
+                              np.quote_reserve_lamports == init.init_pc_amount;
+        CHECK((reversed || straight));
+        if (c.amm) {
+            CHECK(np.pool == key(c.amm));
+            CHECK(np.base_mint == key(c.token));
+            CHECK(reversed == c.reversed);
+            CHECK(np.base_reserve_atoms == c.token_amount);
+            CHECK(np.quote_reserve_lamports == c.sol_amount);
+            CHECK(np.base_decimals == 6);
+        }
+        REQUIRE(dec.pools().find(np.pool) != nullptr);
+    }
+}
+
+TEST_CASE(
+    "Raydium swaps in a two-hop transaction: reserves after each hop equal the vaults' balances",
+    "[chain][payloads]") {
+    const std::string j = fixture("payloads/ws_txn_raydium_swap_two_hops_2024-12.json");
+    SolanaWsDecoder dec;
+    {
+        const DecodeResult& r = dec.decode(j);
+        REQUIRE(r.ok());
+        CHECK(r.n_events == 0); // pools never seen created
+        CHECK(chain_test::skipped(r, Skip::UnknownPool) == 2);
+    }
+    // Both pools have coin = WSOL (pump.fun migrations): token is pc.
+    const auto hop1 = key("8GKQGnqLQhm8ffJx979hMeXZMQA3FDf4BRaw67peUQTq");
+    const auto hop2 = key("BZTm64W7gzkGwmke3CsHy6ftFZHSuATAY8pqf6Fz9UmQ");
+    dec.pools().put(KnownPool{hop1, key("7tTMQNtJ8X1RFPy9CBeggVWvJk6DHk6HNvecr5Ndpump"),
+                              SNP_DEX_RAYDIUM_AMM_V4, true, 6});
+    dec.pools().put(KnownPool{hop2, key("6EXCmHZeCcspoLFFpbiwXBtAiPz6rNqydMncVnDhpump"),
+                              SNP_DEX_RAYDIUM_AMM_V4, true, 6});
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    REQUIRE(count_type(r, SNP_EVENT_POOL_UPDATE) == 2);
+    const auto& u1 = nth(r, SNP_EVENT_POOL_UPDATE, 0)->pool_update;
+    const auto& u2 = nth(r, SNP_EVENT_POOL_UPDATE, 1)->pool_update;
+    CHECK(u1.pool == hop1);
+    CHECK(u2.pool == hop2);
+    // postTokenBalances of the pools' vaults (owner = the AMM authority).
+    const char* auth = "5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1";
+    CHECK(u1.base_reserve_atoms == token_balance(j, "postTokenBalances",
+                                                 "7tTMQNtJ8X1RFPy9CBeggVWvJk6DHk6HNvecr5Ndpump",
+                                                 auth));
+    CHECK(u1.quote_reserve_lamports == 93'010'876'595ULL);
+    CHECK(u2.base_reserve_atoms == token_balance(j, "postTokenBalances",
+                                                 "6EXCmHZeCcspoLFFpbiwXBtAiPz6rNqydMncVnDhpump",
+                                                 auth));
+    CHECK(u2.quote_reserve_lamports == 34'837'812'603ULL);
+}
+
+TEST_CASE("bare ray_logs decode to the values the Go test asserts", "[chain][payloads]") {
+    const std::string j = fixture("payloads/raydium_ray_log_samples.json");
+    simdjson::dom::parser p;
+    simdjson::dom::element doc = p.parse(j);
+    std::vector<uint8_t> buf(256);
+    int seen = 0;
+    for (simdjson::dom::element s : doc["samples"].get_array()) {
+        size_t n = 0;
+        REQUIRE(base64_decode_into(std::string_view(s["ray_log"]), buf.data(), buf.size(), n) ==
+                Reject::None);
+        raydium::RayLog rl;
+        REQUIRE(raydium::decode_ray_log(buf.data(), n, rl) == Reject::None);
+        simdjson::dom::element a = s["second_source_asserts"];
+        if (int64_t(a["log_type"]) == 0) {
+            CHECK(rl.type == raydium::LogType::Init);
+            CHECK(rl.init.pc_decimals == 6);
+            CHECK(rl.init.coin_decimals == 9);
+            CHECK(rl.init.pc_lot_size == uint64_t(a["pc_lot_size"]));
+            CHECK(rl.init.coin_lot_size == uint64_t(a["coin_lot_size"]));
+            CHECK(rl.init.pc_amount == uint64_t(a["pc_amount"]));
+            CHECK(rl.init.coin_amount == uint64_t(a["coin_amount"]));
+            CHECK(rl.init.market == key(std::string(std::string_view(a["market"])).c_str()));
+        } else {
+            CHECK(rl.type == raydium::LogType::SwapBaseIn);
+            CHECK(rl.swap.amount_in == uint64_t(a["amount_in"]));
+            CHECK(rl.swap.amount_out == uint64_t(a["minimum_out"]));
+            CHECK(rl.swap.direction == uint64_t(a["direction"]));
+            CHECK(rl.swap.user_source == uint64_t(a["user_source"]));
+            CHECK(rl.swap.pool_coin == uint64_t(a["pool_coin"]));
+            CHECK(rl.swap.pool_pc == uint64_t(a["pool_pc"]));
+            CHECK(rl.swap.actual == uint64_t(a["out_amount"]));
+        }
+        ++seen;
+    }
+    CHECK(seen == 2);
+}
+
+TEST_CASE("bonding-curve accounts: getAccountInfo and programNotification", "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& a =
+        dec.decode(fixture("payloads/http_getAccountInfo_pumpfun_bonding_curve_2024-08.json"));
+    REQUIRE(a.ok());
+    CHECK(a.n_events == 0); // no address in a getAccountInfo answer
+    CHECK(chain_test::skipped(a, Skip::AccountNotEvent) == 1);
+    const DecodeResult& b =
+        dec.decode(fixture("payloads/http_getAccountInfo_pumpfun_bonding_curve_2026-07.json"));
+    REQUIRE(b.ok());
+    // rentEpoch 18446744073709552000 (above u64) in a field we never read.
+    const std::string pn =
+        fixture("payloads/ws_program_notification_pumpfun_bonding_curve_2024-12.json");
+    const DecodeResult& c = dec.decode(pn);
+    INFO(reject_name(c.reject) << " " << c.where);
+    REQUIRE(c.ok());
+    CHECK(c.slot == 308370512);
+    CHECK(chain_test::skipped(c, Skip::UnknownPool) == 1);
+    const auto curve = key("Hmd2s7SgPdmjqS9Z8w4DCHyomCnVRStZ6KE265rn7CDf");
+    const auto mint =
+        key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump"); // any known mint stands in
+    dec.pools().put(KnownPool{curve, mint, SNP_DEX_PUMP_FUN, false, 6});
+    const DecodeResult& d = dec.decode(pn);
+    REQUIRE(d.ok());
+    REQUIRE(d.n_events == 1);
+    const auto& u = d.events[0].pool_update;
+    CHECK(u.pool == curve);
+    CHECK(u.base_reserve_atoms == 636'488'554'895'033ULL);
+    CHECK(u.quote_reserve_lamports == 50'574'357'965ULL);
+    // The 2026 curve (151 bytes) is the create_v2 payload's curve: its
+    // creator is that coin's creator.
+    std::vector<uint8_t> buf(256);
+    size_t n = 0;
+    const std::string b26 =
+        fixture("payloads/http_getAccountInfo_pumpfun_bonding_curve_2026-07.json");
+    const auto at = b26.find("F7f4N2DYrGC");
+    REQUIRE(base64_decode_into(std::string_view(b26).substr(at, b26.find('"', at) - at), buf.data(),
+                               buf.size(), n) == Reject::None);
+    BondingCurve bc;
+    REQUIRE(decode_bonding_curve(buf.data(), n, bc) == Reject::None);
+    CHECK(n == 151);
+    CHECK(bc.has_creator);
+    CHECK(bc.creator == key("5htGpHK2oV9g2BcDqLdRBqjCLdy8mc3fsESfR5DU73eM"));
+    CHECK(bc.has_quote);
+    CHECK(sniper::is_zero(bc.quote_mint));
+    CHECK(bc.token_total_supply == 1'000'000'000'000'000ULL);
+    CHECK(bc.virtual_token_reserves - bc.real_token_reserves ==
+          279'900'000'000'000ULL); // 1073e12 - 793.1e12
+}
+
+TEST_CASE("mint accounts decode to the values their sources assert", "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& r =
+        dec.decode(fixture("payloads/http_getAccountInfo_spl_mint_base64_devnet.json"));
+    REQUIRE(r.ok());
+    CHECK(chain_test::skipped(r, Skip::AccountNotEvent) == 1);
+    const std::string j = fixture("payloads/spl_mint_account_data_samples.json");
+    simdjson::dom::parser p;
+    simdjson::dom::element doc = p.parse(j);
+    std::vector<uint8_t> buf(1024);
+    int seen = 0;
+    for (simdjson::dom::element s : doc["samples"].get_array()) {
+        size_t n = 0;
+        REQUIRE(base64_decode_into(std::string_view(s["data_base64"]), buf.data(), buf.size(), n) ==
+                Reject::None);
+        const bool t22 =
+            std::string_view(s["owner"]) == "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
+        Mint m;
+        INFO(std::string_view(s["address"]));
+        REQUIRE(decode_mint(buf.data(), n, t22, m) == Reject::None);
+        simdjson::dom::element a = s["second_source_asserts"];
+        CHECK(m.decimals == uint64_t(a["decimals"]));
+        CHECK(m.has_mint_authority == !a["mint_authority"].is_null());
+        CHECK(m.has_freeze_authority == !a["freeze_authority"].is_null());
+        if (a["supply"].error() == simdjson::SUCCESS) {
+            CHECK(m.supply == uint64_t(a["supply"]));
+        }
+        if (m.has_mint_authority) {
+            CHECK(m.mint_authority ==
+                  key(std::string(std::string_view(a["mint_authority"])).c_str()));
+        }
+        ++seen;
+    }
+    CHECK(seen == 3);
+}
+
+TEST_CASE("getTransaction in json encoding (indexes instead of keys) decodes the same pool",
+          "[chain][payloads]") {
+    SolanaWsDecoder a, b;
+    const DecodeResult& parsed =
+        a.decode(fixture("payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json"));
+    REQUIRE(parsed.ok());
+    const ChainEvent want = parsed.events[0];
+    const DecodeResult& r =
+        b.decode(fixture("derived/getTransaction_json_encoding_raydium_initialize2.json"));
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.kind == MessageKind::GetTransaction);
+    REQUIRE(r.n_events == 1);
+    CHECK(r.events[0].h.source_ns == 1'734'000'000LL * 1'000'000'000LL);
+    CHECK(std::memcmp(&r.events[0].new_pool.pool, &want.new_pool.pool,
+                      sizeof(snp_ev_new_pool) - sizeof(snp_event_header)) == 0);
+}
+
+TEST_CASE(
+    "accountNotification (no address in it): a valid curve is decoded and skipped, never guessed",
+    "[chain][payloads]") {
+    // accountNotification carries no address: a valid curve is no event.
+    const std::string an =
+        R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":5},"value":{"data":["F7f4N2DYrGC51jcK4kICAM11d8YLAAAAuT4lvlBEAQDNyVPKBAAAAACAxqR+jQMAAA==","base64"],"executable":false,"lamports":20575589885,"owner":"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P","rentEpoch":18446744073709551615,"space":49}},"subscription":9}})";
+    SolanaWsDecoder dec;
+    const DecodeResult& r = dec.decode(an);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.kind == MessageKind::Account);
+    CHECK(r.slot == 5);
+    CHECK(r.n_events == 0);
+    CHECK(chain_test::skipped(r, Skip::AccountNotEvent) == 1);
+}
