@@ -162,14 +162,18 @@ TEST_CASE("sniperd run refuses live mode without the double opt-in", "[app][e2e]
         CHECK(r.exit_code == 1);
         CHECK(contains(r.err, "SNIPER_TRADING_MODE"));
     }
-    SECTION("SNIPER_TRADING_MODE=live") {
+    SECTION("SNIPER_TRADING_MODE=live: the start checks name what is missing (tests/app/live_start_test.cpp)") {
+        copy_example_plugins(w.plugins_dir, kExamples);
         const RunResult r = run({kSniperd, "run", "--config", w.config, "--for", "20s"},
                                 w.out("run"), {{"SNIPER_TRADING_MODE", "live"}});
         INFO(brief(r));
         CHECK(r.exit_code == 1);
-        CHECK(contains(r.err, "live execution is not available"));
+        CHECK(contains(r.err, "refusing to start in live mode; missing:"));
+        CHECK(contains(r.err, "- executor: the live executor"));
+        CHECK_FALSE(exists(w.db()));
+        return;
     }
-    // Refusing happens before anything is created.
+    // Without the double opt-in, refusing happens before anything is created.
     CHECK_FALSE(exists(w.data_dir));
 }
 

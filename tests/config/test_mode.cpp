@@ -49,9 +49,8 @@ TEST_CASE("live in the file without the environment opt-in is refused", "[config
     CHECK_FALSE(check_mode_allowed(c, fake_env({{"SNIPER_TRADING_MODE", "live "}})).empty());
 }
 
-TEST_CASE("live in the file and the environment is refused until live execution exists",
+TEST_CASE("live in the file and the environment passes the opt-in (the start checks follow at run)",
           "[config][mode]") {
     const Config c = load_ok("mode = \"live\"\n");
-    CHECK(check_mode_allowed(c, fake_env({{"SNIPER_TRADING_MODE", "live"}})) ==
-          "live execution is not available in this build yet; run in paper mode");
+    CHECK(check_mode_allowed(c, fake_env({{"SNIPER_TRADING_MODE", "live"}})).empty());
 }

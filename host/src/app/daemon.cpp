@@ -1,6 +1,7 @@
 #include "app/daemon.hpp"
 
 #include "app/config_lint.hpp"
+#include "app/live_preflight.hpp"
 
 #include "app/control_handler.hpp"
 #include "app/data_dir_lock.hpp"
@@ -100,7 +101,11 @@ int check_config(const std::string& path) {
         std::fprintf(stderr, "%zu problem%s found\n", lint.size(), lint.size() == 1 ? "" : "s");
         return 2;
     }
-    const std::string why = check_mode_allowed(*r.config);
+    std::string why = check_mode_allowed(*r.config);
+    if (why.empty() && r.config->mode == Mode::Live) {
+        why = "live mode starts only once the signer, an RPC endpoint of [live] rpc and the wallet's balance "
+              "pass the start checks, and this build has no live executor yet";
+    }
     std::printf("%s: ok (mode=%s, %zu strategies configured)\n", path.c_str(),
                 mode_name(r.config->mode), r.config->strategies.size());
     if (!why.empty()) {
@@ -195,16 +200,10 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         return 2;
     }
     const Config& cfg = *r.config;
-    // The wallet key variable is for sniper-signer alone. Live mode will
-    // start the signer (SignerClient::start, which also scrubs) right here,
-    // before any plugin loads; until then, and in paper mode, wipe and drop
-    // the variable so that no strategy code can read it from our environment.
-    if (!cfg.signer.secret_env.empty()) {
-        signer::scrub_env_var(cfg.signer.secret_env);
-    }
     bool level_ok = true;
     log::set_level(log::parse_level(cfg.logging.level, &level_ok));
     log::set_format(cfg.logging.format == "human" ? log::Format::Human : log::Format::Json);
+    // The double opt-in first: without it nothing is created and no key is read.
     if (const std::string why = check_mode_allowed(cfg); !why.empty()) {
         std::fprintf(stderr, "sniperd: refusing to start: %s\n", why.c_str());
         log::error("app", "refusing to start", {{"reason", why}});
@@ -228,6 +227,30 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         std::fprintf(stderr, "sniperd: refusing to start: %s\n", err.c_str());
         log::error("app", "refusing to start", {{"reason", err}});
         return 1;
+    }
+    if (cfg.mode == Mode::Live) {
+        // Both opt-ins hold: every other piece live mode needs, checked at
+        // once (the signer is started here, before any plugin loads, and
+        // stopped again).
+        const LivePreflight pf = live_preflight(cfg, signer::default_signer_executable());
+        if (!pf.missing.empty()) {
+            std::fprintf(stderr, "sniperd: refusing to start in live mode; missing:\n");
+            std::string all;
+            for (const std::string& m : pf.missing) {
+                std::fprintf(stderr, "  - %s\n", m.c_str());
+                all += (all.empty() ? "" : "; ") + m;
+            }
+            log::error("app", "refusing to start", {{"reason", all}});
+            if (!cfg.signer.secret_env.empty()) {
+                signer::scrub_env_var(cfg.signer.secret_env);
+            }
+            return 1;
+        }
+    }
+    // The wallet key variable is for sniper-signer alone: wipe and drop it
+    // so that no strategy code can read it from our environment.
+    if (!cfg.signer.secret_env.empty()) {
+        signer::scrub_env_var(cfg.signer.secret_env);
     }
     std::unique_ptr<Store> store = Store::open(cfg.data_dir, &err);
     if (!store) {

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "config/config_reader.hpp"
+#include "config/live_section.hpp"
 #include "config/signer_section.hpp"
 #include "config/units.hpp"
 #include "core/json.hpp"
@@ -801,7 +802,7 @@ void read_strategies(Reader& r, const toml::table& t, std::map<std::string, Stra
 void read_root(Reader& r, const toml::table& root, const fs::path& base, Config& cfg) {
     r.check_keys(root, "",
                  {"mode", "data_dir", "plugins_dir", "tools_dir", "logging", "feeds", "paper", "risk",
-                  "protection", "control", "runtime", "strategies", "signer"});
+                  "protection", "control", "runtime", "strategies", "signer", "live"});
     if (auto v = r.choice(root, "mode", "", {"paper", "live"})) {
         cfg.mode = *v == "live" ? Mode::Live : Mode::Paper;
     }
@@ -847,6 +848,9 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
     }
     if (const toml::table* t = r.table(root, "signer", "")) {
         config_detail::read_signer(r, *t, base, cfg.signer);
+    }
+    if (const toml::table* t = r.table(root, "live", "")) {
+        config_detail::read_live(r, *t, cfg.live);
     }
 }
 
@@ -1026,7 +1030,7 @@ std::string check_mode_allowed(const Config& cfg, const EnvLookup& env) {
                "environment; the file says live but found " +
                found;
     }
-    return "live execution is not available in this build yet; run in paper mode";
+    return ""; // both opt-ins: sniperd run goes on to check the signer, RPC and wallet (app/live_preflight)
 }
 
 } // namespace sniper

@@ -205,6 +205,13 @@ struct SignerConfig {
     std::string journal_path;                         // empty = <data_dir>/signer.sqlite
 };
 
+// [live]: what live mode needs beyond the signer (docs: config/README.md).
+struct LiveConfig {
+    std::vector<std::string> rpc_urls;             // JSON-RPC endpoints, in order of preference
+    uint64_t min_balance_lamports = kLamportsPerSol / 10; // live mode refuses below this
+    double rpc_requests_per_second = 10;           // per endpoint
+};
+
 struct Config {
     std::string source_path; // the file it was loaded from
     Mode mode = Mode::Paper;
@@ -220,6 +227,7 @@ struct Config {
     RuntimeConfig runtime;
     std::map<std::string, StrategyConfig> strategies; // by name
     SignerConfig signer;
+    LiveConfig live;
 
     std::string socket_path() const;
     std::string signer_journal_path() const;
