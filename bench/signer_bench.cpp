@@ -1,7 +1,14 @@
 // Sign round trip over the socketpair: sniperd's SignerClient -> sniper-signer
-// (parse, policy, journal insert with synchronous=FULL, Ed25519) -> answer.
+// (parse, policy, Ed25519, journal commit in WAL with synchronous=NORMAL) ->
+// answer. Two passes per journal directory:
+// - back to back: N signs, the next request sent as soon as the answer is in
+//   (the key page stays read-only through the burst);
+// - spaced: N/10 signs, 3 ms apart, so the signer goes idle between them and
+//   puts the key back to PROT_NONE: every sign pays the mprotect to read-only.
 // Usage: sniper_signer_bench [N] [JOURNAL_DIR...]; default N = 20000 and
-// the journal once in /tmp (disk) and once in /dev/shm (tmpfs, no fsync cost).
+// the journal once in /tmp (disk) and once in /dev/shm (tmpfs).
+// SNIPER_SIGNER_EXE=path runs another sniper-signer build (same protocol),
+// to compare two builds under the same machine load.
 #include "signer/journal.hpp"
 #include "signer/keystore.hpp"
 #include "signer/policy.hpp"
@@ -18,6 +25,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace sniper;
@@ -62,6 +70,10 @@ void components(const std::string& base_dir) {
                 time_each(5000, [&](size_t) { (void)policy.assess(msg); }).c_str());
     std::printf("  keystore.sign            %s\n",
                 time_each(5000, [&](size_t) { (void)keys->sign(msg.data(), msg.size()); }).c_str());
+    std::printf("  keystore.sign + relock   %s\n", time_each(5000, [&](size_t) {
+                                                       (void)keys->sign(msg.data(), msg.size());
+                                                       keys->relock();
+                                                   }).c_str());
     const std::string path = base_dir + "/sniper_signer_bench_components.sqlite";
     auto journal = signer::Journal::open(path, err);
     signer::JournalRow row;
@@ -93,7 +105,8 @@ int run(size_t n, const std::string& base_dir) {
         }
     }
     signer::SignerLaunch l;
-    l.executable = std::string(SNIPER_BUILD_DIR) + "/sniper-signer";
+    const char* exe = std::getenv("SNIPER_SIGNER_EXE");
+    l.executable = exe != nullptr ? exe : std::string(SNIPER_BUILD_DIR) + "/sniper-signer";
     l.keypair_path = key_path;
     l.journal_path = dir + "/signer.sqlite";
     l.max_tx_lamports = 1'000'000'000;
@@ -116,29 +129,46 @@ int run(size_t n, const std::string& base_dir) {
         auto m = solana::compile_message(wallet, ixs, bh, solana::MessageVersion::Legacy);
         msgs.push_back(*solana::serialize_message(*m));
     }
-    std::vector<double> us;
-    us.reserve(n);
     signer::SignRequest req;
     req.host_state = 1;
     req.last_valid_block_height = 1000;
     req.current_block_height = 900;
-    for (size_t i = 0; i < n + 500; ++i) { // the first 500 warm up
-        req.intent_id = i + 1;
-        req.message = msgs[i % msgs.size()];
-        const auto t0 = std::chrono::steady_clock::now();
-        auto r = client->sign(req, err);
-        const auto t1 = std::chrono::steady_clock::now();
-        if (!r || !r->signed_ok()) {
-            std::fprintf(stderr, "request %zu failed: %s %s\n", i, err.c_str(), r ? r->detail.c_str() : "");
-            return 1;
+    uint64_t intent = 0;
+    // `count` timed signs after `warmup` untimed ones, `gap` apart.
+    const auto pass = [&](size_t warmup, size_t count, std::chrono::microseconds gap,
+                          std::vector<double>& us) {
+        us.reserve(count);
+        for (size_t i = 0; i < warmup + count; ++i) {
+            if (gap.count() > 0) {
+                std::this_thread::sleep_for(gap);
+            }
+            req.intent_id = ++intent;
+            req.message = msgs[intent % msgs.size()];
+            const auto t0 = std::chrono::steady_clock::now();
+            auto r = client->sign(req, err);
+            const auto t1 = std::chrono::steady_clock::now();
+            if (!r || !r->signed_ok()) {
+                std::fprintf(stderr, "request %zu failed: %s %s\n", i, err.c_str(),
+                             r ? r->detail.c_str() : "");
+                return false;
+            }
+            if (i >= warmup) {
+                us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+            }
         }
-        if (i >= 500) {
-            us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-        }
+        return true;
+    };
+    std::vector<double> burst;
+    std::vector<double> spaced;
+    if (!pass(500, n, std::chrono::microseconds(0), burst) ||
+        !pass(10, std::max<size_t>(n / 10, 100), std::chrono::microseconds(3000), spaced)) {
+        return 1;
     }
     client.reset();
-    const size_t count = us.size();
-    std::printf("signer round trip, journal in %-9s n=%zu  %s\n", base_dir.c_str(), count, summary(us).c_str());
+    std::printf("signer round trip, journal in %-9s back to back n=%zu  %s\n", base_dir.c_str(),
+                burst.size(), summary(burst).c_str());
+    std::printf("signer round trip, journal in %-9s 3 ms apart   n=%zu  %s\n", base_dir.c_str(),
+                spaced.size(), summary(spaced).c_str());
     components(base_dir);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

@@ -16,6 +16,8 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+
 using namespace sniper;
 using namespace sniper::signer;
 using signer_test::TempDir;
@@ -274,6 +276,87 @@ TEST_CASE("signer answers malformed frames with a code and keeps serving (3001, 
     // Still serving; every sign request left a journal row.
     CHECK(s.sign(signer_test::request(130, s.transfer(1))).signed_ok());
     CHECK(count_rows(s.launch.journal_path, "reason_code = 3001") == 1);
+}
+
+TEST_CASE("signer journal has the row, with its signature, before the answer arrives",
+          "[signer][process][journal]") {
+    Running s;
+    const std::string path = s.launch.journal_path;
+    for (uint64_t i = 0; i < 20; ++i) {
+        const uint64_t intent = 500 + i;
+        const SignResult r =
+            s.sign(signer_test::request(intent, s.transfer(1000 + i, static_cast<uint8_t>(i + 1))));
+        REQUIRE(r.signed_ok());
+        // Another connection (another process could do the same), right
+        // after the answer: the row is committed, not merely queued.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(
+            sqlite3_prepare_v2(db,
+                               "SELECT decision, signature, counted_lamports FROM signer_decisions"
+                               " WHERE intent_id = ?",
+                               -1, &st, nullptr) == SQLITE_OK);
+        sqlite3_bind_int64(st, 1, static_cast<int64_t>(intent));
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "signed");
+        REQUIRE(sqlite3_column_bytes(st, 1) == 64);
+        CHECK(std::memcmp(sqlite3_column_blob(st, 1), r.signature.data(), 64) == 0);
+        CHECK(static_cast<uint64_t>(sqlite3_column_int64(st, 2)) == r.outflow_lamports);
+        CHECK(sqlite3_step(st) == SQLITE_DONE);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    // A refusal is journaled before its answer too.
+    std::string err;
+    REQUIRE(s.client->set_trading_state(3, err));
+    const SignResult refused = s.sign(signer_test::request(600, s.transfer(1, 99)));
+    CHECK(refused.reason == Reason::Halted);
+    CHECK(count_rows(path, "intent_id = 600 AND decision = 'refused' AND reason_code = 3011") == 1);
+}
+
+TEST_CASE("signer journal: sync_now checkpoints every committed row into the database file",
+          "[signer][journal]") {
+    TempDir dir;
+    std::string err;
+    auto journal = Journal::open(dir.file("j.sqlite"), err);
+    REQUIRE(journal);
+    JournalRow row;
+    row.reason = "signed";
+    row.signed_ok = true;
+    for (uint64_t i = 1; i <= 50; ++i) {
+        row.intent_id = i;
+        REQUIRE(journal->append(row, err));
+    }
+    REQUIRE(journal->sync_now());
+    // Fully checkpointed: another connection finds nothing left in the WAL
+    // to copy (log frames == checkpointed frames).
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(dir.file("j.sqlite").c_str(), &db) == SQLITE_OK);
+    int log_frames = -1;
+    int done_frames = -1;
+    REQUIRE(sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                      &done_frames) == SQLITE_OK);
+    CHECK(log_frames == done_frames);
+    sqlite3_close(db);
+    CHECK(journal->row_count() == 50);
+}
+
+TEST_CASE("keystore: the key page is readable only between sign() and relock()",
+          "[signer][keystore]") {
+    std::string err;
+    auto keys = Keystore::create(solana::generate_keypair(), err);
+    REQUIRE(keys);
+    CHECK_FALSE(keys->readable());
+    const uint8_t msg[3] = {1, 2, 3};
+    const auto sig1 = keys->sign(msg, sizeof msg);
+    CHECK(keys->readable());
+    const auto sig2 = keys->sign(msg, sizeof msg); // already readable: no mprotect
+    CHECK(sig1.bytes == sig2.bytes);
+    CHECK(keys->relock());
+    CHECK_FALSE(keys->readable());
+    CHECK(keys->relock()); // idempotent
+    CHECK(keys->sign(msg, sizeof msg).bytes == sig1.bytes);
 }
 
 TEST_CASE("signer refuses to sign when the journal write fails (3012)", "[signer][refusal]") {

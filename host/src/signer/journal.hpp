@@ -1,17 +1,25 @@
 // signer/journal.hpp — the signer's own SQLite file: one row per request
 // and decision (time, intent, message SHA-256, outflow bound, decision,
-// reason), written synchronously (WAL, synchronous=FULL) before the answer
-// leaves the signer. On start the signer rebuilds from it the lamports
-// signed this UTC day and, per intent, the messages it signed. The file is
-// created 0600 and never holds key material (signatures are public).
+// reason), committed before the answer leaves the signer. The commit is in
+// the WAL (WAL, synchronous=NORMAL) when append() returns, so it survives
+// any process dying; a syncer thread with its own connection checkpoints
+// (fsync) within about 50 ms, so a power loss can lose only the last rows
+// (journal.cpp, kSyncInterval; docs/signer-protocol.md). On start the
+// signer rebuilds from it the lamports signed this UTC day and, per intent,
+// the messages it signed. The file is created 0600 and never holds key
+// material (signatures are public).
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 struct sqlite3;
@@ -52,8 +60,12 @@ class Journal {
     Journal(const Journal&) = delete;
     Journal& operator=(const Journal&) = delete;
 
-    // Durable when it returns true.
+    // Committed to the WAL when it returns true (survives a crash of any
+    // process; synced to disk by the syncer within about 50 ms).
     bool append(const JournalRow& row, std::string& err);
+    // Checkpoints now from the syncer's connection (syncs the WAL, then the
+    // database). True when every committed row is on disk.
+    bool sync_now();
     // Sum of counted_lamports of signed rows on `utc_day`.
     bool day_total(int64_t utc_day, uint64_t& out, std::string& err);
     // Every intent's signed messages.
@@ -62,8 +74,18 @@ class Journal {
 
   private:
     Journal() = default;
-    sqlite3* db_ = nullptr;
+    static int on_commit(void* self, sqlite3* db, const char* name, int wal_pages);
+    void sync_loop();
+
+    sqlite3* db_ = nullptr; // the signer's thread only
     sqlite3_stmt* insert_ = nullptr;
+    sqlite3* sync_db_ =
+        nullptr; // the syncer's connection (sync_now may also run on the caller's thread)
+    std::atomic<bool> dirty_{false};
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false; // guarded by mu_
+    std::thread syncer_;
 };
 
 } // namespace sniper::signer

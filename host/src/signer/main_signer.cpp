@@ -13,11 +13,13 @@
 
 #include <sodium.h>
 
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -100,6 +102,23 @@ std::string parse_args(int argc, char** argv, Args& a) {
     return {};
 }
 
+// How long the key page may stay readable after an answer while no request
+// comes: long enough for a burst (a buy and its re-sign, a flatten), short
+// enough that an idle signer holds its key PROT_NONE.
+constexpr int kRelockIdleMs = 1;
+
+// True when `fd` has bytes (or EOF, or an error) within `ms`.
+bool wait_readable(int fd, int ms) {
+    pollfd p{fd, POLLIN, 0};
+    for (;;) {
+        const int r = ::poll(&p, 1, ms);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        return r != 0;
+    }
+}
+
 // Tell sniperd why we cannot serve, then exit.
 [[noreturn]] void fail(int fd, const std::string& why) {
     log::error("signer", "cannot start", {{"error", why}});
@@ -170,8 +189,17 @@ int main(int argc, char** argv) {
     }
     log::info("signer", "ready", {{"wallet", solana::to_base58(keys->wallet())},
                                   {"day_signed_lamports", service.day_signed_lamports()}});
+    FrameReader reader(a.fd);
     for (;;) {
-        auto f = read_frame(a.fd, err);
+        // The key page is read-only from a signature until the signer has
+        // been idle for kRelockIdleMs after answering; then PROT_NONE again
+        // (keystore.hpp says why not inside sign()).
+        if (keys->readable() && !reader.buffered() && !wait_readable(a.fd, kRelockIdleMs) &&
+            !keys->relock()) {
+            log::error("signer", "cannot make the key page PROT_NONE again: exiting");
+            return 1;
+        }
+        auto f = reader.next(err);
         if (!f) {
             if (!err.empty()) {
                 log::error("signer", "unreadable frame: closing", {{"error", err}});

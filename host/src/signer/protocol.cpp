@@ -283,6 +283,69 @@ std::optional<Frame> read_frame(int fd, std::string& err) {
     return f;
 }
 
+bool FrameReader::fill(size_t need, bool& eof_at_start) {
+    eof_at_start = false;
+    errno = 0;
+    if (pos_ + need > buf_.size()) { // make room at the end: keep the unread bytes
+        std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+        end_ -= pos_;
+        pos_ = 0;
+    }
+    while (end_ - pos_ < need) {
+        const ssize_t r = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            return false;
+        }
+        if (r == 0) {
+            eof_at_start = end_ == pos_;
+            return false;
+        }
+        end_ += static_cast<size_t>(r);
+    }
+    return true;
+}
+
+std::optional<Frame> FrameReader::next(std::string& err) {
+    err.clear();
+    bool eof = false;
+    if (!fill(4, eof)) {
+        if (!eof) {
+            err = errno != 0 ? std::string("read failed: ") + std::strerror(errno)
+                             : std::string("stream ended inside a length prefix");
+        }
+        return std::nullopt;
+    }
+    const uint8_t* p = buf_.data() + pos_;
+    const uint32_t len = static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+                         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+    if (len < kHeaderBytes || len > kMaxBody) {
+        err = "frame length " + std::to_string(len) + " outside " + std::to_string(kHeaderBytes) +
+              ".." + std::to_string(kMaxBody);
+        return std::nullopt;
+    }
+    if (!fill(4 + len, eof)) {
+        err = "stream ended inside a frame of " + std::to_string(len) + " bytes";
+        return std::nullopt;
+    }
+    const uint8_t* body = buf_.data() + pos_ + 4;
+    Frame f;
+    f.version = body[0];
+    f.type = static_cast<FrameType>(body[1]);
+    f.request_id = 0;
+    for (int i = 0; i < 8; ++i) {
+        f.request_id |= static_cast<uint64_t>(body[4 + i]) << (8 * i);
+    }
+    f.payload.assign(body + kHeaderBytes, body + len);
+    pos_ += 4 + len;
+    if (pos_ == end_) {
+        pos_ = end_ = 0;
+    }
+    return f;
+}
+
 bool write_all(int fd, const std::vector<uint8_t>& bytes) {
     size_t off = 0;
     while (off < bytes.size()) {

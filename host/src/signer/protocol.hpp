@@ -117,4 +117,25 @@ std::optional<ErrorFrame> decode_error(const std::vector<uint8_t>& p, std::strin
 std::optional<Frame> read_frame(int fd, std::string& err);
 bool write_all(int fd, const std::vector<uint8_t>& bytes);
 
+// read_frame through a buffer: one read() per frame in the common case (a
+// frame is sent with one send()) instead of two, same results and errors.
+// Bytes of a following frame are kept for the next call.
+class FrameReader {
+  public:
+    explicit FrameReader(int fd) : fd_(fd) {}
+    std::optional<Frame> next(std::string& err);
+    // True when bytes of a next frame are already in the buffer (no need
+    // to poll the socket before calling next()).
+    bool buffered() const { return end_ > pos_; }
+
+  private:
+    // Until `need` unread bytes are buffered; false on EOF (`eof_at_start`
+    // when no unread byte was buffered) or a read error (errno set).
+    bool fill(size_t need, bool& eof_at_start);
+    int fd_;
+    std::array<uint8_t, 4 + kMaxBody> buf_{};
+    size_t pos_ = 0; // first unread byte
+    size_t end_ = 0; // one past the last byte read
+};
+
 } // namespace sniper::signer

@@ -134,6 +134,7 @@ std::unique_ptr<SignerClient> SignerClient::start(const SignerLaunch& l, std::st
     }
     std::unique_ptr<SignerClient> c(new SignerClient());
     c->fd_ = sv[0];
+    c->reader_ = std::make_unique<FrameReader>(sv[0]);
     c->pid_ = pid;
     c->timeout_ms_ = l.timeout_ms;
     auto f = c->raw_request(encode_frame(FrameType::Hello, 0, {}), err);
@@ -167,11 +168,11 @@ SignerClient::~SignerClient() {
 }
 
 std::optional<Frame> SignerClient::read_answer(std::string& err) {
-    if (!wait_readable(fd_, timeout_ms_)) {
+    if (!reader_->buffered() && !wait_readable(fd_, timeout_ms_)) {
         err = "no answer within " + std::to_string(timeout_ms_) + " ms";
         return std::nullopt;
     }
-    auto f = read_frame(fd_, err);
+    auto f = reader_->next(err);
     if (!f) {
         err = "the signer closed the connection" + (err.empty() ? std::string() : " (" + err + ")");
     }

@@ -78,6 +78,7 @@ class SignerClient {
     SignerClient() = default;
     std::optional<Frame> read_answer(std::string& err);
     int fd_ = -1;
+    std::unique_ptr<FrameReader> reader_; // over fd_
     pid_t pid_ = -1;
     uint64_t next_request_id_ = 1;
     int timeout_ms_ = 10'000;

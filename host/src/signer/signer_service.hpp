@@ -1,9 +1,10 @@
 // signer/signer_service.hpp — the signer's decision-maker: takes a frame
 // from sniperd, applies the Policy plus what needs history (HALTED, the
 // per-UTC-day cap over everything signed today, the per-intent re-sign
-// rules), journals the decision durably, signs with the Keystore when
-// allowed, and returns the answer frame. Single-threaded: the signer
-// serves one request at a time.
+// rules), signs with the Keystore when allowed, commits the decision to
+// its Journal (journal.hpp says what a commit survives) and only then
+// returns the answer frame. Single-threaded: the signer serves one
+// request at a time (the Journal's syncer thread only checkpoints).
 //
 // Per intent: the same message again is signed again (Ed25519 is
 // deterministic: same signature) and not counted twice. A different
