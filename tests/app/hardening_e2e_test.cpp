@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -63,16 +64,43 @@ std::string pool_update(int64_t t, uint64_t slot, const std::string& base, const
 
 } // namespace
 
+namespace {
+// A 2 MB tmpfs mounted on `dir` (mode 0700) for as long as it lives, when
+// this process may mount (root); mounted() says whether it is.
+struct SmallTmpfs {
+    std::string dir;
+    bool ok = false;
+    explicit SmallTmpfs(std::string d) : dir(std::move(d)) {
+        if (::geteuid() != 0) {
+            return;
+        }
+        std::filesystem::create_directories(dir);
+        ok = std::system(("mount -t tmpfs -o size=2m,mode=0700 tmpfs '" + dir + "' 2>/dev/null").c_str()) == 0;
+    }
+    ~SmallTmpfs() {
+        if (ok) {
+            [[maybe_unused]] const int rc = std::system(("umount -l '" + dir + "' 2>/dev/null").c_str());
+        }
+    }
+    bool mounted() const { return ok; }
+};
+} // namespace
+
 TEST_CASE("a journal that cannot write halts trading before the fill is reported", "[app][e2e][hardening]") {
     Workspace w;
     copy_example_plugins(w.plugins_dir, kExamples);
     write_file(w.config, paper_config_toml(w.data_dir, w.plugins_dir, sim_feed_toml("48h", 0.0, 6.0)));
-    // A full disk, reproducibly and without root: every file the daemon
-    // writes may grow to 1 MiB (SIGXFSZ ignored, so a write past it fails
-    // with EFBIG as on a full disk). The journal's WAL reaches it first.
-    const RunResult r = run({"/bin/bash", "-c", "trap '' XFSZ; ulimit -f 1024; exec \"$@\"", "bash", kSniperd,
-                             "run", "--config", w.config, "--for", "120s"},
-                            w.out("diskfull"), {}, 150s);
+    // A full disk: the data folder on a 2 MB tmpfs where the test may mount
+    // one (root); otherwise, without root, every file the daemon writes may
+    // grow to 1 MiB (SIGXFSZ ignored, so a write past it fails with EFBIG as
+    // on a full disk) — the journal's WAL reaches it first.
+    const SmallTmpfs disk(w.data_dir);
+    INFO((disk.mounted() ? "data_dir on a 2 MB tmpfs" : "data_dir under a 1 MiB file size limit"));
+    const std::vector<std::string> argv =
+        disk.mounted() ? std::vector<std::string>{kSniperd, "run", "--config", w.config, "--for", "120s"}
+                       : std::vector<std::string>{"/bin/bash", "-c", "trap '' XFSZ; ulimit -f 1024; exec \"$@\"",
+                                                  "bash", kSniperd, "run", "--config", w.config, "--for", "120s"};
+    const RunResult r = run(argv, w.out("diskfull"), {}, 150s);
     INFO(brief(r));
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, "sniperd: the journal reported a write error"));
@@ -87,8 +115,11 @@ TEST_CASE("a journal that cannot write halts trading before the fill is reported
     const size_t logged = count_lines(log, "\"msg\":\"paper buy filled\"") +
                           count_lines(log, "\"msg\":\"paper sell filled\"");
     CHECK(count_lines(log, "paper buy filled", failed) + count_lines(log, "paper sell filled", failed) == 0);
-    Db db(w.db());
-    const uint64_t journaled = std::stoull(db.rows("SELECT COUNT(*) FROM fills")[0][0]);
+    uint64_t journaled = 0;
+    {
+        Db db(w.db());
+        journaled = std::stoull(db.rows("SELECT COUNT(*) FROM fills")[0][0]);
+    }
     CHECK(logged > 0);
     CHECK(logged <= journaled);
 }
