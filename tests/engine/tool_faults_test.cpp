@@ -60,13 +60,21 @@ TEST_CASE("a strategy gets an error event for every tool misbehaviour and the to
     const std::vector<std::string> want = {
         "bad:crash=crashed",        "bad:echo=ok", "bad:garbage=bad_response", "bad:echo=ok",
         "bad:huge=bad_response",    "bad:echo=ok", "bad:wrong_id=bad_response", "bad:echo=ok",
-        "bad:twice=ok",             "bad:echo=ok", "bad:bad_shape=bad_response", "bad:echo=ok",
+        "bad:twice=ok",             "bad:echo=*",  "bad:echo=ok", "bad:bad_shape=bad_response", "bad:echo=ok",
         "bad:fork=ok",              "bad:hang=timeout", "bad:echo=ok",
         "flood:echo=ok",            "flood:echo=ok",
     };
     REQUIRE(got.size() == want.size() + 1);
     for (size_t i = 0; i < want.size(); ++i) {
-        CHECK(got[i] == want[i]);
+        if (want[i] == "bad:echo=*") {
+            // The call right after a double answer: the second answer may
+            // arrive while it is in flight, so the worker is out of step and
+            // restarted under it (an error), or before it (ok). The next one
+            // is always answered.
+            CHECK((got[i] == "bad:echo=ok" || got[i] == "bad:echo=bad_response"));
+        } else {
+            CHECK(got[i] == want[i]);
+        }
     }
     // A tool that exits at start: an error event too (its worker never comes up).
     CHECK_THAT(got.back(), Catch::StartsWith("dead:echo="));

@@ -8,7 +8,7 @@ local plan = {
   { "bad", "garbage" }, { "bad", "echo" },
   { "bad", "huge" }, { "bad", "echo" },
   { "bad", "wrong_id" }, { "bad", "echo" },
-  { "bad", "twice" }, { "bad", "echo" },
+  { "bad", "twice" }, { "bad", "echo" }, { "bad", "echo" },
   { "bad", "bad_shape" }, { "bad", "echo" },
   { "bad", "fork" }, { "bad", "hang" }, { "bad", "echo" },
   { "flood", "echo" }, { "flood", "echo" },
