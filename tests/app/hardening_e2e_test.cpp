@@ -293,6 +293,7 @@ TEST_CASE("the journal names its run, its codes, and a per-day PnL that equals t
         CHECK(db.rows(std::string("SELECT COUNT(*) FROM ") + table + " WHERE run_id IS NULL")[0][0] == "0");
         CHECK(db.rows(std::string("SELECT COUNT(DISTINCT run_id) FROM ") + table)[0][0] == "2");
     }
+    CHECK(db.rows("SELECT COUNT(*) FROM trading_state WHERE run_id IS NULL")[0][0] == "0");
     // Names instead of codes.
     CHECK(db.rows("SELECT COUNT(*) FROM fills_named WHERE side NOT IN ('buy', 'sell')")[0][0] == "0");
     CHECK(db.rows("SELECT COUNT(*) FROM orders_named WHERE status IS NULL")[0][0] == "0");

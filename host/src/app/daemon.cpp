@@ -276,6 +276,23 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         feed = std::make_unique<SimMarket>(cfg.feeds.sim);
     }
 
+    {
+        // This process's row in `runs`; every history row written from
+        // here on (restore's settlements and state rows included) carries
+        // its id (docs/journal.md).
+        RunRecord run;
+        run.started_ns = wall_ns();
+        run.mode = mode_name(cfg.mode);
+        run.clock = feed->pushes() ? "wall" : "simulated";
+        run.feed = feed->name();
+        run.config_path = cfg.source_path;
+        run.config_sha256 = file_sha256_hex(cfg.source_path);
+        run.version = SNIPER_VERSION;
+        run.pid = ::getpid();
+        if (store->begin_run(run, &err) == 0) {
+            log::warn("app", "the run could not be recorded in the journal's runs table", {{"error", err}});
+        }
+    }
     // External tools strategies may call; stopped by the engine at its end.
     // Always a host (maybe empty): a reload may add a tools_dir later.
     auto tool_host = std::make_unique<tools::ToolHost>();
@@ -321,22 +338,6 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     // This process owns the data dir now (a second sniperd is refused at
     // the socket). The start is on disk before anything can trade; a clean
     // stop records its end, so the next start can tell a crash.
-    {
-        // This process's row in `runs`; every history row written from
-        // here on carries its id (docs/journal.md).
-        RunRecord run;
-        run.started_ns = wall_ns();
-        run.mode = mode_name(cfg.mode);
-        run.clock = feed->pushes() ? "wall" : "simulated";
-        run.feed = feed->name();
-        run.config_path = cfg.source_path;
-        run.config_sha256 = file_sha256_hex(cfg.source_path);
-        run.version = SNIPER_VERSION;
-        run.pid = ::getpid();
-        if (store->begin_run(run, &err) == 0) {
-            log::warn("app", "the run could not be recorded in the journal's runs table", {{"error", err}});
-        }
-    }
     store->append(AuditRecord{wall_ns(), "sniperd", "start", std::string("version ") + SNIPER_VERSION});
     store->flush();
     {
