@@ -270,6 +270,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // this line (or EOF) when it next looks.
     void evict() {
         waiting_ = false;
+        evicted_ = true; // a request that still arrives is not answered: one write at a time
         reply_and_close(control_error(
             "connection closed: idle while the control socket is full (limit " +
             std::to_string(kMaxConnections) + " connections)"));
@@ -307,6 +308,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void on_read(const boost::system::error_code& ec, std::size_t n) {
+        if (evicted_) {
+            return; // the eviction notice is being written; it closes the socket
+        }
         waiting_ = false;
         active_at_ = std::chrono::steady_clock::now();
         if (ec == asio::error::not_found) {
@@ -377,6 +381,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string buffer_;
     std::string out_;
     bool waiting_ = false;
+    bool evicted_ = false;
     std::chrono::steady_clock::time_point active_at_{std::chrono::steady_clock::now()};
 };
 
