@@ -690,15 +690,13 @@ uint64_t Store::records_dropped() const {
 uint64_t Store::begin_run(const RunRecord& run, std::string* error) {
     Impl& m = *impl_;
     std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db,
-                           "INSERT INTO runs (started_ns, mode, clock, feed, config_path, config_sha256, version, pid)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &st, nullptr) != SQLITE_OK) {
+    Statement st(m.db, "INSERT INTO runs (started_ns, mode, clock, feed, config_path, config_sha256, version, pid)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st.ok()) {
         *error = "preparing the runs row: " + std::string(sqlite3_errmsg(m.db));
         return 0;
     }
-    Binder b(st);
+    Binder b(st.get());
     b.i64(run.started_ns);
     b.text(run.mode);
     b.text(run.clock);
@@ -707,9 +705,7 @@ uint64_t Store::begin_run(const RunRecord& run, std::string* error) {
     b.text(run.config_sha256);
     b.text(run.version);
     b.i64(run.pid);
-    const int rc = b.rc() == SQLITE_OK ? sqlite3_step(st) : b.rc();
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
+    if ((b.rc() == SQLITE_OK ? st.step() : b.rc()) != SQLITE_DONE) {
         *error = "writing the runs row: " + std::string(sqlite3_errmsg(m.db));
         return 0;
     }
@@ -725,16 +721,10 @@ void Store::end_run(int64_t stopped_ns) {
         return;
     }
     std::lock_guard db_lk(m.db_mu);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(m.db, "UPDATE runs SET stopped_ns = ? WHERE run_id = ?", -1, &st, nullptr) != SQLITE_OK) {
-        return;
-    }
-    sqlite3_bind_int64(st, 1, stopped_ns);
-    sqlite3_bind_int64(st, 2, static_cast<int64_t>(id));
-    if (sqlite3_step(st) != SQLITE_DONE) {
+    Statement st(m.db, "UPDATE runs SET stopped_ns = ? WHERE run_id = ?");
+    if (!st.ok() || !st.bind(1, stopped_ns) || !st.bind(2, to_db(id)) || st.step() != SQLITE_DONE) {
         log::warn("store", "could not record the end of the run", {{"error", sqlite3_errmsg(m.db)}});
     }
-    sqlite3_finalize(st);
 }
 
 uint64_t Store::run_id() const {
