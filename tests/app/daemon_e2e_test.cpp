@@ -169,7 +169,7 @@ TEST_CASE("sniperd run refuses live mode without the double opt-in", "[app][e2e]
         INFO(brief(r));
         CHECK(r.exit_code == 1);
         CHECK(contains(r.err, "refusing to start in live mode; missing:"));
-        CHECK(contains(r.err, "- executor: the live executor"));
+        CHECK(contains(r.err, "- feed: live mode trades on live market data only"));
         CHECK_FALSE(exists(w.db()));
         return;
     }

@@ -519,6 +519,7 @@ struct Status {
     std::string trading_state;
     std::string state_reason;
     uint64_t strategies_loaded = 0;
+    uint64_t open_positions = 0;
 };
 
 // Parses `sniperctl --json status` output; nullopt when it is not a JSON
@@ -545,6 +546,9 @@ inline std::optional<Status> parse_status(const std::string& json) {
     }
     s.state_reason = text;
     if (doc["strategies_loaded"].get_uint64().get(s.strategies_loaded) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    if (doc["open_positions"].get_uint64().get(s.open_positions) != simdjson::SUCCESS) {
         return std::nullopt;
     }
     return s;

@@ -1,9 +1,9 @@
 // Live mode's start checks end to end (issue 11, "live mode refusals, each
 // one, with its message"): the real sniperd with both opt-ins set, the real
 // sniper-signer, and the local validator (tools/localnet, litesvm behind
-// JSON-RPC) on loopback. Each missing piece is named; with everything in
-// place only the live executor, not in this build, is left.
-#include "e2e_workspace.hpp"
+// JSON-RPC) on loopback. Each missing piece is named; with a funded wallet
+// only the live market feed ([feeds.watch]) is left.
+#include "e2e_localnet.hpp"
 
 #include "rpc/rpc_client.hpp"
 #include "rpc/solana_calls.hpp"
@@ -15,30 +15,6 @@
 using namespace sniper::e2e;
 
 namespace {
-
-// The local validator as a subprocess; its RPC URL from its first line.
-struct Localnet {
-    std::unique_ptr<Child> child;
-    std::string url;
-    explicit Localnet(Workspace& w) {
-        child = std::make_unique<Child>(
-            std::vector<std::string>{kSourceDir + "/tools/localnet/start.sh", "--port", "0", "--slot-ms", "50"},
-            w.out("localnet"));
-        poll_until(
-            [&] {
-                const std::string out = child->stdout_text();
-                const size_t nl = out.find('\n');
-                if (nl != std::string::npos && out.rfind("http://", 0) == 0) {
-                    url = out.substr(0, nl);
-                }
-                return !url.empty();
-            },
-            60s, [&] { return !child->running(); }, 100ms);
-        INFO("localnet stderr:\n" << child->stderr_text());
-        REQUIRE_FALSE(url.empty());
-    }
-    ~Localnet() { child->signal(SIGTERM); }
-};
 
 std::string live_config(Workspace& w, const std::string& signer, const std::string& live) {
     return paper_config_toml(w.data_dir, w.plugins_dir, small_sim(), "live") + signer + live;
@@ -67,7 +43,7 @@ TEST_CASE("live mode names every missing piece and starts nothing", "[app][e2e][
         CHECK(contains(r.err, "refusing to start in live mode; missing:"));
         CHECK(contains(r.err, "- signer: no key configured"));
         CHECK(contains(r.err, "- rpc: no JSON-RPC endpoint configured"));
-        CHECK(contains(r.err, "- executor: the live executor"));
+        CHECK(contains(r.err, "- feed: live mode trades on live market data only"));
     }
     SECTION("a key file others can read, and a dead endpoint") {
         REQUIRE(::chmod(key.c_str(), 0644) == 0);
@@ -95,7 +71,7 @@ TEST_CASE("live mode names every missing piece and starts nothing", "[app][e2e][
         CHECK_FALSE(contains(r.err, "- signer:"));
         CHECK_FALSE(contains(r.err, "- rpc:"));
 
-        // Fund it on the validator: only the executor is missing now.
+        // Fund it on the validator: only the live feed is missing now.
         sniper::rpc::RpcClientConfig rc;
         rc.endpoints.push_back({"localnet", net.url, 100, 100});
         sniper::rpc::RpcClient client(rc);
@@ -124,7 +100,7 @@ TEST_CASE("live mode names every missing piece and starts nothing", "[app][e2e][
         CHECK(r.exit_code == 1);
         CHECK_FALSE(contains(r.err, "- wallet:"));
         CHECK_FALSE(contains(r.err, "- signer:"));
-        CHECK(contains(r.err, "- executor: the live executor"));
+        CHECK(contains(r.err, "- feed: live mode trades on live market data only; configure [feeds.watch]"));
         CHECK_FALSE(exists(w.db())); // nothing was journaled: refused before the journal opened
     }
 }

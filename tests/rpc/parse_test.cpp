@@ -114,6 +114,75 @@ TEST_CASE("getTokenAccountBalance: the amount string is exact", "[rpc][parse]") 
     }
 }
 
+TEST_CASE("getMultipleAccounts: accounts in order, nulls, base64 data, strict shape",
+          "[rpc][parse]") {
+    MultipleAccounts m;
+    // rentEpoch u64::MAX as Agave renders it (exact) is accepted and ignored.
+    const std::string ok =
+        R"({"context":{"apiVersion":"2.2.0","slot":1367},"value":[)"
+        R"({"data":["AQID","base64"],"executable":false,"lamports":18446744073709551615,"owner":")" +
+        kKey1 +
+        R"(","rentEpoch":18446744073709551615,"space":3},null,)"
+        R"({"data":["","base64"],"executable":true,"lamports":890880,"owner":"11111111111111111111111111111111","rentEpoch":0,"space":0}]})";
+    REQUIRE_FALSE(parse_multiple_accounts(ok, 3, m));
+    CHECK(m.context_slot == 1367);
+    REQUIRE(m.accounts.size() == 3);
+    REQUIRE(m.accounts[0]);
+    CHECK(m.accounts[0]->lamports == UINT64_MAX);
+    CHECK(solana::to_base58(m.accounts[0]->owner) == kKey1);
+    CHECK(m.accounts[0]->data == std::vector<uint8_t>{1, 2, 3});
+    CHECK_FALSE(m.accounts[0]->executable);
+    CHECK_FALSE(m.accounts[1]);
+    REQUIRE(m.accounts[2]);
+    CHECK(m.accounts[2]->data.empty());
+    CHECK(m.accounts[2]->executable);
+
+    auto err = parse_multiple_accounts(ok, 2, m);
+    REQUIRE(err);
+    CHECK(*err == "result.value: expected 2 accounts (one per key asked), found 3");
+    CHECK(m.accounts.size() == 3); // what was read stays readable; callers look at the error first
+
+    const auto one = [](const std::string& account) {
+        return R"({"context":{"slot":5},"value":[)" + account + "]}";
+    };
+    const std::string owner = R"("owner":")" + kKey1 + R"(")";
+    err = parse_multiple_accounts(
+        one(R"({"data":["AQID","base58"],"executable":false,"lamports":1,)" + owner + "}"), 1, m);
+    REQUIRE(err);
+    CHECK(*err == R"(result.value[0].data[1]: expected "base64", found "base58")");
+    err = parse_multiple_accounts(
+        one(R"({"data":"AQID","executable":false,"lamports":1,)" + owner + "}"), 1, m);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0].data: expected an array, found string"));
+    err = parse_multiple_accounts(
+        one(R"({"data":["AQI*","base64"],"executable":false,"lamports":1,)" + owner + "}"), 1, m);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0].data[0]: expected base64 account data"));
+    err = parse_multiple_accounts(
+        one(R"({"data":["","base64"],"executable":false,"lamports":"1",)" + owner + "}"), 1, m);
+    REQUIRE(err);
+    CHECK(*err == R"(result.value[0].lamports: expected an unsigned integer, found string "1")");
+    err = parse_multiple_accounts(
+        one(R"({"data":["","base64"],"executable":false,"lamports":1,"owner":"xyz"})"), 1, m);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0].owner: expected a base58 public key"));
+    err = parse_multiple_accounts(one(R"(7)"), 1, m);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0]: expected an object, found number"));
+    // A mangled u64::MAX (a JavaScript relay's 18446744073709552000) refuses the document.
+    err = parse_multiple_accounts(
+        one(R"({"data":["","base64"],"executable":false,"lamports":1,"rentEpoch":18446744073709552000,)" +
+            owner + "}"),
+        1, m);
+    REQUIRE(err);
+
+    solana::Pubkey k{};
+    const std::vector<solana::Pubkey> keys = {k, *solana::pubkey_from_base58(kKey1)};
+    CHECK(params::get_multiple_accounts(keys, Commitment::Confirmed) ==
+          R"([["11111111111111111111111111111111",")" + kKey1 +
+              R"("],{"encoding":"base64","commitment":"confirmed"}])");
+}
+
 TEST_CASE("getTransaction: fee, SOL and token balance changes, loaded addresses", "[rpc][parse]") {
     const std::string tx =
         R"({"slot":1400,"blockTime":1700000000,"version":0,

@@ -33,6 +33,20 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         w.kv(k, v);
     }
     w.end_object();
+    w.kv("executor", s.executor);
+    // Live: landing figures per route (empty in paper mode).
+    w.key("landing").begin_array();
+    for (const RouteStats& r : s.routes) {
+        w.begin_object();
+        w.kv("route", r.route).kv("intents", r.intents).kv("sent", r.sent).kv("landed", r.landed);
+        w.kv("failed_on_chain", r.failed).kv("expired", r.expired).kv("refused", r.refused);
+        w.kv("resigns", r.resigns).kv("rebroadcasts", r.rebroadcasts).kv("late_rebroadcasts", r.late_rebroadcasts);
+        w.kv("confirm_ms_p50", r.confirm_ms_p50).kv("confirm_ms_p99", r.confirm_ms_p99);
+        w.kv("confirm_ms_max", r.confirm_ms_max);
+        w.kv("confirm_blocks_p50", r.confirm_blocks_p50).kv("confirm_blocks_max", r.confirm_blocks_max);
+        w.end_object();
+    }
+    w.end_array();
     w.end_object();
     return w.take();
 }

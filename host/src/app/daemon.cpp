@@ -2,6 +2,8 @@
 
 #include "app/config_lint.hpp"
 #include "app/live_preflight.hpp"
+#include "live/live_executor.hpp"
+#include "live/pool_watch.hpp"
 
 #include "app/control_handler.hpp"
 #include "app/data_dir_lock.hpp"
@@ -102,9 +104,8 @@ int check_config(const std::string& path) {
         return 2;
     }
     std::string why = check_mode_allowed(*r.config);
-    if (why.empty() && r.config->mode == Mode::Live) {
-        why = "live mode starts only once the signer, an RPC endpoint of [live] rpc and the wallet's balance "
-              "pass the start checks, and this build has no live executor yet";
+    if (why.empty() && r.config->mode == Mode::Live && !r.config->feeds.watch.enabled) {
+        why = "live mode needs a live market feed: configure [feeds.watch]";
     }
     std::printf("%s: ok (mode=%s, %zu strategies configured)\n", path.c_str(),
                 mode_name(r.config->mode), r.config->strategies.size());
@@ -228,11 +229,12 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         log::error("app", "refusing to start", {{"reason", err}});
         return 1;
     }
+    LivePreflight pf;
     if (cfg.mode == Mode::Live) {
         // Both opt-ins hold: every other piece live mode needs, checked at
-        // once (the signer is started here, before any plugin loads, and
-        // stopped again).
-        const LivePreflight pf = live_preflight(cfg, signer::default_signer_executable());
+        // once (the signer is started here, before any plugin loads; it
+        // is stopped again when something is missing).
+        pf = live_preflight(cfg, signer::default_signer_executable());
         if (!pf.missing.empty()) {
             std::fprintf(stderr, "sniperd: refusing to start in live mode; missing:\n");
             std::string all;
@@ -272,8 +274,21 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         }
         replay = rf.get();
         feed = std::move(rf);
+    } else if (cfg.feeds.watch.enabled) {
+        feed = live::make_watch_feed(cfg);
     } else {
         feed = std::make_unique<SimMarket>(cfg.feeds.sim);
+    }
+    // Live mode: the live executor (with the signer the start checks left
+    // running); paper mode: the engine's paper executor.
+    std::unique_ptr<Executor> executor;
+    if (cfg.mode == Mode::Live) {
+        try {
+            executor = std::make_unique<live::LiveExecutor>(cfg, std::move(pf.signer), store.get());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "sniperd: refusing to start in live mode: %s\n", e.what());
+            return 1;
+        }
     }
 
     {
@@ -308,7 +323,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     opts.print_status = !quiet;
     opts.wall_limit_ns = for_ns;
     opts.record_path = record;
-    Engine engine(cfg, *feed, store.get(), opts);
+    Engine engine(cfg, *feed, store.get(), opts, std::move(executor));
     engine.restore();
     if (store->last_run_unclean() && engine.trading_state() != TradingState::Halted) {
         // The last run never recorded a clean stop: whatever it was doing

@@ -9,6 +9,11 @@
 
 namespace sniper {
 
+LivePreflight::LivePreflight() = default;
+LivePreflight::~LivePreflight() = default;
+LivePreflight::LivePreflight(LivePreflight&&) noexcept = default;
+LivePreflight& LivePreflight::operator=(LivePreflight&&) noexcept = default;
+
 namespace {
 
 std::string sol_text(uint64_t lamports) {
@@ -87,9 +92,14 @@ LivePreflight live_preflight(const Config& cfg, const std::string& signer_execut
         }
         client.stop();
     }
-    out.missing.push_back("executor: the live executor (Jupiter/Jito routes, rebroadcast until expiry, "
-                          "crash-safe attempts) is not in this build; sniperd trades paper only");
-    return out; // the signer stops with its client here
+    if (!cfg.feeds.watch.enabled) {
+        out.missing.push_back("feed: live mode trades on live market data only; configure [feeds.watch] "
+                              "(the simulated market and replays are for paper trading)");
+    }
+    if (out.missing.empty()) {
+        out.signer = std::move(signer); // kept for the live executor
+    }
+    return out; // otherwise the signer stops with its client here
 }
 
 } // namespace sniper

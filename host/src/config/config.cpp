@@ -362,6 +362,7 @@ void read_root(Reader& r, const toml::table& root, const fs::path& base, Config&
     if (const toml::table* t = r.table(root, "live", "")) {
         config_detail::read_live(r, *t, cfg.live);
     }
+    config_detail::check_watch_rpc(r, root, cfg);
 }
 
 } // namespace

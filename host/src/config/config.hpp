@@ -66,12 +66,46 @@ struct ReplayFeedConfig {
     double max_rejected_pct = 1.0; // sniperd run exits 1 when more lines are skipped
 };
 
+// Where a watched pool's SOL reserve is read ([[feeds.watch.pool]] sol_kind).
+enum class WatchSolKind : uint8_t {
+    Invalid = 0,
+    Lamports = 1, // a system account: its lamports minus the rent-exempt minimum (890,880)
+    Token = 2,    // a wrapped-SOL token account: its token amount
+};
+
+// One constant-product pool [feeds.watch] polls over JSON-RPC.
+struct WatchPoolConfig {
+    Pubkey mint;        // the token (base side); its mint account is read too
+    Pubkey pool;        // the id events carry
+    Pubkey token_vault; // SPL token account of `mint` holding the token reserve
+    Pubkey sol_account; // holds the SOL reserve, read as `sol_kind` says
+    WatchSolKind sol_kind = WatchSolKind::Lamports;
+    std::optional<uint8_t> decimals; // when set, the mint's decimals must match
+    uint32_t fee_bps = 25;           // the pool's swap fee (NEW_POOL), 0..1000
+    uint32_t dex = SNP_DEX_RAYDIUM_CPMM; // SNP_DEX_* the events carry (names as in replay files)
+};
+
+// [feeds.watch]: a push feed polling pool reserves over JSON-RPC
+// (live/pool_watch.hpp).
+struct WatchFeedConfig {
+    bool enabled = false;              // [feeds.watch] present (it must list pools)
+    std::vector<std::string> rpc_urls; // empty = [live] rpc
+    int64_t interval_ns = 400'000'000;      // poll period, 10 ms .. 1 h
+    int64_t heartbeat_ns = 2'000'000'000;   // an unchanged pool is re-sent this often, >= interval
+    int64_t stale_after_ns = 0;             // 0 = 3 x interval; >= interval when set
+    std::vector<WatchPoolConfig> pools;     // 1 .. 256, distinct `pool`
+
+    int64_t effective_stale_after_ns() const { return stale_after_ns > 0 ? stale_after_ns : 3 * interval_ns; }
+};
+
 struct FeedsConfig {
     SimFeedConfig sim;
     ReplayFeedConfig replay;
-    // Exactly one of sim/replay is enabled after validation. [feeds.replay]
-    // present with a path enables replay and disables sim unless sim is
-    // explicitly enabled too (which is an error).
+    WatchFeedConfig watch;
+    // Exactly one of sim/replay/watch is enabled after validation.
+    // [feeds.replay] with a path or [feeds.watch] enables that feed and
+    // disables sim unless sim is explicitly enabled too (an error, as is
+    // giving both replay and watch).
 };
 
 struct PaperConfig {
@@ -210,6 +244,24 @@ struct LiveConfig {
     std::vector<std::string> rpc_urls;             // JSON-RPC endpoints, in order of preference
     uint64_t min_balance_lamports = kLamportsPerSol / 10; // live mode refuses below this
     double rpc_requests_per_second = 10;           // per endpoint
+    // Routes (SNP_ROUTE_JUPITER / SNP_ROUTE_JITO): the default, and per
+    // strategy ([live.strategy.NAME] route = "jito").
+    std::string jupiter_url = "https://quote-api.jup.ag/v6"; // base of /quote and /swap
+    std::string jito_url = "https://mainnet.block-engine.jito.wtf"; // base of /api/v1/bundles
+    uint32_t route = 2;                                    // SNP_ROUTE_JUPITER
+    std::map<std::string, uint32_t> strategy_routes;       // by strategy name
+    // Priority fee: fixed lamports, or (percentile > 0) that percentile of
+    // getRecentPrioritizationFees x compute_unit_estimate; never above the cap.
+    uint64_t priority_fee_lamports = 10'000;
+    uint32_t priority_fee_percentile = 0; // 0 = fixed
+    uint64_t compute_unit_estimate = 200'000;
+    uint64_t max_priority_fee_lamports = 1'000'000;
+    uint64_t tip_lamports = 10'000;       // jito route
+    uint64_t max_tip_lamports = 1'000'000;
+    int64_t rebroadcast_interval_ns = 400'000'000;  // same bytes to every healthy endpoint
+    int64_t status_interval_ns = 400'000'000;       // getSignatureStatuses of what is in flight
+    int64_t order_timeout_ns = 90LL * 1'000'000'000; // no re-sign after this (intent deadline if sooner)
+    uint32_t max_resigns = 2;                       // new attempts after an expiry
 };
 
 struct Config {

@@ -1,6 +1,6 @@
 // config/feeds_section.cpp — reads [feeds]: the simulated market
-// ([feeds.sim] and its regime weights) and the replay ([feeds.replay]),
-// and decides which one runs.
+// ([feeds.sim] and its regime weights), the replay ([feeds.replay]) and the
+// RPC-polled pools ([feeds.watch]), and decides which one runs.
 #include "config/config_common.hpp"
 #include "config/units.hpp"
 
@@ -133,16 +133,169 @@ ReplayRead read_replay(Reader& r, const toml::table& t, const fs::path& base,
     return read;
 }
 
+constexpr size_t kMaxWatchPools = 256;
+constexpr int64_t kMinWatchIntervalNs = 10'000'000;             // 10 ms
+constexpr int64_t kMaxWatchIntervalNs = 3600LL * 1'000'000'000; // 1 h
+
+// A base58 32-byte key at t[key]; `required` reports its absence.
+void watch_key(Reader& r, const toml::table& t, std::string_view key, const std::string& p,
+               bool required, Pubkey& out) {
+    const std::string path = join_key(p, key);
+    if (const toml::node* n = t.get(key); n == nullptr) {
+        if (required) {
+            r.error(t, "'" + path + "' is missing; expected a base58 address (32 bytes)");
+        }
+        return;
+    }
+    auto v = r.string(t, key, p);
+    if (!v) {
+        return; // wrong type: reported by the reader
+    }
+    if (!pubkey_from_base58(v->value, out)) {
+        r.error(*t.get(key),
+                "'" + path + "' must be a base58 address of 32 bytes, found " + quote(v->raw));
+    }
+}
+
+WatchPoolConfig read_watch_pool(Reader& r, const toml::table& t, const std::string& p) {
+    r.check_keys(
+        t, p,
+        {"mint", "pool", "token_vault", "sol_account", "sol_kind", "decimals", "fee_bps", "dex"});
+    WatchPoolConfig pool;
+    watch_key(r, t, "mint", p, true, pool.mint);
+    watch_key(r, t, "pool", p, true, pool.pool);
+    watch_key(r, t, "token_vault", p, true, pool.token_vault);
+    watch_key(r, t, "sol_account", p, true, pool.sol_account);
+    if (!t.contains("sol_kind")) {
+        r.error(
+            t,
+            "'" + p +
+                ".sol_kind' is missing; expected \"lamports\" (a system account's lamports above "
+                "rent) or \"token\" (a wrapped-SOL token account)");
+    } else if (auto v = r.choice(t, "sol_kind", p, {"lamports", "token"})) {
+        pool.sol_kind = *v == "token" ? WatchSolKind::Token : WatchSolKind::Lamports;
+    }
+    if (auto v = r.integer(t, "decimals", p, {0, 18})) {
+        pool.decimals = static_cast<uint8_t>(*v);
+    }
+    if (auto v = r.integer(t, "fee_bps", p, {0, 1000})) {
+        pool.fee_bps = static_cast<uint32_t>(*v);
+    }
+    if (auto v =
+            r.choice(t, "dex", p, {"raydium_amm_v4", "raydium_cpmm", "pump_fun", "pump_swap"})) {
+        pool.dex = *v == "raydium_amm_v4" ? SNP_DEX_RAYDIUM_AMM_V4
+                   : *v == "pump_fun"     ? SNP_DEX_PUMP_FUN
+                   : *v == "pump_swap"    ? SNP_DEX_PUMP_SWAP
+                                          : SNP_DEX_RAYDIUM_CPMM;
+    }
+    return pool;
+}
+
+void read_watch(Reader& r, const toml::table& t, WatchFeedConfig& out) {
+    const std::string p = "feeds.watch";
+    r.check_keys(t, p, {"rpc", "interval", "heartbeat", "stale_after", "pool"});
+    out.enabled = true;
+    if (const toml::node* n = t.get("rpc")) {
+        if (const toml::array* a = n->as_array()) {
+            for (size_t i = 0; i < a->size(); ++i) {
+                const toml::node& e = *a->get(i);
+                const std::string path = p + ".rpc[" + std::to_string(i) + "]";
+                if (!e.is_string()) {
+                    r.error(e, "'" + path + "' must be an http:// or https:// URL string, found " +
+                                   describe_found(e));
+                    continue;
+                }
+                const std::string& url = e.as_string()->get();
+                if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+                    r.error(e, "'" + path + "' must be an http:// or https:// URL, found " +
+                                   quote(url));
+                    continue;
+                }
+                out.rpc_urls.push_back(url);
+            }
+        } else {
+            r.error(*n, "'" + p + ".rpc' must be an array of URLs, found " + describe_found(*n));
+        }
+    }
+    const auto bounded = [&](std::string_view key, int64_t& field) -> bool {
+        auto v = r.duration_ns(t, key, p, true);
+        if (!v) {
+            return !t.contains(key);
+        }
+        if (*v < kMinWatchIntervalNs || *v > kMaxWatchIntervalNs) {
+            r.error(*t.get(key), "'" + join_key(p, key) + "' must be between 10ms and 1h, found " +
+                                     quote(t.get(key)->value_or(std::string_view{})));
+            return false;
+        }
+        field = *v;
+        return true;
+    };
+    const bool interval_ok = bounded("interval", out.interval_ns);
+    const bool heartbeat_ok = bounded("heartbeat", out.heartbeat_ns);
+    const bool stale_ok = bounded("stale_after", out.stale_after_ns);
+    if (interval_ok && heartbeat_ok && out.heartbeat_ns < out.interval_ns) {
+        r.error(later(t.get("interval"), t.get("heartbeat")),
+                "'" + p + ".heartbeat' must be at least '" + p +
+                    ".interval' (a pool is read once per interval)");
+    }
+    if (interval_ok && stale_ok && out.stale_after_ns != 0 &&
+        out.stale_after_ns < out.interval_ns) {
+        r.error(later(t.get("interval"), t.get("stale_after")),
+                "'" + p + ".stale_after' must be at least '" + p +
+                    ".interval' (a pool is read once per interval)");
+    }
+
+    const toml::node* pools = t.get("pool");
+    if (pools == nullptr) {
+        r.error(t, "'" + p + "' has no pools; add at least one [[" + p +
+                       ".pool]] table, or remove [" + p + "] to use another feed");
+        return;
+    }
+    const toml::array* a = pools->as_array();
+    if (a == nullptr || !a->is_array_of_tables()) {
+        r.error(*pools, "'" + p + ".pool' must be an array of tables ([[" + p + ".pool]]), found " +
+                            describe_found(*pools));
+        return;
+    }
+    if (a->empty()) {
+        r.error(*pools, "'" + p + ".pool' is empty; list at least one pool");
+        return;
+    }
+    if (a->size() > kMaxWatchPools) {
+        r.error(*pools, "'" + p + ".pool' lists " + std::to_string(a->size()) + " pools; at most " +
+                            std::to_string(kMaxWatchPools) + " are polled");
+    }
+    for (size_t i = 0; i < a->size(); ++i) {
+        const toml::table& pt = *a->get(i)->as_table();
+        const std::string pp = p + ".pool[" + std::to_string(i) + "]";
+        const WatchPoolConfig pool = read_watch_pool(r, pt, pp);
+        bool duplicate = false;
+        for (const WatchPoolConfig& earlier : out.pools) {
+            if (!is_zero(pool.pool) && earlier.pool == pool.pool) {
+                r.error(pt.get("pool") != nullptr ? pt.get("pool")->source() : pt.source(),
+                        "'" + pp + ".pool' " + quote(to_base58(pool.pool)) +
+                            " is listed twice; each pool is watched once");
+                duplicate = true;
+                break;
+            }
+        }
+        if (!duplicate) {
+            out.pools.push_back(pool);
+        }
+    }
+}
+
 } // namespace
 
 void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConfig& out,
                 const toml::node* feeds_node) {
     const std::string p = "feeds";
-    r.check_keys(t, p, {"sim", "replay"});
+    r.check_keys(t, p, {"sim", "replay", "watch"});
     SimRead sim;
     ReplayRead replay;
     bool sim_valid = !t.contains("sim");
     bool replay_valid = !t.contains("replay");
+    bool watch_valid = !t.contains("watch");
     if (const toml::table* s = r.table(t, "sim", p)) {
         sim = read_sim(r, *s, out.sim);
         sim_valid = true;
@@ -151,22 +304,54 @@ void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConf
         replay = read_replay(r, *rp, base, out.replay);
         replay_valid = true;
     }
-    if (!sim_valid || !replay_valid) {
+    if (const toml::table* w = r.table(t, "watch", p)) {
+        read_watch(r, *w, out.watch);
+        watch_valid = true;
+    }
+    if (!sim_valid || !replay_valid || !watch_valid) {
         return;
     }
-    if (out.replay.enabled) {
+    const toml::node* watch_node = t.get("watch");
+    if (out.replay.enabled && out.watch.enabled) {
+        r.error(later(replay.path_node, watch_node),
+                "both feeds are enabled (feeds.replay.path is set and [feeds.watch] is present); "
+                "enable exactly one: remove feeds.replay.path or [feeds.watch]");
+    }
+    if (out.replay.enabled || out.watch.enabled) {
         if (sim.enabled_node != nullptr && out.sim.enabled) {
-            r.error(
-                later(sim.enabled_node, replay.path_node),
-                "both feeds are enabled (feeds.sim.enabled = true and feeds.replay.path is set); "
-                "enable exactly one: remove feeds.sim.enabled or feeds.replay.path");
+            const bool by_replay = out.replay.enabled;
+            r.error(later(sim.enabled_node, by_replay ? replay.path_node : watch_node),
+                    by_replay ? "both feeds are enabled (feeds.sim.enabled = true and "
+                                "feeds.replay.path is set); "
+                                "enable exactly one: remove feeds.sim.enabled or feeds.replay.path"
+                              : "both feeds are enabled (feeds.sim.enabled = true and "
+                                "[feeds.watch] is present); "
+                                "enable exactly one: remove feeds.sim.enabled or [feeds.watch]");
         }
         out.sim.enabled = false;
     } else if (!out.sim.enabled && !t.contains("replay")) {
         const toml::node* where = sim.enabled_node != nullptr ? sim.enabled_node : feeds_node;
         r.error(where != nullptr ? where->source() : toml::source_region{},
-                "no feed enabled: set feeds.sim.enabled = true or give feeds.replay.path");
+                "no feed enabled: set feeds.sim.enabled = true, give feeds.replay.path or add "
+                "[feeds.watch]");
     }
+}
+
+void check_watch_rpc(Reader& r, const toml::table& root, const Config& cfg) {
+    if (!cfg.feeds.watch.enabled || !cfg.feeds.watch.rpc_urls.empty() ||
+        !cfg.live.rpc_urls.empty()) {
+        return;
+    }
+    const toml::node* watch = root["feeds"]["watch"].node();
+    const auto written = [](const toml::node* n) {
+        return n != nullptr && !(n->is_array() && n->as_array()->empty());
+    };
+    if (watch == nullptr || written(root["feeds"]["watch"]["rpc"].node()) ||
+        written(root["live"]["rpc"].node())) {
+        return; // no [feeds.watch] table, or endpoints written but invalid (reported where they
+                // are)
+    }
+    r.error(*watch, "'feeds.watch' has no RPC endpoint: set feeds.watch.rpc or [live] rpc");
 }
 
 } // namespace sniper::config_detail

@@ -233,6 +233,27 @@ void render_status(const dom::object& d) {
         {"fills", text_field(d, "fills")},
         {"realized pnl (SOL)", sol_field(d, "realized_pnl_lamports", true)},
     });
+    // Live: landing figures per route.
+    dom::array routes;
+    if (d.at_key("landing").get_array().get(routes) == simdjson::SUCCESS && routes.size() > 0) {
+        std::vector<std::vector<std::string>> rows;
+        for (dom::element e : routes) {
+            dom::object r;
+            if (e.get_object().get(r) != simdjson::SUCCESS) {
+                continue;
+            }
+            rows.push_back({text_field(r, "route"), text_field(r, "sent"), text_field(r, "landed"),
+                            text_field(r, "failed_on_chain"), text_field(r, "expired"), text_field(r, "refused"),
+                            text_field(r, "resigns"), text_field(r, "rebroadcasts"),
+                            text_field(r, "confirm_ms_p50") + "/" + text_field(r, "confirm_ms_p99"),
+                            text_field(r, "confirm_blocks_p50") + "/" + text_field(r, "confirm_blocks_max")});
+        }
+        std::printf("\nlanding\n");
+        print_table({{"route", false}, {"sent", true}, {"landed", true}, {"failed", true}, {"expired", true},
+                     {"refused", true}, {"re-signs", true}, {"rebroadcasts", true}, {"confirm ms p50/p99", true},
+                     {"blocks p50/max", true}},
+                    rows);
+    }
 }
 
 // The array under `key`, or nullopt (with a message) when it is not one.

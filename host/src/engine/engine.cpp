@@ -42,12 +42,19 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     }
     snap_.mode = cfg_.mode;
     snap_.feed = feed_.name();
+    snap_.executor = executor_->name();
+    // Reports of an asynchronous executor reach the event path as posted
+    // work: between two events, in the order they arrived.
+    executor_->attach([this](ExecReport r) {
+        post([this, r = std::move(r)]() mutable { on_exec_report(std::move(r)); });
+    });
     risk_cfg_breaker_ = cfg_.risk.circuit_breaker;
     strategy_cfg_ = cfg_.strategies;
     runtime_ = cfg_.runtime;
 }
 
 Engine::~Engine() {
+    executor_->shutdown(); // no report may be posted after this
     if (opts_.tools != nullptr) {
         opts_.tools->stop(); // no callback may push into this inbox after it is gone
     }
@@ -69,6 +76,7 @@ void Engine::restore() {
     }
     if (auto ts = store_->load_trading_state()) {
         state_.store(static_cast<int32_t>(ts->state));
+        executor_->trading_state_changed(static_cast<uint8_t>(ts->state));
         std::lock_guard<std::mutex> lk(state_mu_);
         state_reason_ = ts->reason;
         if (ts->state != TradingState::Active) {
@@ -117,29 +125,49 @@ void Engine::restore() {
         breaker_peak_ = *peak;
     }
     // Orders in flight when the process stopped: the executor settles each
-    // (paper: expired, its simulated pool is gone) before anything else,
-    // so no order stays open forever and none is applied later.
-    std::vector<OrderRecord> unsettled = store_->unsettled_orders();
+    // (paper: expired, its simulated pool is gone; live: looked up on
+    // chain) before anything else, so no order stays open forever and none
+    // is applied later. A settlement is applied like any report: a fill
+    // found on chain moves the position, the balance and the PnL.
+    std::vector<InFlightOrderRecord> unsettled = store_->unsettled_orders();
     std::vector<UnsettledOrder> ask;
     ask.reserve(unsettled.size());
-    for (const OrderRecord& o : unsettled) {
-        ask.push_back(UnsettledOrder{o.intent_id, o.strategy, o.side, o.mint});
+    for (const InFlightOrderRecord& f : unsettled) {
+        ask.push_back(UnsettledOrder{f.order.intent_id, f.order.strategy, f.order.side, f.order.mint});
     }
     const std::vector<ExecReport> settled = executor_->reconcile(ask);
-    for (OrderRecord o : unsettled) {
+    for (const InFlightOrderRecord& f : unsettled) {
         auto r = std::find_if(settled.begin(), settled.end(),
-                              [&](const ExecReport& x) { return x.intent_id == o.intent_id; });
+                              [&](const ExecReport& x) { return x.intent_id == f.order.intent_id; });
         if (r == settled.end() || !r->final()) {
             continue; // the executor still tracks it (live): its report comes later
         }
-        o.status = r->status;
-        o.detail = r->reason;
-        o.code = r->code;
-        o.ts_ns = wall_ns();
         log::warn("engine", "order in flight at the last stop settled at start-up",
-                  {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
-                   {"status", order_status_name(r->status)}, {"reason", r->reason}});
-        store_->append(o);
+                  {{"strategy", f.order.strategy}, {"intent_id", f.order.intent_id},
+                   {"mint", to_base58(f.order.mint)}, {"status", order_status_name(r->status)},
+                   {"reason", r->reason}});
+        Order o;
+        o.intent_id = f.order.intent_id;
+        o.strategy_index = UINT32_MAX; // no strategy is told: none is loaded yet
+        o.strategy = f.order.strategy;
+        o.side = f.order.side;
+        o.mint = f.order.mint;
+        o.pool = f.pool;
+        o.amount_in = f.amount_in;
+        o.min_out = f.order.min_out;
+        o.submit_ns = f.order.ts_ns;
+        now_ns_ = wall_ns();
+        orders_.add(o, 0, false);
+        apply_report(*r);
+    }
+    // The run's clock starts when run() does: today's figures are read
+    // again then (with what was just settled) on the run's own clock.
+    now_ns_ = 0;
+    today_ = INT64_MIN;
+    day_stats_.clear();
+    if (auto chain = executor_->wallet_lamports()) {
+        // Live: the wallet's balance on chain is the ledger's balance.
+        portfolio_.set_balance(*chain);
     }
     store_->flush();
     if (portfolio_.open_positions() > 0) {
@@ -185,6 +213,7 @@ bool Engine::set_trading_state(TradingState s, const std::string& reason, const 
         breaker_reset_.store(true, std::memory_order_release); // the breaker starts over from here
     }
     state_.store(static_cast<int32_t>(s), std::memory_order_release);
+    executor_->trading_state_changed(static_cast<uint8_t>(s));
     {
         std::lock_guard<std::mutex> lk(state_mu_);
         state_reason_ = reason;

@@ -137,6 +137,8 @@ struct EngineSnapshot {
     uint64_t protection_exit_failures = 0;
     RiskSnapshot risk;
     uint64_t hung_callbacks = 0; // strategy calls abandoned by the watchdog
+    std::string executor;        // paper | live
+    std::vector<RouteStats> routes; // live: landing figures per route
 };
 
 // A message into the event path (see Inbox).
@@ -327,6 +329,9 @@ class Engine final : public StrategyHost, private EventSink {
     // manager releases the order, the ledger applies the report, the journal
     // records it write-ahead, then strategies and protection hear of it.
     void apply_report(ExecReport report);
+    // A report an asynchronous executor delivered (through post()): SENT
+    // progress is journaled and told to the strategy; a final one applied.
+    void on_exec_report(ExecReport report);
     void queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
                             const Pubkey& mint, uint32_t side, uint32_t status, uint64_t in_amount,
                             uint64_t out_amount, uint64_t fee, uint64_t tip, int32_t code,

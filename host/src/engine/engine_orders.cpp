@@ -104,6 +104,7 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         o.client_tag = in.client_tag;
         o.submit_ns = now_ns_;
         o.route = in.route;
+        o.max_slippage_bps = in.max_slippage_bps;
         o.stop_loss_bps = in.stop_loss_bps;
         o.take_profit_bps = in.take_profit_bps;
         o.trailing_stop_bps = in.trailing_stop_bps;
@@ -211,6 +212,31 @@ void Engine::land(uint64_t intent_id) {
     apply_report(std::move(out));
 }
 
+void Engine::on_exec_report(ExecReport r) {
+    if (r.final()) {
+        apply_report(std::move(r));
+        return;
+    }
+    const Order* o = orders_.find(r.intent_id);
+    if (o == nullptr || r.status != SNP_ORDER_SENT) {
+        return; // settled already, or progress nobody needs
+    }
+    OrderRecord orec;
+    orec.intent_id = o->intent_id;
+    orec.strategy = o->strategy;
+    orec.status = SNP_ORDER_SENT;
+    orec.side = o->side;
+    orec.mint = o->mint;
+    orec.min_out = o->min_out;
+    orec.detail = r.reason; // the attempt and its signature
+    orec.ts_ns = now_ns_;
+    if (store_ != nullptr) {
+        store_->append(orec);
+    }
+    queue_order_update(o->strategy_index, o->intent_id, o->client_tag, o->mint, o->side, SNP_ORDER_SENT,
+                       o->amount_in, 0, 0, 0, 0, r.reason);
+}
+
 void Engine::apply_report(ExecReport out) {
     if (!out.final()) {
         return; // progress (live): nothing for the ledger yet
@@ -294,7 +320,7 @@ void Engine::apply_report(ExecReport out) {
     if (out.status == SNP_ORDER_FILLED) {
         ++fills_;
         if (journaled) {
-            log::info("exec", o.side == SNP_SIDE_BUY ? "paper buy filled" : "paper sell filled",
+            log::info("exec", std::string(executor_->name()) + (o.side == SNP_SIDE_BUY ? " buy filled" : " sell filled"),
                       {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
                        {"in", out.in_amount}, {"out", out.out_amount},
                        {"fee_lamports", out.fee_lamports + out.tip_lamports},
@@ -306,7 +332,7 @@ void Engine::apply_report(ExecReport out) {
         }
     } else {
         ++failed_orders_;
-        log::info("exec", "paper order failed",
+        log::info("exec", std::string(executor_->name()) + " order " + order_status_name(out.status),
                   {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
                    {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
     }

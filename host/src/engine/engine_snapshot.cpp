@@ -139,6 +139,8 @@ void Engine::publish_snapshot() {
     rv.approved = risk_.approved_count();
     rv.rejected = risk_.rejected_count();
     s.hung_callbacks = hung_callbacks_;
+    s.executor = executor_->name();
+    s.routes = executor_->route_stats();
     std::lock_guard<std::mutex> lk(snap_mu_);
     snap_ = std::move(s);
 }

@@ -17,6 +17,8 @@
 #include "market/pool_book.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,13 +34,33 @@ class WalletView {
     virtual uint64_t position_atoms(const std::string& strategy, const Pubkey& mint) const = 0;
 };
 
-// An order the journal shows accepted but never settled.
+// An order the journal shows accepted (or sent) but never settled.
 struct UnsettledOrder {
     uint64_t intent_id = 0;
     std::string strategy;
     uint32_t side = 0;
     Pubkey mint{};
 };
+
+// Landing figures of one route (live): what `sniperctl status` shows.
+struct RouteStats {
+    std::string route; // jupiter | jito
+    uint64_t intents = 0;  // orders taken
+    uint64_t sent = 0;     // attempts sent (a re-sign is a new attempt)
+    uint64_t landed = 0;   // confirmed and succeeded
+    uint64_t failed = 0;   // confirmed with an on-chain error
+    uint64_t expired = 0;  // no attempt could land
+    uint64_t refused = 0;  // never sent: quote, check or signer refused
+    uint64_t resigns = 0;
+    uint64_t rebroadcasts = 0;
+    uint64_t late_rebroadcasts = 0; // sent more than 2 intervals after the previous send
+    // Send to confirmation, over landed and failed orders.
+    uint64_t confirm_ms_p50 = 0, confirm_ms_p99 = 0, confirm_ms_max = 0;
+    uint64_t confirm_blocks_p50 = 0, confirm_blocks_max = 0; // block height at send to at confirmation
+};
+
+// Where an asynchronous executor delivers its reports, from any thread.
+using ReportSink = std::function<void(ExecReport)>;
 
 class Executor {
   public:
@@ -58,6 +80,19 @@ class Executor {
     virtual ExecReport settle(const Order& order) = 0;
     // At start: the final report for each order left in flight.
     virtual std::vector<ExecReport> reconcile(const std::vector<UnsettledOrder>& orders) = 0;
+
+    // Asynchronous executors: the engine gives its sink once, before the
+    // first submit; reports (SENT progress and the final one) go there.
+    virtual void attach(ReportSink sink) { (void)sink; }
+    // Live: the wallet's lamports on chain at start (the ledger's balance).
+    virtual std::optional<uint64_t> wallet_lamports() { return std::nullopt; }
+    // Live: landing figures per route. Any thread.
+    virtual std::vector<RouteStats> route_stats() const { return {}; }
+    // The host's trading state changed (SNP_TRADING_*); any thread. Live:
+    // the signer is told with every request.
+    virtual void trading_state_changed(uint8_t state) { (void)state; }
+    // Stops the executor's threads; no report is delivered after it.
+    virtual void shutdown() {}
 };
 
 } // namespace sniper

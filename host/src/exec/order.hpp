@@ -23,6 +23,7 @@ struct Order {
     uint64_t amount_in = 0; // BUY lamports; SELL atoms (ignored with sell_all)
     bool sell_all = false;
     uint64_t min_out = 0;   // from the quote at decision time
+    uint32_t max_slippage_bps = 0; // the intent's (live routes quote with it)
     uint64_t client_tag = 0;
     int64_t submit_ns = 0;
     int64_t land_ns = 0;    // when a simulated venue settles it; 0 for live

@@ -195,10 +195,14 @@ void HttpLoop::start(HttpRequest req, HttpCallback done) {
         static_cast<long>(std::max<int64_t>(1, std::min(req.connect_timeout_ms, req.timeout_ms)));
 
     curl_easy_setopt(easy, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t->request_body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(t->request_body.size()));
+    if (req.get) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // pooled handles may have been POSTs
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, t->request_body.data());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(t->request_body.size()));
+    }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());

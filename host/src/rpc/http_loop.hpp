@@ -38,6 +38,7 @@ enum class HttpOutcome : uint8_t {
 struct HttpRequest {
     std::string url;
     std::string body;          // sent as POST, Content-Type: application/json
+    bool get = false;          // a GET instead (body ignored): Jupiter's /quote
     int64_t timeout_ms = 5000; // whole transfer, connect included
     int64_t connect_timeout_ms = 2000;
 };

@@ -124,6 +124,18 @@ uint64_t get_token_account_balance(RpcClient& c, const solana::Pubkey& a, Commit
         [](std::string_view t, TokenAmount& v) { return parse_token_account_balance(t, v); });
 }
 
+uint64_t get_multiple_accounts(RpcClient& c, std::vector<solana::Pubkey> accounts, Commitment cm,
+                               Handler<MultipleAccounts> h, CallOptions o) {
+    if (accounts.size() > 100) {
+        throw std::invalid_argument("get_multiple_accounts: at most 100 keys per call, asked " +
+                                    std::to_string(accounts.size()));
+    }
+    const size_t n = accounts.size();
+    return typed<MultipleAccounts>(
+        c, "getMultipleAccounts", params::get_multiple_accounts(accounts, cm), std::move(h), o,
+        [n](std::string_view t, MultipleAccounts& v) { return parse_multiple_accounts(t, n, v); });
+}
+
 uint64_t get_transaction(RpcClient& c, const solana::Signature& sig, Commitment cm,
                          Handler<std::optional<TransactionInfo>> h, CallOptions o) {
     return typed<std::optional<TransactionInfo>>(

@@ -45,6 +45,12 @@ uint64_t get_balance(RpcClient& c, const solana::Pubkey& account, Commitment com
 uint64_t get_token_account_balance(RpcClient& c, const solana::Pubkey& token_account,
                                    Commitment commitment, Handler<TokenAmount> h,
                                    CallOptions o = {});
+// At most 100 keys (the nodes' limit): more throws std::invalid_argument.
+// The answer has one entry per key, in order (nullopt = no such account),
+// all read at one context slot.
+uint64_t get_multiple_accounts(RpcClient& c, std::vector<solana::Pubkey> accounts,
+                               Commitment commitment, Handler<MultipleAccounts> h,
+                               CallOptions o = {});
 // nullopt when the node does not (yet) know the transaction. `commitment`
 // processed is not allowed by Solana here and is sent as confirmed.
 uint64_t get_transaction(RpcClient& c, const solana::Signature& sig, Commitment commitment,

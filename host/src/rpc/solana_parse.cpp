@@ -125,6 +125,14 @@ std::string get_token_account_balance(const solana::Pubkey& a, Commitment c) {
     return get_balance(a, c);
 }
 
+std::string get_multiple_accounts(std::span<const solana::Pubkey> accounts, Commitment c) {
+    std::string s = "[[";
+    for (size_t i = 0; i < accounts.size(); ++i) {
+        s += (i ? ",\"" : "\"") + solana::to_base58(accounts[i]) + "\"";
+    }
+    return s + "],{\"encoding\":\"base64\",\"commitment\":\"" + to_string(c) + "\"}]";
+}
+
 std::string get_transaction(const solana::Signature& sig, Commitment c) {
     return "[\"" + solana::to_base58(sig) +
            "\",{\"encoding\":\"json\",\"maxSupportedTransactionVersion\":0,\"commitment\":\"" +
@@ -397,6 +405,70 @@ ParseError parse_token_account_balance(std::string_view text, TokenAmount& out) 
     RPC_TRY(json::field(o, "result.value", "amount", el));
     RPC_TRY(json::as_u64_string(el, "result.value.amount", out.amount));
     return u8_field(o, "result.value", "decimals", out.decimals);
+}
+
+namespace {
+
+// {"data":["<base64>","base64"],"executable":b,"lamports":n,"owner":"…",…}
+ParseError account_info(element e, std::string_view path, AccountInfo& out) {
+    object o;
+    element el;
+    simdjson::dom::array data;
+    std::string_view text, encoding;
+    RPC_TRY(json::as_object(e, path, o));
+    RPC_TRY(json::u64_field(o, path, "lamports", out.lamports));
+    RPC_TRY(json::field(o, path, "owner", el));
+    RPC_TRY(base58_key(el, json::join(path, "owner"), out.owner));
+    RPC_TRY(json::field(o, path, "executable", el));
+    RPC_TRY(json::as_bool(el, json::join(path, "executable"), out.executable));
+    const std::string dp = json::join(path, "data");
+    RPC_TRY(json::field(o, path, "data", el));
+    RPC_TRY(json::as_array(el, dp, data));
+    element text_el, enc_el;
+    if (data.size() != 2 || data.at(0).get(text_el) != simdjson::SUCCESS ||
+        data.at(1).get(enc_el) != simdjson::SUCCESS) {
+        return dp + ": expected [\"<base64>\", \"base64\"], found " + json::describe(el);
+    }
+    RPC_TRY(json::as_str(enc_el, json::index(dp, 1), encoding));
+    if (encoding != "base64") {
+        return json::index(dp, 1) + ": expected \"base64\", found \"" +
+               json::snippet(encoding, 30) + "\"";
+    }
+    RPC_TRY(json::as_str(text_el, json::index(dp, 0), text));
+    auto bytes = solana::base64_decode(text);
+    if (!bytes) {
+        return json::index(dp, 0) + ": expected base64 account data, found \"" +
+               json::snippet(text, 40) + "\"";
+    }
+    out.data = std::move(*bytes);
+    return std::nullopt;
+}
+
+} // namespace
+
+ParseError parse_multiple_accounts(std::string_view text, size_t expected, MultipleAccounts& out) {
+    element r, v;
+    simdjson::dom::array a;
+    out = MultipleAccounts{};
+    RPC_TRY(root(text, r));
+    RPC_TRY(context_value(r, out.context_slot, v));
+    RPC_TRY(json::as_array(v, "result.value", a));
+    size_t i = 0;
+    for (element x : a) {
+        const std::string p = json::index("result.value", i++);
+        if (x.is_null()) {
+            out.accounts.emplace_back(std::nullopt);
+            continue;
+        }
+        AccountInfo info;
+        RPC_TRY(account_info(x, p, info));
+        out.accounts.emplace_back(std::move(info));
+    }
+    if (out.accounts.size() != expected) {
+        return "result.value: expected " + std::to_string(expected) +
+               " accounts (one per key asked), found " + std::to_string(out.accounts.size());
+    }
+    return std::nullopt;
 }
 
 ParseError parse_transaction(std::string_view text, bool& found, TransactionInfo& out) {

@@ -35,6 +35,8 @@ std::string get_signature_statuses(std::span<const solana::Signature> sigs,
                                    bool search_transaction_history);
 std::string get_balance(const solana::Pubkey& account, Commitment c);
 std::string get_token_account_balance(const solana::Pubkey& token_account, Commitment c);
+// base64 data, whole accounts (no dataSlice).
+std::string get_multiple_accounts(std::span<const solana::Pubkey> accounts, Commitment c);
 std::string get_transaction(const solana::Signature& sig, Commitment c);
 std::string get_recent_prioritization_fees(std::span<const solana::Pubkey> accounts);
 std::string simulate_transaction(std::span<const uint8_t> tx, const SimulateOptions& o);
@@ -48,6 +50,10 @@ ParseError parse_signature_statuses(std::string_view result, size_t expected_cou
 ParseError parse_u64(std::string_view result, uint64_t& out); // getBlockHeight, getSlot
 ParseError parse_balance(std::string_view result, Balance& out);
 ParseError parse_token_account_balance(std::string_view result, TokenAmount& out);
+// `expected_count`: the number of keys asked; an answer with another count
+// is refused. Data must be ["<base64>","base64"].
+ParseError parse_multiple_accounts(std::string_view result, size_t expected_count,
+                                   MultipleAccounts& out);
 // `found` false when the node does not know the transaction (result null).
 ParseError parse_transaction(std::string_view result, bool& found, TransactionInfo& out);
 ParseError parse_prioritization_fees(std::string_view result, std::vector<PrioritizationFee>& out);

@@ -95,6 +95,21 @@ struct TransactionInfo {
     BalanceChange token_balance(const solana::Pubkey& owner, const solana::Pubkey& mint) const;
 };
 
+// One account as getAccountInfo / getMultipleAccounts return it (base64
+// data, decoded). `rentEpoch` is not kept: nothing the host does reads it.
+struct AccountInfo {
+    uint64_t lamports = 0;
+    solana::Pubkey owner; // the program that owns the account
+    bool executable = false;
+    std::vector<uint8_t> data;
+};
+
+struct MultipleAccounts {
+    uint64_t context_slot = 0;
+    // One per key asked, in the same order; nullopt = no such account.
+    std::vector<std::optional<AccountInfo>> accounts;
+};
+
 struct PrioritizationFee {
     uint64_t slot = 0;
     uint64_t fee_micro_lamports = 0; // per compute unit

@@ -251,11 +251,32 @@ FROM (
 GROUP BY run_id, strategy, day;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Live execution (docs/journal.md): every signed transaction sent for an
+// order, committed before its first send, so a restart can look each one
+// up on chain. `tx` is the signed transaction as sent (rebroadcast bytes).
+constexpr const char* kV5 = R"sql(
+CREATE TABLE send_attempts (
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+    intent_id               INTEGER NOT NULL,
+    attempt                 INTEGER NOT NULL,
+    route                   TEXT    NOT NULL,
+    signature               TEXT    NOT NULL,
+    tx                      BLOB    NOT NULL,
+    tip_tx                  BLOB    NOT NULL,
+    last_valid_block_height INTEGER NOT NULL,
+    ts_ns                   INTEGER NOT NULL,
+    run_id                  INTEGER,
+    UNIQUE (intent_id, attempt)
+);
+CREATE INDEX send_attempts_signature ON send_attempts (signature);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
+    {5, kV5},
 }};
 
 std::string db_message(sqlite3* db) {

@@ -41,11 +41,12 @@ constexpr size_t kKinds = std::variant_size_v<StoreRecord>;
 // Indexed by StoreRecord::index().
 constexpr std::array<const char*, kKinds> kKindNames{
     "intent", "order", "fill", "position", "strategy_pnl", "trading_state", "audit", "equity_sample",
+    "send_attempt",
 };
 
 // History kinds carry the run that wrote them (schema version 4); the
 // current-state tables (positions, strategy_pnl) do not.
-constexpr std::array<bool, kKinds> kHasRunId{true, true, true, false, false, true, true, true};
+constexpr std::array<bool, kKinds> kHasRunId{true, true, true, false, false, true, true, true, true};
 
 constexpr std::array<const char*, kKinds> kInsertSql{
     "INSERT INTO intents (intent_id, strategy, side, mint, pool, amount_in, max_slippage_bps,"
@@ -86,6 +87,9 @@ constexpr std::array<const char*, kKinds> kInsertSql{
 
     "INSERT INTO equity_samples (ts_ns, equity_lamports, balance_lamports, realized_pnl_lamports,"
     " unrealized_pnl_lamports, open_positions, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+
+    "INSERT INTO send_attempts (intent_id, attempt, route, signature, tx, tip_tx,"
+    " last_valid_block_height, ts_ns, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 // uint64 travels through SQLite's signed INTEGER bit for bit (see schema.cpp).
@@ -101,6 +105,11 @@ class Binder {
                                SQLITE_TRANSIENT));
     }
     void key(const Pubkey& k) { text(to_base58(k)); }
+    void blob(const std::vector<uint8_t>& v) {
+        // An empty vector's data() may be null, which SQLite binds as NULL.
+        note(v.empty() ? sqlite3_bind_zeroblob(st_, next_++, 0)
+                       : sqlite3_bind_blob(st_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
     // The run id, NULL before begin_run() (and for stores without runs).
     void run(uint64_t id) {
         if (id == 0) {
@@ -121,6 +130,17 @@ class Binder {
     int next_ = 1;
     int rc_ = SQLITE_OK;
 };
+
+void bind_record(Binder& b, const SendAttemptRecord& r) {
+    b.u64(r.intent_id);
+    b.i64(r.attempt);
+    b.text(r.route);
+    b.text(r.signature);
+    b.blob(r.tx);
+    b.blob(r.tip_tx);
+    b.u64(r.last_valid_block_height);
+    b.i64(r.ts_ns);
+}
 
 void bind_record(Binder& b, const IntentRecord& r) {
     b.u64(r.intent_id);

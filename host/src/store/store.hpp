@@ -142,6 +142,29 @@ struct EquitySampleRecord {
     uint32_t open_positions = 0;
 };
 
+// One signed transaction sent for a live order (schema v5), committed
+// before its first send: after a crash, every attempt that may be in
+// flight is known and looked up on chain before anything else happens.
+// An intent has attempts 1, 2, ... (a re-sign after the previous one's
+// blockhash expired); only the latest can still land.
+struct SendAttemptRecord {
+    uint64_t intent_id = 0;
+    uint32_t attempt = 0;
+    std::string route;     // jupiter | jito
+    std::string signature; // base58, the transaction's first signature
+    std::vector<uint8_t> tx;     // the signed transaction, as sent
+    std::vector<uint8_t> tip_tx; // jito: the tip transaction of the bundle (empty otherwise)
+    uint64_t last_valid_block_height = 0;
+    int64_t ts_ns = 0; // wall clock
+};
+
+// An order the journal shows in flight (accepted or sent, never settled).
+struct InFlightOrderRecord {
+    OrderRecord order; // its latest status row
+    Pubkey pool{};     // from its intent
+    uint64_t amount_in = 0;
+};
+
 // Realized PnL and fees + tips of one strategy over a time window.
 struct DayTotals {
     int64_t realized_pnl_lamports = 0;
@@ -150,7 +173,7 @@ struct DayTotals {
 
 using StoreRecord = std::variant<IntentRecord, OrderRecord, FillRecord, PositionRecord,
                                  StrategyPnlRecord, TradingStateRecord, AuditRecord,
-                                 EquitySampleRecord>;
+                                 EquitySampleRecord, SendAttemptRecord>;
 
 struct StoreDb; // store_db.hpp: the connection, private to the store
 
@@ -187,8 +210,11 @@ class Store {
     // or lost power.
     bool last_run_unclean();
     // Orders whose latest status is not final (in flight when the process
-    // stopped): their latest record each.
-    std::vector<OrderRecord> unsettled_orders();
+    // stopped): their latest record each, with the pool and amount of
+    // their intent.
+    std::vector<InFlightOrderRecord> unsettled_orders();
+    // A live order's send attempts, oldest first.
+    std::vector<SendAttemptRecord> send_attempts(uint64_t intent_id);
 
     // ---- runs ----------------------------------------------------------------
     // Opens this process's row in `runs` (synchronously) and stamps its id

@@ -265,22 +265,27 @@ std::map<std::string, DayTotals> Store::fill_totals(int64_t from_ns, int64_t to_
     return out;
 }
 
-std::vector<OrderRecord> Store::unsettled_orders() {
+std::vector<InFlightOrderRecord> Store::unsettled_orders() {
     StoreDb& m = conn();
     std::lock_guard db_lk(m.db_mu);
-    std::vector<OrderRecord> out;
-    // The latest row of each intent's order history; in flight = ACCEPTED.
-    Statement st(m.db, "SELECT o.intent_id, o.strategy, o.status, o.side, o.mint, o.min_out, o.detail, o.ts_ns"
-                           " FROM orders o JOIN (SELECT intent_id, MAX(id) AS last FROM orders GROUP BY intent_id) l"
-                           " ON o.id = l.last WHERE o.status = ? ORDER BY o.intent_id");
+    std::vector<InFlightOrderRecord> out;
+    // The latest row of each intent's order history; in flight = ACCEPTED or SENT.
+    Statement st(m.db, "SELECT o.intent_id, o.strategy, o.status, o.side, o.mint, o.min_out, o.detail, o.ts_ns,"
+                       " i.pool, i.amount_in"
+                       " FROM orders o JOIN (SELECT intent_id, MAX(id) AS last FROM orders GROUP BY intent_id) l"
+                       " ON o.id = l.last"
+                       " LEFT JOIN intents i ON i.intent_id = o.intent_id"
+                       " WHERE o.status IN (?, ?) ORDER BY o.intent_id");
     if (!st.ok()) {
         m.fail(m.db_error("reading orders in flight"));
         return out;
     }
     st.bind(1, SNP_ORDER_ACCEPTED);
+    st.bind(2, SNP_ORDER_SENT);
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
-        OrderRecord r;
+        InFlightOrderRecord f;
+        OrderRecord& r = f.order;
         r.intent_id = st.u64(0);
         r.strategy = st.text(1);
         r.status = static_cast<uint32_t>(st.i64(2));
@@ -292,10 +297,50 @@ std::vector<OrderRecord> Store::unsettled_orders() {
         r.min_out = st.u64(5);
         r.detail = st.text(6);
         r.ts_ns = st.i64(7);
-        out.push_back(std::move(r));
+        if (!st.is_null(8) && !pubkey_from_base58(st.text(8), f.pool)) {
+            m.fail("intents row for intent " + std::to_string(r.intent_id) + " has a bad pool (" + m.path + ")");
+            continue;
+        }
+        f.amount_in = st.is_null(9) ? 0 : st.u64(9);
+        out.push_back(std::move(f));
     }
     if (rc != SQLITE_DONE) {
         m.fail(m.db_error("reading orders in flight"));
+    }
+    return out;
+}
+
+std::vector<SendAttemptRecord> Store::send_attempts(uint64_t intent_id) {
+    StoreDb& m = conn();
+    std::lock_guard db_lk(m.db_mu);
+    std::vector<SendAttemptRecord> out;
+    Statement st(m.db, "SELECT attempt, route, signature, tx, tip_tx, last_valid_block_height, ts_ns"
+                       " FROM send_attempts WHERE intent_id = ? ORDER BY attempt");
+    if (!st.ok()) {
+        m.fail(m.db_error("reading send attempts"));
+        return out;
+    }
+    st.bind(1, to_db(intent_id));
+    const auto blob = [&st](int col) {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(st.get(), col));
+        const int n = sqlite3_column_bytes(st.get(), col);
+        return p == nullptr ? std::vector<uint8_t>{} : std::vector<uint8_t>(p, p + n);
+    };
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        SendAttemptRecord r;
+        r.intent_id = intent_id;
+        r.attempt = static_cast<uint32_t>(st.i64(0));
+        r.route = st.text(1);
+        r.signature = st.text(2);
+        r.tx = blob(3);
+        r.tip_tx = blob(4);
+        r.last_valid_block_height = st.u64(5);
+        r.ts_ns = st.i64(6);
+        out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) {
+        m.fail(m.db_error("reading send attempts"));
     }
     return out;
 }

@@ -1,0 +1,57 @@
+// live/tx_check.cpp — checks of a route's transaction (see tx_check.hpp).
+#include "live/tx_check.hpp"
+
+namespace sniper::live {
+
+std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
+                                        uint64_t max_outflow_lamports, std::string& err) {
+    CheckedTx c;
+    if (auto e = solana::parse_transaction(bytes, c.tx)) {
+        err = "route transaction: " + e->to_string();
+        return std::nullopt;
+    }
+    const solana::Message& m = c.tx.message;
+    const size_t off = solana::message_offset(c.tx.signatures.size());
+    c.message.assign(bytes.begin() + static_cast<std::ptrdiff_t>(off), bytes.end());
+    if (c.tx.signatures.empty()) {
+        err = "route transaction: expected at least one signer (the wallet), found none";
+        return std::nullopt;
+    }
+    if (m.account_keys.empty() || !(m.account_keys[0] == policy.config().wallet)) {
+        err = "route transaction: fee payer is " +
+              (m.account_keys.empty() ? std::string("absent") : solana::to_base58(m.account_keys[0])) +
+              ", expected the wallet " + solana::to_base58(policy.config().wallet);
+        return std::nullopt;
+    }
+    for (size_t i = 1; i < c.tx.signatures.size(); ++i) {
+        const solana::Signature& sig = c.tx.signatures[i];
+        if (!solana::verify_signature(m.account_keys[i], sig, c.message.data(), c.message.size())) {
+            const bool empty = sig == solana::Signature{};
+            err = "route transaction: signer " + std::to_string(i) + " (" + solana::to_base58(m.account_keys[i]) +
+                  ") " + (empty ? "has not signed" : "has an invalid signature") +
+                  "; expected every signer but the wallet to have signed";
+            return std::nullopt;
+        }
+    }
+    const signer::Assessment a = policy.assess(c.message);
+    if (a.reason != signer::Reason::None) {
+        err = std::string("route transaction refused (") + signer::reason_name(a.reason) + "): " + a.detail;
+        return std::nullopt;
+    }
+    if (a.outflow_lamports > max_outflow_lamports) {
+        err = "route transaction can take " + std::to_string(a.outflow_lamports) +
+              " lamports from the wallet; the intent allows at most " + std::to_string(max_outflow_lamports);
+        return std::nullopt;
+    }
+    c.outflow_bound = a.outflow_lamports;
+    return c;
+}
+
+std::vector<uint8_t> with_wallet_signature(const CheckedTx& c, const std::array<uint8_t, 64>& sig) {
+    solana::Transaction tx = c.tx;
+    std::copy(sig.begin(), sig.end(), tx.signatures[0].bytes.begin());
+    auto r = solana::serialize_transaction(tx);
+    return r ? std::move(*r) : std::vector<uint8_t>{};
+}
+
+} // namespace sniper::live
