@@ -372,6 +372,44 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     REQUIRE(two);
     CHECK_FALSE(check_route_tx(*two, policy, 1'000'000, err));
     CHECK_THAT(err, Catch::Contains("has not signed"));
+    // A durable nonce: it would never expire, so it is refused.
+    solana::Pubkey nonce;
+    nonce.bytes.fill(5);
+    const solana::Instruction adv{solana::kSystemProgram,
+                                  {solana::AccountMeta::writable(nonce),
+                                   solana::AccountMeta::readonly(*solana::pubkey_from_base58(
+                                       "SysvarRecentB1ockHashes11111111111111111111")),
+                                   solana::AccountMeta::readonly(wallet, true)},
+                                  {4, 0, 0, 0}};
+    const solana::Instruction pay = solana::system_transfer(wallet, other, 1000);
+    const std::vector<solana::Instruction> ixs{adv, pay};
+    auto nm = solana::compile_message(wallet, ixs, bh, solana::MessageVersion::V0);
+    REQUIRE(nm);
+    solana::Transaction nt;
+    nt.message = *nm;
+    nt.signatures.resize(1);
+    auto nb = solana::serialize_transaction(nt);
+    REQUIRE(nb);
+    CHECK_FALSE(check_route_tx(*nb, policy, 1'000'000, err));
+    CHECK_THAT(err, Catch::Contains("durable nonce"));
+}
+
+TEST_CASE("the route's on-chain minimum is raised to the host's bound", "[live]") {
+    solana::Pubkey mint;
+    mint.bytes.fill(3);
+    QuoteRequest q{solana::kWrappedSolMint, mint, 1000, 50};
+    std::string err;
+    auto r = parse_quote(R"({"inputMint":"So11111111111111111111111111111111111111112","outputMint":")" +
+                             solana::to_base58(mint) +
+                             R"(","inAmount":"1000","outAmount":"500","otherAmountThreshold":"400","swapMode":"ExactIn"})",
+                         q, err);
+    REQUIRE(r);
+    raise_threshold(*r, 300); // already above: unchanged
+    CHECK(r->other_amount_threshold == 400);
+    raise_threshold(*r, 450);
+    CHECK(r->other_amount_threshold == 450);
+    CHECK_THAT(r->raw, Catch::Contains("\"otherAmountThreshold\":\"450\""));
+    CHECK_THAT(swap_body(*r, mint, 7), Catch::Contains("\"otherAmountThreshold\":\"450\""));
 }
 
 TEST_CASE("outcomes come from the transaction's balance records", "[live]") {

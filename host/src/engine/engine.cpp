@@ -136,11 +136,14 @@ void Engine::restore() {
         ask.push_back(UnsettledOrder{f.order.intent_id, f.order.strategy, f.order.side, f.order.mint});
     }
     const std::vector<ExecReport> settled = executor_->reconcile(ask);
+    restoring_ = true;
+    std::vector<uint64_t> open_outcomes;
     for (const InFlightOrderRecord& f : unsettled) {
         auto r = std::find_if(settled.begin(), settled.end(),
                               [&](const ExecReport& x) { return x.intent_id == f.order.intent_id; });
         if (r == settled.end() || !r->final()) {
-            continue; // the executor still tracks it (live): its report comes later
+            open_outcomes.push_back(f.order.intent_id); // its outcome on chain is unknown
+            continue;
         }
         log::warn("engine", "order in flight at the last stop settled at start-up",
                   {{"strategy", f.order.strategy}, {"intent_id", f.order.intent_id},
@@ -165,9 +168,24 @@ void Engine::restore() {
     now_ns_ = 0;
     today_ = INT64_MIN;
     day_stats_.clear();
+    restoring_ = false;
+    const bool live = std::string_view(executor_->name()) == "live";
+    std::string halt_why;
+    if (!open_outcomes.empty()) {
+        halt_why = std::to_string(open_outcomes.size()) +
+                   " order(s) in flight at the last stop could not be settled from the chain (first: intent " +
+                   std::to_string(open_outcomes.front()) + "); check the wallet, then `sniperctl resume --confirm`";
+    }
     if (auto chain = executor_->wallet_lamports()) {
         // Live: the wallet's balance on chain is the ledger's balance.
         portfolio_.set_balance(*chain);
+    } else if (live) {
+        halt_why = "the wallet's balance could not be read from the chain at start";
+    }
+    if (!halt_why.empty()) {
+        std::string err;
+        set_trading_state(TradingState::Halted, halt_why, "startup", &err);
+        log::error("engine", "starting HALTED", {{"reason", halt_why}});
     }
     store_->flush();
     if (portfolio_.open_positions() > 0) {

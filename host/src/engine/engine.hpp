@@ -332,6 +332,9 @@ class Engine final : public StrategyHost, private EventSink {
     // A report an asynchronous executor delivered (through post()): SENT
     // progress is journaled and told to the strategy; a final one applied.
     void on_exec_report(ExecReport report);
+    // Copies a live report's signature, slot and attempt into the order
+    // update queued last.
+    void stamp_transaction(const ExecReport& r);
     void queue_order_update(uint32_t strategy, uint64_t intent_id, uint64_t client_tag,
                             const Pubkey& mint, uint32_t side, uint32_t status, uint64_t in_amount,
                             uint64_t out_amount, uint64_t fee, uint64_t tip, int32_t code,
@@ -398,6 +401,7 @@ class Engine final : public StrategyHost, private EventSink {
         uint64_t fees_lamports = 0;
     };
     int64_t today_ = INT64_MIN;                      // utc_day of now_ns_
+    bool restoring_ = false; // restore() applying settlements: no peak or breaker yet
     std::map<std::string, DayStats> day_stats_;      // by strategy, today only
     int64_t equity_peak_ = 0;
     enum class BreakerTier : int { Normal = 0, Warning = 1, Reduce = 2, Halt = 3 };

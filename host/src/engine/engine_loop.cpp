@@ -227,6 +227,11 @@ void Engine::loop() {
             // timers past the end are not fired.
             drain_deliveries();
             process_due(INT64_MAX, false);
+            // An asynchronous (live) executor stops here, on the event
+            // path: no report arrives once the run is over. What it still
+            // had in flight stays SENT in the journal and is looked up on
+            // chain at the next start.
+            executor_->shutdown();
             finish();
             step_ = Step::Done;
             return;

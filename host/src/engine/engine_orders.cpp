@@ -235,6 +235,15 @@ void Engine::on_exec_report(ExecReport r) {
     }
     queue_order_update(o->strategy_index, o->intent_id, o->client_tag, o->mint, o->side, SNP_ORDER_SENT,
                        o->amount_in, 0, 0, 0, 0, r.reason);
+    stamp_transaction(r);
+}
+
+void Engine::stamp_transaction(const ExecReport& r) {
+    // ABI 1.1: the live transaction behind the update just queued.
+    snp_ev_order_update& u = deliveries_.back().ev.order_update;
+    std::copy(r.signature.begin(), r.signature.end(), u.signature);
+    u.landed_slot = r.status == SNP_ORDER_SENT ? 0 : r.slot;
+    u.attempt = r.attempt;
 }
 
 void Engine::apply_report(ExecReport out) {
@@ -269,7 +278,9 @@ void Engine::apply_report(ExecReport out) {
         if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && change.realized_pnl_lamports < 0) {
             last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
         }
-        equity_peak_ = std::max(equity_peak_, equity_lamports());
+        if (!restoring_) { // at restore the balance and prices are not known yet
+            equity_peak_ = std::max(equity_peak_, equity_lamports());
+        }
     }
     if (o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
         set_protection(o);
@@ -336,7 +347,9 @@ void Engine::apply_report(ExecReport out) {
                   {{"strategy", o.strategy}, {"intent_id", o.intent_id}, {"mint", to_base58(o.mint)},
                    {"side", side_name(o.side)}, {"code", out.code}, {"reason", out.reason}});
     }
-    check_breaker();
+    if (!restoring_) {
+        check_breaker();
+    }
     if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {
         const FlattenExit exit = fl->second;
         flatten_orders_.erase(fl);
@@ -383,6 +396,7 @@ void Engine::apply_report(ExecReport out) {
     queue_order_update(o.strategy_index, o.intent_id, o.client_tag, o.mint, o.side, out.status,
                        out.in_amount, out.out_amount, out.fee_lamports, out.tip_lamports, out.code,
                        out.reason);
+    stamp_transaction(out);
 }
 
 void Engine::journal(StoreRecord r) {

@@ -92,6 +92,19 @@ std::optional<Quote> parse_quote(std::string_view body, const QuoteRequest& aske
     return q;
 }
 
+void raise_threshold(Quote& q, uint64_t min_out) {
+    if (min_out <= q.other_amount_threshold) {
+        return;
+    }
+    const std::string key = "\"otherAmountThreshold\":\"" + std::to_string(q.other_amount_threshold) + "\"";
+    const size_t at = q.raw.find(key);
+    if (at == std::string::npos) {
+        return; // spaced differently: parse_quote read it, so keep the quote's own
+    }
+    q.raw.replace(at, key.size(), "\"otherAmountThreshold\":\"" + std::to_string(min_out) + "\"");
+    q.other_amount_threshold = min_out;
+}
+
 std::string swap_body(const Quote& q, const solana::Pubkey& user, uint64_t priority_fee_lamports) {
     return "{\"quoteResponse\":" + q.raw + ",\"userPublicKey\":\"" + solana::to_base58(user) +
            "\",\"wrapAndUnwrapSol\":true,\"dynamicComputeUnitLimit\":false,\"prioritizationFeeLamports\":" +

@@ -47,6 +47,10 @@ std::string swap_url(const std::string& base);
 // (other mints, another input amount, ExactOut).
 std::optional<Quote> parse_quote(std::string_view body, const QuoteRequest& asked, std::string& err);
 
+// Raises the quote's otherAmountThreshold (the swap's on-chain minimum) to
+// `min_out` when it is lower, in the raw answer passed back to /swap too.
+void raise_threshold(Quote& q, uint64_t min_out);
+
 // The /swap request body: the quote, the user, SOL wrapped and unwrapped,
 // and the priority fee as a lamport amount.
 std::string swap_body(const Quote& q, const solana::Pubkey& user, uint64_t priority_fee_lamports);

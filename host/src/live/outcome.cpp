@@ -49,9 +49,14 @@ ExecReport outcome_from_tx(uint64_t intent_id, uint32_t side, const solana::Pubk
         r.out_amount = got > 0 ? static_cast<uint64_t>(got) : 0;
     }
     if ((side == SNP_SIDE_BUY && r.out_amount == 0) || (side != SNP_SIDE_BUY && r.in_amount == 0)) {
+        // Not a fill; whatever SOL left the wallet is charged, so the
+        // ledger's balance still equals the chain's.
         r.status = SNP_ORDER_FAILED;
         r.code = kLiveOnChainError;
         r.reason = "landed without moving the wallet's tokens of " + solana::to_base58(mint);
+        r.fee_lamports = sol->lost() > r.fee_lamports ? sol->lost() : r.fee_lamports;
+        r.in_amount = 0;
+        r.out_amount = 0;
     }
     return r;
 }

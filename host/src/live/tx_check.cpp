@@ -1,6 +1,8 @@
 // live/tx_check.cpp — checks of a route's transaction (see tx_check.hpp).
 #include "live/tx_check.hpp"
 
+#include "solana/program_ids.hpp"
+
 namespace sniper::live {
 
 std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
@@ -30,6 +32,17 @@ std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const si
             err = "route transaction: signer " + std::to_string(i) + " (" + solana::to_base58(m.account_keys[i]) +
                   ") " + (empty ? "has not signed" : "has an invalid signature") +
                   "; expected every signer but the wallet to have signed";
+            return std::nullopt;
+        }
+    }
+    // A durable-nonce transaction never expires by block height: the
+    // re-sign rule (only after expiry) would not hold for it.
+    for (size_t i = 0; i < m.instructions.size(); ++i) {
+        const solana::CompiledInstruction& ix = m.instructions[i];
+        if (ix.program_id_index < m.account_keys.size() && m.account_keys[ix.program_id_index] == solana::kSystemProgram &&
+            ix.data.size() >= 4 && ix.data[0] == 4 && ix.data[1] == 0 && ix.data[2] == 0 && ix.data[3] == 0) {
+            err = "route transaction: instruction " + std::to_string(i) +
+                  " advances a durable nonce; expected a transaction that expires with its blockhash";
             return std::nullopt;
         }
     }

@@ -1,12 +1,14 @@
-// rpc/rpc_client.cpp — routing, retries, budgets and health over HttpLoop.
-// All state below the mutexes lives on the loop thread: submissions are
-// posted to it, so no call state is ever shared between threads.
+// rpc/rpc_client.cpp — routing, retries and budgets over HttpLoop, and the
+// public RpcClient (call, broadcast, stop). Classifying answers and endpoint
+// health are in rpc_client_health.cpp. All state below the mutexes lives on
+// the loop thread: submissions are posted to it, so no call state is ever
+// shared between threads.
 #include "rpc/rpc_client.hpp"
 
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "rpc/endpoint.hpp"
-#include "rpc/json_read.hpp"
+#include "rpc/rpc_client_impl.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -18,23 +20,6 @@ namespace sniper::rpc {
 
 namespace {
 
-constexpr int64_t kNodeUnhealthy = -32005; // Solana: node is behind / unhealthy
-
-struct Call {
-    uint64_t id = 0;
-    std::string method;
-    std::string params;
-    RpcCallback done;
-    int64_t start_us = 0;
-    int64_t deadline_us = 0;
-    uint32_t max_attempts = 1;
-    uint32_t attempts = 0;
-    int pinned = -1; // broadcast member: this endpoint only
-    std::vector<bool> tried;
-    RpcError last_error;
-    TimerId timer = 0;
-};
-
 void invoke_guarded(const RpcCallback& cb, RpcResponse r) {
     try {
         cb(std::move(r));
@@ -45,442 +30,219 @@ void invoke_guarded(const RpcCallback& cb, RpcResponse r) {
     }
 }
 
-bool counts_as_failure(const RpcError& e) {
-    switch (e.status) {
-    case RpcStatus::Transport:
-    case RpcStatus::Timeout:
-    case RpcStatus::HttpStatus:
-    case RpcStatus::Malformed:
-        return true;
-    case RpcStatus::JsonRpc:
-        return e.rpc_code == kNodeUnhealthy;
-    default:
-        return false;
+} // namespace
+
+RpcClient::Impl::Impl(RpcClientConfig c)
+    : cfg(std::move(c)), loop(HttpLoopConfig{cfg.max_body_bytes, 32, 8, "sniperd-rpc/1"}) {
+    const int64_t now = HttpLoop::now_us();
+    for (const auto& e : cfg.endpoints) {
+        eps.emplace_back(e, cfg, now);
+    }
+    probing.assign(eps.size(), false);
+    publish_status();
+}
+
+void RpcClient::Impl::publish_status() {
+    const int64_t now = HttpLoop::now_us();
+    std::vector<EndpointStatus> s;
+    s.reserve(eps.size());
+    for (const auto& e : eps) {
+        s.push_back(e.status(now));
+    }
+    std::lock_guard lock(status_mu);
+    status_snapshot = std::move(s);
+}
+
+std::string RpcClient::Impl::request_body(const std::string& method, const std::string& params,
+                                          uint64_t attempt_id) {
+    std::string b =
+        "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(attempt_id) + ",\"method\":";
+    json_escape_to(b, method);
+    if (!params.empty()) {
+        b += ",\"params\":";
+        b += params;
+    }
+    b += '}';
+    return b;
+}
+
+std::vector<size_t> RpcClient::Impl::ranked() const {
+    const uint64_t top = heights.highest();
+    std::vector<size_t> idx(eps.size());
+    for (size_t i = 0; i < idx.size(); ++i) {
+        idx[i] = i;
+    }
+    auto key = [&](size_t i) {
+        const Endpoint& e = eps[i];
+        const bool lagging = e.block_height() != 0 && top > e.block_height() &&
+                             top - e.block_height() > cfg.max_lag_blocks;
+        return std::make_tuple(!e.healthy(), lagging, e.consecutive_failures(), i);
+    };
+    std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    return idx;
+}
+
+void RpcClient::Impl::start_call(std::shared_ptr<Call> c) {
+    if (shutting_down) {
+        cancel(*c);
+        return;
+    }
+    c->tried.assign(eps.size(), false);
+    calls.emplace(c->id, c);
+    dispatch(*c);
+}
+
+void RpcClient::Impl::cancel(Call& c) {
+    RpcError e;
+    e.status = RpcStatus::Cancelled;
+    e.message = "the RPC client stopped before the call completed";
+    complete(c, std::move(e), {});
+}
+
+void RpcClient::Impl::complete(Call& c, RpcError e, std::string result) {
+    if (c.timer != 0) {
+        loop.cancel_timer(c.timer);
+        c.timer = 0;
+    }
+    RpcResponse r;
+    r.call_id = c.id;
+    r.endpoint = e.endpoint;
+    r.error = std::move(e);
+    r.result_json = std::move(result);
+    r.latency_us = HttpLoop::now_us() - c.start_us;
+    r.attempts = c.attempts;
+    RpcCallback cb = std::move(c.done);
+    calls.erase(c.id); // may destroy c
+    if (cb) {
+        invoke_guarded(cb, std::move(r));
     }
 }
 
-} // namespace
-
-struct RpcClient::Impl {
-    RpcClientConfig cfg;
-    HttpLoop loop;
-    HeightTracker heights;
-    std::atomic<uint64_t> next_id{1};
-    std::atomic<bool> stopped{false};
-    std::mutex stop_mu;
-
-    // Loop thread only.
-    std::vector<Endpoint> eps;
-    std::vector<bool> probing;
-    bool shutting_down = false;
-    std::unordered_map<uint64_t, std::shared_ptr<Call>> calls;
-    simdjson::dom::parser parser;
-    uint64_t next_attempt_id = 1;
-
-    mutable std::mutex status_mu;
-    std::vector<EndpointStatus> status_snapshot;
-
-    explicit Impl(RpcClientConfig c)
-        : cfg(std::move(c)), loop(HttpLoopConfig{cfg.max_body_bytes, 32, 8, "sniperd-rpc/1"}) {
-        const int64_t now = HttpLoop::now_us();
-        for (const auto& e : cfg.endpoints) {
-            eps.emplace_back(e, cfg, now);
+void RpcClient::Impl::dispatch(Call& c) {
+    const int64_t now = HttpLoop::now_us();
+    if (now >= c.deadline_us) {
+        RpcError e = c.last_error;
+        if (e.ok()) {
+            e.status = RpcStatus::Timeout;
+            e.message = "the call's deadline passed before a request could be sent";
         }
-        probing.assign(eps.size(), false);
-        publish_status();
+        complete(c, std::move(e), {});
+        return;
     }
-
-    void publish_status() {
-        const int64_t now = HttpLoop::now_us();
-        std::vector<EndpointStatus> s;
-        s.reserve(eps.size());
-        for (const auto& e : eps) {
-            s.push_back(e.status(now));
+    std::vector<size_t> cand;
+    if (c.pinned >= 0) {
+        cand.push_back(static_cast<size_t>(c.pinned));
+    } else {
+        cand = ranked();
+        const bool any_healthy =
+            std::any_of(eps.begin(), eps.end(), [](const Endpoint& e) { return e.healthy(); });
+        if (any_healthy) {
+            std::erase_if(cand, [&](size_t i) { return !eps[i].healthy(); });
         }
-        std::lock_guard lock(status_mu);
-        status_snapshot = std::move(s);
+        std::stable_partition(cand.begin(), cand.end(), [&](size_t i) { return !c.tried[i]; });
     }
-
-    std::string request_body(const std::string& method, const std::string& params,
-                             uint64_t attempt_id) {
-        std::string b =
-            "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(attempt_id) + ",\"method\":";
-        json_escape_to(b, method);
-        if (!params.empty()) {
-            b += ",\"params\":";
-            b += params;
-        }
-        b += '}';
-        return b;
-    }
-
-    // Healthy before unhealthy, not lagging before lagging, fewer
-    // consecutive failures, then configuration order.
-    std::vector<size_t> ranked() const {
-        const uint64_t top = heights.highest();
-        std::vector<size_t> idx(eps.size());
-        for (size_t i = 0; i < idx.size(); ++i) {
-            idx[i] = i;
-        }
-        auto key = [&](size_t i) {
-            const Endpoint& e = eps[i];
-            const bool lagging = e.block_height() != 0 && top > e.block_height() &&
-                                 top - e.block_height() > cfg.max_lag_blocks;
-            return std::make_tuple(!e.healthy(), lagging, e.consecutive_failures(), i);
-        };
-        std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
-        return idx;
-    }
-
-    void start_call(std::shared_ptr<Call> c) {
-        if (shutting_down) {
-            cancel(*c);
+    for (const size_t i : cand) {
+        if (eps[i].try_take(now)) {
+            send(c, i);
             return;
         }
-        c->tried.assign(eps.size(), false);
-        calls.emplace(c->id, c);
-        dispatch(*c);
     }
+    int64_t earliest = INT64_MAX;
+    bool backoff = false;
+    std::string why;
+    for (const size_t i : cand) {
+        earliest = std::min(earliest, eps[i].ready_at(now));
+        const bool b = eps[i].backing_off(now);
+        backoff = backoff || b;
+        why += (why.empty() ? "" : "; ") + eps[i].config().name + ": " +
+               (b ? "backing off after HTTP 429" : "request budget spent") + " for " +
+               std::to_string((eps[i].ready_at(now) - now + 999) / 1000) + " ms";
+    }
+    if (earliest >= c.deadline_us) {
+        RpcError e = c.last_error;
+        if (e.ok()) {
+            e.status = backoff ? RpcStatus::RateLimited : RpcStatus::Unavailable;
+            e.message = "no endpoint can take the request before the deadline (" + why + ")";
+        } else {
+            e.message += " (then: " + why + ")";
+        }
+        complete(c, std::move(e), {});
+        return;
+    }
+    const uint64_t id = c.id;
+    c.timer = loop.after((earliest - now + 999) / 1000, [this, id] {
+        auto it = calls.find(id);
+        if (it != calls.end()) {
+            it->second->timer = 0;
+            dispatch(*it->second);
+        }
+    });
+}
 
-    void cancel(Call& c) {
-        RpcError e;
-        e.status = RpcStatus::Cancelled;
-        e.message = "the RPC client stopped before the call completed";
+void RpcClient::Impl::send(Call& c, size_t i) {
+    ++c.attempts;
+    c.tried[i] = true;
+    const uint64_t attempt = next_attempt_id++;
+    const int64_t now = HttpLoop::now_us();
+    HttpRequest req;
+    req.url = eps[i].config().url;
+    req.body = request_body(c.method, c.params, attempt);
+    req.timeout_ms = std::max<int64_t>(
+        1, std::min(cfg.attempt_timeout_ms, (c.deadline_us - now + 999) / 1000));
+    req.connect_timeout_ms = cfg.connect_timeout_ms;
+    const uint64_t id = c.id;
+    loop.start(std::move(req), [this, id, attempt, i](HttpResponse r) {
+        on_attempt(id, attempt, i, std::move(r));
+    });
+    publish_status();
+}
+
+void RpcClient::Impl::on_attempt(uint64_t id, uint64_t attempt, size_t i, HttpResponse r) {
+    std::string result;
+    RpcError e = classify(r, attempt, i, result);
+    auto it = calls.find(id);
+    if (e.status == RpcStatus::Cancelled) {
+        if (it != calls.end()) {
+            cancel(*it->second);
+        }
+        return;
+    }
+    account(i, e, r.latency_us);
+    if (e.ok() && it != calls.end() && it->second->method == "getBlockHeight") {
+        note_height(i, result);
+    }
+    publish_status();
+    if (it == calls.end()) {
+        return;
+    }
+    Call& c = *it->second;
+    const bool final =
+        e.ok() || (e.status == RpcStatus::JsonRpc && e.rpc_code != kNodeUnhealthy);
+    if (final) {
+        complete(c, std::move(e), std::move(result));
+        return;
+    }
+    c.last_error = e;
+    const bool more = c.pinned < 0 && c.attempts < c.max_attempts && !shutting_down;
+    if (more) {
+        dispatch(c);
+    } else {
         complete(c, std::move(e), {});
     }
+}
 
-    void complete(Call& c, RpcError e, std::string result) {
-        if (c.timer != 0) {
-            loop.cancel_timer(c.timer);
-            c.timer = 0;
-        }
-        RpcResponse r;
-        r.call_id = c.id;
-        r.endpoint = e.endpoint;
-        r.error = std::move(e);
-        r.result_json = std::move(result);
-        r.latency_us = HttpLoop::now_us() - c.start_us;
-        r.attempts = c.attempts;
-        RpcCallback cb = std::move(c.done);
-        calls.erase(c.id); // may destroy c
-        if (cb) {
-            invoke_guarded(cb, std::move(r));
+void RpcClient::Impl::shutdown() {
+    shutting_down = true;
+    std::vector<std::shared_ptr<Call>> all;
+    for (auto& [id, c] : calls) {
+        all.push_back(c);
+    }
+    for (auto& c : all) {
+        if (calls.count(c->id) != 0) {
+            cancel(*c);
         }
     }
-
-    void dispatch(Call& c) {
-        const int64_t now = HttpLoop::now_us();
-        if (now >= c.deadline_us) {
-            RpcError e = c.last_error;
-            if (e.ok()) {
-                e.status = RpcStatus::Timeout;
-                e.message = "the call's deadline passed before a request could be sent";
-            }
-            complete(c, std::move(e), {});
-            return;
-        }
-        std::vector<size_t> cand;
-        if (c.pinned >= 0) {
-            cand.push_back(static_cast<size_t>(c.pinned));
-        } else {
-            cand = ranked();
-            const bool any_healthy =
-                std::any_of(eps.begin(), eps.end(), [](const Endpoint& e) { return e.healthy(); });
-            if (any_healthy) {
-                std::erase_if(cand, [&](size_t i) { return !eps[i].healthy(); });
-            }
-            std::stable_partition(cand.begin(), cand.end(), [&](size_t i) { return !c.tried[i]; });
-        }
-        for (const size_t i : cand) {
-            if (eps[i].try_take(now)) {
-                send(c, i);
-                return;
-            }
-        }
-        int64_t earliest = INT64_MAX;
-        bool backoff = false;
-        std::string why;
-        for (const size_t i : cand) {
-            earliest = std::min(earliest, eps[i].ready_at(now));
-            const bool b = eps[i].backing_off(now);
-            backoff = backoff || b;
-            why += (why.empty() ? "" : "; ") + eps[i].config().name + ": " +
-                   (b ? "backing off after HTTP 429" : "request budget spent") + " for " +
-                   std::to_string((eps[i].ready_at(now) - now + 999) / 1000) + " ms";
-        }
-        if (earliest >= c.deadline_us) {
-            RpcError e = c.last_error;
-            if (e.ok()) {
-                e.status = backoff ? RpcStatus::RateLimited : RpcStatus::Unavailable;
-                e.message = "no endpoint can take the request before the deadline (" + why + ")";
-            } else {
-                e.message += " (then: " + why + ")";
-            }
-            complete(c, std::move(e), {});
-            return;
-        }
-        const uint64_t id = c.id;
-        c.timer = loop.after((earliest - now + 999) / 1000, [this, id] {
-            auto it = calls.find(id);
-            if (it != calls.end()) {
-                it->second->timer = 0;
-                dispatch(*it->second);
-            }
-        });
-    }
-
-    void send(Call& c, size_t i) {
-        ++c.attempts;
-        c.tried[i] = true;
-        const uint64_t attempt = next_attempt_id++;
-        const int64_t now = HttpLoop::now_us();
-        HttpRequest req;
-        req.url = eps[i].config().url;
-        req.body = request_body(c.method, c.params, attempt);
-        req.timeout_ms = std::max<int64_t>(
-            1, std::min(cfg.attempt_timeout_ms, (c.deadline_us - now + 999) / 1000));
-        req.connect_timeout_ms = cfg.connect_timeout_ms;
-        const uint64_t id = c.id;
-        loop.start(std::move(req), [this, id, attempt, i](HttpResponse r) {
-            on_attempt(id, attempt, i, std::move(r));
-        });
-        publish_status();
-    }
-
-    // Turns an HTTP outcome into an RpcError (status Ok with `result` set on success).
-    RpcError classify(const HttpResponse& r, uint64_t attempt, size_t i, std::string& result) {
-        RpcError e;
-        e.endpoint = eps[i].config().name;
-        switch (r.outcome) {
-        case HttpOutcome::Cancelled:
-            e.status = RpcStatus::Cancelled;
-            e.message = r.error;
-            return e;
-        case HttpOutcome::Transport:
-            e.status = RpcStatus::Transport;
-            e.message = r.error;
-            return e;
-        case HttpOutcome::Timeout:
-            e.status = RpcStatus::Timeout;
-            e.message = r.error;
-            return e;
-        case HttpOutcome::Invalid:
-        case HttpOutcome::Done:
-            break;
-        }
-        e.http_status = r.status;
-        if (r.status == 429) {
-            e.status = RpcStatus::RateLimited;
-            e.message = r.retry_after_ms > 0 ? "rate limited, Retry-After " +
-                                                   std::to_string(r.retry_after_ms / 1000) + " s"
-                                             : "rate limited, no Retry-After";
-            eps[i].on_rate_limited(HttpLoop::now_us(), r.retry_after_ms);
-            return e;
-        }
-        if (r.status != 200) {
-            e.status = RpcStatus::HttpStatus;
-            e.message = "expected HTTP 200, found " + std::to_string(r.status) + ": " +
-                        json::snippet(r.body);
-            return e;
-        }
-        e.status = RpcStatus::Malformed;
-        json::element root;
-        if (auto err = json::parse(parser, r.body, root)) {
-            e.message = "response: " + *err;
-            return e;
-        }
-        json::object o;
-        std::string_view version;
-        json::element id;
-        uint64_t id_value = 0;
-        if (auto err = json::as_object(root, "response", o)) {
-            e.message = *err;
-            return e;
-        }
-        if (auto err = json::str_field(o, "response", "jsonrpc", version)) {
-            e.message = *err;
-            return e;
-        }
-        if (version != "2.0") {
-            e.message =
-                "response.jsonrpc: expected \"2.0\", found \"" + json::snippet(version, 20) + "\"";
-            return e;
-        }
-        if (auto err = json::field(o, "response", "id", id)) {
-            e.message = *err;
-            return e;
-        }
-        if (json::as_u64(id, "response.id", id_value) || id_value != attempt) {
-            e.message = "response.id: expected " + std::to_string(attempt) + ", found " +
-                        json::describe(id);
-            return e;
-        }
-        json::element err_el;
-        if (o["error"].get(err_el) == simdjson::SUCCESS) {
-            json::object eo;
-            std::string_view msg;
-            int64_t code = 0;
-            json::element code_el;
-            if (auto err = json::as_object(err_el, "response.error", eo)) {
-                e.message = *err;
-                return e;
-            }
-            if (auto err = json::field(eo, "response.error", "code", code_el)) {
-                e.message = *err;
-                return e;
-            }
-            if (auto err = json::as_i64(code_el, "response.error.code", code)) {
-                e.message = *err;
-                return e;
-            }
-            if (auto err = json::str_field(eo, "response.error", "message", msg)) {
-                e.message = *err;
-                return e;
-            }
-            e.status = RpcStatus::JsonRpc;
-            e.rpc_code = code;
-            e.message = std::string(msg);
-            json::element data;
-            if (eo["data"].get(data) == simdjson::SUCCESS) {
-                e.data_json = json::text(data);
-            }
-            return e;
-        }
-        json::element res;
-        if (o["result"].get(res) != simdjson::SUCCESS) {
-            e.message =
-                "response: expected a \"result\" or an \"error\" member, found neither in " +
-                json::snippet(r.body);
-            return e;
-        }
-        result = json::text(res);
-        e.status = RpcStatus::Ok;
-        e.message.clear();
-        return e;
-    }
-
-    // Health bookkeeping for one answered (or failed) request.
-    void account(size_t i, const RpcError& e, int64_t latency_us) {
-        Endpoint& ep = eps[i];
-        if (counts_as_failure(e)) {
-            if (ep.on_failure(HttpLoop::now_us(), e.to_string())) {
-                log::warn("rpc", "endpoint unhealthy",
-                          {{"endpoint", ep.config().name}, {"error", e.to_string()}});
-                schedule_probe(i);
-            }
-        } else if (e.ok() || e.status == RpcStatus::JsonRpc) {
-            ep.on_success(latency_us);
-        }
-    }
-
-    void note_height(size_t i, const std::string& result) {
-        uint64_t h = 0;
-        json::element el;
-        if (!json::parse(parser, result, el) && !json::as_u64(el, "result", h) && h != 0) {
-            eps[i].set_block_height(std::max(h, eps[i].block_height()));
-            heights.observe(h);
-        }
-    }
-
-    void on_attempt(uint64_t id, uint64_t attempt, size_t i, HttpResponse r) {
-        std::string result;
-        RpcError e = classify(r, attempt, i, result);
-        auto it = calls.find(id);
-        if (e.status == RpcStatus::Cancelled) {
-            if (it != calls.end()) {
-                cancel(*it->second);
-            }
-            return;
-        }
-        account(i, e, r.latency_us);
-        if (e.ok() && it != calls.end() && it->second->method == "getBlockHeight") {
-            note_height(i, result);
-        }
-        publish_status();
-        if (it == calls.end()) {
-            return;
-        }
-        Call& c = *it->second;
-        const bool final =
-            e.ok() || (e.status == RpcStatus::JsonRpc && e.rpc_code != kNodeUnhealthy);
-        if (final) {
-            complete(c, std::move(e), std::move(result));
-            return;
-        }
-        c.last_error = e;
-        const bool more = c.pinned < 0 && c.attempts < c.max_attempts && !shutting_down;
-        if (more) {
-            dispatch(c);
-        } else {
-            complete(c, std::move(e), {});
-        }
-    }
-
-    void schedule_probe(size_t i) {
-        if (probing[i] || shutting_down) {
-            return;
-        }
-        probing[i] = true;
-        const int64_t delay_ms =
-            std::max<int64_t>(0, (eps[i].next_probe_at() - HttpLoop::now_us() + 999) / 1000);
-        loop.after(delay_ms, [this, i] { run_probe(i); });
-    }
-
-    void run_probe(size_t i) {
-        Endpoint& ep = eps[i];
-        if (shutting_down || ep.healthy()) {
-            probing[i] = false;
-            return;
-        }
-        const int64_t now = HttpLoop::now_us();
-        if (!ep.try_take(now)) {
-            loop.after((ep.ready_at(now) - now + 999) / 1000, [this, i] { run_probe(i); });
-            return;
-        }
-        const uint64_t attempt = next_attempt_id++;
-        HttpRequest req;
-        req.url = ep.config().url;
-        req.body = request_body("getHealth", "", attempt);
-        req.timeout_ms = cfg.attempt_timeout_ms;
-        req.connect_timeout_ms = cfg.connect_timeout_ms;
-        loop.start(std::move(req), [this, i, attempt](HttpResponse r) {
-            std::string result;
-            RpcError e = classify(r, attempt, i, result);
-            if (e.status == RpcStatus::Cancelled) {
-                probing[i] = false;
-                return;
-            }
-            Endpoint& p = eps[i];
-            const int64_t t = HttpLoop::now_us();
-            if (e.ok() || (e.status == RpcStatus::JsonRpc && e.rpc_code != kNodeUnhealthy)) {
-                p.on_success(r.latency_us);
-                probing[i] = false;
-                log::info("rpc", "endpoint healthy again", {{"endpoint", p.config().name}});
-            } else {
-                if (counts_as_failure(e)) {
-                    p.on_failure(t, e.to_string());
-                }
-                p.on_probe_failed(t);
-                loop.after(std::max<int64_t>(0, (p.next_probe_at() - t + 999) / 1000),
-                           [this, i] { run_probe(i); });
-            }
-            publish_status();
-        });
-    }
-
-    void shutdown() {
-        shutting_down = true;
-        std::vector<std::shared_ptr<Call>> all;
-        for (auto& [id, c] : calls) {
-            all.push_back(c);
-        }
-        for (auto& c : all) {
-            if (calls.count(c->id) != 0) {
-                cancel(*c);
-            }
-        }
-    }
-};
+}
 
 RpcClient::RpcClient(RpcClientConfig cfg) {
     const auto errs = validate(cfg);
@@ -622,3 +384,4 @@ HttpLoop& RpcClient::loop() {
 }
 
 } // namespace sniper::rpc
+

@@ -13,6 +13,9 @@ namespace {
 template <class T, class Parse> RpcResult<T> typed_result(RpcResponse r, Parse& parse) {
     RpcResult<T> out;
     out.error = std::move(r.error);
+    if (out.error.endpoint.empty()) {
+        out.error.endpoint = r.endpoint; // who answered, also on success
+    }
     if (out.error.ok()) {
         if (auto e = parse(r.result_json, out.value)) {
             out.error.status = RpcStatus::Malformed;
