@@ -17,6 +17,8 @@
 #include "feeds/feed.hpp"
 #include "solana/base64.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -32,16 +34,7 @@ using namespace sniper::chain;
 
 namespace {
 
-struct Rng {
-    uint64_t s;
-    uint64_t next() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s;
-    }
-    size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
-};
+using Rng = sniper::testing::FuzzRng;
 
 uint64_t env_u64(const char* name, uint64_t def) {
     const char* v = std::getenv(name);

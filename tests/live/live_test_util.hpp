@@ -12,6 +12,7 @@
 #include "solana/keypair.hpp"
 #include "solana/program_ids.hpp"
 #include "store/store.hpp"
+#include "test_support.hpp"
 
 #include <simdjson.h>
 
@@ -24,19 +25,6 @@
 namespace sniper::live::test {
 
 using namespace std::chrono_literals;
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/sniper-live-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 inline solana::Pubkey sol_key(const Pubkey& k) {
     solana::Pubkey out;
@@ -105,7 +93,7 @@ struct Collector {
 };
 
 struct LiveRig {
-    TempDir dir;
+    testing::TempDir dir;
     std::string key_path;
     solana::Pubkey wallet;
     Config cfg;
@@ -114,7 +102,7 @@ struct LiveRig {
     Collector reports;
 
     LiveRig(const std::vector<std::string>& rpc_urls, const std::string& url, uint64_t fund_lamports) {
-        key_path = dir.path + "/id.json";
+        key_path = dir.path.string() + "/id.json";
         solana::SecretKey k = solana::generate_keypair();
         wallet = k.public_key();
         REQUIRE(solana::write_keypair_file(key_path, k).empty());
@@ -124,7 +112,7 @@ struct LiveRig {
         INFO(a.body);
         REQUIRE(a.status == 200);
         cfg.mode = Mode::Live;
-        cfg.data_dir = dir.path + "/data";
+        cfg.data_dir = dir.path.string() + "/data";
         cfg.live.rpc_urls = rpc_urls;
         cfg.live.rpc_requests_per_second = 5000;
         cfg.live.jupiter_url = url;
@@ -135,7 +123,7 @@ struct LiveRig {
         cfg.live.tip_lamports = 20'000;
         cfg.live.max_resigns = 3;
         cfg.signer.keypair_path = key_path;
-        cfg.signer.journal_path = dir.path + "/signer.sqlite";
+        cfg.signer.journal_path = dir.path.string() + "/signer.sqlite";
         cfg.signer.max_tx_lamports = 2'000'000'000;
         cfg.signer.max_day_lamports = 1'000'000'000'000;
         cfg.signer.max_resigns = 3;

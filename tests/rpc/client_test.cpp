@@ -11,6 +11,8 @@
 #include "solana/system_program.hpp"
 #include "solana/transaction.hpp"
 
+#include "test_support.hpp"
+
 #include <fcntl.h>
 
 using namespace sniper;
@@ -19,14 +21,7 @@ using namespace sniper::rpc::test;
 
 namespace {
 
-struct Quiet {
-    int fd = ::open("/dev/null", O_WRONLY);
-    Quiet() { log::set_fd(fd); }
-    ~Quiet() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
+using Quiet = testing::QuietLogs;
 
 RpcResponse call_sync(RpcClient& c, const std::string& method, const std::string& params = "",
                       CallOptions o = {}) {

@@ -18,6 +18,8 @@
 #include "solana/token_program.hpp"
 #include "solana/transaction.hpp"
 
+#include "test_support.hpp"
+
 #include <simdjson.h>
 
 #include <fcntl.h>
@@ -29,14 +31,7 @@ using namespace sniper::rpc::test;
 
 namespace {
 
-struct Quiet {
-    int fd = ::open("/dev/null", O_WRONLY);
-    Quiet() { log::set_fd(fd); }
-    ~Quiet() {
-        log::set_fd(2);
-        ::close(fd);
-    }
-};
+using Quiet = testing::QuietLogs;
 
 solana::SigningKey random_key() {
     std::random_device rd;

@@ -6,6 +6,8 @@
 #include "solana/known_instructions.hpp"
 #include "solana/transaction.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -18,18 +20,7 @@ using namespace sniper::solana;
 
 namespace {
 
-struct Rng {
-    uint64_t s;
-    uint64_t next() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s;
-    }
-    size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
-    uint8_t byte() { return static_cast<uint8_t>(next()); }
-    bool chance(unsigned percent) { return next() % 100 < percent; }
-};
+using Rng = sniper::testing::FuzzRng;
 
 size_t fuzz_iters() {
     if (const char* e = std::getenv("SNIPER_FUZZ_ITERS")) {
