@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libluajit2-5.1-dev libsimdjson-dev libcurl4-openssl-dev
-  libsodium-dev libsqlite3-dev sqlite3 catch2 libtomlplusplus-dev
+  libsodium-dev libsqlite3-dev sqlite3 catch2 libtomlplusplus-dev libssl-dev
   python3
 )
 # Node.js (>= 20) runs the independent Solana checks in tools/solana-check;

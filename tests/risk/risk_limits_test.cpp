@@ -258,6 +258,42 @@ TEST_CASE("max_price_age: stale or unknown update time refuses entries", "[risk]
     CHECK(f.check() == RiskReason::StalePrice);
 }
 
+TEST_CASE("a pool a feed marked stale refuses entries until fresh data, never exits", "[risk][limits]") {
+    Fixture f;
+    PoolBook book;
+    snp_ev_new_pool np{};
+    np.pool = f.pool.pool;
+    np.base_mint = f.pool.mint;
+    np.base_reserve_atoms = f.pool.base_reserve_atoms;
+    np.quote_reserve_lamports = f.pool.quote_reserve_lamports;
+    np.lp_burned_bps = 10000;
+    np.top10_holder_bps = 1000;
+    np.h.source_ns = kNow - kNsPerSec;
+    book.on_new_pool(np);
+    f.in.pool = book.find(f.pool.pool);
+    CHECK(f.check() == RiskReason::None); // no max_price_age: the age alone is no reason
+    CHECK(book.mark_stale(f.pool.pool));
+    Pubkey unknown{};
+    unknown.bytes[0] = 99;
+    CHECK_FALSE(book.mark_stale(unknown));
+    CHECK(f.check() == RiskReason::StalePrice);
+    RiskGate g(f.limits);
+    CHECK_THAT(g.check(f.in).message, Catch::Contains("lost this pool's data"));
+    f.make_exit();
+    CHECK(f.check() == RiskReason::None); // a protective exit is never held back
+    f.intent.side = SNP_SIDE_BUY;
+    f.intent.flags = 0;
+    f.intent.amount_in = kSol / 10;
+    f.intent.max_slippage_bps = 300;
+    snp_ev_pool_update up{};
+    up.pool = f.pool.pool;
+    up.base_reserve_atoms = f.pool.base_reserve_atoms;
+    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
+    up.h.source_ns = kNow;
+    book.on_pool_update(up);
+    CHECK(f.check() == RiskReason::None);
+}
+
 TEST_CASE("per-intent overrides tighten, and a looser one built in code cannot loosen",
           "[risk][limits]") {
     Fixture f;

@@ -47,6 +47,30 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         w.end_object();
     }
     w.end_array();
+    // Push feeds: each live source, its connections and what it refused.
+    w.key("sources").begin_array();
+    for (const SourceStatus& src : s.sources) {
+        w.begin_object();
+        w.kv("name", src.name).kv("state", src.state).kv("messages", src.messages);
+        w.kv("events", src.events).kv("duplicates", src.duplicates).kv("rejected", src.rejected);
+        w.kv("skipped", src.skipped).kv("outages", src.outages).kv("stale_marks", src.stale_marks);
+        w.kv("last_event_age_ms", src.last_event_age_ms);
+        w.key("rejected_by_reason").begin_object();
+        for (const auto& [k, v] : src.rejected_by_reason) {
+            w.kv(k, v);
+        }
+        w.end_object();
+        w.key("endpoints").begin_array();
+        for (const SourceStatus::Endpoint& e : src.endpoints) {
+            w.begin_object();
+            w.kv("url", e.url).kv("connected", e.connected).kv("connects", e.connects);
+            w.kv("messages", e.messages).kv("last_error", e.last_error);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
     w.end_object();
     return w.take();
 }

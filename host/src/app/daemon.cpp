@@ -4,6 +4,7 @@
 #include "app/live_preflight.hpp"
 #include "live/live_executor.hpp"
 #include "live/pool_watch.hpp"
+#include "solfeed/ws_source.hpp"
 
 #include "app/control_handler.hpp"
 #include "app/data_dir_lock.hpp"
@@ -104,8 +105,8 @@ int check_config(const std::string& path) {
         return 2;
     }
     std::string why = check_mode_allowed(*r.config);
-    if (why.empty() && r.config->mode == Mode::Live && !r.config->feeds.watch.enabled) {
-        why = "live mode needs a live market feed: configure [feeds.watch]";
+    if (why.empty() && r.config->mode == Mode::Live && !r.config->feeds.live_sources()) {
+        why = "live mode needs a live market feed: configure [feeds.watch] or [feeds.ws]";
     }
     std::printf("%s: ok (mode=%s, %zu strategies configured)\n", path.c_str(),
                 mode_name(r.config->mode), r.config->strategies.size());
@@ -274,8 +275,22 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
         }
         replay = rf.get();
         feed = std::move(rf);
-    } else if (cfg.feeds.watch.enabled) {
-        feed = live::make_watch_feed(cfg);
+    } else if (cfg.feeds.live_sources()) {
+        // [feeds.watch] and [feeds.ws] side by side, each on its own threads.
+        std::vector<std::unique_ptr<PushSource>> sources;
+        try {
+            if (cfg.feeds.watch.enabled) {
+                sources.push_back(live::make_watch_source(cfg));
+            }
+            if (cfg.feeds.ws.enabled) {
+                sources.push_back(
+                    std::make_unique<solfeed::SolanaWsSource>(solfeed::ws_source_config(cfg)));
+            }
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "sniperd: cannot start the live feed: %s\n", e.what());
+            return 1;
+        }
+        feed = std::make_unique<SourceSet>(std::move(sources));
     } else {
         feed = std::make_unique<SimMarket>(cfg.feeds.sim);
     }
@@ -322,7 +337,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     opts.tools = tool_host.get();
     opts.print_status = !quiet;
     opts.wall_limit_ns = for_ns;
-    opts.record_path = record;
+    opts.record_path = !record.empty() ? record : cfg.feeds.record.events_path;
     Engine engine(cfg, *feed, store.get(), opts, std::move(executor));
     engine.restore();
     if (store->last_run_unclean() && engine.trading_state() != TradingState::Halted) {

@@ -92,9 +92,9 @@ LivePreflight live_preflight(const Config& cfg, const std::string& signer_execut
         }
         client.stop();
     }
-    if (!cfg.feeds.watch.enabled) {
+    if (!cfg.feeds.live_sources()) {
         out.missing.push_back("feed: live mode trades on live market data only; configure [feeds.watch] "
-                              "(the simulated market and replays are for paper trading)");
+                              "or [feeds.ws] (the simulated market and replays are for paper trading)");
     }
     if (out.missing.empty()) {
         out.signer = std::move(signer); // kept for the live executor

@@ -181,6 +181,13 @@ Fail SolanaWsDecoder::Impl::message(element root) {
         result.kind = MessageKind::Null;
         return kOk;
     }
+    int64_t sub_id = -1;
+    if (res.type() == element_type::UINT64 || res.type() == element_type::BOOL ||
+        (res.type() == element_type::INT64 && res.get_int64().get(sub_id) == simdjson::SUCCESS &&
+         sub_id >= 0)) {
+        result.kind = MessageKind::Subscription; // a subscription id, or an unsubscribe's true
+        return kOk;
+    }
     Pick<7> r{{"context", "value", "slot", "meta", "transaction", "blockTime", "signature"}};
     CHAIN_TRY(pick(res, r, "result"));
     if (r.has[0] && r.has[1]) { // getAccountInfo

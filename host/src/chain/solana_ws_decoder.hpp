@@ -5,7 +5,8 @@
 // Messages it takes: logsNotification, transactionNotification (Helius
 // style, jsonParsed or json), getTransaction responses, programNotification
 // / accountNotification / getAccountInfo of pump.fun bonding curves and SPL
-// mints, JSON-RPC errors (refused, RPC_ERROR) and `result: null` (accepted,
+// mints, JSON-RPC errors (refused, RPC_ERROR), `result: null` and the
+// answers to logsSubscribe / unsubscribe (an integer id or true; accepted,
 // nothing). A refused message yields no event at all; a failed transaction
 // (err non-null) is accepted and yields nothing (its logs were rolled back).
 //
@@ -44,6 +45,7 @@ enum class MessageKind : uint8_t {
     GetTransaction, // getTransaction response
     Account,        // programNotification / accountNotification / getAccountInfo
     Null,           // `result: null`
+    Subscription,   // `result: <id>` / `result: true`: a (un)subscribe answer, no event
 };
 
 struct DecodeResult {

@@ -98,14 +98,39 @@ struct WatchFeedConfig {
     int64_t effective_stale_after_ns() const { return stale_after_ns > 0 ? stale_after_ns : 3 * interval_ns; }
 };
 
+// [feeds.ws]: Solana WebSocket logs subscriptions decoded into events
+// (solfeed/ws_source.hpp). Several URLs are several connections to the
+// same stream: each transaction's events are delivered once.
+struct WsFeedConfig {
+    bool enabled = false;           // [feeds.ws] present (it must give a URL)
+    std::vector<std::string> urls;  // ws:// or wss://, 1..8
+    std::vector<Pubkey> programs;   // logsSubscribe mentions; default pump.fun, PumpSwap, Raydium AMM v4
+    std::string commitment = "confirmed";      // processed | confirmed | finalized
+    int64_t ping_interval_ns = 10'000'000'000; // idle this long: ping; twice this: dead
+    int64_t stale_after_ns = 15'000'000'000;   // no notification this long: pools stale; 0 = off
+    int64_t reconnect_min_ns = 250'000'000;    // back-off doubles from here ...
+    int64_t reconnect_max_ns = 30'000'000'000; // ... to here, with jitter
+    uint32_t max_log_line_bytes = 10'000;      // the node's log line limit
+    std::vector<std::string> rpc_urls; // getTransaction for Raydium pools; empty = [live] rpc, else none
+};
+
+// [feeds.record]: what a run writes besides the journal.
+struct FeedRecordConfig {
+    std::string raw_path;    // every wire message of [feeds.ws], one per line ("" = off)
+    std::string events_path; // every market event as replay JSON Lines ("" = off; --record wins)
+};
+
 struct FeedsConfig {
     SimFeedConfig sim;
     ReplayFeedConfig replay;
     WatchFeedConfig watch;
-    // Exactly one of sim/replay/watch is enabled after validation.
-    // [feeds.replay] with a path or [feeds.watch] enables that feed and
-    // disables sim unless sim is explicitly enabled too (an error, as is
-    // giving both replay and watch).
+    WsFeedConfig ws;
+    FeedRecordConfig record;
+    // After validation either sim, or replay, or the live sources ([feeds.watch]
+    // and/or [feeds.ws], run side by side) are enabled. [feeds.replay] with a
+    // path or a live source disables sim unless sim is explicitly enabled
+    // too (an error, as is giving both replay and a live source).
+    bool live_sources() const { return watch.enabled || ws.enabled; }
 };
 
 struct PaperConfig {

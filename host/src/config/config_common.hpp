@@ -60,6 +60,10 @@ void for_each_strategy_table(Reader& r, const toml::table& t, const std::string&
 void read_feeds(Reader& r, const toml::table& t, const std::filesystem::path& base, FeedsConfig& out,
                 const toml::node* feeds_node);
 void read_risk(Reader& r, const toml::table& t, RiskConfig& out);
+// [feeds.ws] and [feeds.record] (ws_section.cpp).
+void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out);
+void read_record(Reader& r, const toml::table& t, const std::filesystem::path& base,
+                 FeedRecordConfig& out);
 // After every section is read: [feeds.watch] needs feeds.watch.rpc or [live] rpc.
 void check_watch_rpc(Reader& r, const toml::table& root, const Config& cfg);
 

@@ -1,6 +1,7 @@
 // config/feeds_section.cpp — reads [feeds]: the simulated market
-// ([feeds.sim] and its regime weights), the replay ([feeds.replay]) and the
-// RPC-polled pools ([feeds.watch]), and decides which one runs.
+// ([feeds.sim] and its regime weights), the replay ([feeds.replay]), the
+// RPC-polled pools ([feeds.watch]), and decides which one runs; [feeds.ws]
+// and [feeds.record] are read by ws_section.cpp.
 #include "config/config_common.hpp"
 #include "config/units.hpp"
 
@@ -290,12 +291,12 @@ void read_watch(Reader& r, const toml::table& t, WatchFeedConfig& out) {
 void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConfig& out,
                 const toml::node* feeds_node) {
     const std::string p = "feeds";
-    r.check_keys(t, p, {"sim", "replay", "watch"});
+    r.check_keys(t, p, {"sim", "replay", "watch", "ws", "record"});
     SimRead sim;
     ReplayRead replay;
     bool sim_valid = !t.contains("sim");
     bool replay_valid = !t.contains("replay");
-    bool watch_valid = !t.contains("watch");
+    bool live_valid = !t.contains("watch") && !t.contains("ws");
     if (const toml::table* s = r.table(t, "sim", p)) {
         sim = read_sim(r, *s, out.sim);
         sim_valid = true;
@@ -306,34 +307,48 @@ void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConf
     }
     if (const toml::table* w = r.table(t, "watch", p)) {
         read_watch(r, *w, out.watch);
-        watch_valid = true;
+        live_valid = true;
     }
-    if (!sim_valid || !replay_valid || !watch_valid) {
+    if (const toml::table* w = r.table(t, "ws", p)) {
+        read_ws(r, *w, out.ws);
+        live_valid = true;
+    }
+    if (const toml::table* rec = r.table(t, "record", p)) {
+        read_record(r, *rec, base, out.record);
+    }
+    if (!sim_valid || !replay_valid || !live_valid) {
         return;
     }
-    const toml::node* watch_node = t.get("watch");
-    if (out.replay.enabled && out.watch.enabled) {
-        r.error(later(replay.path_node, watch_node),
-                "both feeds are enabled (feeds.replay.path is set and [feeds.watch] is present); "
-                "enable exactly one: remove feeds.replay.path or [feeds.watch]");
+    // The first live source written names the live feed in messages.
+    const toml::node* live_node = t.get("watch") != nullptr ? t.get("watch") : t.get("ws");
+    const std::string live_name = t.get("watch") != nullptr ? "[feeds.watch]" : "[feeds.ws]";
+    if (out.replay.enabled && out.live_sources()) {
+        r.error(later(replay.path_node, live_node),
+                "both feeds are enabled (feeds.replay.path is set and " + live_name +
+                    " is present); enable exactly one: remove feeds.replay.path or " + live_name);
     }
-    if (out.replay.enabled || out.watch.enabled) {
+    if (out.replay.enabled || out.live_sources()) {
         if (sim.enabled_node != nullptr && out.sim.enabled) {
             const bool by_replay = out.replay.enabled;
-            r.error(later(sim.enabled_node, by_replay ? replay.path_node : watch_node),
-                    by_replay ? "both feeds are enabled (feeds.sim.enabled = true and "
-                                "feeds.replay.path is set); "
-                                "enable exactly one: remove feeds.sim.enabled or feeds.replay.path"
-                              : "both feeds are enabled (feeds.sim.enabled = true and "
-                                "[feeds.watch] is present); "
-                                "enable exactly one: remove feeds.sim.enabled or [feeds.watch]");
+            r.error(later(sim.enabled_node, by_replay ? replay.path_node : live_node),
+                    by_replay ? std::string("both feeds are enabled (feeds.sim.enabled = true and "
+                                            "feeds.replay.path is set); "
+                                            "enable exactly one: remove feeds.sim.enabled or "
+                                            "feeds.replay.path")
+                              : "both feeds are enabled (feeds.sim.enabled = true and " +
+                                    live_name + " is present); enable exactly one: remove "
+                                                "feeds.sim.enabled or " + live_name);
         }
         out.sim.enabled = false;
     } else if (!out.sim.enabled && !t.contains("replay")) {
         const toml::node* where = sim.enabled_node != nullptr ? sim.enabled_node : feeds_node;
         r.error(where != nullptr ? where->source() : toml::source_region{},
                 "no feed enabled: set feeds.sim.enabled = true, give feeds.replay.path or add "
-                "[feeds.watch]");
+                "[feeds.watch] or [feeds.ws]");
+    }
+    if (!out.record.raw_path.empty() && !out.ws.enabled) {
+        r.error(*t.get("record"), "'feeds.record.raw' records [feeds.ws] wire messages, and "
+                                  "[feeds.ws] is not configured; remove raw or add [feeds.ws]");
     }
 }
 

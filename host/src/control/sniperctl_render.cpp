@@ -60,6 +60,52 @@ void render_status(const dom::object& d) {
                      {"blocks p50/max", true}},
                     rows);
     }
+    // Push feeds: each live source and its connections.
+    dom::array sources;
+    if (d.at_key("sources").get_array().get(sources) == simdjson::SUCCESS && sources.size() > 0) {
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> errors;
+        for (dom::element e : sources) {
+            dom::object r;
+            if (e.get_object().get(r) != simdjson::SUCCESS) {
+                continue;
+            }
+            size_t up = 0, total = 0;
+            dom::array eps;
+            if (r.at_key("endpoints").get_array().get(eps) == simdjson::SUCCESS) {
+                for (dom::element ep : eps) {
+                    ++total;
+                    bool connected = false;
+                    if (ep.at_key("connected").get_bool().get(connected) == simdjson::SUCCESS && connected) {
+                        ++up;
+                    }
+                    std::string_view err;
+                    if (!connected && ep.at_key("last_error").get_string().get(err) == simdjson::SUCCESS &&
+                        !err.empty()) {
+                        std::string_view url = "?";
+                        if (ep.at_key("url").get_string().get(url) != simdjson::SUCCESS) {
+                            url = "?";
+                        }
+                        errors.push_back("  " + std::string(url) + ": " + std::string(err));
+                    }
+                }
+            }
+            const std::string age = text_field(r, "last_event_age_ms");
+            rows.push_back({text_field(r, "name"), text_field(r, "state"),
+                            total > 0 ? std::to_string(up) + "/" + std::to_string(total) : "-",
+                            text_field(r, "events"), text_field(r, "duplicates"), text_field(r, "rejected"),
+                            text_field(r, "outages"), text_field(r, "stale_marks"),
+                            age == "-1" ? "-" : age});
+        }
+        std::printf("\nfeed sources\n");
+        print_table({{"source", false}, {"state", false}, {"connected", true}, {"events", true},
+                     {"duplicates", true}, {"rejected", true}, {"outages", true}, {"stale marks", true},
+                     {"last event ms", true}},
+                    rows);
+        for (const std::string& line : errors) {
+            std::printf("%s\n", line.c_str());
+        }
+    }
 }
 
 bool render_strategies(const dom::object& d) {

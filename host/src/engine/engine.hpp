@@ -139,6 +139,7 @@ struct EngineSnapshot {
     uint64_t hung_callbacks = 0; // strategy calls abandoned by the watchdog
     std::string executor;        // paper | live
     std::vector<RouteStats> routes; // live: landing figures per route
+    std::vector<SourceStatus> sources; // push feeds: each live source's state
 };
 
 // A message into the event path (see Inbox).
@@ -239,6 +240,7 @@ class Engine final : public StrategyHost, private EventSink {
     using PreparedInstance = sniper::PreparedInstance;
     // EventSink (push sources' threads).
     void push_market_event(const EventBuf& ev) override;
+    void pools_stale(std::vector<Pubkey> pools, std::string why) override;
     void source_ended() override;
     void run_posted();
     // Wall clock: waits on the inbox until a market event (true, in

@@ -48,6 +48,17 @@ void Engine::push_market_event(const EventBuf& ev) {
     inbox_.push(std::move(m));
 }
 
+void Engine::pools_stale(std::vector<Pubkey> pools, std::string why) {
+    post([this, pools = std::move(pools), why = std::move(why)] {
+        uint64_t marked = 0;
+        for (const Pubkey& p : pools) {
+            marked += pools_.mark_stale(p) ? 1 : 0;
+        }
+        log::warn("engine", "pools marked stale: entries on them wait for fresh data",
+                  {{"pools", marked}, {"why", why}});
+    });
+}
+
 void Engine::source_ended() { inbox_.wake(); }
 
 void Engine::run_posted() {

@@ -73,6 +73,7 @@ void Engine::publish_snapshot() {
     s.fills = fills_;
     s.failed_orders = failed_orders_;
     s.feed_rejected_inputs = feed_.rejected_inputs();
+    s.sources = feed_.sources();
     s.balance_lamports = portfolio_.balance_lamports();
     s.sim_elapsed_ns = first_source_ns_ >= 0 ? now_ns_ - first_source_ns_ : 0;
     s.strategies = strategy_rows();
@@ -151,14 +152,18 @@ EngineSnapshot Engine::snapshot() const {
 }
 
 void Engine::print_status_line() {
-    const int64_t sim_s = first_source_ns_ >= 0 ? (now_ns_ - first_source_ns_) / kNsPerSec : 0;
+    // Pull feeds: simulated time since the first event; push feeds: wall
+    // time since the run began.
+    const int64_t sim_s = wall_ ? (mono_ns() - wall_start_ns_) / kNsPerSec
+                          : first_source_ns_ >= 0 ? (now_ns_ - first_source_ns_) / kNsPerSec
+                                                  : 0;
     int64_t pnl = 0;
     for (const auto& [name, st] : portfolio_.all_stats()) {
         pnl = sat_add(pnl, st.realized_pnl_lamports);
     }
-    std::printf("[sim %02" PRId64 ":%02" PRId64 ":%02" PRId64 "] events=%" PRIu64 " pools=%zu open=%zu "
+    std::printf("[%s %02" PRId64 ":%02" PRId64 ":%02" PRId64 "] events=%" PRIu64 " pools=%zu open=%zu "
                 "intents=%" PRIu64 " fills=%" PRIu64 " rejected=%" PRIu64 " pnl=%s SOL state=%s\n",
-                sim_s / 3600, (sim_s / 60) % 60, sim_s % 60, events_, pools_.size(),
+                wall_ ? "live" : "sim", sim_s / 3600, (sim_s / 60) % 60, sim_s % 60, events_, pools_.size(),
                 portfolio_.open_positions(), intents_, fills_, rejections_,
                 format_sol(pnl, true).c_str(), trading_state_name(trading_state()));
     std::fflush(stdout);

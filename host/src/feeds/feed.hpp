@@ -18,6 +18,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace sniper {
 
@@ -44,6 +47,30 @@ class EventSink {
     // A source has ended for good (its thread returned); the sink wakes
     // the event path so it can notice that every source is done.
     virtual void source_ended() = 0;
+    // A source lost data for these pools (an outage, a stall, a gap): the
+    // event path marks them stale, so the risk gate refuses entries on them
+    // until an event brings fresh reserves. `why` is for the log.
+    virtual void pools_stale(std::vector<Pubkey> pools, std::string why) {
+        (void)pools;
+        (void)why;
+    }
+};
+
+// What a live source tells `sniperctl status` (see PushSource::status).
+struct SourceStatus {
+    struct Endpoint {
+        std::string url; // without its query (keys live there)
+        bool connected = false;
+        uint64_t connects = 0, messages = 0;
+        std::string last_error; // why the last connection ended
+    };
+    std::string name;
+    std::string state; // "up" | "degraded" (some endpoints down) | "down" | "stalled"
+    uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
+    uint64_t outages = 0, stale_marks = 0;
+    int64_t last_event_age_ms = -1; // -1: none yet
+    std::map<std::string, uint64_t> rejected_by_reason;
+    std::vector<Endpoint> endpoints;
 };
 
 // A feed is also the venue truth of the market it describes (sim: its own
@@ -65,6 +92,8 @@ class Feed : public VenueTruth {
     virtual const char* name() const = 0;
     // Inputs refused by validation so far.
     virtual uint64_t rejected_inputs() const { return 0; }
+    // Push feeds: each live source's state (any thread).
+    virtual std::vector<SourceStatus> sources() const { return {}; }
 };
 
 } // namespace sniper

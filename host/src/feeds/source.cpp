@@ -1,3 +1,4 @@
+// feeds/source.cpp — SourceSet: starts, stops and reports its push sources.
 #include "feeds/source.hpp"
 
 namespace sniper {
@@ -6,6 +7,9 @@ class SourceSet::Counting final : public EventSink {
   public:
     Counting(EventSink& inner, std::atomic<size_t>& ended) : inner_(inner), ended_(ended) {}
     void push_market_event(const EventBuf& ev) override { inner_.push_market_event(ev); }
+    void pools_stale(std::vector<Pubkey> pools, std::string why) override {
+        inner_.pools_stale(std::move(pools), std::move(why));
+    }
     void source_ended() override {
         ended_.fetch_add(1, std::memory_order_acq_rel);
         inner_.source_ended();
@@ -39,6 +43,22 @@ uint64_t SourceSet::rejected_inputs() const {
         n += s->rejected_inputs();
     }
     return n;
+}
+
+std::vector<SourceStatus> SourceSet::sources() const {
+    std::vector<SourceStatus> out;
+    for (const auto& s : sources_) {
+        if (auto st = s->status()) {
+            out.push_back(std::move(*st));
+        } else {
+            SourceStatus row;
+            row.name = s->name();
+            row.state = "up";
+            row.rejected = s->rejected_inputs();
+            out.push_back(std::move(row));
+        }
+    }
+    return out;
 }
 
 } // namespace sniper

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class PushSource {
     // Asks the thread to end and joins it. Idempotent.
     virtual void stop() = 0;
     virtual uint64_t rejected_inputs() const { return 0; }
+    // Any thread: the source's state for `sniperctl status`; nullopt when
+    // it has nothing to say beyond rejected_inputs().
+    virtual std::optional<SourceStatus> status() const { return std::nullopt; }
 };
 
 class SourceSet final : public Feed {
@@ -43,6 +47,7 @@ class SourceSet final : public Feed {
     void stop() override;
     bool ended() const override { return ended_.load(std::memory_order_acquire) >= sources_.size(); }
     uint64_t rejected_inputs() const override;
+    std::vector<SourceStatus> sources() const override;
 
   private:
     class Counting; // counts source_ended() before passing it on

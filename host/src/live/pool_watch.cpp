@@ -390,14 +390,18 @@ rpc::RpcClientConfig watch_rpc_config(const Config& cfg) {
     return rc;
 }
 
-std::unique_ptr<Feed> make_watch_feed(const Config& cfg) {
+std::unique_ptr<PushSource> make_watch_source(const Config& cfg) {
     rpc::RpcClientConfig rc = watch_rpc_config(cfg);
     if (rc.endpoints.empty()) {
         throw std::invalid_argument(
             "[feeds.watch] has no JSON-RPC endpoint: set feeds.watch.rpc or [live] rpc");
     }
+    return std::make_unique<PoolWatchSource>(cfg.feeds.watch, std::move(rc));
+}
+
+std::unique_ptr<Feed> make_watch_feed(const Config& cfg) {
     std::vector<std::unique_ptr<PushSource>> sources;
-    sources.push_back(std::make_unique<PoolWatchSource>(cfg.feeds.watch, std::move(rc)));
+    sources.push_back(make_watch_source(cfg));
     return std::make_unique<SourceSet>(std::move(sources));
 }
 

@@ -116,6 +116,8 @@ rpc::RpcClientConfig watch_rpc_config(const Config& cfg);
 
 // The push feed for [feeds.watch]: a SourceSet holding one PoolWatchSource.
 // Throws std::invalid_argument when there is no endpoint or no pool.
+// The [feeds.watch] source alone (to run beside others in one SourceSet).
+std::unique_ptr<PushSource> make_watch_source(const Config& cfg);
 std::unique_ptr<Feed> make_watch_feed(const Config& cfg);
 
 } // namespace sniper::live

@@ -21,6 +21,7 @@ struct PoolState {
     uint32_t lp_burned_bps = 0;    // share of LP burned/locked at creation, 0..10000
     uint32_t top10_holder_bps = 0; // share held by the top-10 holders at creation
     int64_t updated_ns = 0;
+    bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
 };
 
 class PoolBook {
@@ -36,6 +37,7 @@ class PoolBook {
         p.lp_burned_bps = e.lp_burned_bps;
         p.top10_holder_bps = e.top10_holder_bps;
         p.updated_ns = e.h.source_ns;
+        p.stale = false;
     }
     void on_pool_update(const snp_ev_pool_update& e) {
         auto it = pools_.find(e.pool);
@@ -45,6 +47,17 @@ class PoolBook {
         it->second.base_reserve_atoms = e.base_reserve_atoms;
         it->second.quote_reserve_lamports = e.quote_reserve_lamports;
         it->second.updated_ns = e.h.source_ns;
+        it->second.stale = false;
+    }
+    // A source lost data for `pool`: its reserves may be out of date until
+    // the next NEW_POOL / POOL_UPDATE. False when the pool is unknown.
+    bool mark_stale(const Pubkey& pool) {
+        auto it = pools_.find(pool);
+        if (it == pools_.end()) {
+            return false;
+        }
+        it->second.stale = true;
+        return true;
     }
     PoolState* find(const Pubkey& pool) {
         auto it = pools_.find(pool);

@@ -238,6 +238,11 @@ RiskDecision RiskGate::check_entry(const RiskInput& in, const RiskLimits& lim) c
                                                        pct(pool.top10_holder_bps) + ", limit " +
                                                        pct(*lim.max_top10_holder_bps));
     }
+    if (pool.stale) {
+        return reject(RiskReason::StalePrice,
+                      "the feed lost this pool's data (an outage or a stall); entries wait for "
+                      "a fresh update of its reserves");
+    }
     if (lim.max_price_age_ns) {
         if (in.now_ns <= 0 || pool.updated_ns <= 0) {
             return reject(RiskReason::StalePrice,

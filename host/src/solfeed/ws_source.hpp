@@ -1,0 +1,67 @@
+// solfeed/ws_source.hpp — [feeds.ws]: Solana WebSocket `logsSubscribe`
+// streams decoded into the host's events (NEW_POOL, POOL_UPDATE, TRADE).
+//
+// One connection (ws::Connection) per configured URL, each on its own
+// thread, all subscribed to the same programs. Every message is decoded
+// by the one chain::SolanaWsDecoder of the source (under a mutex, so the
+// pools it has seen created are shared by every connection), and an
+// accepted transaction's events go to the inbox only the first time its
+// signature is seen (SignatureDedup): two endpoints, or a resubscribe,
+// deliver each event once. A refused message yields nothing and is
+// counted by reason; a notification whose slot is below the connection's
+// last one is refused (SLOT_BACKWARDS). Events carry the wall-clock time of
+// arrival as source time.
+//
+// Outages: a lost connection reconnects with exponential back-off and
+// jitter (reconnect_min .. reconnect_max), and resubscribes. When no
+// connection is up, or none has delivered a notification for
+// `stale_after`, every pool this source has delivered is marked stale
+// (EventSink::pools_stale): entries on them wait until fresh data comes.
+//
+// Raydium AMM v4 pools created by initialize2 are not described by their
+// logs alone: with RPC endpoints configured the transaction is fetched
+// with getTransaction (off the connection threads, on the RPC client's
+// loop) and decoded like any message; without them they are counted.
+// With [feeds.record] raw, every wire message is written as one line that
+// `sniperd decode --source solana-ws` reads back.
+#pragma once
+
+#include "config/config.hpp"
+#include "feeds/source.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sniper::solfeed {
+
+struct WsSourceConfig {
+    WsFeedConfig ws;
+    std::vector<std::string> rpc_urls; // getTransaction (Raydium pools); empty = none
+    std::string raw_path;              // [feeds.record] raw; "" = off
+    size_t dedup_capacity = 1u << 17;  // signatures remembered
+};
+
+// The [feeds.ws] source for `cfg` (rpc: feeds.ws.rpc, else [live] rpc).
+WsSourceConfig ws_source_config(const Config& cfg);
+
+class SolanaWsSource final : public PushSource {
+  public:
+    // Throws std::runtime_error naming the problem (a bad URL, an
+    // unwritable raw file).
+    explicit SolanaWsSource(WsSourceConfig cfg);
+    ~SolanaWsSource() override;
+
+    const char* name() const override { return "solana_ws"; }
+    void start(EventSink& sink) override;
+    void stop() override;
+    uint64_t rejected_inputs() const override;
+    std::optional<SourceStatus> status() const override;
+
+    struct Impl;
+
+  private:
+    std::shared_ptr<Impl> impl_;
+};
+
+} // namespace sniper::solfeed

@@ -1,0 +1,391 @@
+// The [feeds.ws] source against a real WebSocket server on loopback
+// (ws_test_server.hpp) replaying a captured pump.fun create + buy
+// notification under fresh signatures: subscriptions, decoding, dedup
+// across endpoints and resubscribes, reconnect with back-off, staleness on
+// outages and stalls, dead-peer detection by ping, hostile messages, and
+// the raw recording.
+#include "solfeed/ws_source.hpp"
+
+#include "chain/solana_ws_decoder.hpp"
+#include "core/clock.hpp"
+#include "solana/base58.hpp"
+#include "test_support.hpp"
+#include "ws/ws_client.hpp"
+#include "ws_test_server.hpp"
+#include "capture_stream.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+using namespace sniper;
+
+namespace {
+
+class Collect final : public EventSink {
+  public:
+    void push_market_event(const EventBuf& ev) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        events_.push_back(ev);
+        cv_.notify_all();
+    }
+    void pools_stale(std::vector<Pubkey> pools, std::string why) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        stale_.push_back({std::move(pools), std::move(why)});
+        cv_.notify_all();
+    }
+    void source_ended() override { ended_.fetch_add(1); }
+
+    template <class Pred> bool wait(Pred pred, int ms = 10'000) {
+        std::unique_lock<std::mutex> lk(mu_);
+        return cv_.wait_for(lk, std::chrono::milliseconds(ms), [&] { return pred(*this); });
+    }
+    size_t events() const { return events_.size(); } // under wait()'s lock
+    size_t stale_marks() const { return stale_.size(); }
+    std::vector<EventBuf> take_events() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return events_;
+    }
+    std::vector<std::pair<std::vector<Pubkey>, std::string>> take_stale() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return stale_;
+    }
+    std::atomic<int> ended_{0};
+
+  private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<EventBuf> events_;
+    std::vector<std::pair<std::vector<Pubkey>, std::string>> stale_;
+};
+
+solfeed::WsSourceConfig config(std::vector<std::string> urls) {
+    solfeed::WsSourceConfig c;
+    c.ws.enabled = true;
+    c.ws.urls = std::move(urls);
+    Pubkey pump{};
+    REQUIRE(pubkey_from_base58("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", pump));
+    c.ws.programs = {pump};
+    c.ws.reconnect_min_ns = 20'000'000;
+    c.ws.reconnect_max_ns = 200'000'000;
+    c.ws.ping_interval_ns = 200'000'000;
+    c.ws.stale_after_ns = 0;
+    return c;
+}
+
+// Polls the source's status until `pred` holds (or 10 s).
+template <class Pred> SourceStatus status_when(const solfeed::SolanaWsSource& s, Pred pred) {
+    const int64_t until = mono_ns() + 10'000'000'000;
+    SourceStatus st = *s.status();
+    while (!pred(st) && mono_ns() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        st = *s.status();
+    }
+    return st;
+}
+
+} // namespace
+
+TEST_CASE("ws url parsing: schemes, ports, IPv6, paths, and clear errors", "[solfeed]") {
+    std::string err;
+    auto u = ws::parse_url("wss://mainnet.helius-rpc.com/?api-key=abc", err);
+    REQUIRE(u);
+    CHECK(u->tls);
+    CHECK(u->host == "mainnet.helius-rpc.com");
+    CHECK(u->port == "443");
+    CHECK(u->target == "/?api-key=abc");
+    u = ws::parse_url("ws://127.0.0.1:8900", err);
+    REQUIRE(u);
+    CHECK_FALSE(u->tls);
+    CHECK(u->port == "8900");
+    CHECK(u->target == "/");
+    u = ws::parse_url("ws://[::1]:9000/ws", err);
+    REQUIRE(u);
+    CHECK(u->host == "::1");
+    CHECK(u->port == "9000");
+    CHECK(u->target == "/ws");
+    CHECK_FALSE(ws::parse_url("http://x", err));
+    CHECK_THAT(err, Catch::Contains("ws:// or wss://"));
+    CHECK_FALSE(ws::parse_url("ws://host:0/", err));
+    CHECK_THAT(err, Catch::Contains("port 1..65535"));
+    CHECK_FALSE(ws::parse_url("ws://host:99999", err));
+    CHECK_FALSE(ws::parse_url("ws://:80", err));
+    CHECK_THAT(err, Catch::Contains("host name"));
+    CHECK(ws::redacted("wss://h/?api-key=secret").find("secret") == std::string::npos);
+}
+
+TEST_CASE("ws source subscribes with the configured commitment and delivers decoded events stamped on arrival",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        for (int i = 0; i < 3; ++i) {
+            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+        }
+        c.hold();
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.commitment = "processed";
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    const size_t want = stream.events_for(3);
+    REQUIRE(want >= 3);
+    const int64_t before = wall_ns();
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= want; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    source.stop();
+    server.stop();
+    const auto events = sink.take_events();
+    CHECK(events.size() == want);
+    for (const EventBuf& ev : events) {
+        CHECK(ev.h.source_ns >= before);
+        CHECK(ev.h.source_ns <= wall_ns());
+    }
+    const auto reqs = server.requests();
+    REQUIRE(reqs.size() == 1);
+    CHECK_THAT(reqs[0], Catch::Contains("\"method\":\"logsSubscribe\""));
+    CHECK_THAT(reqs[0], Catch::Contains("\"mentions\":[\"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P\"]"));
+    CHECK_THAT(reqs[0], Catch::Contains("\"commitment\":\"processed\""));
+    const SourceStatus st = *source.status();
+    CHECK(st.events == want);
+    CHECK(st.rejected == 0);
+    CHECK(sink.ended_.load() == 1);
+}
+
+TEST_CASE("ws source: two endpoints carrying the same stream deliver each transaction once", "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    const auto script = [&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        for (int i = 0; i < 5; ++i) {
+            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+        }
+        c.hold();
+    };
+    ws_test::Server a(script), b(script);
+    solfeed::SolanaWsSource source(config({a.url(), b.url()}));
+    Collect sink;
+    const size_t want = stream.events_for(5);
+    source.start(sink);
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) { return s.duplicates >= 5; });
+    source.stop();
+    CHECK(st.duplicates == 5);
+    CHECK(st.events == want);
+    CHECK(sink.take_events().size() == want);
+    CHECK(st.endpoints.size() == 2);
+}
+
+TEST_CASE("ws source: a dropped connection reconnects, resubscribes, marks pools stale and delivers nothing twice",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        if (c.index() == 0) {
+            for (int i = 0; i < 3; ++i) { // 0, 1, 2, then the plug is pulled
+                c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            c.drop();
+            return;
+        }
+        for (int i = 1; i < 6; ++i) { // the node replays 1 and 2 after the resubscribe
+            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+        }
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    const size_t want = stream.events_for(6);
+    source.start(sink);
+    const SourceStatus st = status_when(source, [&](const SourceStatus& s) {
+        return s.events >= want && s.duplicates >= 2;
+    });
+    source.stop();
+    server.stop();
+    CHECK(st.events == want);
+    CHECK(st.duplicates == 2);
+    CHECK(st.outages == 1);
+    REQUIRE(st.endpoints.size() == 1);
+    CHECK(st.endpoints[0].connects == 2);
+    CHECK(server.requests().size() == 2); // subscribed again
+    CHECK(sink.take_events().size() == want);
+    const auto stale = sink.take_stale();
+    REQUIRE(stale.size() == 1);
+    CHECK_FALSE(stale[0].first.empty());
+    CHECK_THAT(stale[0].second, Catch::Contains("outage"));
+}
+
+TEST_CASE("ws source: a silent stream marks pools stale once, a ping keeps the quiet connection open",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(0, 1000));
+        c.hold(); // reads, so pings are answered
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.stale_after_ns = 300'000'000;
+    cfg.ws.ping_interval_ns = 100'000'000;
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    source.start(sink);
+    REQUIRE(sink.wait([](Collect& c) { return c.stale_marks() >= 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(600)); // several idle timeouts
+    const SourceStatus st = *source.status();
+    source.stop();
+    server.stop();
+    CHECK(st.state == "stalled");
+    CHECK(st.stale_marks == 1); // once per silence
+    CHECK(st.outages == 0);
+    CHECK(st.endpoints[0].connects == 1);
+    CHECK_THAT(sink.take_stale()[0].second, Catch::Contains("no notification"));
+}
+
+TEST_CASE("ws source: a peer that stops answering pings is declared dead and replaced", "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(c.index(), 1000 + static_cast<uint64_t>(c.index())));
+        if (c.index() == 0) {
+            c.stall(1500); // connected, silent, deaf to pings
+            return;
+        }
+        c.hold();
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.ping_interval_ns = 150'000'000; // dead after 300 ms of silence
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    source.start(sink);
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) {
+        return !s.endpoints.empty() && s.endpoints[0].connects >= 2 && s.events > 0 && s.state == "up";
+    });
+    source.stop();
+    server.stop();
+    REQUIRE(st.endpoints.size() == 1);
+    CHECK(st.endpoints[0].connects == 2);
+    CHECK_THAT(st.endpoints[0].last_error, Catch::Contains("idle timeout"));
+    CHECK(st.outages == 1);
+}
+
+TEST_CASE("ws source: garbage, hostile and out-of-order messages are refused by reason and yield nothing",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send("this is not json");
+        c.send("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32602,\"message\":\"Invalid params\"},\"id\":1}");
+        c.send("{\"jsonrpc\":\"2.0\",\"result\":5,\"id\":77}");
+        std::string bad_sig = stream.message(9, 2000);
+        bad_sig.replace(bad_sig.find(ws_test::Stream::signature(9)), 4, "0OIl"); // not base58
+        c.send(bad_sig);
+        c.send(stream.message(1, 2000));
+        c.send(stream.message(2, 1999)); // slot going backwards on one connection
+        std::string huge = stream.message(3, 2001);
+        huge.insert(huge.find("\"Program log: Instruction: Create\""),
+                    "\"Program log: " + std::string(20'000, 'x') + "\",");
+        c.send(huge);
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    const size_t one = stream.events_for(1);
+    source.start(sink);
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) { return s.rejected >= 6; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    source.stop();
+    server.stop();
+    CHECK(st.events == one); // only message 1
+    CHECK(st.rejected == 6);
+    const auto& by = st.rejected_by_reason;
+    CHECK(by.at("JSON_INVALID") == 1);
+    CHECK(by.at("SUBSCRIBE_ERROR") == 1);
+    CHECK(by.at("UNEXPECTED_RESPONSE") == 1);
+    CHECK(by.at("BASE58_INVALID") == 1);
+    CHECK(by.at("SLOT_BACKWARDS") == 1);
+    CHECK(by.at("LOG_LINE_TOO_LONG") == 1);
+    CHECK(source.rejected_inputs() == 6);
+}
+
+TEST_CASE("ws source: the raw recording holds every wire message, one per line, decodable again", "[solfeed]") {
+    testing::QuietLogs quiet;
+    testing::TempDir dir;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        for (int i = 0; i < 4; ++i) {
+            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+        }
+        c.hold();
+    });
+    auto cfg = config({server.url()});
+    cfg.raw_path = (dir.path / "raw.jsonl").string();
+    const size_t want = stream.events_for(4);
+    {
+        solfeed::SolanaWsSource source(cfg);
+        Collect sink;
+        source.start(sink);
+        REQUIRE(sink.wait([&](Collect& c) { return c.events() >= want; }));
+        source.stop();
+    }
+    server.stop();
+    std::ifstream in(cfg.raw_path);
+    std::string line;
+    std::vector<std::string> lines;
+    while (std::getline(in, line)) {
+        lines.push_back(line);
+    }
+    REQUIRE(lines.size() == 5); // the subscription answer + 4 notifications
+    chain::SolanaWsDecoder dec;
+    size_t events = 0;
+    for (size_t i = 1; i < lines.size(); ++i) {
+        const auto& r = dec.decode(lines[i]);
+        REQUIRE(r.ok());
+        events += r.n_events;
+    }
+    CHECK(events == want);
+}
+
+TEST_CASE("ws source: a refused connection is retried with back-off and reported", "[solfeed]") {
+    testing::QuietLogs quiet;
+    // A port nobody listens on: bind one, close it, use its number.
+    unsigned short port = 0;
+    {
+        ws_test::net::io_context ioc;
+        ws_test::tcp::acceptor a(ioc, {ws_test::net::ip::make_address("127.0.0.1"), 0});
+        port = a.local_endpoint().port();
+    }
+    solfeed::SolanaWsSource source(config({"ws://127.0.0.1:" + std::to_string(port) + "/"}));
+    Collect sink;
+    source.start(sink);
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) {
+        return !s.endpoints.empty() && !s.endpoints[0].last_error.empty();
+    });
+    source.stop();
+    CHECK(st.state == "down");
+    CHECK_THAT(st.endpoints[0].last_error, Catch::Contains("cannot connect"));
+    CHECK(st.endpoints[0].connects == 0);
+}
