@@ -13,8 +13,10 @@
 //  - Flags: pump.fun curves revoke the mint authority and never set a
 //    freeze authority (the create logs show SetAuthority); for Raydium and
 //    PumpSwap pools the decoder cannot know, so both flags say "present"
-//    (fail safe) until an account check clears them. lp_burned_bps and
-//    top10_holder_bps are 0 (unknown here). Supply for AMM pools is not in
+//    (fail safe) until an account check clears them. Unknown shares carry
+//    their worst values: top10_holder_bps 10000 everywhere, lp_burned_bps 0
+//    for AMM pools (a pump.fun curve's is 10000: its liquidity is the
+//    program's). Supply for AMM pools is not in
 //    the transaction: the pool's token reserve stands in as a lower bound.
 #include "chain/emit.hpp"
 
@@ -27,6 +29,9 @@
 namespace sniper::chain {
 namespace {
 constexpr uint32_t kPumpFeeBps = 100;     // 1% (2024 Global fee_basis_points)
+// Holders are not in the events: unknown is reported as the worst value, so
+// a max_top10_holder_bps limit refuses the pool instead of passing it blind.
+constexpr uint32_t kUnknownTop10Bps = 10000;
 constexpr uint32_t kPumpSwapFeeBps = 25;  // lp 20 + protocol 5 (pump_amm GlobalConfig at launch)
 constexpr uint32_t kRaydiumV4FeeBps = 25; // 0.25% (trade_fee 25/10000)
 constexpr int64_t kNsPerS = 1'000'000'000;
@@ -148,6 +153,9 @@ Reject Emitter::pump(const pump::Event& ev) {
         p.token_supply_atoms = supply;
         p.fee_bps = kPumpFeeBps;
         p.base_decimals = pump::kTokenDecimals;
+        // The curve's liquidity belongs to the program: nobody can pull it.
+        p.lp_burned_bps = 10000;
+        p.top10_holder_bps = kUnknownTop10Bps;
         remember(KnownPool{c.bonding_curve, c.mint, SNP_DEX_PUMP_FUN, false, pump::kTokenDecimals});
         return Reject::None;
     }
@@ -215,6 +223,7 @@ Reject Emitter::pump_swap(const pump_swap::Event& ev) {
         p.quote_reserve_lamports = sol;
         p.token_supply_atoms = token;
         p.fee_bps = kPumpSwapFeeBps;
+        p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
         p.base_decimals = reversed ? c.quote_mint_decimals : c.base_mint_decimals;
         remember(KnownPool{c.pool, p.base_mint, SNP_DEX_PUMP_SWAP, reversed, p.base_decimals});
         return Reject::None;
@@ -277,6 +286,7 @@ Reject Emitter::raydium_new_pool(const RaydiumPool& rp) {
     p.quote_reserve_lamports = sol;
     p.token_supply_atoms = token;
     p.fee_bps = kRaydiumV4FeeBps;
+    p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
     p.base_decimals = token_is_pc ? in.pc_decimals : in.coin_decimals;
     remember(KnownPool{rp.amm, p.base_mint, SNP_DEX_RAYDIUM_AMM_V4, token_is_pc, p.base_decimals});
     return Reject::None;
