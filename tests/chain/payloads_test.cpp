@@ -507,3 +507,32 @@ TEST_CASE(
     CHECK(r.n_events == 0);
     CHECK(chain_test::skipped(r, Skip::AccountNotEvent) == 1);
 }
+
+TEST_CASE("accountNotification of a subscribed curve the decoder saw created becomes its POOL_UPDATE",
+          "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& created = dec.decode(fixture("payloads/ws_logs_pumpfun_create_buy_2024-12.json"));
+    REQUIRE(created.ok());
+    const snp_ev_new_pool np = nth(created, SNP_EVENT_NEW_POOL)->new_pool;
+    const std::string an =
+        R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":310199999},"value":{"data":["F7f4N2DYrGC51jcK4kICAM11d8YLAAAAuT4lvlBEAQDNyVPKBAAAAACAxqR+jQMAAA==","base64"],"executable":false,"lamports":20575589885,"owner":"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P","rentEpoch":18446744073709551615,"space":49}},"subscription":9}})";
+    const DecodeResult& r = dec.decode(an, np.pool);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    REQUIRE(r.n_events == 1);
+    const auto& up = r.events[0].pool_update;
+    CHECK(up.h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(up.pool == np.pool);
+    CHECK(up.base_reserve_atoms > 0);
+    CHECK(up.quote_reserve_lamports > 0);
+    CHECK(r.slot == 310199999);
+    // An account the decoder never saw created stays no event.
+    sniper::Pubkey other = np.pool;
+    other.bytes[0] ^= 1;
+    const DecodeResult& unknown = dec.decode(an, other);
+    REQUIRE(unknown.ok());
+    CHECK(unknown.n_events == 0);
+    CHECK(chain_test::skipped(unknown, Skip::UnknownPool) == 1);
+    // Without the hint nothing is guessed.
+    CHECK(dec.decode(an).n_events == 0);
+}

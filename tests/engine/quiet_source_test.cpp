@@ -68,11 +68,22 @@ class QuietSource final : public PushSource {
         }
     }
 
+    // The engine names the pools it holds (Feed::watch_pools).
+    void watch_pools(const std::vector<Pubkey>& pools) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        watched_.push_back(pools);
+    }
+    std::vector<std::vector<Pubkey>> watched() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return watched_;
+    }
+
   private:
     std::thread thread_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stop_ = false;
+    std::vector<std::vector<Pubkey>> watched_;
 };
 
 // Buys both pools (the first with a 1 s max hold, the second with none),
@@ -138,7 +149,9 @@ TEST_CASE("wall clock: with a quiet source, max hold, a timer, reload and kill -
     write_strategy(cfg.plugins_dir, "1");
 
     std::vector<std::unique_ptr<PushSource>> sources;
-    sources.push_back(std::make_unique<QuietSource>());
+    auto quiet_source = std::make_unique<QuietSource>();
+    QuietSource* source = quiet_source.get();
+    sources.push_back(std::move(quiet_source));
     SourceSet feed(std::move(sources));
     Engine engine(cfg, feed, nullptr, EngineOptions{});
     REQUIRE(engine.load_strategies() == 1);
@@ -148,6 +161,15 @@ TEST_CASE("wall clock: with a quiet source, max hold, a timer, reload and kill -
 
     // Both buys land (400 ms landing delay on the wall clock).
     REQUIRE(wait_for([&] { return engine.snapshot().fills >= 2; }, 10 * kNsPerSec));
+    // The source is told which pools are held (to follow their accounts).
+    REQUIRE(wait_for(
+        [&] {
+            const auto w = source->watched();
+            return !w.empty() && w.back().size() == 2;
+        },
+        2 * kNsPerSec));
+    CHECK(source->watched().back()[0].bytes[0] == 0x11);
+    CHECK(source->watched().back()[1].bytes[0] == 0x12);
     // No event after the two pools, yet the max hold exit of the first
     // position fires after its 1 s and lands.
     REQUIRE(wait_for(
@@ -178,6 +200,8 @@ TEST_CASE("wall clock: with a quiet source, max hold, a timer, reload and kill -
             return s.state == TradingState::Halted && s.positions.empty();
         },
         10 * kNsPerSec));
+    // Nothing held: nothing to follow.
+    REQUIRE(wait_for([&] { return source->watched().back().empty(); }, 2 * kNsPerSec));
     // The 1.5 s timer has fired by now (the flatten alone takes 400 ms).
     REQUIRE(wait_for([&] { return mono_ns() - t0 > 2 * kNsPerSec; }, 5 * kNsPerSec));
 

@@ -389,3 +389,74 @@ TEST_CASE("ws source: a refused connection is retried with back-off and reported
     CHECK_THAT(st.endpoints[0].last_error, Catch::Contains("cannot connect"));
     CHECK(st.endpoints[0].connects == 0);
 }
+
+TEST_CASE("ws source follows held pump.fun curves with accountSubscribe: updates without trades, once each",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD"; // the capture's pool
+    const auto account_note = [](uint64_t slot) {
+        return R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":)" +
+               std::to_string(slot) +
+               R"(},"value":{"data":["F7f4N2DYrGC51jcK4kICAM11d8YLAAAAuT4lvlBEAQDNyVPKBAAAAACAxqR+jQMAAA==","base64"],"executable":false,"lamports":20575589885,"owner":"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P","rentEpoch":18446744073709551615,"space":49}},"subscription":555}})";
+    };
+    std::mutex mu;
+    std::vector<std::string> account_requests;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(0, 1000));
+        std::string req;
+        if (!c.read(req)) { // accountSubscribe
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lk(mu);
+            account_requests.push_back(req);
+        }
+        const size_t at = req.find("\"id\":");
+        const std::string id = req.substr(at + 5, req.find(',', at) - at - 5);
+        c.send(R"({"jsonrpc":"2.0","result":555,"id":)" + id + "}");
+        c.send(account_note(2000));
+        c.send(account_note(2000)); // the same state again: delivered once
+        c.send(account_note(2001));
+        c.send(R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":2002},"value":null},"subscription":999}})");
+        if (c.read(req)) { // accountUnsubscribe
+            std::lock_guard<std::mutex> lk(mu);
+            account_requests.push_back(req);
+        }
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    const size_t created = stream.events_for(1);
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created; }));
+    Pubkey key{};
+    REQUIRE(pubkey_from_base58(curve, key));
+    source.watch_pools({key});
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created + 2; }));
+    source.watch_pools({});
+    const SourceStatus st = status_when(source, [&](const SourceStatus&) {
+        std::lock_guard<std::mutex> lk(mu);
+        return account_requests.size() >= 2;
+    });
+    source.stop();
+    server.stop();
+    const auto events = sink.take_events();
+    REQUIRE(events.size() == created + 2);
+    for (size_t i = created; i < events.size(); ++i) {
+        CHECK(events[i].h.type == SNP_EVENT_POOL_UPDATE);
+        CHECK(to_base58(events[i].pool_update.pool) == curve);
+        CHECK(events[i].pool_update.base_reserve_atoms > 0);
+    }
+    CHECK(st.duplicates == 1);
+    CHECK(st.rejected_by_reason.at("UNKNOWN_SUBSCRIPTION") == 1);
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(account_requests.size() == 2);
+    CHECK_THAT(account_requests[0], Catch::Contains("\"method\":\"accountSubscribe\""));
+    CHECK_THAT(account_requests[0], Catch::Contains("\"" + curve + "\""));
+    CHECK_THAT(account_requests[0], Catch::Contains("\"encoding\":\"base64\""));
+    CHECK_THAT(account_requests[1], Catch::Contains("\"method\":\"accountUnsubscribe\",\"params\":[555]"));
+}

@@ -131,6 +131,7 @@ struct SolanaWsDecoder::Impl {
     PoolRegistry registry;
     DecodeCounters counters;
     DecodeResult result;
+    const Pubkey* account_hint = nullptr; // decode(json, account): whose accountNotification
     simdjson::dom::parser parser;
     std::string padded;
     std::string rewritten;

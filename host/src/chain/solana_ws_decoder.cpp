@@ -163,7 +163,10 @@ Fail SolanaWsDecoder::Impl::message(element root) {
             CHAIN_TRY(need(ctx.has[0], "context.slot"));
             CHAIN_TRY(as_u64(ctx.vals[0], result.slot, "context.slot"));
             if (method == "accountNotification") {
-                return account(r.vals[1], false, Pubkey{});
+                // The notification names its subscription, not its account:
+                // the subscriber says whose it is (decode(json, account)).
+                return account_hint != nullptr ? account(r.vals[1], true, *account_hint)
+                                               : account(r.vals[1], false, Pubkey{});
             }
             Pick<2> v{{"pubkey", "account"}};
             CHAIN_TRY(pick(r.vals[1], v, "value"));
@@ -334,6 +337,13 @@ PoolRegistry& SolanaWsDecoder::pools() {
 }
 const DecodeCounters& SolanaWsDecoder::counters() const {
     return impl_->counters;
+}
+
+const DecodeResult& SolanaWsDecoder::decode(std::string_view json, const Pubkey& account) {
+    impl_->account_hint = &account;
+    const DecodeResult& r = decode(json);
+    impl_->account_hint = nullptr;
+    return r;
 }
 
 const DecodeResult& SolanaWsDecoder::decode(std::string_view json) {

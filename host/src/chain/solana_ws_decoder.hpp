@@ -80,6 +80,10 @@ class SolanaWsDecoder {
 
     // Decodes one message; the result is valid until the next call.
     const DecodeResult& decode(std::string_view json);
+    // The same, for an accountNotification of `account` (the notification
+    // names only its subscription): a pump.fun curve the registry knows
+    // becomes a POOL_UPDATE.
+    const DecodeResult& decode(std::string_view json, const Pubkey& account);
 
     PoolRegistry& pools();
     const DecodeCounters& counters() const;

@@ -474,6 +474,7 @@ class Engine final : public StrategyHost, private EventSink {
     int64_t next_status_ns_ = 0;
     LatencyHistogram latency_;
 
+    std::vector<Pubkey> watched_pools_; // last set handed to Feed::watch_pools (sorted)
     std::FILE* record_ = nullptr;
     std::string record_buf_;
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -297,6 +298,24 @@ void Engine::periodic(bool force) {
     }
     next_periodic_ns_ = now + 100'000'000;
     journal_ok();
+    if (wall_) {
+        // Push feeds follow the pools we hold (e.g. accountSubscribe), so
+        // protection sees prices even when nobody trades them.
+        std::vector<Pubkey> held;
+        for (const auto& [key, p] : portfolio_.positions()) {
+            if (p.amount_atoms > 0) {
+                held.push_back(p.pool);
+            }
+        }
+        std::sort(held.begin(), held.end(), [](const Pubkey& a, const Pubkey& b) {
+            return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+        });
+        held.erase(std::unique(held.begin(), held.end()), held.end());
+        if (held != watched_pools_) {
+            watched_pools_ = held;
+            feed_.watch_pools(std::move(held));
+        }
+    }
     publish_snapshot();
     if (opts_.print_status && now >= next_status_ns_) {
         next_status_ns_ = now + opts_.status_interval_ns;

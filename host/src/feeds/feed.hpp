@@ -94,6 +94,10 @@ class Feed : public VenueTruth {
     virtual uint64_t rejected_inputs() const { return 0; }
     // Push feeds: each live source's state (any thread).
     virtual std::vector<SourceStatus> sources() const { return {}; }
+    // Push feeds: the pools the host holds positions in (sorted, the whole
+    // set each time it changes). A source that can follow accounts
+    // subscribes to them, so protection sees their prices without trades.
+    virtual void watch_pools(std::vector<Pubkey> pools) { (void)pools; }
 };
 
 } // namespace sniper

@@ -45,6 +45,12 @@ uint64_t SourceSet::rejected_inputs() const {
     return n;
 }
 
+void SourceSet::watch_pools(std::vector<Pubkey> pools) {
+    for (auto& s : sources_) {
+        s->watch_pools(pools);
+    }
+}
+
 std::vector<SourceStatus> SourceSet::sources() const {
     std::vector<SourceStatus> out;
     for (const auto& s : sources_) {

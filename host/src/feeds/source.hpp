@@ -32,6 +32,8 @@ class PushSource {
     // Any thread: the source's state for `sniperctl status`; nullopt when
     // it has nothing to say beyond rejected_inputs().
     virtual std::optional<SourceStatus> status() const { return std::nullopt; }
+    // Any thread: the pools the host holds (see Feed::watch_pools).
+    virtual void watch_pools(const std::vector<Pubkey>& pools) { (void)pools; }
 };
 
 class SourceSet final : public Feed {
@@ -48,6 +50,7 @@ class SourceSet final : public Feed {
     bool ended() const override { return ended_.load(std::memory_order_acquire) >= sources_.size(); }
     uint64_t rejected_inputs() const override;
     std::vector<SourceStatus> sources() const override;
+    void watch_pools(std::vector<Pubkey> pools) override;
 
   private:
     class Counting; // counts source_ended() before passing it on

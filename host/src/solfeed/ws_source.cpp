@@ -23,6 +23,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sniper::solfeed {
@@ -31,11 +32,38 @@ namespace {
 
 constexpr size_t kMaxTrackedPools = 1u << 16;
 constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
+constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
+
+struct KeyLess {
+    bool operator()(const Pubkey& a, const Pubkey& b) const {
+        return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+    }
+};
+
+// The subscription id of a notification: the last "subscription": in it
+// (it closes params); 0 when absent or malformed.
+uint64_t subscription_of(std::string_view msg) {
+    const size_t at = msg.rfind("\"subscription\":");
+    if (at == std::string_view::npos) {
+        return 0;
+    }
+    uint64_t v = 0;
+    size_t i = at + 15;
+    while (i < msg.size() && msg[i] == ' ') {
+        ++i;
+    }
+    const size_t first = i;
+    for (; i < msg.size() && msg[i] >= '0' && msg[i] <= '9' && i - first < 19; ++i) {
+        v = v * 10 + static_cast<uint64_t>(msg[i] - '0');
+    }
+    return i > first ? v : 0;
+}
 
 // Refusals that are not the decoder's, counted beside its reasons.
 constexpr const char* kSlotBackwards = "SLOT_BACKWARDS";
 constexpr const char* kSubscribeError = "SUBSCRIBE_ERROR";
 constexpr const char* kUnexpectedResponse = "UNEXPECTED_RESPONSE";
+constexpr const char* kUnknownSubscription = "UNKNOWN_SUBSCRIPTION";
 
 std::string base58(const Pubkey& k) { return to_base58(k); }
 
@@ -58,8 +86,10 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void on_open(Endpoint& ep);
     void on_message(Endpoint& ep, std::string_view msg, int64_t recv_mono_ns);
     void on_response(Endpoint& ep, std::string_view msg);
-    void on_tick();
-    void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched);
+    void on_tick(Endpoint& ep);
+    void sync_accounts(Endpoint& ep);
+    void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched,
+                 const Pubkey* account = nullptr);
     void fetch_transaction(const uint8_t* sig);
     void mark_stale_locked(const std::string& why);
     void count_locked(const std::string& reason, const std::string& detail);
@@ -75,6 +105,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     chain::SolanaWsDecoder decoder;
     SignatureDedup dedup;
     std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
+    std::vector<Pubkey> watched;                  // accounts to follow (Feed::watch_pools)
+    std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     std::map<std::string, uint64_t> rejected_by_reason;
     uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
     uint64_t outages = 0, stale_marks = 0, fetches = 0, fetch_failures = 0;
@@ -99,8 +131,12 @@ struct Endpoint {
     std::string display; // without the query
     ws::Connection conn;
     std::thread thread;
-    // Connection thread only.
+    // Connection thread only (reset at each connection).
     uint64_t last_slot = 0;
+    uint64_t next_request = kFirstAccountRequest;    // ids of account (un)subscribes
+    std::map<uint64_t, Pubkey> pending_accounts;     // request id -> account
+    std::map<uint64_t, Pubkey> account_by_sub;       // subscription id -> account
+    std::map<Pubkey, uint64_t, KeyLess> sub_by_account;
     // Under Impl::mu.
     bool connected = false;
     uint64_t connects = 0, messages = 0;
@@ -114,7 +150,7 @@ class Handler final : public ws::Connection::Handler {
     Handler(SolanaWsSource::Impl& impl, Endpoint& ep) : impl_(impl), ep_(ep) {}
     void on_open() override { impl_.on_open(ep_); }
     void on_message(std::string_view m, int64_t recv) override { impl_.on_message(ep_, m, recv); }
-    void on_tick() override { impl_.on_tick(); }
+    void on_tick() override { impl_.on_tick(ep_); }
 
   private:
     SolanaWsSource::Impl& impl_;
@@ -183,6 +219,9 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
     for (;;) {
         const int64_t began = mono_ns();
         ep.last_slot = 0;
+        ep.pending_accounts.clear();
+        ep.account_by_sub.clear();
+        ep.sub_by_account.clear();
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
@@ -269,6 +308,18 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
     std::lock_guard<std::mutex> lk(mu);
     ++messages;
     ++ep.messages;
+    if (head.find("\"accountNotification\"") != std::string_view::npos) {
+        const uint64_t sub = subscription_of(msg);
+        const auto it = ep.account_by_sub.find(sub);
+        if (it == ep.account_by_sub.end()) {
+            count_locked(kUnknownSubscription, "an account notification for subscription " +
+                                                   std::to_string(sub) + " from " + ep.display);
+            return;
+        }
+        const Pubkey account = it->second;
+        decoded(&ep, decoder.decode(msg, account), recv_mono_ns, false, &account);
+        return;
+    }
     const chain::DecodeResult& r = decoder.decode(msg);
     if (r.ok() && r.slot != 0 && r.slot < ep.last_slot) {
         count_locked(kSlotBackwards, "slot " + std::to_string(r.slot) + " after slot " +
@@ -304,6 +355,20 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
         return;
     }
     uint64_t sub = 0;
+    if (has_id && id >= kFirstAccountRequest) { // accountSubscribe / accountUnsubscribe
+        const auto it = ep.pending_accounts.find(id);
+        if (it == ep.pending_accounts.end()) {
+            count_locked(kUnexpectedResponse, "an answer to no request of ours from " + ep.display);
+            return;
+        }
+        const Pubkey account = it->second;
+        ep.pending_accounts.erase(it);
+        if (doc["result"].get_uint64().get(sub) == simdjson::SUCCESS) {
+            ep.account_by_sub[sub] = account;
+            ep.sub_by_account[account] = sub;
+        }
+        return; // an unsubscribe's `true`
+    }
     if (!has_id || id == 0 || id > subscribe_requests.size() ||
         doc["result"].get_uint64().get(sub) != simdjson::SUCCESS) {
         count_locked(kUnexpectedResponse, "an answer to no request of ours from " + ep.display);
@@ -316,7 +381,7 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
 }
 
 void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns,
-                                   bool fetched) {
+                                   bool fetched, const Pubkey* account) {
     if (!r.ok()) {
         count_locked(chain::reject_name(r.reject),
                      std::string("at ") + r.where + (ep != nullptr ? " from " + ep->display : ""));
@@ -333,6 +398,14 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
     if (r.has_signature && !fetched && !dedup.insert(r.signature)) {
         ++duplicates;
         return;
+    }
+    if (account != nullptr) { // the same account state from two connections: once
+        uint64_t& last = account_slot[*account];
+        if (r.slot <= last) {
+            ++duplicates;
+            return;
+        }
+        last = r.slot;
     }
     if (r.needs_transaction && !fetched && r.has_signature) {
         fetch_transaction(r.signature);
@@ -399,11 +472,55 @@ void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {
     });
 }
 
-void SolanaWsSource::Impl::on_tick() {
+// On the connection's thread: (un)subscribe accounts to match `watched`.
+// pump.fun curves only: the pool is the curve account, whose data holds
+// the reserves; AMM pools would need their two vaults followed.
+void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
+    // Every tick (the set is small): a pool the decoder learns later is
+    // followed then. A refused subscription stays pending (counted as
+    // SUBSCRIBE_ERROR) until the next connection: no retry storm.
+    std::vector<std::string> out;
+    for (const Pubkey& k : watched) {
+        const chain::KnownPool* known = decoder.pools().find(k);
+        if (known == nullptr || known->dex != SNP_DEX_PUMP_FUN || ep.sub_by_account.count(k) != 0) {
+            continue;
+        }
+        bool pending = false;
+        for (const auto& [id, key] : ep.pending_accounts) {
+            pending = pending || key == k;
+        }
+        if (pending) {
+            continue;
+        }
+        const uint64_t id = ep.next_request++;
+        ep.pending_accounts[id] = k;
+        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
+                      ",\"method\":\"accountSubscribe\",\"params\":[\"" + base58(k) +
+                      "\",{\"encoding\":\"base64\",\"commitment\":\"" + cfg.ws.commitment + "\"}]}");
+    }
+    for (auto it = ep.sub_by_account.begin(); it != ep.sub_by_account.end();) {
+        if (std::find(watched.begin(), watched.end(), it->first) != watched.end()) {
+            ++it;
+            continue;
+        }
+        const uint64_t id = ep.next_request++;
+        ep.pending_accounts[id] = it->first;
+        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
+                      ",\"method\":\"accountUnsubscribe\",\"params\":[" + std::to_string(it->second) + "]}");
+        ep.account_by_sub.erase(it->second);
+        it = ep.sub_by_account.erase(it);
+    }
+    for (std::string& m : out) {
+        ep.conn.send(std::move(m));
+    }
+}
+
+void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
+    std::lock_guard<std::mutex> lk(mu);
+    sync_accounts(ep);
     if (cfg.ws.stale_after_ns <= 0) {
         return;
     }
-    std::lock_guard<std::mutex> lk(mu);
     const int64_t now = mono_ns();
     if (connected > 0 && !stalled && last_activity_mono != 0 &&
         now - last_activity_mono > cfg.ws.stale_after_ns) {
@@ -480,6 +597,11 @@ void SolanaWsSource::stop() {
     if (impl_->sink != nullptr) {
         impl_->sink->source_ended();
     }
+}
+
+void SolanaWsSource::watch_pools(const std::vector<Pubkey>& pools) {
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    impl_->watched = pools;
 }
 
 uint64_t SolanaWsSource::rejected_inputs() const {

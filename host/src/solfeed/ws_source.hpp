@@ -18,6 +18,11 @@
 // `stale_after`, every pool this source has delivered is marked stale
 // (EventSink::pools_stale): entries on them wait until fresh data comes.
 //
+// Held pools: the engine names the pools it holds (Feed::watch_pools); each
+// connection follows the pump.fun curves among them with accountSubscribe,
+// and a curve's new state becomes a POOL_UPDATE even when nobody trades
+// (the same state from two connections, by slot, once).
+//
 // Raydium AMM v4 pools created by initialize2 are not described by their
 // logs alone: with RPC endpoints configured the transaction is fetched
 // with getTransaction (off the connection threads, on the RPC client's
@@ -57,6 +62,7 @@ class SolanaWsSource final : public PushSource {
     void stop() override;
     uint64_t rejected_inputs() const override;
     std::optional<SourceStatus> status() const override;
+    void watch_pools(const std::vector<Pubkey>& pools) override;
 
     struct Impl;
 
