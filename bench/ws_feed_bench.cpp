@@ -1,5 +1,5 @@
 // sniper_ws_feed_bench — the [feeds.ws] path on loopback: a Beast
-// WebSocket server (tests/solfeed/ws_test_server.hpp) sends the captured
+// WebSocket server (tests/support/ws_test_server.hpp) sends the captured
 // pump.fun create + buy logsNotification (6.8 KB, 3 events) under fresh
 // signatures at a paced rate; solfeed::SolanaWsSource reads, decodes,
 // deduplicates and pushes into a sink standing in for the engine's inbox.
@@ -13,7 +13,7 @@
 #include "core/log.hpp"
 #include "solana/base58.hpp"
 #include "solfeed/ws_source.hpp"
-#include "solfeed/ws_test_server.hpp"
+#include "support/ws_test_server.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -23,6 +23,8 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
+#include <chrono>
 #include <string>
 #include <vector>
 

@@ -13,7 +13,8 @@ scripts/build.sh build
 
 if [[ "${SNIPER_SKIP_ASAN:-0}" != "1" ]]; then
   if [[ ! -f build-asan/build.ninja ]]; then
-    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSNIPER_SANITIZE=ON >/dev/null
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSNIPER_SANITIZE=ON \
+      -DSNIPER_BUILD_BENCH=OFF >/dev/null
   fi
   cmake --build build-asan -j "$jobs"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

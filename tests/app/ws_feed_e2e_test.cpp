@@ -6,11 +6,12 @@
 // events file that replays.
 #include "e2e_workspace.hpp"
 #include "solfeed/capture_stream.hpp"
-#include "solfeed/ws_test_server.hpp"
+#include "support/ws_test_server.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <thread>
 
 using namespace sniper;
 using namespace sniper::e2e;

@@ -63,7 +63,7 @@ TEST_CASE("[feeds.ws] defaults: the three programs, confirmed, 10s pings, 15s st
     CHECK(w.rpc_urls.empty());
 }
 
-TEST_CASE("[feeds.ws] runs beside [feeds.watch]; with a replay or the sim it is an error", "[config][ws]") {
+TEST_CASE("[feeds.ws] runs beside [feeds.watch], and with a replay or the sim it is an error", "[config][ws]") {
     const std::string ws = "[feeds.ws]\nurl = [\"ws://127.0.0.1:8900\"]\n";
     const std::string watch = R"([feeds.watch]
 rpc = ["http://127.0.0.1:8899"]

@@ -11,7 +11,7 @@
 #include "solana/base58.hpp"
 #include "test_support.hpp"
 #include "ws/ws_client.hpp"
-#include "ws_test_server.hpp"
+#include "support/ws_test_server.hpp"
 #include "capture_stream.hpp"
 
 #include <catch2/catch.hpp>
@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <thread>
 #include <sstream>
 
 using namespace sniper;
@@ -371,13 +372,7 @@ TEST_CASE("ws source: the raw recording holds every wire message, one per line, 
 
 TEST_CASE("ws source: a refused connection is retried with back-off and reported", "[solfeed]") {
     testing::QuietLogs quiet;
-    // A port nobody listens on: bind one, close it, use its number.
-    unsigned short port = 0;
-    {
-        ws_test::net::io_context ioc;
-        ws_test::tcp::acceptor a(ioc, {ws_test::net::ip::make_address("127.0.0.1"), 0});
-        port = a.local_endpoint().port();
-    }
+    const unsigned short port = ws_test::unused_port(); // nobody listens there
     solfeed::SolanaWsSource source(config({"ws://127.0.0.1:" + std::to_string(port) + "/"}));
     Collect sink;
     source.start(sink);
