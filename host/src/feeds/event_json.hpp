@@ -34,6 +34,8 @@ struct DecodeResult {
 
 // Decodes and validates one line. Amounts must be positive integers where
 // a zero would make the pool meaningless (reserves); keys valid base58.
+// Lines as the encoder writes them take a one-pass path, anything else the
+// general one (same answers: event_json_detail.hpp).
 DecodeResult decode_event_json(std::string_view line, EventBuf& out);
 
 } // namespace sniper

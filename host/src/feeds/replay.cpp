@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "feeds/event_json.hpp"
+#include "feeds/event_json_detail.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -50,7 +51,8 @@ std::unique_ptr<ReplayFeed> ReplayFeed::open(const std::string& path, std::strin
 }
 
 ReplayFeed::ReplayFeed(std::FILE* f, std::string path, const ReplayOptions& opts)
-    : file_(f), path_(std::move(path)), opts_(opts), buf_(kMaxLine + kBlock) {}
+    : file_(f), path_(std::move(path)), opts_(opts), buf_(kMaxLine + kBlock),
+      keys_(std::make_unique<event_json_detail::KeyCache>()) {}
 
 ReplayFeed::~ReplayFeed() {
     if (file_ != nullptr) {
@@ -126,21 +128,22 @@ void ReplayFeed::skip(ReplaySkip why, uint64_t line_no, const std::string& error
               {{"file", path_}, {"line", line_no}, {"reason", replay_skip_name(why)}, {"error", error}});
 }
 
-void ReplayFeed::admit(Held h) {
-    latest_ns_ = started_ ? std::max(latest_ns_, h.source_ns) : h.source_ns;
-    started_ = true;
-    window_.push_back(std::move(h));
-    std::push_heap(window_.begin(), window_.end(), [](const Held& a, const Held& b) { return later(a, b); });
+uint32_t ReplayFeed::acquire() {
+    if (free_.empty()) {
+        slots_.emplace_back();
+        return static_cast<uint32_t>(slots_.size() - 1);
+    }
+    const uint32_t slot = free_.back();
+    free_.pop_back();
+    return slot;
 }
 
-bool ReplayFeed::pop_window(Held* out) {
-    if (window_.empty()) {
-        return false;
-    }
-    std::pop_heap(window_.begin(), window_.end(), [](const Held& a, const Held& b) { return later(a, b); });
-    *out = std::move(window_.back());
-    window_.pop_back();
-    return true;
+void ReplayFeed::admit(uint32_t slot) {
+    const Held& h = slots_[slot];
+    latest_ns_ = started_ ? std::max(latest_ns_, h.source_ns) : h.source_ns;
+    started_ = true;
+    window_.push_back(Entry{h.source_ns, h.line_no, slot});
+    std::push_heap(window_.begin(), window_.end(), [](const Entry& x, const Entry& y) { return later(x, y); });
 }
 
 bool ReplayFeed::fill_one() {
@@ -148,11 +151,13 @@ bool ReplayFeed::fill_one() {
         std::string_view line;
         bool too_long = false;
         if (!read_line(&line, &too_long)) {
-            if (jump_) { // the file ended before anything confirmed the jump
-                skip(ReplaySkip::FarJump, jump_->line_no,
+            if (has_jump_) { // the file ended before anything confirmed the jump
+                const Held& j = slots_[jump_];
+                skip(ReplaySkip::FarJump, j.line_no,
                      "expected source_ns within max_jump of the lines before it, found " +
-                         std::to_string(jump_->source_ns) + " (the last line; nothing confirms the jump)");
-                jump_.reset();
+                         std::to_string(j.source_ns) + " (the last line; nothing confirms the jump)");
+                release(jump_);
+                has_jump_ = false;
             }
             return false;
         }
@@ -168,57 +173,67 @@ bool ReplayFeed::fill_one() {
             skip(ReplaySkip::TooLong, line_no_, "expected a line of at most 1 MiB, found a longer one");
             continue;
         }
-        if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
-            skip(ReplaySkip::Malformed, line_no_,
-                 "expected text, found a NUL byte at column " +
-                     std::to_string(static_cast<const char*>(nul) - line.data() + 1));
-            continue;
-        }
-        Held h;
+        const uint32_t slot = acquire(); // decoded in place, no copy
+        Held& h = slots_[slot];
         h.line_no = line_no_;
-        const DecodeResult r = decode_event_json(line, h.ev);
-        if (!r.error.empty()) {
-            skip(ReplaySkip::Malformed, line_no_, r.error);
-            continue;
+        // A line the one-pass decoder takes has no NUL (it matched every
+        // byte); any other is checked for one, then decoded in full.
+        if (!event_json_detail::decode_fast(line, h.ev, h.sell_blocked, keys_.get())) {
+            if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
+                release(slot);
+                skip(ReplaySkip::Malformed, line_no_,
+                     "expected text, found a NUL byte at column " +
+                         std::to_string(static_cast<const char*>(nul) - line.data() + 1));
+                continue;
+            }
+            const DecodeResult r = event_json_detail::decode_general(line, h.ev);
+            if (!r.error.empty()) {
+                release(slot);
+                skip(ReplaySkip::Malformed, line_no_, r.error);
+                continue;
+            }
+            h.sell_blocked = r.sell_blocked;
         }
         h.source_ns = static_cast<int64_t>(h.ev.h.source_ns);
-        h.sell_blocked = r.sell_blocked;
         if (emitted_any_ && h.source_ns < emitted_ns_) {
             skip(ReplaySkip::OutOfOrder, line_no_,
                  "expected source_ns >= " + std::to_string(emitted_ns_) + " (time order, " +
                      std::to_string(opts_.reorder_lines) + " lines of reordering allowed), found " +
                      std::to_string(h.source_ns));
+            release(slot);
             continue;
         }
         const int64_t max_jump = opts_.max_jump_ns;
-        if (jump_) {
-            if (h.source_ns >= jump_->source_ns && h.source_ns - jump_->source_ns <= max_jump) {
+        if (has_jump_) {
+            const Held& j = slots_[jump_];
+            if (h.source_ns >= j.source_ns && h.source_ns - j.source_ns <= max_jump) {
                 // Two lines agree: a real gap in the recording, not an outlier.
                 log::info("feeds.replay", "gap in the recording",
-                          {{"file", path_}, {"line", jump_->line_no},
-                           {"gap", seconds_text(jump_->source_ns - latest_ns_)}});
-                admit(std::move(*jump_));
-                jump_.reset();
-                admit(std::move(h));
+                          {{"file", path_}, {"line", j.line_no}, {"gap", seconds_text(j.source_ns - latest_ns_)}});
+                has_jump_ = false;
+                admit(jump_);
+                admit(slot);
                 return true;
             }
-            skip(ReplaySkip::FarJump, jump_->line_no,
+            skip(ReplaySkip::FarJump, j.line_no,
                  "expected source_ns at most " + seconds_text(max_jump) + " (feeds.replay.max_jump) after " +
-                     std::to_string(latest_ns_) + ", found " + std::to_string(jump_->source_ns) +
+                     std::to_string(latest_ns_) + ", found " + std::to_string(j.source_ns) +
                      " and the next line does not confirm the jump");
-            jump_.reset();
+            release(jump_);
+            has_jump_ = false;
         }
         // source_ns is never negative (decoder), so the difference cannot overflow.
         if (started_ && max_jump > 0 && h.source_ns > latest_ns_ && h.source_ns - latest_ns_ > max_jump) {
-            jump_ = std::make_unique<Held>(std::move(h));
+            jump_ = slot;
+            has_jump_ = true;
             continue; // held until the next line says whether it is real
         }
-        admit(std::move(h));
+        admit(slot);
         return true;
     }
 }
 
-bool ReplayFeed::emit_checked(Held& h, EventBuf& out) {
+bool ReplayFeed::emit_checked(const Held& h, EventBuf& out) {
     const EventBuf& ev = h.ev;
     if (ev.h.type == SNP_EVENT_POOL_UPDATE || ev.h.type == SNP_EVENT_TRADE) {
         const Pubkey& pool = ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.pool : ev.trade.pool;
@@ -244,7 +259,7 @@ bool ReplayFeed::emit_checked(Held& h, EventBuf& out) {
     }
     emitted_any_ = true;
     emitted_ns_ = h.source_ns;
-    std::memcpy(static_cast<void*>(&out), &ev, sizeof out);
+    event_json_detail::copy_event(out, ev);
     return true;
 }
 
@@ -252,11 +267,16 @@ bool ReplayFeed::next(EventBuf& out) {
     for (;;) {
         while (window_.size() <= opts_.reorder_lines && fill_one()) {
         }
-        Held h;
-        if (!pop_window(&h)) {
+        if (window_.empty()) {
             return false;
         }
-        if (emit_checked(h, out)) {
+        // The earliest held event.
+        std::pop_heap(window_.begin(), window_.end(), [](const Entry& x, const Entry& y) { return later(x, y); });
+        const uint32_t slot = window_.back().slot;
+        window_.pop_back();
+        const bool ok = emit_checked(slots_[slot], out);
+        release(slot);
+        if (ok) {
             return true;
         }
     }

@@ -27,6 +27,10 @@
 
 namespace sniper {
 
+namespace event_json_detail {
+struct KeyCache;
+}
+
 struct ReplayOptions {
     int64_t max_jump_ns = 3600LL * 1'000'000'000; // 0 = any forward jump is believed
     size_t reorder_lines = 16;                    // 0 = strict file order
@@ -62,11 +66,20 @@ class ReplayFeed final : public Feed {
     std::string skipped_summary() const;
 
   private:
+    // A decoded line waiting in the window (or held as a far jump). Lines
+    // are decoded straight into a slot and stay there until handed out:
+    // the heap orders small entries that point at slots, so an event is
+    // copied once, into next()'s `out`.
     struct Held {
         int64_t source_ns = 0;
         uint64_t line_no = 0;
         bool sell_blocked = false;
         EventBuf ev;
+    };
+    struct Entry {
+        int64_t source_ns;
+        uint64_t line_no;
+        uint32_t slot;
     };
     ReplayFeed(std::FILE* f, std::string path, const ReplayOptions& opts);
     // The next event line of the file (raw), or false at its end.
@@ -74,9 +87,10 @@ class ReplayFeed final : public Feed {
     // Reads, decodes and time-checks lines until one enters the window.
     // False at the end of the file.
     bool fill_one();
-    void admit(Held h);
-    bool pop_window(Held* out); // earliest held event
-    bool emit_checked(Held& h, EventBuf& out);
+    uint32_t acquire(); // a free slot
+    void release(uint32_t slot) { free_.push_back(slot); }
+    void admit(uint32_t slot);
+    bool emit_checked(const Held& h, EventBuf& out);
     void skip(ReplaySkip why, uint64_t line_no, const std::string& error);
 
     std::FILE* file_;
@@ -94,8 +108,12 @@ class ReplayFeed final : public Feed {
     int64_t latest_ns_ = 0;    // latest source time admitted
     bool emitted_any_ = false;
     int64_t emitted_ns_ = 0;   // source time of the last event handed out
-    std::vector<Held> window_; // min-heap on (source_ns, line_no)
-    std::unique_ptr<Held> jump_; // a far jump waiting for confirmation
+    std::vector<Held> slots_;
+    std::vector<uint32_t> free_; // slots not in use
+    std::vector<Entry> window_;  // min-heap on (source_ns, line_no)
+    bool has_jump_ = false;      // a far jump waiting for confirmation...
+    uint32_t jump_ = 0;          // ...in this slot
+    std::unique_ptr<event_json_detail::KeyCache> keys_; // base58 texts of pools and mints seen
     std::unordered_map<Pubkey, Pubkey, PubkeyHash> pools_; // pool -> its token mint
     std::unordered_set<Pubkey, PubkeyHash> blocked_;
 };

@@ -1,6 +1,7 @@
 #include "solana/base58.hpp"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace sniper::solana {
@@ -63,6 +64,156 @@ std::string encode32(const uint8_t* data) {
         out.push_back(kAlphabet[static_cast<size_t>(digits[i])]);
     }
     return out;
+}
+} // namespace
+
+namespace {
+// 32-byte values are decoded on every replayed event (3-4 keys a line), so
+// they get a fixed-width path with no carry chain per digit: the text, right
+// aligned to 44 digits, is read as eleven base-58^4 "words" w[k] (each below
+// 2^23.5), and the value sum_k w[k] * 58^(4*(10-k)) is formed column by
+// column against a table of those powers in 32-bit limbs. Every product is
+// independent (below 2^55.5; eleven of them below 2^59), one carry pass at
+// the end. Same answers as the byte-wise decoder: false on a character
+// outside the alphabet, a value over 32 bytes, or leading '1's that do not
+// match the leading zero bytes.
+constexpr int kWords = 11;  // 44 digits: 58^44 > 2^256 > 58^43
+constexpr int kLimbs = 8;   // 32-bit limbs, least significant first
+
+struct PowTable {
+    uint32_t v[kWords][kLimbs];
+};
+constexpr PowTable make_pow_table() {
+    PowTable t{};
+    uint32_t p[kLimbs + 1] = {1}; // 58^(4*i), little-endian limbs
+    for (int i = 0; i < kWords; ++i) {
+        for (int j = 0; j < kLimbs; ++j) {
+            t.v[kWords - 1 - i][j] = p[j];
+        }
+        for (int r = 0; r < 4; ++r) {
+            uint64_t carry = 0;
+            for (int j = 0; j <= kLimbs; ++j) {
+                const uint64_t x = static_cast<uint64_t>(p[j]) * 58u + carry;
+                p[j] = static_cast<uint32_t>(x);
+                carry = x >> 32;
+            }
+        }
+    }
+    return t;
+}
+constexpr PowTable kPow = make_pow_table();
+
+// How many words (from k = 0) have a non-zero limb j: the powers shrink
+// with k, so those are a prefix.
+struct ColTable {
+    int v[kLimbs];
+    constexpr int operator[](int j) const { return v[j]; }
+};
+constexpr ColTable make_cols() {
+    ColTable c{};
+    for (int j = 0; j < kLimbs; ++j) {
+        for (int k = 0; k < kWords; ++k) {
+            bool nonzero_above = false; // limb j or any higher one
+            for (int i = j; i < kLimbs; ++i) {
+                nonzero_above = nonzero_above || kPow.v[k][i] != 0;
+            }
+            if (nonzero_above) {
+                c.v[j] = k + 1;
+            }
+        }
+    }
+    return c;
+}
+constexpr ColTable kCols = make_cols();
+
+// Digit values for all 256 bytes, 0xFF outside the alphabet.
+constexpr std::array<uint8_t, 256> make_digits() {
+    std::array<uint8_t, 256> t{};
+    for (auto& v : t) {
+        v = 0xFF;
+    }
+    for (int i = 0; i < 58; ++i) {
+        t[static_cast<size_t>(kAlphabet[i])] = static_cast<uint8_t>(i);
+    }
+    return t;
+}
+constexpr auto kDigit = make_digits();
+
+bool decode32(std::string_view s, uint8_t* out) {
+    size_t zeros = 0;
+    while (zeros < s.size() && s[zeros] == '1') {
+        ++zeros;
+    }
+    const size_t n = s.size() - zeros;
+    if (n > 4 * kWords) {
+        // The first digit after the '1's is not 0, so the value is at least
+        // 58^44 > 2^256 (or the text is not base58): never 32 bytes.
+        return false;
+    }
+    // Right-aligned to 44 digits; most keys are 44 digits long already.
+    const char* text = s.data() + zeros;
+    char padded[4 * kWords];
+    if (n != sizeof padded) {
+        std::memset(padded, '1', sizeof padded); // '1' is the digit 0
+        std::memcpy(padded + sizeof padded - n, text, n);
+        text = padded;
+    }
+    // Four digits per 32-bit load (little-endian: the first digit is the
+    // low byte); written so the compiler keeps it scalar (its vectorized
+    // table lookups were slower here).
+    static_assert(std::endian::native == std::endian::little);
+    uint32_t word[kWords];
+    uint32_t bad = 0;
+    for (int k = 0; k < kWords; ++k) {
+        uint32_t v;
+        std::memcpy(&v, text + 4 * k, sizeof v);
+        const uint32_t d0 = kDigit[v & 0xFF];
+        const uint32_t d1 = kDigit[(v >> 8) & 0xFF];
+        const uint32_t d2 = kDigit[(v >> 16) & 0xFF];
+        const uint32_t d3 = kDigit[v >> 24];
+        bad |= d0 | d1 | d2 | d3;
+        word[k] = d0 * (58u * 58u * 58u) + d1 * (58u * 58u) + d2 * 58u + d3;
+    }
+    if ((bad & 0x80) != 0) {
+        return false;
+    }
+    // Column j only takes the words whose power reaches limb j (kCols).
+    uint32_t limbs[kLimbs];
+    uint64_t carry = 0;
+#pragma GCC unroll 8
+    for (int j = 0; j < kLimbs; ++j) {
+        uint64_t acc = carry;
+#pragma GCC unroll 11
+        for (int k = 0; k < kCols[j]; ++k) {
+            acc += static_cast<uint64_t>(word[k]) * kPow.v[k][j];
+        }
+        limbs[j] = static_cast<uint32_t>(acc);
+        carry = acc >> 32;
+    }
+    if (carry != 0) {
+        return false; // more than 32 bytes
+    }
+    // The canonical text has exactly one '1' per leading zero byte.
+    size_t lead = 0;
+    int top = kLimbs - 1;
+    while (top >= 0 && limbs[top] == 0) {
+        lead += 4;
+        --top;
+    }
+    if (top >= 0) {
+        lead += static_cast<size_t>(std::countl_zero(limbs[top]) >> 3);
+    }
+    if (lead != zeros) {
+        return false;
+    }
+    for (int j = 0; j < kLimbs; ++j) { // big-endian bytes
+        const uint32_t l = limbs[kLimbs - 1 - j];
+        out[4 * j] = static_cast<uint8_t>(l >> 24);
+        out[4 * j + 1] = static_cast<uint8_t>(l >> 16);
+        out[4 * j + 2] = static_cast<uint8_t>(l >> 8);
+        out[4 * j + 3] = static_cast<uint8_t>(l);
+    }
+    return true;
 }
 } // namespace
 
@@ -140,53 +291,7 @@ bool base58_decode_fixed(std::string_view s, uint8_t* out, size_t len) {
         std::memcpy(out, v.data(), len);
         return true;
     }
-    // Keys and hashes (32 bytes) are decoded on every replayed event, so
-    // they get a fixed-width path: eight 32-bit limbs, no allocation.
-    uint32_t limbs[8] = {};
-    size_t zeros = 0;
-    while (zeros < s.size() && s[zeros] == '1') {
-        ++zeros;
-    }
-    // Five digits at a time (58^5 < 2^32): limbs = limbs * 58^k + chunk.
-    size_t i = zeros;
-    while (i < s.size()) {
-        uint64_t chunk = 0;
-        uint64_t mul = 1;
-        for (size_t k = 0; k < 5 && i < s.size(); ++k, ++i) {
-            const auto c = static_cast<unsigned char>(s[i]);
-            if (c >= 128 || kIndex[c] < 0) {
-                return false;
-            }
-            chunk = chunk * 58 + static_cast<uint64_t>(kIndex[c]);
-            mul *= 58;
-        }
-        uint64_t carry = chunk;
-        for (int j = 7; j >= 0; --j) {
-            const uint64_t v = static_cast<uint64_t>(limbs[j]) * mul + carry;
-            limbs[j] = static_cast<uint32_t>(v);
-            carry = v >> 32;
-        }
-        if (carry != 0) {
-            return false; // more than 32 bytes
-        }
-    }
-    uint8_t bytes[32];
-    for (int j = 0; j < 8; ++j) {
-        bytes[4 * j] = static_cast<uint8_t>(limbs[j] >> 24);
-        bytes[4 * j + 1] = static_cast<uint8_t>(limbs[j] >> 16);
-        bytes[4 * j + 2] = static_cast<uint8_t>(limbs[j] >> 8);
-        bytes[4 * j + 3] = static_cast<uint8_t>(limbs[j]);
-    }
-    // The canonical text has exactly one '1' per leading zero byte.
-    size_t lead = 0;
-    while (lead < 32 && bytes[lead] == 0) {
-        ++lead;
-    }
-    if (lead != zeros) {
-        return false;
-    }
-    std::memcpy(out, bytes, 32);
-    return true;
+    return decode32(s, out);
 }
 
 } // namespace sniper::solana
