@@ -69,7 +69,7 @@ TEST_CASE("pump.fun create+buy logsNotification (2024-12, CreateEvent A, TradeEv
     CHECK(np.token_supply_atoms == 1'000'000'000'000'000ULL);
     CHECK(np.base_decimals == 6);
     // Safety fields: what the program guarantees, and unknown as the worst.
-    CHECK(np.flags == 0);                 // mint authority revoked, no freeze authority
+    CHECK(np.flags == SNP_POOL_HOLDERS_UNKNOWN); // mint authority revoked, no freeze authority
     CHECK(np.lp_burned_bps == 10000);     // the curve's liquidity is the program's
     CHECK(np.top10_holder_bps == 10000);  // holders unknown: never reported as spread out
     const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;
@@ -306,7 +306,8 @@ TEST_CASE("Raydium initialize2 transactionNotifications (2024-12)", "[chain][pay
             CHECK(np.quote_reserve_lamports == c.sol_amount);
             CHECK(np.base_decimals == 6);
         }
-        CHECK(np.flags == (SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT));
+        CHECK(np.flags == (SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT |
+                           SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN));
         CHECK(np.lp_burned_bps == 0);
         CHECK(np.top10_holder_bps == 10000);
         REQUIRE(dec.pools().find(np.pool) != nullptr);

@@ -475,7 +475,7 @@ TEST_CASE(
         CHECK(np.base_decimals == 6);
         CHECK(np.fee_bps == 30);
         CHECK(np.dex == SNP_DEX_PUMP_SWAP);
-        CHECK(np.flags == 0);
+        CHECK(np.flags == (SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN)); // authorities read: none
         CHECK(np.lp_burned_bps == 0);
         CHECK(np.top10_holder_bps == 10000);
 

@@ -41,7 +41,8 @@ return {
     -- events: keys are 32-byte strings, enums are names, amounts numbers
     assert(#ev.pool == 32 and #ev.base_mint == 32 and #ev.quote_mint == 32 and #ev.creator == 32)
     assert(ev.dex == "sim" and ev.base_reserve_atoms == 123456789 and ev.quote_reserve_lamports == 2e10)
-    assert(ev.mint_authority_present == false and ev.freeze_authority_present == true and ev.flags == 2)
+    assert(ev.mint_authority_present == false and ev.freeze_authority_present == true and ev.flags == 10)
+    assert(ev.holders_unknown == true and ev.authorities_unknown == false and ev.lp_unknown == false)
     assert(ev.fee_bps == 25 and ev.lp_burned_bps == 9500 and ev.top10_holder_bps == 1200)
     assert(ev.base_decimals == 6 and ev.token_supply_atoms == 1e15 and ev.seq == 5 and ev.slot == 99)
     -- submit: unknown fields and malformed values are refused before the host sees them

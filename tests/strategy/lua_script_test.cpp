@@ -123,7 +123,7 @@ snp_ev_new_pool new_pool_event(uint64_t seq, uint8_t pool = 1, uint8_t mint = 2)
     ev.quote_mint.bytes[0] = 3;
     ev.creator.bytes[0] = 4;
     ev.dex = SNP_DEX_SIM;
-    ev.flags = SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+    ev.flags = SNP_POOL_FREEZE_AUTHORITY_PRESENT | SNP_POOL_HOLDERS_UNKNOWN;
     ev.base_reserve_atoms = 123456789;
     ev.quote_reserve_lamports = 20'000'000'000;
     ev.token_supply_atoms = 1'000'000'000'000'000;

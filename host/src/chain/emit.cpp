@@ -32,6 +32,12 @@ constexpr uint32_t kPumpFeeBps = 100;     // 1% (2024 Global fee_basis_points)
 // Holders are not in the events: unknown is reported as the worst value, so
 // a max_top10_holder_bps limit refuses the pool instead of passing it blind.
 constexpr uint32_t kUnknownTop10Bps = 10000;
+// An AMM pool from its events: authorities, holders and LP all unknown,
+// each field at its worst value (see SNP_POOL_*_UNKNOWN).
+constexpr uint32_t kAmmUnknownFlags = SNP_POOL_MINT_AUTHORITY_PRESENT |
+                                      SNP_POOL_FREEZE_AUTHORITY_PRESENT |
+                                      SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_HOLDERS_UNKNOWN |
+                                      SNP_POOL_LP_UNKNOWN;
 constexpr uint32_t kPumpSwapFeeBps = 25;  // lp 20 + protocol 5 (pump_amm GlobalConfig at launch)
 constexpr uint32_t kRaydiumV4FeeBps = 25; // 0.25% (trade_fee 25/10000)
 constexpr int64_t kNsPerS = 1'000'000'000;
@@ -147,7 +153,7 @@ Reject Emitter::pump(const pump::Event& ev) {
         p.quote_mint = wsol_mint();
         p.creator = c.has_creator ? c.creator : c.user;
         p.dex = SNP_DEX_PUMP_FUN;
-        p.flags = 0;
+        p.flags = SNP_POOL_HOLDERS_UNKNOWN; // authorities and LP: known by the program
         p.base_reserve_atoms = vtr;
         p.quote_reserve_lamports = vsr;
         p.token_supply_atoms = supply;
@@ -218,7 +224,7 @@ Reject Emitter::pump_swap(const pump_swap::Event& ev) {
         p.quote_mint = wsol;
         p.creator = (c.has_coin_creator && !is_zero(c.coin_creator)) ? c.coin_creator : c.creator;
         p.dex = SNP_DEX_PUMP_SWAP;
-        p.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+        p.flags = kAmmUnknownFlags;
         p.base_reserve_atoms = token;
         p.quote_reserve_lamports = sol;
         p.token_supply_atoms = token;
@@ -281,7 +287,7 @@ Reject Emitter::raydium_new_pool(const RaydiumPool& rp) {
     p.quote_mint = wsol;
     p.creator = rp.user;
     p.dex = SNP_DEX_RAYDIUM_AMM_V4;
-    p.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+    p.flags = kAmmUnknownFlags;
     p.base_reserve_atoms = token;
     p.quote_reserve_lamports = sol;
     p.token_supply_atoms = token;

@@ -111,7 +111,8 @@ struct WsFeedConfig {
     int64_t reconnect_min_ns = 250'000'000;    // back-off doubles from here ...
     int64_t reconnect_max_ns = 30'000'000'000; // ... to here, with jitter
     uint32_t max_log_line_bytes = 10'000;      // the node's log line limit
-    std::vector<std::string> rpc_urls; // getTransaction for Raydium pools; empty = [live] rpc, else none
+    std::vector<std::string> rpc_urls; // getTransaction for Raydium pools and safety facts; empty = [live] rpc
+    int64_t enrich_timeout_ns = 1'500'000'000; // a new pool waits this long at most for its safety facts; 0 = off
 };
 
 // [feeds.record]: what a run writes besides the journal.

@@ -65,7 +65,7 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     const std::string p = "feeds.ws";
     r.check_keys(t, p,
                  {"url", "programs", "commitment", "ping_interval", "stale_after", "reconnect_min",
-                  "reconnect_max", "max_log_line_bytes", "rpc"});
+                  "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout"});
     out.enabled = true;
     if (const toml::node* n = t.get("url")) {
         out.urls = read_urls(r, *n, p + ".url", {"ws://", "wss://"}, "ws:// or wss://");
@@ -146,6 +146,7 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     duration("stale_after", out.stale_after_ns, 0, 3600 * s, "0s (off) or up to 1h");
     duration("reconnect_min", out.reconnect_min_ns, 10 * ms, 60 * s, "between 10ms and 1m");
     duration("reconnect_max", out.reconnect_max_ns, 10 * ms, 600 * s, "between 10ms and 10m");
+    duration("enrich_timeout", out.enrich_timeout_ns, 0, 60 * s, "0s (off) or up to 1m");
     if (t.contains("reconnect_min") && t.contains("reconnect_max") &&
         out.reconnect_max_ns < out.reconnect_min_ns) {
         r.error(*t.get("reconnect_max"),

@@ -1,5 +1,7 @@
 #include "feeds/event_json.hpp"
 
+#include "feeds/event_json_detail.hpp"
+
 #include "core/json.hpp"
 
 #include <simdjson.h>
@@ -182,6 +184,17 @@ void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) 
         w.kv("lp_burned_bps", e.lp_burned_bps);
         w.kv("top10_holder_bps", e.top10_holder_bps);
         w.kv("base_decimals", static_cast<uint64_t>(e.base_decimals));
+        // 1.1 safety bits, written only when set (lines without them keep
+        // the replay's fast path).
+        if ((e.flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0) {
+            w.kv("authorities_unknown", true);
+        }
+        if ((e.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0) {
+            w.kv("holders_unknown", true);
+        }
+        if ((e.flags & SNP_POOL_LP_UNKNOWN) != 0) {
+            w.kv("lp_unknown", true);
+        }
         if (sell_blocked) {
             w.kv("sell_blocked", true);
         }
@@ -254,6 +267,17 @@ std::string integer_above_u64(std::string_view line) {
 } // namespace
 
 DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
+    // Lines as the encoder writes them take the one-pass path; anything
+    // else (and every refusal, with its wording) the general one.
+    DecodeResult r;
+    if (event_json_detail::decode_fast(line, out, r.sell_blocked)) {
+        r.ok = true;
+        return r;
+    }
+    return event_json_detail::decode_general(line, out);
+}
+
+DecodeResult event_json_detail::decode_general(std::string_view line, EventBuf& out) {
     DecodeResult r;
     thread_local simdjson::dom::parser parser;
     // One padded buffer reused for every line: no allocation per event.
@@ -297,6 +321,7 @@ DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
         auto& e = out.new_pool;
         std::string_view dex;
         bool mint_auth = false, freeze_auth = false;
+        bool auth_unknown = false, holders_unknown = false, lp_unknown = false;
         uint64_t decimals = 0;
         ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
              rd.key("quote_mint", e.quote_mint) && rd.key("creator", e.creator) &&
@@ -307,6 +332,9 @@ DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
              rd.positive("token_supply_atoms", e.token_supply_atoms) &&
              rd.bps("fee_bps", e.fee_bps) && rd.bps("lp_burned_bps", e.lp_burned_bps) &&
              rd.bps("top10_holder_bps", e.top10_holder_bps) && rd.u64("base_decimals", decimals) &&
+             rd.boolean("authorities_unknown", auth_unknown, true) &&
+             rd.boolean("holders_unknown", holders_unknown, true) &&
+             rd.boolean("lp_unknown", lp_unknown, true) &&
              rd.boolean("sell_blocked", r.sell_blocked, true);
         if (ok && !parse_dex(dex, e.dex)) {
             r.error = "field \"dex\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun|pump_swap, found \"" +
@@ -321,9 +349,29 @@ DecodeResult decode_event_json(std::string_view line, EventBuf& out) {
             r.error = "field \"fee_bps\": expected less than 10000";
             return r;
         }
+        // An unknown fact must carry its worst value: a line that says
+        // "unknown" beside a safe-looking value is refused, never traded.
+        if (ok && auth_unknown && !(mint_auth && freeze_auth)) {
+            r.error = "field \"authorities_unknown\": an unknown authority must be recorded as "
+                      "present (mint_authority and freeze_authority true)";
+            return r;
+        }
+        if (ok && holders_unknown && e.top10_holder_bps != 10000) {
+            r.error = "field \"holders_unknown\": unknown holders must be recorded as "
+                      "top10_holder_bps 10000, found " + std::to_string(e.top10_holder_bps);
+            return r;
+        }
+        if (ok && lp_unknown && e.lp_burned_bps != 0) {
+            r.error = "field \"lp_unknown\": an unknown LP share must be recorded as "
+                      "lp_burned_bps 0, found " + std::to_string(e.lp_burned_bps);
+            return r;
+        }
         e.base_decimals = static_cast<uint8_t>(decimals);
         e.flags = (mint_auth ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
-                  (freeze_auth ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u);
+                  (freeze_auth ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u) |
+                  (auth_unknown ? SNP_POOL_AUTHORITIES_UNKNOWN : 0u) |
+                  (holders_unknown ? SNP_POOL_HOLDERS_UNKNOWN : 0u) |
+                  (lp_unknown ? SNP_POOL_LP_UNKNOWN : 0u);
     } else if (type == "pool_update") {
         init_event(out, SNP_EVENT_POOL_UPDATE);
         auto& e = out.pool_update;

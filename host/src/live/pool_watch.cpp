@@ -330,7 +330,7 @@ void PoolWatchSource::apply_read(EventSink& sink, size_t index, const PoolRead& 
         np.base_mint = cfg.mint;
         np.quote_mint = wrapped_sol_mint();
         np.dex = cfg.dex;
-        np.flags = r.flags;
+        np.flags = r.flags | SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN; // read: the mint only
         np.base_reserve_atoms = r.base_reserve_atoms;
         np.quote_reserve_lamports = r.quote_reserve_lamports;
         np.token_supply_atoms = r.token_supply_atoms;

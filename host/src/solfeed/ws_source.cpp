@@ -1,73 +1,19 @@
 // solfeed/ws_source.cpp — SolanaWsSource (see the header): connection
-// threads and their reconnect loop, subscriptions, decode + dedup + push,
-// staleness, Raydium getTransaction fetches, the raw recording, status.
-#include "solfeed/ws_source.hpp"
+// threads and their reconnect loop, log and account subscriptions, decode +
+// dedup + safety hold + push, staleness, the raw recording, status. What it
+// reads over JSON-RPC is in ws_fetch.cpp.
+#include "solfeed/ws_source_impl.hpp"
 
-#include "chain/solana_ws_decoder.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
-#include "rpc/rpc_client.hpp"
-#include "solana/base58.hpp"
-#include "solfeed/dedup.hpp"
-#include "ws/ws_client.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
-#include <map>
-#include <cstdio>
-#include <cstring>
-#include <mutex>
-#include <random>
 #include <stdexcept>
-#include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace sniper::solfeed {
-
-namespace {
-
-constexpr size_t kMaxTrackedPools = 1u << 16;
-constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
-constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
-
-struct KeyLess {
-    bool operator()(const Pubkey& a, const Pubkey& b) const {
-        return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
-    }
-};
-
-// The subscription id of a notification: the last "subscription": in it
-// (it closes params); 0 when absent or malformed.
-uint64_t subscription_of(std::string_view msg) {
-    const size_t at = msg.rfind("\"subscription\":");
-    if (at == std::string_view::npos) {
-        return 0;
-    }
-    uint64_t v = 0;
-    size_t i = at + 15;
-    while (i < msg.size() && msg[i] == ' ') {
-        ++i;
-    }
-    const size_t first = i;
-    for (; i < msg.size() && msg[i] >= '0' && msg[i] <= '9' && i - first < 19; ++i) {
-        v = v * 10 + static_cast<uint64_t>(msg[i] - '0');
-    }
-    return i > first ? v : 0;
-}
-
-// Refusals that are not the decoder's, counted beside its reasons.
-constexpr const char* kSlotBackwards = "SLOT_BACKWARDS";
-constexpr const char* kSubscribeError = "SUBSCRIBE_ERROR";
-constexpr const char* kUnexpectedResponse = "UNEXPECTED_RESPONSE";
-constexpr const char* kUnknownSubscription = "UNKNOWN_SUBSCRIPTION";
-
-std::string base58(const Pubkey& k) { return to_base58(k); }
-
-} // namespace
 
 WsSourceConfig ws_source_config(const Config& cfg) {
     WsSourceConfig out;
@@ -76,72 +22,6 @@ WsSourceConfig ws_source_config(const Config& cfg) {
     out.raw_path = cfg.feeds.record.raw_path;
     return out;
 }
-
-struct Endpoint;
-
-struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl> {
-    explicit Impl(WsSourceConfig c);
-
-    void run_endpoint(Endpoint& ep);
-    void on_open(Endpoint& ep);
-    void on_message(Endpoint& ep, std::string_view msg, int64_t recv_mono_ns);
-    void on_response(Endpoint& ep, std::string_view msg);
-    void on_tick(Endpoint& ep);
-    void sync_accounts(Endpoint& ep);
-    void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched,
-                 const Pubkey* account = nullptr);
-    void fetch_transaction(const uint8_t* sig);
-    void mark_stale_locked(const std::string& why);
-    void count_locked(const std::string& reason, const std::string& detail);
-    void record_raw(std::string_view msg);
-    bool wait_or_stop(int64_t ns);
-
-    WsSourceConfig cfg;
-    std::vector<std::string> subscribe_requests; // one per program, ids 1..n
-    std::vector<std::unique_ptr<Endpoint>> endpoints;
-    EventSink* sink = nullptr;
-
-    mutable std::mutex mu; // everything below
-    chain::SolanaWsDecoder decoder;
-    SignatureDedup dedup;
-    std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
-    std::vector<Pubkey> watched;                  // accounts to follow (Feed::watch_pools)
-    std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
-    std::map<std::string, uint64_t> rejected_by_reason;
-    uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
-    uint64_t outages = 0, stale_marks = 0, fetches = 0, fetch_failures = 0;
-    size_t connected = 0;
-    bool down = true;      // no connection up (outage logged once)
-    bool stalled = false;  // no notification for stale_after while connected
-    int64_t last_activity_mono = 0, last_event_mono = 0;
-    std::mt19937_64 rng{std::random_device{}()};
-
-    std::mutex stop_mu;
-    std::condition_variable stop_cv;
-    bool stopping = false;
-
-    std::unique_ptr<rpc::RpcClient> rpc; // getTransaction fetches
-    std::mutex raw_mu;
-    std::FILE* raw = nullptr;
-    int64_t raw_flushed_mono = 0;
-};
-
-struct Endpoint {
-    ws::Url url;
-    std::string display; // without the query
-    ws::Connection conn;
-    std::thread thread;
-    // Connection thread only (reset at each connection).
-    uint64_t last_slot = 0;
-    uint64_t next_request = kFirstAccountRequest;    // ids of account (un)subscribes
-    std::map<uint64_t, Pubkey> pending_accounts;     // request id -> account
-    std::map<uint64_t, Pubkey> account_by_sub;       // subscription id -> account
-    std::map<Pubkey, uint64_t, KeyLess> sub_by_account;
-    // Under Impl::mu.
-    bool connected = false;
-    uint64_t connects = 0, messages = 0;
-    std::string last_error;
-};
 
 namespace {
 
@@ -162,7 +42,8 @@ class Handler final : public ws::Connection::Handler {
 SolanaWsSource::Impl::Impl(WsSourceConfig c)
     : cfg(std::move(c)),
       decoder(chain::DecoderConfig{cfg.ws.max_log_line_bytes, 8u << 20, 1u << 14}),
-      dedup(cfg.dedup_capacity) {
+      dedup(cfg.dedup_capacity),
+      hold(cfg.rpc_urls.empty() ? 0 : cfg.ws.enrich_timeout_ns) {
     if (cfg.ws.urls.empty()) {
         throw std::runtime_error("[feeds.ws] has no URL");
     }
@@ -420,56 +301,39 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
         init_event(ev, e.h.type);
         std::memcpy(static_cast<void*>(&ev), &e, e.h.size);
         ev.h.source_ns = recv_wall;
-        const Pubkey& pool = e.h.type == SNP_EVENT_NEW_POOL      ? e.new_pool.pool
-                             : e.h.type == SNP_EVENT_POOL_UPDATE ? e.pool_update.pool
-                                                              : e.trade.pool;
-        if (pools.size() < kMaxTrackedPools) {
-            pools.insert(pool);
-        }
-        ++events;
-        last_event_mono = recv_mono_ns;
-        if (sink != nullptr) {
-            sink->push_market_event(ev);
+        switch (hold.offer(ev, recv_mono_ns)) {
+        case SafetyHold::Verdict::Pass:
+            deliver_locked(ev, recv_mono_ns);
+            break;
+        case SafetyHold::Verdict::Held:
+            break;
+        case SafetyHold::Verdict::Started:
+            fetch_safety(ev.new_pool);
+            break;
         }
     }
 }
 
-void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {
-    if (!rpc) {
-        ++skipped;
-        count_locked("NO_RPC_FOR_TRANSACTION",
-                     "a Raydium pool was created; its accounts need getTransaction and "
-                     "feeds.ws.rpc / [live] rpc is not set");
+void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_ns) {
+    if (pools.size() < kMaxTrackedPools) {
+        pools.insert(event_pool(ev));
+    }
+    ++events;
+    last_event_mono = std::max(last_event_mono, recv_mono_ns);
+    if (sink != nullptr) {
+        sink->push_market_event(ev);
+    }
+}
+
+void SolanaWsSource::Impl::release_ready_locked() {
+    if (hold.held() == 0) {
         return;
     }
-    ++fetches;
-    const std::string params = "[\"" + solana::base58_encode(sig, 64) +
-                               "\",{\"encoding\":\"json\",\"maxSupportedTransactionVersion\":0,"
-                               "\"commitment\":\"confirmed\"}]";
-    std::weak_ptr<Impl> weak = weak_from_this();
-    rpc->call("getTransaction", params, [weak](rpc::RpcResponse resp) {
-        auto self = weak.lock();
-        if (!self) {
-            return;
-        }
-        std::lock_guard<std::mutex> lk(self->mu);
-        if (!resp.ok()) {
-            ++self->fetch_failures;
-            self->count_locked("TRANSACTION_FETCH_FAILED", resp.error.message);
-            return;
-        }
-        const std::string wrapped = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + resp.result_json + "}";
-        if (self->raw != nullptr) {
-            self->record_raw(wrapped);
-        }
-        const chain::DecodeResult& r = self->decoder.decode(wrapped);
-        if (r.ok() && r.kind == chain::MessageKind::Null) {
-            ++self->fetch_failures;
-            self->count_locked("TRANSACTION_NOT_FOUND", "getTransaction answered null");
-            return;
-        }
-        self->decoded(nullptr, r, mono_ns(), true);
-    });
+    std::vector<EventBuf> ready;
+    hold.take_ready(mono_ns(), ready);
+    for (const EventBuf& ev : ready) {
+        deliver_locked(ev, mono_ns());
+    }
 }
 
 // On the connection's thread: (un)subscribe accounts to match `watched`.
@@ -518,6 +382,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
 void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     std::lock_guard<std::mutex> lk(mu);
     sync_accounts(ep);
+    release_ready_locked(); // pools past their safety deadline
     if (cfg.ws.stale_after_ns <= 0) {
         return;
     }
@@ -640,3 +505,4 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
 }
 
 } // namespace sniper::solfeed
+

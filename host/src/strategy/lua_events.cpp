@@ -22,10 +22,12 @@ local DEX = { [0] = "invalid", "sim", "raydium_amm_v4", "raydium_cpmm", "pump_fu
 local np = { type = "new_pool", seq = 0, recv_ns = 0, source_ns = 0, slot = 0,
   pool = "", base_mint = "", quote_mint = "", creator = "", dex = "invalid", flags = 0,
   mint_authority_present = false, freeze_authority_present = false,
+  authorities_unknown = false, holders_unknown = false, lp_unknown = false,
   base_reserve_atoms = 0, quote_reserve_lamports = 0, token_supply_atoms = 0,
   fee_bps = 0, lp_burned_bps = 0, top10_holder_bps = 0, base_decimals = 0 }
 local function new_pool(seq, recv_ns, source_ns, slot, pool, base_mint, quote_mint, creator, dex, flags,
-                        mint_authority, freeze_authority, base_reserve, quote_reserve, supply, fee_bps,
+                        mint_authority, freeze_authority, authorities_unknown, holders_unknown,
+                        lp_unknown, base_reserve, quote_reserve, supply, fee_bps,
                         lp_burned_bps, top10_holder_bps, base_decimals)
   local e = np
   e.type = "new_pool"
@@ -33,6 +35,8 @@ local function new_pool(seq, recv_ns, source_ns, slot, pool, base_mint, quote_mi
   e.pool = pool; e.base_mint = base_mint; e.quote_mint = quote_mint; e.creator = creator
   e.dex = DEX[dex] or "unknown"; e.flags = flags
   e.mint_authority_present = mint_authority; e.freeze_authority_present = freeze_authority
+  e.authorities_unknown = authorities_unknown; e.holders_unknown = holders_unknown
+  e.lp_unknown = lp_unknown
   e.base_reserve_atoms = base_reserve; e.quote_reserve_lamports = quote_reserve
   e.token_supply_atoms = supply; e.fee_bps = fee_bps; e.lp_burned_bps = lp_burned_bps
   e.top10_holder_bps = top10_holder_bps; e.base_decimals = base_decimals
@@ -171,6 +175,9 @@ int push_event(lua_State* L, const snp_event_header* ev) {
         lua_pushnumber(L, e.flags);
         lua_pushboolean(L, (e.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0);
         lua_pushboolean(L, (e.flags & SNP_POOL_FREEZE_AUTHORITY_PRESENT) != 0);
+        lua_pushboolean(L, (e.flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0);
+        lua_pushboolean(L, (e.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0);
+        lua_pushboolean(L, (e.flags & SNP_POOL_LP_UNKNOWN) != 0);
         push_u64(L, e.base_reserve_atoms);
         push_u64(L, e.quote_reserve_lamports);
         push_u64(L, e.token_supply_atoms);
@@ -178,7 +185,7 @@ int push_event(lua_State* L, const snp_event_header* ev) {
         lua_pushnumber(L, e.lp_burned_bps);
         lua_pushnumber(L, e.top10_holder_bps);
         lua_pushnumber(L, e.base_decimals);
-        return 19;
+        return 22;
     }
     case SNP_EVENT_POOL_UPDATE: {
         snp_ev_pool_update copy;

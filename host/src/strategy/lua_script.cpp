@@ -331,7 +331,7 @@ snp_status LuaScript::on_event(void* self, const snp_event_header* ev, snp_error
     try {
         in->saved_valid = false;
         lua_settop(in->L, lua::kBaseTop);
-        if (!lua_checkstack(in->L, 32)) { // an event pushes at most 20 values
+        if (!lua_checkstack(in->L, 32)) { // an event pushes at most 23 values
             fill_snp_error(err, SNP_ERR_INTERNAL, "cannot grow the Lua stack");
             return SNP_ERR_INTERNAL;
         }

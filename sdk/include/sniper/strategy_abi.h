@@ -175,6 +175,13 @@ enum {
 /* Flags in snp_ev_new_pool.flags. */
 #define SNP_POOL_MINT_AUTHORITY_PRESENT (1u << 0)
 #define SNP_POOL_FREEZE_AUTHORITY_PRESENT (1u << 1)
+/* 1.1, appended: the source could not establish a safety fact, and the
+ * field it governs holds a placeholder, always the worst value (so a limit
+ * refuses the pool instead of passing it blind). A pool without these bits
+ * was measured. Tell "unknown" from "safe" by these, never by the value. */
+#define SNP_POOL_AUTHORITIES_UNKNOWN (1u << 2) /* both *_AUTHORITY_PRESENT set */
+#define SNP_POOL_HOLDERS_UNKNOWN (1u << 3)     /* top10_holder_bps = 10000 */
+#define SNP_POOL_LP_UNKNOWN (1u << 4)          /* lp_burned_bps = 0 */
 
 /* A pool was created. Quote side is SOL (lamports) for every pool the host
  * reports; base is the token. */

@@ -1,0 +1,139 @@
+// solfeed/ws_source_impl.hpp — (internal to solfeed) the state of one
+// SolanaWsSource, shared by its two halves: ws_source.cpp (connections,
+// subscriptions, decode, dedup, staleness, status) and ws_fetch.cpp (what
+// it reads over JSON-RPC: Raydium transactions, token-safety facts).
+#pragma once
+
+#include "solfeed/ws_source.hpp"
+
+#include "chain/solana_ws_decoder.hpp"
+#include "rpc/rpc_client.hpp"
+#include "solfeed/dedup.hpp"
+#include "solfeed/safety_hold.hpp"
+#include "ws/ws_client.hpp"
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace sniper::solfeed {
+
+inline constexpr size_t kMaxTrackedPools = 1u << 16;
+inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
+inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
+
+struct KeyLess {
+    bool operator()(const Pubkey& a, const Pubkey& b) const {
+        return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+    }
+};
+
+// The subscription id of a notification: the last "subscription": in it
+// (it closes params); 0 when absent or malformed.
+inline uint64_t subscription_of(std::string_view msg) {
+    const size_t at = msg.rfind("\"subscription\":");
+    if (at == std::string_view::npos) {
+        return 0;
+    }
+    uint64_t v = 0;
+    size_t i = at + 15;
+    while (i < msg.size() && msg[i] == ' ') {
+        ++i;
+    }
+    const size_t first = i;
+    for (; i < msg.size() && msg[i] >= '0' && msg[i] <= '9' && i - first < 19; ++i) {
+        v = v * 10 + static_cast<uint64_t>(msg[i] - '0');
+    }
+    return i > first ? v : 0;
+}
+
+// Refusals that are not the decoder's, counted beside its reasons.
+inline constexpr const char* kSlotBackwards = "SLOT_BACKWARDS";
+inline constexpr const char* kSubscribeError = "SUBSCRIBE_ERROR";
+inline constexpr const char* kUnexpectedResponse = "UNEXPECTED_RESPONSE";
+inline constexpr const char* kUnknownSubscription = "UNKNOWN_SUBSCRIPTION";
+
+inline std::string base58(const Pubkey& k) { return to_base58(k); }
+
+
+struct Endpoint;
+
+struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl> {
+    explicit Impl(WsSourceConfig c);
+
+    void run_endpoint(Endpoint& ep);
+    void on_open(Endpoint& ep);
+    void on_message(Endpoint& ep, std::string_view msg, int64_t recv_mono_ns);
+    void on_response(Endpoint& ep, std::string_view msg);
+    void on_tick(Endpoint& ep);
+    void sync_accounts(Endpoint& ep);
+    void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched,
+                 const Pubkey* account = nullptr);
+    void fetch_transaction(const uint8_t* sig);
+    void deliver_locked(const EventBuf& ev, int64_t recv_mono_ns);
+    void fetch_safety(const snp_ev_new_pool& np);
+    void release_ready_locked();
+    void mark_stale_locked(const std::string& why);
+    void count_locked(const std::string& reason, const std::string& detail);
+    void record_raw(std::string_view msg);
+    bool wait_or_stop(int64_t ns);
+
+    WsSourceConfig cfg;
+    std::vector<std::string> subscribe_requests; // one per program, ids 1..n
+    std::vector<std::unique_ptr<Endpoint>> endpoints;
+    EventSink* sink = nullptr;
+
+    mutable std::mutex mu; // everything below
+    chain::SolanaWsDecoder decoder;
+    SignatureDedup dedup;
+    std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
+    std::vector<Pubkey> watched;                  // accounts to follow (Feed::watch_pools)
+    std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
+    SafetyHold hold;                              // new pools waiting for their safety facts
+    uint64_t enriched = 0, enrich_failures = 0;
+    std::map<std::string, uint64_t> rejected_by_reason;
+    uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
+    uint64_t outages = 0, stale_marks = 0, fetches = 0, fetch_failures = 0;
+    size_t connected = 0;
+    bool down = true;      // no connection up (outage logged once)
+    bool stalled = false;  // no notification for stale_after while connected
+    int64_t last_activity_mono = 0, last_event_mono = 0;
+    std::mt19937_64 rng{std::random_device{}()};
+
+    std::mutex stop_mu;
+    std::condition_variable stop_cv;
+    bool stopping = false;
+
+    std::unique_ptr<rpc::RpcClient> rpc; // getTransaction fetches
+    std::mutex raw_mu;
+    std::FILE* raw = nullptr;
+    int64_t raw_flushed_mono = 0;
+};
+
+struct Endpoint {
+    ws::Url url;
+    std::string display; // without the query
+    ws::Connection conn;
+    std::thread thread;
+    // Connection thread only (reset at each connection).
+    uint64_t last_slot = 0;
+    uint64_t next_request = kFirstAccountRequest;    // ids of account (un)subscribes
+    std::map<uint64_t, Pubkey> pending_accounts;     // request id -> account
+    std::map<uint64_t, Pubkey> account_by_sub;       // subscription id -> account
+    std::map<Pubkey, uint64_t, KeyLess> sub_by_account;
+    // Under Impl::mu.
+    bool connected = false;
+    uint64_t connects = 0, messages = 0;
+    std::string last_error;
+};
+
+} // namespace sniper::solfeed

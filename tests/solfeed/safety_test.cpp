@@ -1,0 +1,340 @@
+// Token-safety facts for new pools: SafetyHold's rules on their own, then
+// the [feeds.ws] source against a scripted JSON-RPC node (getAccountInfo,
+// getTokenLargestAccounts, getTransaction for a Raydium pool seen in logs):
+// a new pool is held until its facts are in or its deadline passes, its
+// later events follow it in order, and unknown stays flagged at the worst.
+#include "solfeed/safety_hold.hpp"
+#include "solfeed/ws_source.hpp"
+
+#include "capture_stream.hpp"
+#include "core/clock.hpp"
+#include "rpc/rpc_test_util.hpp"
+#include "solana/associated_token.hpp"
+#include "solana/base64.hpp"
+#include "solana/program_ids.hpp"
+#include "support/ws_test_server.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include <mutex>
+#include <thread>
+
+using namespace sniper;
+using rpc::test::FakeReply;
+using rpc::test::FakeRequest;
+using rpc::test::FakeServer;
+
+namespace {
+
+EventBuf new_pool(uint8_t id, uint32_t dex, uint32_t flags) {
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_NEW_POOL);
+    ev.new_pool.pool.bytes[0] = id;
+    ev.new_pool.base_mint.bytes[0] = static_cast<uint8_t>(id + 100);
+    ev.new_pool.dex = dex;
+    ev.new_pool.flags = flags;
+    ev.new_pool.token_supply_atoms = 1'000'000;
+    ev.new_pool.top10_holder_bps = 10000;
+    ev.new_pool.base_decimals = 6;
+    return ev;
+}
+
+EventBuf update(uint8_t id) {
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_POOL_UPDATE);
+    ev.pool_update.pool.bytes[0] = id;
+    return ev;
+}
+
+constexpr uint32_t kAmm = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT |
+                          SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN;
+
+} // namespace
+
+TEST_CASE("safety hold: a pump.fun pool waits for its holders, its events behind it, in order", "[solfeed][safety]") {
+    solfeed::SafetyHold hold(1'000'000'000);
+    CHECK(hold.offer(update(9), 0) == solfeed::SafetyHold::Verdict::Pass); // not held: passes
+    CHECK(hold.offer(new_pool(1, SNP_DEX_PUMP_FUN, SNP_POOL_HOLDERS_UNKNOWN), 0) ==
+          solfeed::SafetyHold::Verdict::Started);
+    CHECK(hold.wants_holders(new_pool(1, 0, 0).new_pool.pool));
+    CHECK_FALSE(hold.wants_mint(new_pool(1, 0, 0).new_pool.pool));
+    CHECK(hold.offer(update(1), 10) == solfeed::SafetyHold::Verdict::Held);
+    CHECK(hold.offer(update(1), 20) == solfeed::SafetyHold::Verdict::Held);
+    std::vector<EventBuf> out;
+    hold.take_ready(100, out);
+    CHECK(out.empty()); // facts not in, deadline not reached
+    hold.on_holders(new_pool(1, 0, 0).new_pool.pool, 123'457); // 12.34570 %
+    hold.take_ready(100, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[0].h.type == SNP_EVENT_NEW_POOL);
+    CHECK(out[0].new_pool.top10_holder_bps == 1235); // rounded up
+    CHECK(out[0].new_pool.flags == 0);
+    CHECK(out[1].h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(out[2].h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(hold.held() == 0);
+    CHECK(hold.offer(update(1), 200) == solfeed::SafetyHold::Verdict::Pass); // released: flows
+}
+
+TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint nothing, the deadline releases",
+          "[solfeed][safety]") {
+    solfeed::SafetyHold hold(1'000);
+    REQUIRE(hold.offer(new_pool(2, SNP_DEX_RAYDIUM_AMM_V4, kAmm), 0) == solfeed::SafetyHold::Verdict::Started);
+    REQUIRE(hold.offer(new_pool(3, SNP_DEX_PUMP_SWAP, kAmm), 0) == solfeed::SafetyHold::Verdict::Started);
+    REQUIRE(hold.offer(new_pool(4, SNP_DEX_PUMP_SWAP, kAmm), 0) == solfeed::SafetyHold::Verdict::Started);
+    const Pubkey p2 = new_pool(2, 0, 0).new_pool.pool, p3 = new_pool(3, 0, 0).new_pool.pool;
+    CHECK(hold.wants_mint(p2));
+    CHECK_FALSE(hold.wants_holders(p2)); // an AMM's vaults are not known: holders stay unknown
+    solfeed::MintFacts clean;
+    clean.mint_authority = false;
+    clean.freeze_authority = false;
+    clean.supply = 5'000'000;
+    clean.decimals = 6;
+    hold.on_mint(p2, clean);
+    solfeed::MintFacts other = clean;
+    other.decimals = 9; // not the token the event describes
+    hold.on_mint(p3, other);
+    std::vector<EventBuf> out;
+    hold.take_ready(10, out);
+    REQUIRE(out.size() == 2);
+    for (const EventBuf& ev : out) {
+        if (ev.new_pool.pool == p2) {
+            CHECK(ev.new_pool.flags == (SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN));
+            CHECK(ev.new_pool.token_supply_atoms == 5'000'000);
+        } else {
+            CHECK(ev.new_pool.flags == kAmm); // unknown, at the worst
+            CHECK(ev.new_pool.token_supply_atoms == 1'000'000);
+        }
+    }
+    out.clear();
+    hold.take_ready(999, out);
+    CHECK(out.empty());
+    hold.take_ready(1'000, out); // pool 4: no answer, deadline
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].new_pool.flags == kAmm);
+    solfeed::SafetyHold off(0);
+    CHECK(off.offer(new_pool(5, SNP_DEX_PUMP_SWAP, kAmm), 0) == solfeed::SafetyHold::Verdict::Pass);
+    CHECK(hold.offer(new_pool(6, SNP_DEX_SIM, 0), 0) == solfeed::SafetyHold::Verdict::Pass); // nothing unknown
+}
+
+namespace {
+
+struct Collected {
+    std::mutex mu;
+    std::vector<EventBuf> events;
+};
+
+class Sink final : public EventSink {
+  public:
+    explicit Sink(Collected& c) : c_(c) {}
+    void push_market_event(const EventBuf& ev) override {
+        std::lock_guard<std::mutex> lk(c_.mu);
+        c_.events.push_back(ev);
+    }
+    void source_ended() override {}
+
+  private:
+    Collected& c_;
+};
+
+bool wait_for(const std::function<bool()>& pred, int64_t ns = 10'000'000'000) {
+    const int64_t end = mono_ns() + ns;
+    while (mono_ns() < end) {
+        if (pred()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return pred();
+}
+
+solfeed::WsSourceConfig config(const std::string& ws, const std::string& rpc, int64_t timeout_ns) {
+    solfeed::WsSourceConfig c;
+    c.ws.enabled = true;
+    c.ws.urls = {ws};
+    Pubkey pump{};
+    REQUIRE(pubkey_from_base58("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", pump));
+    c.ws.programs = {pump};
+    c.ws.stale_after_ns = 0;
+    c.ws.enrich_timeout_ns = timeout_ns;
+    c.rpc_urls = {rpc};
+    return c;
+}
+
+std::string b58(const solana::Pubkey& k) { return solana::to_base58(k); }
+
+} // namespace
+
+TEST_CASE("ws source: a new pump.fun coin reaches the engine with its holders measured, the curve left out",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD";
+    const std::string mint = "DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump";
+    const auto c = solana::pubkey_from_base58(curve);
+    const auto m = solana::pubkey_from_base58(mint);
+    REQUIRE(c);
+    REQUIRE(m);
+    const std::string curve_ata = b58(solana::associated_token_address(*c, *m, solana::kTokenProgram));
+    // The curve's account holds most of the supply; ten others hold 1 % each, an
+    // eleventh 0.5 %: the top 10 without the curve is 10 %.
+    std::string list = R"({"context":{"slot":1},"value":[{"address":")" + curve_ata +
+                       R"(","amount":"900000000000000","decimals":6,"uiAmount":9e8,"uiAmountString":"900000000"})";
+    for (int i = 0; i < 11; ++i) {
+        solana::Pubkey h{};
+        h.bytes[0] = static_cast<uint8_t>(i + 1);
+        list += R"(,{"address":")" + b58(h) + R"(","amount":")" + (i < 10 ? "10000000000000" : "5000000000000") +
+                R"(","decimals":6,"uiAmount":1,"uiAmountString":"1"})";
+    }
+    list += "]}";
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getTokenLargestAccounts" && req.body.find(mint) != std::string::npos) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the pool waits for it
+            return rpc::test::ok_reply(req, list);
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(stream.message(0, 1000)); // create + buy: NEW_POOL, TRADE, POOL_UPDATE
+        conn.send(stream.message(1, 1001)); // another buy's events, while the pool is held
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    source.start(sink);
+    // The second message repeats the create: while the pool is held the
+    // first NEW_POOL stands and the repeat is dropped.
+    const size_t want = stream.events_for(2) - 1;
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return got.events.size() >= want;
+    }));
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(got.mu);
+    REQUIRE(got.events.size() == want);
+    REQUIRE(got.events[0].h.type == SNP_EVENT_NEW_POOL);
+    const snp_ev_new_pool& np = got.events[0].new_pool;
+    CHECK(to_base58(np.pool) == curve);
+    CHECK(np.top10_holder_bps == 1000);
+    CHECK(np.flags == 0); // all three facts known: authorities and LP by the program, holders measured
+    for (size_t i = 1; i < got.events.size(); ++i) {
+        CHECK(got.events[i].h.type != SNP_EVENT_NEW_POOL);
+    }
+}
+
+TEST_CASE("ws source: with a dead RPC node a new pool is released at its deadline, facts unknown",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(stream.message(0, 1000));
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    const int64_t t0 = mono_ns();
+    solfeed::SolanaWsSource source(config(server.url(),
+                                          "http://127.0.0.1:" + std::to_string(rpc::test::closed_port()),
+                                          300'000'000));
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return got.events.size() >= 3;
+    }));
+    const int64_t waited = mono_ns() - t0;
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(got.mu);
+    REQUIRE(got.events[0].h.type == SNP_EVENT_NEW_POOL);
+    CHECK(got.events[0].new_pool.flags == SNP_POOL_HOLDERS_UNKNOWN);
+    CHECK(got.events[0].new_pool.top10_holder_bps == 10000);
+    CHECK(waited < 5'000'000'000); // released by its deadline, not held for good
+}
+
+TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction and its mint's facts",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    // The logs of a captured initialize2 transaction, as logsNotification.
+    simdjson::dom::parser parser;
+    const std::string txn = ws_test::read_file(std::string(SNIPER_TEST_DATA) +
+                                               "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(txn).get(doc) == simdjson::SUCCESS);
+    std::string_view sig;
+    REQUIRE(doc["params"]["result"]["signature"].get_string().get(sig) == simdjson::SUCCESS);
+    uint64_t slot = 0;
+    REQUIRE(doc["params"]["result"]["slot"].get_uint64().get(slot) == simdjson::SUCCESS);
+    const std::string logs = simdjson::to_string(doc["params"]["result"]["transaction"]["meta"]["logMessages"]);
+    const std::string note = R"({"jsonrpc":"2.0","method":"logsNotification","params":{"result":{"context":{"slot":)" +
+                             std::to_string(slot) + R"(},"value":{"signature":")" + std::string(sig) +
+                             R"(","err":null,"logs":)" + logs + R"(}},"subscription":1}})";
+    const std::string get_tx = ws_test::read_file(
+        std::string(SNIPER_TEST_DATA) + "/chain/fixtures/derived/getTransaction_json_encoding_raydium_initialize2.json");
+    simdjson::dom::element gt;
+    REQUIRE(parser.parse(get_tx).get(gt) == simdjson::SUCCESS);
+    const std::string tx_result = simdjson::to_string(gt["result"]);
+    // A clean mint: no mint authority, no freeze authority, 6 decimals.
+    std::vector<uint8_t> mint_data(82, 0);
+    const uint64_t supply = 999'000'000'000'000ULL;
+    std::memcpy(mint_data.data() + 36, &supply, 8);
+    mint_data[44] = 6;
+    mint_data[45] = 1;
+    const std::string mint_account = R"({"context":{"slot":5},"value":{"data":[")" +
+                                     solana::base64_encode(mint_data) +
+                                     R"(","base64"],"executable":false,"lamports":1461600,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":0,"space":82}})";
+    std::mutex mu;
+    std::vector<std::string> methods;
+    FakeServer node([&](const FakeRequest& req) {
+        {
+            std::lock_guard<std::mutex> lk(mu);
+            methods.push_back(req.method);
+        }
+        if (req.method == "getTransaction" && req.body.find(std::string(sig)) != std::string::npos) {
+            return rpc::test::ok_reply(req, tx_result);
+        }
+        if (req.method == "getAccountInfo") {
+            return rpc::test::ok_reply(req, mint_account);
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(note);
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    auto cfg = config(server.url(), node.url(), 5'000'000'000);
+    solfeed::SolanaWsSource source(cfg);
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return !got.events.empty();
+    }));
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(got.mu);
+    REQUIRE(got.events.size() == 1);
+    const snp_ev_new_pool& np = got.events[0].new_pool;
+    CHECK(np.h.type == SNP_EVENT_NEW_POOL);
+    CHECK(np.dex == SNP_DEX_RAYDIUM_AMM_V4);
+    REQUIRE(np.base_decimals == 6);
+    CHECK(np.flags == (SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN)); // authorities read: none
+    CHECK(np.token_supply_atoms == supply);
+    std::lock_guard<std::mutex> lk2(mu);
+    REQUIRE(methods.size() >= 2);
+    CHECK(methods[0] == "getTransaction");
+    CHECK(methods[1] == "getAccountInfo");
+}
