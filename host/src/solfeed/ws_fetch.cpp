@@ -124,8 +124,8 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
                   "[\"" + mint + "\",{\"encoding\":\"base64\",\"commitment\":\"confirmed\"}]",
                   [weak, pool, failed](rpc::RpcResponse resp) {
                       auto self = weak.lock();
-                      if (!self) {
-                          return;
+                      if (!self || self->closed.load()) {
+                          return; // stopping: nothing more goes out
                       }
                       std::lock_guard<std::mutex> lk(self->mu);
                       std::optional<MintFacts> m;
@@ -149,8 +149,8 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
         rpc->call("getTokenLargestAccounts", "[\"" + mint + "\",{\"commitment\":\"confirmed\"}]",
                   [weak, pool, exclude, failed](rpc::RpcResponse resp) {
                       auto self = weak.lock();
-                      if (!self) {
-                          return;
+                      if (!self || self->closed.load()) {
+                          return; // stopping: nothing more goes out
                       }
                       std::lock_guard<std::mutex> lk(self->mu);
                       std::optional<uint64_t> top10;
@@ -183,8 +183,8 @@ void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {
     std::weak_ptr<Impl> weak = weak_from_this();
     rpc->call("getTransaction", params, [weak](rpc::RpcResponse resp) {
         auto self = weak.lock();
-        if (!self) {
-            return;
+        if (!self || self->closed.load()) {
+            return; // stopping: nothing more goes out
         }
         std::lock_guard<std::mutex> lk(self->mu);
         if (!resp.ok()) {

@@ -443,6 +443,7 @@ void SolanaWsSource::stop() {
         }
         impl_->stopping = true;
     }
+    impl_->closed.store(true);
     impl_->stop_cv.notify_all();
     for (auto& ep : impl_->endpoints) {
         ep->conn.stop();

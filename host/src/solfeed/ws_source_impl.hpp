@@ -12,6 +12,7 @@
 #include "solfeed/safety_hold.hpp"
 #include "ws/ws_client.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -112,6 +113,7 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::mutex stop_mu;
     std::condition_variable stop_cv;
     bool stopping = false;
+    std::atomic<bool> closed{false}; // stop() began: RPC answers are dropped
 
     std::unique_ptr<rpc::RpcClient> rpc; // getTransaction fetches
     std::mutex raw_mu;
