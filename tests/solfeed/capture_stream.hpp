@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "chain/solana_ws_decoder.hpp"
+#include "support/ws_test_server.hpp"
 
 #include <cstdint>
 #include <fstream>
@@ -70,5 +71,19 @@ class Stream {
     }
     std::string tmpl_;
 };
+
+// A server script: answers one subscription, sends messages 0..n-1 of
+// `stream` (slot 1000 + i), then holds the connection.
+inline Server::Script send_then_hold(const Stream& stream, int n) {
+    return [&stream, n](Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        for (int i = 0; i < n; ++i) {
+            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
+        }
+        c.hold();
+    };
+}
 
 } // namespace ws_test

@@ -122,15 +122,7 @@ TEST_CASE("ws source subscribes with the configured commitment and delivers deco
           "[solfeed]") {
     testing::QuietLogs quiet;
     ws_test::Stream stream;
-    ws_test::Server server([&](ws_test::Conn& c) {
-        if (!c.answer_subscriptions(1)) {
-            return;
-        }
-        for (int i = 0; i < 3; ++i) {
-            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
-        }
-        c.hold();
-    });
+    ws_test::Server server(ws_test::send_then_hold(stream, 3));
     auto cfg = config({server.url()});
     cfg.ws.commitment = "processed";
     solfeed::SolanaWsSource source(cfg);
@@ -163,15 +155,7 @@ TEST_CASE("ws source subscribes with the configured commitment and delivers deco
 TEST_CASE("ws source: two endpoints carrying the same stream deliver each transaction once", "[solfeed]") {
     testing::QuietLogs quiet;
     ws_test::Stream stream;
-    const auto script = [&](ws_test::Conn& c) {
-        if (!c.answer_subscriptions(1)) {
-            return;
-        }
-        for (int i = 0; i < 5; ++i) {
-            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
-        }
-        c.hold();
-    };
+    const auto script = ws_test::send_then_hold(stream, 5);
     ws_test::Server a(script), b(script);
     solfeed::SolanaWsSource source(config({a.url(), b.url()}));
     Collect sink;
@@ -333,15 +317,7 @@ TEST_CASE("ws source: the raw recording holds every wire message, one per line, 
     testing::QuietLogs quiet;
     testing::TempDir dir;
     ws_test::Stream stream;
-    ws_test::Server server([&](ws_test::Conn& c) {
-        if (!c.answer_subscriptions(1)) {
-            return;
-        }
-        for (int i = 0; i < 4; ++i) {
-            c.send(stream.message(i, 1000 + static_cast<uint64_t>(i)));
-        }
-        c.hold();
-    });
+    ws_test::Server server(ws_test::send_then_hold(stream, 4));
     auto cfg = config({server.url()});
     cfg.raw_path = (dir.path / "raw.jsonl").string();
     const size_t want = stream.events_for(4);
