@@ -103,6 +103,19 @@ solana::Pubkey to_solana(const Pubkey& k) {
     return out;
 }
 
+// An RPC answer handled under the source's mutex, unless the source is gone
+// or stopping (nothing more goes out then).
+template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Impl> weak, F f) {
+    return [weak = std::move(weak), f = std::move(f)](rpc::RpcResponse resp) {
+        auto self = weak.lock();
+        if (!self || self->closed.load()) {
+            return;
+        }
+        std::lock_guard<std::mutex> lk(self->mu);
+        f(*self, resp);
+    };
+}
+
 } // namespace
 
 // Off the connection threads: the mint account and, for pump.fun curves,
@@ -122,23 +135,17 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
     if (hold.wants_mint(pool)) {
         rpc->call("getAccountInfo",
                   "[\"" + mint + "\",{\"encoding\":\"base64\",\"commitment\":\"confirmed\"}]",
-                  [weak, pool, failed](rpc::RpcResponse resp) {
-                      auto self = weak.lock();
-                      if (!self || self->closed.load()) {
-                          return; // stopping: nothing more goes out
-                      }
-                      std::lock_guard<std::mutex> lk(self->mu);
+                  under_lock(weak, [pool, failed](Impl& self, const rpc::RpcResponse& resp) {
                       std::optional<MintFacts> m;
                       if (resp.ok()) {
                           m = parse_mint(resp.result_json);
                       }
                       if (!m) {
-                          failed(*self, "mint",
-                                 resp.ok() ? "not an initialized token mint" : resp.error.message);
+                          failed(self, "mint", resp.ok() ? "not an initialized token mint" : resp.error.message);
                       }
-                      self->hold.on_mint(pool, m);
-                      self->release_ready_locked();
-                  });
+                      self.hold.on_mint(pool, m);
+                      self.release_ready_locked();
+                  }));
     }
     if (hold.wants_holders(pool)) {
         // The curve's own token account (Token or Token-2022) is the pool.
@@ -147,23 +154,17 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
             from_solana(solana::associated_token_address(owner, mk, solana::kTokenProgram)),
             from_solana(solana::associated_token_address(owner, mk, solana::kToken2022Program))};
         rpc->call("getTokenLargestAccounts", "[\"" + mint + "\",{\"commitment\":\"confirmed\"}]",
-                  [weak, pool, exclude, failed](rpc::RpcResponse resp) {
-                      auto self = weak.lock();
-                      if (!self || self->closed.load()) {
-                          return; // stopping: nothing more goes out
-                      }
-                      std::lock_guard<std::mutex> lk(self->mu);
+                  under_lock(weak, [pool, exclude, failed](Impl& self, const rpc::RpcResponse& resp) {
                       std::optional<uint64_t> top10;
                       if (resp.ok()) {
                           top10 = parse_top10(resp.result_json, exclude);
                       }
                       if (!top10) {
-                          failed(*self, "holders",
-                                 resp.ok() ? "malformed largest accounts" : resp.error.message);
+                          failed(self, "holders", resp.ok() ? "malformed largest accounts" : resp.error.message);
                       }
-                      self->hold.on_holders(pool, top10);
-                      self->release_ready_locked();
-                  });
+                      self.hold.on_holders(pool, top10);
+                      self.release_ready_locked();
+                  }));
     }
     ++enriched;
 }
@@ -181,29 +182,24 @@ void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {
                                "\",{\"encoding\":\"json\",\"maxSupportedTransactionVersion\":0,"
                                "\"commitment\":\"confirmed\"}]";
     std::weak_ptr<Impl> weak = weak_from_this();
-    rpc->call("getTransaction", params, [weak](rpc::RpcResponse resp) {
-        auto self = weak.lock();
-        if (!self || self->closed.load()) {
-            return; // stopping: nothing more goes out
-        }
-        std::lock_guard<std::mutex> lk(self->mu);
+    rpc->call("getTransaction", params, under_lock(weak, [](Impl& self, const rpc::RpcResponse& resp) {
         if (!resp.ok()) {
-            ++self->fetch_failures;
-            self->count_locked("TRANSACTION_FETCH_FAILED", resp.error.message);
+            ++self.fetch_failures;
+            self.count_locked("TRANSACTION_FETCH_FAILED", resp.error.message);
             return;
         }
         const std::string wrapped = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + resp.result_json + "}";
-        if (self->raw != nullptr) {
-            self->record_raw(wrapped);
+        if (self.raw != nullptr) {
+            self.record_raw(wrapped);
         }
-        const chain::DecodeResult& r = self->decoder.decode(wrapped);
+        const chain::DecodeResult& r = self.decoder.decode(wrapped);
         if (r.ok() && r.kind == chain::MessageKind::Null) {
-            ++self->fetch_failures;
-            self->count_locked("TRANSACTION_NOT_FOUND", "getTransaction answered null");
+            ++self.fetch_failures;
+            self.count_locked("TRANSACTION_NOT_FOUND", "getTransaction answered null");
             return;
         }
-        self->decoded(nullptr, r, mono_ns(), true);
-    });
+        self.decoded(nullptr, r, mono_ns(), true);
+    }));
 }
 
 } // namespace sniper::solfeed
