@@ -9,7 +9,7 @@ scripts/deps.sh
 # Only what the demo runs: the daemon, the CLI, the signer and the example
 # strategies; no test targets (scripts/test.sh builds those). Measured on
 # 2 cores: 2.5 minutes the first time, seconds after.
-[[ -f build/sniperd ]] || echo "== building sniperd (first time: about 3 minutes on 2 cores) =="
+[[ -f build/sniperd ]] || echo "== building sniperd (first time: about 5 minutes on 2 cores) =="
 SNIPER_BUILD_TARGETS="sniperd sniperctl sniper-signer example_sniper example_momentum example_sniper_lua example_tool_lua" \
   scripts/build.sh build
 mkdir -p data
