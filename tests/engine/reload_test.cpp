@@ -208,7 +208,9 @@ TEST_CASE("no event is lost or repeated across many reloads under a fast replay,
     const bool lua = GENERATE(false, true);
     INFO((lua ? "lua" : "native"));
     TempDir d;
-    Config cfg = make_config(d.path, 15);
+    // An hour of market (~0.5 M events): long enough for ten native reloads
+    // even at the replay's one-pass speed (2-3 M lines/s).
+    Config cfg = make_config(d.path, 60);
     // Record the market once; the engine replays it as fast as it can.
     const std::string recording = (d.path / "market.jsonl").string();
     {
