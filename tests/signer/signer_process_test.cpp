@@ -415,3 +415,70 @@ TEST_CASE("signer closes the connection on a frame length it cannot trust", "[si
     CHECK_FALSE(f.has_value());
     CHECK(err.find("closed") != std::string::npos);
 }
+
+TEST_CASE("signer day totals roll with the UTC day, and a clock stepped back reads the journal again",
+          "[signer][journal][refusal]") {
+    TempDir dir;
+    std::string err;
+    auto journal = Journal::open(dir.file("j.sqlite"), err);
+    REQUIRE(journal);
+    auto keys = Keystore::create(solana::generate_keypair(), err);
+    REQUIRE(keys);
+    PolicyConfig pc;
+    pc.wallet = keys->wallet();
+    pc.max_tx_lamports = 1'000'000;
+    pc.max_day_lamports = 50'000; // a 30,000 transfer counts 35,000 (fee 5000)
+    constexpr int64_t kDay = 86'400LL * 1'000'000'000LL;
+    int64_t now = 20'000 * kDay + 3'600'000'000'000LL; // one hour into day 20000
+    const auto clock = [&now] { return now; };
+    const auto transfer = [&](uint64_t lamports, uint8_t seed) {
+        return signer_test::message_bytes(keys->wallet(),
+                                          {solana::system_transfer(keys->wallet(), signer_test::key_n(1), lamports)},
+                                          seed);
+    };
+    {
+        SignerService svc(Policy(pc), *keys, *journal, clock);
+        REQUIRE(svc.load(err));
+        REQUIRE(svc.sign(1, signer_test::request(1, transfer(30'000, 1))).signed_ok());
+        REQUIRE(svc.sign(2, signer_test::request(2, transfer(10'000, 2))).signed_ok());
+        CHECK(svc.day_signed_lamports() == 50'000);
+        CHECK(svc.sign(3, signer_test::request(3, transfer(1, 3))).reason == Reason::DayCapExceeded);
+        now += kDay; // the next UTC day starts from nothing
+        CHECK(svc.sign(4, signer_test::request(4, transfer(30'000, 4))).signed_ok());
+        CHECK(svc.day_signed_lamports() == 35'000);
+        now -= kDay; // back: the first day is still full
+        CHECK(svc.sign(5, signer_test::request(5, transfer(1, 5))).reason == Reason::DayCapExceeded);
+        CHECK(svc.day_signed_lamports() == 50'000);
+    }
+    // A signer started on the second day, whose clock then steps back to
+    // the first: that day's total is read from the journal, not taken as 0.
+    now += kDay;
+    SignerService svc(Policy(pc), *keys, *journal, clock);
+    REQUIRE(svc.load(err));
+    CHECK(svc.day_signed_lamports() == 35'000);
+    now -= kDay;
+    CHECK(svc.sign(6, signer_test::request(6, transfer(1, 6))).reason == Reason::DayCapExceeded);
+    CHECK(svc.day_signed_lamports() == 50'000);
+}
+
+TEST_CASE("signer journal drops the indexes of earlier builds (one page per commit)", "[signer][journal]") {
+    TempDir dir;
+    const std::string path = dir.file("j.sqlite");
+    std::string err;
+    REQUIRE(Journal::open(path, err));
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE INDEX signer_decisions_day ON signer_decisions (utc_day, decision)", nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    REQUIRE(Journal::open(path, err));
+    CHECK(count_rows(path, "1") == 0);
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'", -1, &st, nullptr) ==
+            SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int64(st, 0) == 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}

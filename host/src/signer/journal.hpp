@@ -66,8 +66,9 @@ class Journal {
     // Checkpoints now from the syncer's connection (syncs the WAL, then the
     // database). True when every committed row is on disk.
     bool sync_now();
-    // Sum of counted_lamports of signed rows on `utc_day`.
-    bool day_total(int64_t utc_day, uint64_t& out, std::string& err);
+    // Per UTC day from `from_day` on, the sum of counted_lamports of the
+    // signed rows (a full scan: for start-up).
+    bool day_totals(int64_t from_day, std::map<int64_t, uint64_t>& out, std::string& err);
     // Every intent's signed messages.
     bool intents(std::map<uint64_t, IntentHistory>& out, std::string& err);
     uint64_t row_count();

@@ -190,15 +190,20 @@ int main(int argc, char** argv) {
     log::info("signer", "ready", {{"wallet", solana::to_base58(keys->wallet())},
                                   {"day_signed_lamports", service.day_signed_lamports()}});
     FrameReader reader(a.fd);
+    bool answered = false;
     for (;;) {
-        // The key page is read-only from a signature until the signer has
-        // been idle for kRelockIdleMs after answering; then PROT_NONE again
-        // (keystore.hpp says why not inside sign()).
-        if (keys->readable() && !reader.buffered() && !wait_readable(a.fd, kRelockIdleMs) &&
-            !keys->relock()) {
+        // After an answer, the next request of a burst (a re-sign, a
+        // flatten's sells, a benchmark) usually follows within
+        // microseconds: busy-poll for it a while, then sleep. The key page
+        // is read-only from a signature until the signer has been idle for
+        // kRelockIdleMs after answering; then PROT_NONE again (keystore.hpp
+        // says why not inside sign()).
+        if (!reader.buffered() && !(answered && reader.spin_readable(kSignerSpinAfterAnswerNs)) &&
+            keys->readable() && !wait_readable(a.fd, kRelockIdleMs) && !keys->relock()) {
             log::error("signer", "cannot make the key page PROT_NONE again: exiting");
             return 1;
         }
+        answered = false;
         auto f = reader.next(err);
         if (!f) {
             if (!err.empty()) {
@@ -210,5 +215,6 @@ int main(int argc, char** argv) {
         if (!write_all(a.fd, service.handle(*f))) {
             return 0; // sniperd is gone
         }
+        answered = true;
     }
 }

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace sniper::signer {
 
@@ -308,6 +309,35 @@ bool FrameReader::fill(size_t need, bool& eof_at_start) {
         end_ += static_cast<size_t>(r);
     }
     return true;
+}
+
+bool FrameReader::spin_readable(int64_t spin_ns) {
+    if (buffered()) {
+        return true;
+    }
+    pos_ = end_ = 0; // nothing unread: start over at the front
+    const auto now_ns = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
+    };
+    const int64_t until = now_ns() + spin_ns;
+    for (;;) {
+        const ssize_t r = ::recv(fd_, buf_.data() + end_, buf_.size() - end_, MSG_DONTWAIT);
+        if (r > 0) {
+            end_ += static_cast<size_t>(r);
+            return true;
+        }
+        if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            return true; // EOF or an error: next() reports it at once
+        }
+        if (now_ns() >= until) {
+            return false;
+        }
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
 }
 
 std::optional<Frame> FrameReader::next(std::string& err) {

@@ -23,6 +23,11 @@ constexpr uint8_t kProtocolVersion = 1;
 constexpr size_t kHeaderBytes = 12;  // after the u32 length
 constexpr size_t kMaxBody = 4096;    // a 1232-byte message fits many times over
 constexpr size_t kMaxMessageBytes = 1232; // Solana's packet limit for a transaction
+// After an answer the signer busy-polls this long for the next request
+// before it sleeps; a client that asks again within that window busy-polls
+// for its answer too (FrameReader::spin_readable). Not part of the wire
+// format: a timing both ends agree on.
+constexpr int64_t kSignerSpinAfterAnswerNs = 50'000;
 
 enum class FrameType : uint8_t {
     Invalid = 0,
@@ -127,6 +132,12 @@ class FrameReader {
     // True when bytes of a next frame are already in the buffer (no need
     // to poll the socket before calling next()).
     bool buffered() const { return end_ > pos_; }
+    // Busy-polls the socket without blocking for up to `spin_ns`: true as
+    // soon as bytes (or EOF, or an error) are there, so next() will not
+    // block; false when the time ran out with nothing. A thread asleep in
+    // poll() takes 10-20 us to be woken on a small VM, more than the rest of
+    // a sign round trip; both ends spin briefly before they sleep.
+    bool spin_readable(int64_t spin_ns);
 
   private:
     // Until `need` unread bytes are buffered; false on EOF (`eof_at_start`

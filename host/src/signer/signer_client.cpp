@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -22,6 +23,21 @@
 namespace sniper::signer {
 
 namespace {
+
+// A sign takes the signer some tens of microseconds. While the signer is
+// awake (its last answer is less than kSignerSpinAfterAnswerNs old, less a
+// margin), the client busy-polls this long for the answer before it sleeps
+// in poll(): a wake-up from poll costs 10-30 us on a small VM. To an idle
+// signer it does not: spinning while the other vCPU wakes from halt slowed
+// that wake-up several-fold on the benchmark VM (docs/signer-protocol.md).
+constexpr int64_t kAnswerSpinNs = 300'000;
+constexpr int64_t kSignerAwakeNs = kSignerSpinAfterAnswerNs * 3 / 4;
+
+int64_t mono_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
+}
 
 bool wait_readable(int fd, int timeout_ms) {
     pollfd p{fd, POLLIN, 0};
@@ -167,8 +183,9 @@ SignerClient::~SignerClient() {
     }
 }
 
-std::optional<Frame> SignerClient::read_answer(std::string& err) {
-    if (!reader_->buffered() && !wait_readable(fd_, timeout_ms_)) {
+std::optional<Frame> SignerClient::read_answer(bool spin, std::string& err) {
+    if (!reader_->buffered() && !(spin && reader_->spin_readable(kAnswerSpinNs)) &&
+        !wait_readable(fd_, timeout_ms_)) {
         err = "no answer within " + std::to_string(timeout_ms_) + " ms";
         return std::nullopt;
     }
@@ -176,15 +193,17 @@ std::optional<Frame> SignerClient::read_answer(std::string& err) {
     if (!f) {
         err = "the signer closed the connection" + (err.empty() ? std::string() : " (" + err + ")");
     }
+    last_answer_ns_ = mono_ns();
     return f;
 }
 
 std::optional<Frame> SignerClient::raw_request(const std::vector<uint8_t>& bytes, std::string& err) {
+    const bool signer_awake = mono_ns() - last_answer_ns_ < kSignerAwakeNs;
     if (!write_all(fd_, bytes)) {
         err = std::string("cannot write to the signer: ") + std::strerror(errno);
         return std::nullopt;
     }
-    return read_answer(err);
+    return read_answer(signer_awake, err);
 }
 
 std::optional<SignResult> SignerClient::sign(const SignRequest& req, std::string& err) {

@@ -76,12 +76,14 @@ class SignerClient {
 
   private:
     SignerClient() = default;
-    std::optional<Frame> read_answer(std::string& err);
+    // `spin`: busy-poll before sleeping (the signer is awake).
+    std::optional<Frame> read_answer(bool spin, std::string& err);
     int fd_ = -1;
     std::unique_ptr<FrameReader> reader_; // over fd_
     pid_t pid_ = -1;
     uint64_t next_request_id_ = 1;
     int timeout_ms_ = 10'000;
+    int64_t last_answer_ns_ = 0; // CLOCK_MONOTONIC of the last answer read
     solana::Pubkey wallet_;
     HelloOk hello_;
 };

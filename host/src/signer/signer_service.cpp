@@ -42,22 +42,42 @@ SignerService::SignerService(Policy policy, const Keystore& keys, Journal& journ
 
 bool SignerService::load(std::string& err) {
     day_ = utc_day_of(now_());
-    if (!journal_.day_total(day_, day_total_, err)) {
+    counted_from_ = day_;
+    if (!journal_.day_totals(day_, day_totals_, err)) {
         return false;
     }
     return journal_.intents(intents_, err);
 }
 
+uint64_t SignerService::day_signed_lamports() const {
+    const auto it = day_totals_.find(day_);
+    return it == day_totals_.end() ? 0 : it->second;
+}
+
 void SignerService::roll_day(int64_t day) {
-    if (day != day_) {
-        day_ = day;
-        day_total_ = 0; // nothing journaled for a new day yet: it starts now
+    if (day == day_) {
+        return;
+    }
+    // Every row since load went through sign(), so the map holds every day
+    // from `counted_from_` on. A clock stepped back before that reads the
+    // journal once more (a scan, rare); if that fails the day counts as
+    // capped, never as empty.
+    if (day < counted_from_) {
+        std::map<int64_t, uint64_t> older;
         std::string err;
-        uint64_t t = 0;
-        if (journal_.day_total(day, t, err)) {
-            day_total_ = t;
+        if (journal_.day_totals(day, older, err)) {
+            for (const auto& [d, t] : older) {
+                if (d < counted_from_) {
+                    day_totals_[d] = t;
+                }
+            }
+            counted_from_ = day;
+        } else {
+            log::error("signer", "cannot read the day's total: counting the day as full", {{"error", err}});
+            day_totals_[day] = std::numeric_limits<uint64_t>::max();
         }
     }
+    day_ = day;
 }
 
 HelloOk SignerService::hello() const {
@@ -65,7 +85,7 @@ HelloOk SignerService::hello() const {
     h.wallet = keys_.wallet().bytes;
     h.max_tx_lamports = policy_.config().max_tx_lamports;
     h.max_day_lamports = policy_.config().max_day_lamports;
-    h.day_signed_lamports = day_total_;
+    h.day_signed_lamports = day_signed_lamports();
     h.max_resigns = policy_.config().max_resigns;
     return h;
 }
@@ -110,10 +130,11 @@ SignResult SignerService::decide(uint64_t request_id, const SignRequest& r, Jour
                           a.outflow_lamports);
         }
     }
-    const uint64_t after = add_sat(day_total_, a.outflow_lamports);
+    const uint64_t today = day_signed_lamports();
+    const uint64_t after = add_sat(today, a.outflow_lamports);
     if (after > policy_.config().max_day_lamports) {
         return refuse(Reason::DayCapExceeded,
-                      std::to_string(day_total_) + " lamports signed today + up to " +
+                      std::to_string(today) + " lamports signed today + up to " +
                           std::to_string(a.outflow_lamports) + " for this message = " + std::to_string(after) +
                           "; the per-UTC-day cap is " + std::to_string(policy_.config().max_day_lamports),
                       a.outflow_lamports);
@@ -160,7 +181,8 @@ SignResult SignerService::sign(uint64_t request_id, const SignRequest& r) {
             h.signatures.push_back(s.signature);
         }
         h.max_last_valid_block_height = std::max(h.max_last_valid_block_height, r.last_valid_block_height);
-        day_total_ = add_sat(day_total_, row.counted_lamports);
+        uint64_t& today = day_totals_[day_];
+        today = add_sat(today, row.counted_lamports);
     } else {
         log::warn("signer", "refused", {{"intent", r.intent_id}, {"code", static_cast<uint64_t>(row.reason_code)},
                                         {"reason", row.reason}});

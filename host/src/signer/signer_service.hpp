@@ -41,7 +41,7 @@ class SignerService {
 
     SignResult sign(uint64_t request_id, const SignRequest& r);
     HelloOk hello() const;
-    uint64_t day_signed_lamports() const { return day_total_; }
+    uint64_t day_signed_lamports() const;
     uint8_t host_state() const { return host_state_; }
 
   private:
@@ -54,7 +54,11 @@ class SignerService {
     NowFn now_;
     uint8_t host_state_ = 1; // SNP_TRADING_ACTIVE until told otherwise
     int64_t day_ = -1;
-    uint64_t day_total_ = 0;
+    // Lamports counted per UTC day, today and later (later days have rows
+    // only if the clock stepped back): read from the journal at load, then
+    // kept here, so a commit never waits on a query.
+    std::map<int64_t, uint64_t> day_totals_;
+    int64_t counted_from_ = 0; // day_totals_ is complete from this day on
     std::map<uint64_t, IntentHistory> intents_;
 };
 
