@@ -52,6 +52,25 @@ template <class F> std::string time_each(size_t n, F&& f) {
     return summary(us);
 }
 
+// The machine's own jitter: a pure compute loop of about `target_us`, no
+// syscall, no memory traffic. Its p99 over its p50 is what any work of that
+// length pays at p99 on this machine (interrupts, the hypervisor).
+void jitter_floor(double target_us) {
+    volatile uint64_t x = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < 10'000'000; ++i) {
+        x = x + i;
+    }
+    const double per =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / 1e7;
+    const auto iters = static_cast<uint64_t>(target_us / per);
+    std::printf("  compute only, ~%.0f us   %s\n", target_us, time_each(20000, [&](size_t) {
+                    for (uint64_t i = 0; i < iters; ++i) {
+                        x = x + i;
+                    }
+                }).c_str());
+}
+
 // The parts of one round trip, in this process: policy (parse + bound),
 // Ed25519 in guarded memory (two mprotect calls), one journal row.
 void components(const std::string& base_dir) {
@@ -170,6 +189,7 @@ int run(size_t n, const std::string& base_dir) {
     std::printf("signer round trip, journal in %-9s 3 ms apart   n=%zu  %s\n", base_dir.c_str(),
                 spaced.size(), summary(spaced).c_str());
     components(base_dir);
+    jitter_floor(40);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     return 0;
