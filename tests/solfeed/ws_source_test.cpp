@@ -431,3 +431,64 @@ TEST_CASE("ws source follows held pump.fun curves with accountSubscribe: updates
     CHECK_THAT(account_requests[0], Catch::Contains("\"encoding\":\"base64\""));
     CHECK_THAT(account_requests[1], Catch::Contains("\"method\":\"accountUnsubscribe\",\"params\":[555]"));
 }
+
+TEST_CASE("ws source asks again, after a back-off, for an account subscription the node refused", "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD"; // the capture's pool
+    std::mutex mu;
+    std::vector<std::string> account_requests;
+    const auto id_of = [](const std::string& req) {
+        const size_t at = req.find("\"id\":");
+        return req.substr(at + 5, req.find(',', at) - at - 5);
+    };
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(0, 1000));
+        std::string req;
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            if (!c.read(req)) {
+                return;
+            }
+            {
+                std::lock_guard<std::mutex> lk(mu);
+                account_requests.push_back(req);
+            }
+            if (attempt == 0) {
+                c.send(R"({"jsonrpc":"2.0","error":{"code":-32005,"message":"Node is behind"},"id":)" + id_of(req) +
+                       "}");
+            } else {
+                c.send(R"({"jsonrpc":"2.0","result":555,"id":)" + id_of(req) + "}");
+            }
+        }
+        c.send(R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":2000},"value":{"data":["F7f4N2DYrGC51jcK4kICAM11d8YLAAAAuT4lvlBEAQDNyVPKBAAAAACAxqR+jQMAAA==","base64"],"executable":false,"lamports":20575589885,"owner":"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P","rentEpoch":18446744073709551615,"space":49}},"subscription":555}})");
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    const size_t created = stream.events_for(1);
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created; }));
+    Pubkey key{};
+    REQUIRE(pubkey_from_base58(curve, key));
+    source.watch_pools({key});
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created + 1; }));
+    const SourceStatus st = *source.status();
+    source.stop();
+    server.stop();
+    const auto events = sink.take_events();
+    REQUIRE(events.size() == created + 1);
+    CHECK(events.back().h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(to_base58(events.back().pool_update.pool) == curve);
+    CHECK(st.rejected_by_reason.at("SUBSCRIBE_ERROR") == 1);
+    CHECK(server.connections() == 1); // asked again on the same connection
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(account_requests.size() == 2);
+    for (const std::string& r : account_requests) {
+        CHECK_THAT(r, Catch::Contains("\"method\":\"accountSubscribe\""));
+        CHECK_THAT(r, Catch::Contains("\"" + curve + "\""));
+    }
+    CHECK(id_of(account_requests[0]) != id_of(account_requests[1]));
+}

@@ -103,6 +103,7 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         ep.pending_accounts.clear();
         ep.account_by_sub.clear();
         ep.sub_by_account.clear();
+        ep.account_retry.clear();
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
@@ -229,12 +230,8 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
     }
     uint64_t id = 0;
     const bool has_id = doc["id"].get_uint64().get(id) == simdjson::SUCCESS;
-    if (doc["error"].error() == simdjson::SUCCESS) {
-        std::string text = simdjson::to_string(doc["error"]);
-        count_locked(kSubscribeError, "request " + std::to_string(id) + " refused by " +
-                                          ep.display + ": " + text.substr(0, 300));
-        return;
-    }
+    const bool refused = doc["error"].error() == simdjson::SUCCESS;
+    std::string what = "request " + std::to_string(id);
     uint64_t sub = 0;
     if (has_id && id >= kFirstAccountRequest) { // accountSubscribe / accountUnsubscribe
         const auto it = ep.pending_accounts.find(id);
@@ -242,13 +239,29 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
             count_locked(kUnexpectedResponse, "an answer to no request of ours from " + ep.display);
             return;
         }
-        const Pubkey account = it->second;
+        const Endpoint::PendingAccount p = it->second;
         ep.pending_accounts.erase(it);
-        if (doc["result"].get_uint64().get(sub) == simdjson::SUCCESS) {
-            ep.account_by_sub[sub] = account;
-            ep.sub_by_account[account] = sub;
+        if (refused && p.subscribe) {
+            // Asked again after a back-off (sync_accounts), not at once:
+            // a node that refuses keeps refusing for a while.
+            Endpoint::AccountRetry& r = ep.account_retry[p.key];
+            r.wait = r.wait == 0 ? cfg.ws.reconnect_min_ns : std::min(2 * r.wait, cfg.ws.reconnect_max_ns);
+            r.at = mono_ns() + r.wait;
+            what = "accountSubscribe " + base58(p.key) + " (asked again in " +
+                   std::to_string(r.wait / 1'000'000) + " ms)";
+        } else if (!refused && p.subscribe && doc["result"].get_uint64().get(sub) == simdjson::SUCCESS) {
+            ep.account_by_sub[sub] = p.key;
+            ep.sub_by_account[p.key] = sub;
+            ep.account_retry.erase(p.key);
         }
-        return; // an unsubscribe's `true`
+        if (!refused) {
+            return; // a subscription id, or an unsubscribe's `true`
+        }
+    }
+    if (refused) {
+        std::string text = simdjson::to_string(doc["error"]);
+        count_locked(kSubscribeError, what + " refused by " + ep.display + ": " + text.substr(0, 300));
+        return;
     }
     if (!has_id || id == 0 || id > subscribe_requests.size() ||
         doc["result"].get_uint64().get(sub) != simdjson::SUCCESS) {
@@ -341,23 +354,25 @@ void SolanaWsSource::Impl::release_ready_locked() {
 // the reserves; AMM pools would need their two vaults followed.
 void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     // Every tick (the set is small): a pool the decoder learns later is
-    // followed then. A refused subscription stays pending (counted as
-    // SUBSCRIBE_ERROR) until the next connection: no retry storm.
+    // followed then. A refused subscription (counted as SUBSCRIBE_ERROR) is
+    // asked again once its back-off has passed (on_response).
     std::vector<std::string> out;
+    const int64_t now = mono_ns();
     for (const Pubkey& k : watched) {
         const chain::KnownPool* known = decoder.pools().find(k);
         if (known == nullptr || known->dex != SNP_DEX_PUMP_FUN || ep.sub_by_account.count(k) != 0) {
             continue;
         }
         bool pending = false;
-        for (const auto& [id, key] : ep.pending_accounts) {
-            pending = pending || key == k;
+        for (const auto& [id, p] : ep.pending_accounts) {
+            pending = pending || p.key == k;
         }
-        if (pending) {
+        const auto retry = ep.account_retry.find(k);
+        if (pending || (retry != ep.account_retry.end() && now < retry->second.at)) {
             continue;
         }
         const uint64_t id = ep.next_request++;
-        ep.pending_accounts[id] = k;
+        ep.pending_accounts[id] = {k, true};
         out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
                       ",\"method\":\"accountSubscribe\",\"params\":[\"" + base58(k) +
                       "\",{\"encoding\":\"base64\",\"commitment\":\"" + cfg.ws.commitment + "\"}]}");
@@ -368,7 +383,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
             continue;
         }
         const uint64_t id = ep.next_request++;
-        ep.pending_accounts[id] = it->first;
+        ep.pending_accounts[id] = {it->first, false};
         out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
                       ",\"method\":\"accountUnsubscribe\",\"params\":[" + std::to_string(it->second) + "]}");
         ep.account_by_sub.erase(it->second);

@@ -129,9 +129,20 @@ struct Endpoint {
     // Connection thread only (reset at each connection).
     uint64_t last_slot = 0;
     uint64_t next_request = kFirstAccountRequest;    // ids of account (un)subscribes
-    std::map<uint64_t, Pubkey> pending_accounts;     // request id -> account
-    std::map<uint64_t, Pubkey> account_by_sub;       // subscription id -> account
+    struct PendingAccount {
+        Pubkey key;
+        bool subscribe = true; // false: an accountUnsubscribe
+    };
+    std::map<uint64_t, PendingAccount> pending_accounts; // request id -> account
+    std::map<uint64_t, Pubkey> account_by_sub;           // subscription id -> account
     std::map<Pubkey, uint64_t, KeyLess> sub_by_account;
+    // A refused accountSubscribe is asked again at `at` (mono ns); `wait`
+    // doubles per refusal from reconnect_min to reconnect_max.
+    struct AccountRetry {
+        int64_t at = 0;
+        int64_t wait = 0;
+    };
+    std::map<Pubkey, AccountRetry, KeyLess> account_retry;
     // Under Impl::mu.
     bool connected = false;
     uint64_t connects = 0, messages = 0;
