@@ -347,3 +347,56 @@ TEST_CASE("configuration errors are all reported", "[rpc][config]") {
     CHECK_THROWS_WITH(RpcClient(RpcClientConfig{}),
                       Catch::Contains("expected at least one endpoint"));
 }
+
+TEST_CASE("getAccountInfo: one account or none, with the same strict shape as getMultipleAccounts",
+          "[rpc][parse]") {
+    uint64_t slot = 0;
+    std::optional<AccountInfo> a;
+    REQUIRE_FALSE(parse_account_info(
+        R"({"context":{"apiVersion":"2.2.0","slot":341197053},"value":{"data":["AQID","base64"],"executable":false,"lamports":1461600,"owner":")" +
+            kKey1 + R"(","rentEpoch":18446744073709551615,"space":3}})",
+        slot, a));
+    CHECK(slot == 341197053);
+    REQUIRE(a);
+    CHECK(a->lamports == 1461600);
+    CHECK(solana::to_base58(a->owner) == kKey1);
+    CHECK(a->data == std::vector<uint8_t>{1, 2, 3});
+    REQUIRE_FALSE(parse_account_info(R"({"context":{"slot":7},"value":null})", slot, a));
+    CHECK(slot == 7);
+    CHECK_FALSE(a);
+    auto err = parse_account_info(R"({"context":{"slot":7},"value":{"data":["AQID","base64"],"executable":false,"lamports":1,"owner":"not-base58"}})",
+                                  slot, a);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value.owner:"));
+    CHECK_FALSE(a);
+    err = parse_account_info(R"({"context":{"slot":7},"value":[]})", slot, a);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value: expected an object"));
+}
+
+TEST_CASE("getTokenLargestAccounts: addresses and exact amounts from decimal strings", "[rpc][parse]") {
+    std::vector<LargestAccount> list;
+    // Amounts are strings, exact past 2^53; uiAmount (a double) is ignored.
+    REQUIRE_FALSE(parse_largest_accounts(
+        R"({"context":{"slot":1114},"value":[{"address":")" + kKey1 +
+            R"(","amount":"18446744073709551615","decimals":6,"uiAmount":1.8446744073709552e13,"uiAmountString":"18446744073709.551615"},{"address":")" +
+            kKey2 + R"(","amount":"9007199254740993","decimals":6,"uiAmount":9007199254.740993,"uiAmountString":"9007199254.740993"}]})",
+        list));
+    REQUIRE(list.size() == 2);
+    CHECK(solana::to_base58(list[0].address) == kKey1);
+    CHECK(list[0].amount == UINT64_MAX);
+    CHECK(list[1].amount == 9007199254740993ull);
+    REQUIRE_FALSE(parse_largest_accounts(R"({"context":{"slot":1},"value":[]})", list));
+    CHECK(list.empty());
+    auto err = parse_largest_accounts(
+        R"({"context":{"slot":1},"value":[{"address":")" + kKey1 + R"(","amount":"18446744073709551616","decimals":6}]})",
+        list);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0].amount:"));
+    err = parse_largest_accounts(R"({"context":{"slot":1},"value":[{"address":")" + kKey1 + R"(","amount":1}]})", list);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value[0].amount:"));
+    err = parse_largest_accounts(R"({"context":{"slot":1},"value":[{"amount":"1"}]})", list);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::Contains("address"));
+}

@@ -446,6 +446,43 @@ ParseError account_info(element e, std::string_view path, AccountInfo& out) {
 
 } // namespace
 
+ParseError parse_account_info(std::string_view text, uint64_t& context_slot, std::optional<AccountInfo>& out) {
+    element r, v;
+    out.reset();
+    RPC_TRY(root(text, r));
+    RPC_TRY(context_value(r, context_slot, v));
+    if (v.is_null()) {
+        return std::nullopt;
+    }
+    AccountInfo info;
+    RPC_TRY(account_info(v, "result.value", info));
+    out = std::move(info);
+    return std::nullopt;
+}
+
+ParseError parse_largest_accounts(std::string_view text, std::vector<LargestAccount>& out) {
+    element r, v, el;
+    simdjson::dom::array a;
+    uint64_t slot = 0;
+    out.clear();
+    RPC_TRY(root(text, r));
+    RPC_TRY(context_value(r, slot, v));
+    RPC_TRY(json::as_array(v, "result.value", a));
+    size_t i = 0;
+    for (element x : a) {
+        const std::string p = json::index("result.value", i++);
+        object o;
+        LargestAccount acc;
+        RPC_TRY(json::as_object(x, p, o));
+        RPC_TRY(json::field(o, p, "address", el));
+        RPC_TRY(base58_key(el, json::join(p, "address"), acc.address));
+        RPC_TRY(json::field(o, p, "amount", el));
+        RPC_TRY(json::as_u64_string(el, json::join(p, "amount"), acc.amount));
+        out.push_back(acc);
+    }
+    return std::nullopt;
+}
+
 ParseError parse_multiple_accounts(std::string_view text, size_t expected, MultipleAccounts& out) {
     element r, v;
     simdjson::dom::array a;

@@ -54,6 +54,10 @@ ParseError parse_token_account_balance(std::string_view result, TokenAmount& out
 // is refused. Data must be ["<base64>","base64"].
 ParseError parse_multiple_accounts(std::string_view result, size_t expected_count,
                                    MultipleAccounts& out);
+// getAccountInfo (base64 data); `out` empty when the account does not exist.
+ParseError parse_account_info(std::string_view result, uint64_t& context_slot, std::optional<AccountInfo>& out);
+// getTokenLargestAccounts: each token account and its exact amount in atoms.
+ParseError parse_largest_accounts(std::string_view result, std::vector<LargestAccount>& out);
 // `found` false when the node does not know the transaction (result null).
 ParseError parse_transaction(std::string_view result, bool& found, TransactionInfo& out);
 ParseError parse_prioritization_fees(std::string_view result, std::vector<PrioritizationFee>& out);

@@ -104,6 +104,12 @@ struct AccountInfo {
     std::vector<uint8_t> data;
 };
 
+// One entry of getTokenLargestAccounts.
+struct LargestAccount {
+    solana::Pubkey address; // the token account
+    uint64_t amount = 0;    // atoms, exact
+};
+
 struct MultipleAccounts {
     uint64_t context_slot = 0;
     // One per key asked, in the same order; nullopt = no such account.

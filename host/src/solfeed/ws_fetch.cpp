@@ -8,38 +8,37 @@
 #include "chain/accounts.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "rpc/solana_parse.hpp"
 #include "solana/associated_token.hpp"
 #include "solana/base58.hpp"
-#include "solana/base64.hpp"
 #include "solana/program_ids.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
+#include <cstring>
 
 namespace sniper::solfeed {
 
 namespace {
 
-// getAccountInfo (base64) of a mint -> its facts; nullopt when the answer
+// getAccountInfo of a mint -> its facts; nullopt and `why` when the answer
 // is not an initialized SPL Token / Token-2022 mint.
-std::optional<MintFacts> parse_mint(const std::string& result_json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc, data0;
-    std::string_view owner, b64;
-    if (parser.parse(result_json).get(doc) != simdjson::SUCCESS ||
-        doc["value"]["owner"].get_string().get(owner) != simdjson::SUCCESS ||
-        doc["value"]["data"].at(0).get_string().get(b64) != simdjson::SUCCESS) {
+std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
+    uint64_t slot = 0;
+    std::optional<rpc::AccountInfo> acc;
+    if (auto e = rpc::parse_account_info(result_json, slot, acc)) {
+        why = *e;
         return std::nullopt;
     }
-    const bool t22 = owner == "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
-    if (!t22 && owner != "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") {
+    if (!acc) {
+        why = "no such account";
         return std::nullopt;
     }
-    const auto bytes = solana::base64_decode(b64);
+    const bool t22 = acc->owner == solana::kToken2022Program;
     chain::Mint m;
-    if (!bytes || chain::decode_mint(bytes->data(), bytes->size(), t22, m) != chain::Reject::None ||
+    if ((!t22 && acc->owner != solana::kTokenProgram) ||
+        chain::decode_mint(acc->data.data(), acc->data.size(), t22, m) != chain::Reject::None ||
         !m.is_initialized) {
+        why = "not an initialized token mint";
         return std::nullopt;
     }
     MintFacts f;
@@ -51,36 +50,19 @@ std::optional<MintFacts> parse_mint(const std::string& result_json) {
 }
 
 // getTokenLargestAccounts -> the ten largest amounts summed, leaving out
-// `exclude` (the pool's own token accounts); nullopt when malformed.
-std::optional<uint64_t> parse_top10(const std::string& result_json, const std::vector<Pubkey>& exclude) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    simdjson::dom::array list;
-    if (parser.parse(result_json).get(doc) != simdjson::SUCCESS ||
-        doc["value"].get_array().get(list) != simdjson::SUCCESS) {
+// `exclude` (the pool's own token accounts); nullopt and `why` when
+// malformed.
+std::optional<uint64_t> parse_top10(const std::string& result_json, const std::vector<solana::Pubkey>& exclude,
+                                    std::string& why) {
+    std::vector<rpc::LargestAccount> list;
+    if (auto e = rpc::parse_largest_accounts(result_json, list)) {
+        why = *e;
         return std::nullopt;
     }
     std::vector<uint64_t> amounts;
-    for (simdjson::dom::element e : list) {
-        std::string_view address, amount;
-        Pubkey key{};
-        if (e["address"].get_string().get(address) != simdjson::SUCCESS ||
-            e["amount"].get_string().get(amount) != simdjson::SUCCESS ||
-            !pubkey_from_base58(address, key) || amount.empty() || amount.size() > 20) {
-            return std::nullopt;
-        }
-        unsigned __int128 v = 0;
-        for (char c : amount) {
-            if (c < '0' || c > '9') {
-                return std::nullopt;
-            }
-            v = v * 10 + static_cast<unsigned>(c - '0');
-        }
-        if (v > UINT64_MAX) {
-            return std::nullopt;
-        }
-        if (std::find(exclude.begin(), exclude.end(), key) == exclude.end()) {
-            amounts.push_back(static_cast<uint64_t>(v));
+    for (const rpc::LargestAccount& a : list) {
+        if (std::find(exclude.begin(), exclude.end(), a.address) == exclude.end()) {
+            amounts.push_back(a.amount);
         }
     }
     std::sort(amounts.rbegin(), amounts.rend());
@@ -88,13 +70,11 @@ std::optional<uint64_t> parse_top10(const std::string& result_json, const std::v
     for (size_t i = 0; i < amounts.size() && i < 10; ++i) {
         sum += amounts[i];
     }
-    return sum > UINT64_MAX ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(sum));
-}
-
-Pubkey from_solana(const solana::Pubkey& k) {
-    Pubkey out{};
-    std::memcpy(out.bytes, k.bytes.data(), 32);
-    return out;
+    if (sum > UINT64_MAX) {
+        why = "the ten largest amounts add up to more than 2^64";
+        return std::nullopt;
+    }
+    return static_cast<uint64_t>(sum);
 }
 
 solana::Pubkey to_solana(const Pubkey& k) {
@@ -136,12 +116,13 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
         rpc->call("getAccountInfo",
                   "[\"" + mint + "\",{\"encoding\":\"base64\",\"commitment\":\"confirmed\"}]",
                   under_lock(weak, [pool, failed](Impl& self, const rpc::RpcResponse& resp) {
+                      std::string why = resp.ok() ? std::string() : resp.error.message;
                       std::optional<MintFacts> m;
                       if (resp.ok()) {
-                          m = parse_mint(resp.result_json);
+                          m = parse_mint(resp.result_json, why);
                       }
                       if (!m) {
-                          failed(self, "mint", resp.ok() ? "not an initialized token mint" : resp.error.message);
+                          failed(self, "mint", why);
                       }
                       self.hold.on_mint(pool, m);
                       self.release_ready_locked();
@@ -150,17 +131,18 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
     if (hold.wants_holders(pool)) {
         // The curve's own token account (Token or Token-2022) is the pool.
         const solana::Pubkey owner = to_solana(pool), mk = to_solana(np.base_mint);
-        std::vector<Pubkey> exclude = {
-            from_solana(solana::associated_token_address(owner, mk, solana::kTokenProgram)),
-            from_solana(solana::associated_token_address(owner, mk, solana::kToken2022Program))};
+        std::vector<solana::Pubkey> exclude = {
+            solana::associated_token_address(owner, mk, solana::kTokenProgram),
+            solana::associated_token_address(owner, mk, solana::kToken2022Program)};
         rpc->call("getTokenLargestAccounts", "[\"" + mint + "\",{\"commitment\":\"confirmed\"}]",
                   under_lock(weak, [pool, exclude, failed](Impl& self, const rpc::RpcResponse& resp) {
+                      std::string why = resp.ok() ? std::string() : resp.error.message;
                       std::optional<uint64_t> top10;
                       if (resp.ok()) {
-                          top10 = parse_top10(resp.result_json, exclude);
+                          top10 = parse_top10(resp.result_json, exclude, why);
                       }
                       if (!top10) {
-                          failed(self, "holders", resp.ok() ? "malformed largest accounts" : resp.error.message);
+                          failed(self, "holders", why);
                       }
                       self.hold.on_holders(pool, top10);
                       self.release_ready_locked();
