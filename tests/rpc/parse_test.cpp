@@ -400,3 +400,25 @@ TEST_CASE("getTokenLargestAccounts: addresses and exact amounts from decimal str
     REQUIRE(err);
     CHECK_THAT(*err, Catch::Contains("address"));
 }
+
+TEST_CASE("isBlockhashValid and sendBundle: params and the boolean answer, strictly", "[rpc][parse]") {
+    const auto hash = solana::hash_from_base58(kHash);
+    REQUIRE(hash);
+    const solana::Hash h = *hash;
+    CHECK(params::is_blockhash_valid(h, Commitment::Processed) ==
+          "[\"" + kHash + "\",{\"commitment\":\"processed\"}]");
+    bool valid = true;
+    REQUIRE_FALSE(parse_blockhash_valid(R"({"context":{"slot":2483},"value":false})", valid));
+    CHECK_FALSE(valid);
+    REQUIRE_FALSE(parse_blockhash_valid(R"({"context":{"slot":2483},"value":true})", valid));
+    CHECK(valid);
+    // Text that merely contains "value":false is not an answer.
+    auto err = parse_blockhash_valid(R"({"context":{"slot":2483},"value":"false"})", valid);
+    REQUIRE(err);
+    CHECK_THAT(*err, Catch::StartsWith("result.value: expected"));
+    CHECK(parse_blockhash_valid(R"({"value":false})", valid));
+
+    const std::vector<uint8_t> a{1, 2, 3}, b{0xff};
+    const std::span<const uint8_t> bundle[] = {a, b};
+    CHECK(params::send_bundle(bundle) == R"([["AQID","/w=="],{"encoding":"base64"}])");
+}

@@ -113,6 +113,17 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
 
     // Worker thread only.
     std::map<uint64_t, Flight> flights;
+    // An answer for flight `id` came back: the flight (no longer busy, back
+    // to Sending), or nullptr when it has settled meanwhile.
+    Flight* resume(uint64_t id) {
+        const auto it = flights.find(id);
+        if (it == flights.end()) {
+            return nullptr;
+        }
+        it->second.busy = false;
+        it->second.phase = Phase::Sending;
+        return &it->second;
+    }
     int64_t next_status_us = 0;
     int64_t next_fee_us = 0;
     size_t status_calls = 0; // getSignatureStatuses in flight
@@ -258,7 +269,7 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
     // there (Jupiter's lastValidBlockHeight is a third party's number).
     void check_expired(uint64_t id);
 
-    void confirm_blockhash_dead(uint64_t id, const std::string& endpoint);
+    void confirm_blockhash_dead(uint64_t id);
 
     // The latest attempt can never land: a new one, or EXPIRED.
     void attempt_dead(uint64_t id);

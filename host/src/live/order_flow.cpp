@@ -308,9 +308,8 @@ void LiveExecutor::Impl::send(Flight& f, bool again) {
         }
     }
     if (f.route == SNP_ROUTE_JITO) {
-        const std::string params = "[[\"" + solana::base64_encode(at.tx) + "\",\"" +
-                                   solana::base64_encode(at.tip_tx) + "\"],{\"encoding\":\"base64\"}]";
-        jito->call("sendBundle", params, [](rpc::RpcResponse) {});
+        const std::span<const uint8_t> bundle[] = {at.tx, at.tip_tx};
+        jito->call("sendBundle", rpc::params::send_bundle(bundle), [](rpc::RpcResponse) {});
     } else {
         rpc::broadcast_transaction(*rpc, at.tx, [](std::vector<rpc::RpcResult<solana::Signature>>) {});
     }
@@ -409,13 +408,9 @@ void LiveExecutor::Impl::check_expired(uint64_t id) {
     rpc::get_signature_statuses(
         *rpc, {sig}, true,
         back<rpc::RpcResult<rpc::SignatureStatuses>>([id, sig, lvbh](Impl& s, rpc::RpcResult<rpc::SignatureStatuses> r) {
-            auto it = s.flights.find(id);
-            if (it == s.flights.end()) {
+            if (s.resume(id) == nullptr) {
                 return;
             }
-            Flight& fl = it->second;
-            fl.busy = false;
-            fl.phase = Phase::Sending;
             if (!r.ok() || r.value.statuses.empty()) {
                 return; // asked again on a later tick
             }
@@ -427,28 +422,24 @@ void LiveExecutor::Impl::check_expired(uint64_t id) {
             if (st || s.endpoint_height(r.error.endpoint) <= lvbh) {
                 return; // processed but not confirmed, or a node not past the height: wait
             }
-            s.confirm_blockhash_dead(id, r.error.endpoint);
+            s.confirm_blockhash_dead(id);
         }));
 }
 
-void LiveExecutor::Impl::confirm_blockhash_dead(uint64_t id, const std::string& endpoint) {
+void LiveExecutor::Impl::confirm_blockhash_dead(uint64_t id) {
     Flight& f = flights.at(id);
     f.busy = true;
     f.phase = Phase::Checking;
-    const std::string params = "[\"" + solana::to_base58(f.attempts.back().blockhash) +
-                               "\",{\"commitment\":\"processed\"}]";
-    rpc->call("isBlockhashValid", params, back<rpc::RpcResponse>([id, endpoint](Impl& s, rpc::RpcResponse r) {
-        auto it = s.flights.find(id);
-        if (it == s.flights.end()) {
+    const std::string params = rpc::params::is_blockhash_valid(f.attempts.back().blockhash, rpc::Commitment::Processed);
+    rpc->call("isBlockhashValid", params, back<rpc::RpcResponse>([id](Impl& s, rpc::RpcResponse r) {
+        const Flight* fl = s.resume(id);
+        if (fl == nullptr) {
             return;
         }
-        Flight& fl = it->second;
-        fl.busy = false;
-        fl.phase = Phase::Sending;
         // {"context":{...},"value":false} from a node past the height.
-        if (!r.ok() || s.endpoint_height(r.endpoint) <= fl.attempts.back().lvbh ||
-            (r.result_json.find("\"value\":false") == std::string::npos &&
-             r.result_json.find("\"value\": false") == std::string::npos)) {
+        bool valid = true;
+        if (!r.ok() || s.endpoint_height(r.endpoint) <= fl->attempts.back().lvbh ||
+            rpc::parse_blockhash_valid(r.result_json, valid) || valid) {
             return;
         }
         s.attempt_dead(id);

@@ -150,10 +150,8 @@ std::vector<ExecReport> LiveExecutor::Impl::reconcile(const std::vector<Unsettle
             if (a.tip_tx.empty()) {
                 rpc::broadcast_transaction(*rpc, a.tx, [](std::vector<rpc::RpcResult<solana::Signature>>) {});
             } else {
-                jito->call("sendBundle",
-                           "[[\"" + solana::base64_encode(a.tx) + "\",\"" + solana::base64_encode(a.tip_tx) +
-                               "\"],{\"encoding\":\"base64\"}]",
-                           [](rpc::RpcResponse) {});
+                const std::span<const uint8_t> bundle[] = {a.tx, a.tip_tx};
+                jito->call("sendBundle", rpc::params::send_bundle(bundle), [](rpc::RpcResponse) {});
             }
         }
         std::this_thread::sleep_for(std::chrono::nanoseconds(std::max<int64_t>(cfg.status_interval_ns, 50'000'000)));

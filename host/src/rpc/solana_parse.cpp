@@ -106,6 +106,19 @@ std::string send_transaction(std::span<const uint8_t> tx, const SendOptions& o) 
            to_string(o.preflight_commitment) + "\",\"maxRetries\":0}]";
 }
 
+std::string is_blockhash_valid(const solana::Hash& blockhash, Commitment c) {
+    return "[\"" + solana::to_base58(blockhash) + "\",{\"commitment\":\"" + to_string(c) + "\"}]";
+}
+
+std::string send_bundle(std::span<const std::span<const uint8_t>> txs) {
+    std::string s = "[[";
+    for (size_t i = 0; i < txs.size(); ++i) {
+        s += (i ? ",\"" : "\"") + solana::base64_encode(txs[i]) + "\"";
+    }
+    s += "],{\"encoding\":\"base64\"}]";
+    return s;
+}
+
 std::string get_signature_statuses(std::span<const solana::Signature> sigs, bool search) {
     std::string s = "[[";
     for (size_t i = 0; i < sigs.size(); ++i) {
@@ -394,6 +407,14 @@ ParseError parse_balance(std::string_view text, Balance& out) {
     RPC_TRY(root(text, r));
     RPC_TRY(context_value(r, out.context_slot, v));
     return json::as_u64(v, "result.value", out.lamports);
+}
+
+ParseError parse_blockhash_valid(std::string_view text, bool& valid) {
+    element r, v;
+    uint64_t slot = 0;
+    RPC_TRY(root(text, r));
+    RPC_TRY(context_value(r, slot, v));
+    return json::as_bool(v, "result.value", valid);
 }
 
 ParseError parse_token_account_balance(std::string_view text, TokenAmount& out) {

@@ -41,6 +41,9 @@ std::string get_transaction(const solana::Signature& sig, Commitment c);
 std::string get_recent_prioritization_fees(std::span<const solana::Pubkey> accounts);
 std::string simulate_transaction(std::span<const uint8_t> tx, const SimulateOptions& o);
 std::string request_airdrop(const solana::Pubkey& to, uint64_t lamports);
+std::string is_blockhash_valid(const solana::Hash& blockhash, Commitment c);
+// Jito's sendBundle: the transactions, in order, base64.
+std::string send_bundle(std::span<const std::span<const uint8_t>> txs);
 } // namespace params
 
 ParseError parse_latest_blockhash(std::string_view result, LatestBlockhash& out);
@@ -49,6 +52,8 @@ ParseError parse_signature_statuses(std::string_view result, size_t expected_cou
                                     SignatureStatuses& out);
 ParseError parse_u64(std::string_view result, uint64_t& out); // getBlockHeight, getSlot
 ParseError parse_balance(std::string_view result, Balance& out);
+// isBlockhashValid: {"context":…,"value":bool}.
+ParseError parse_blockhash_valid(std::string_view result, bool& valid);
 ParseError parse_token_account_balance(std::string_view result, TokenAmount& out);
 // `expected_count`: the number of keys asked; an answer with another count
 // is refused. Data must be ["<base64>","base64"].
