@@ -111,3 +111,43 @@ TEST_CASE("[feeds.ws] and [feeds.record] errors name the key, what was expected 
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\n[feeds.record]\nraw = \"a\"\nevents = \"a\"\n"), 5,
                      "name the same file"));
 }
+
+TEST_CASE("[feeds.price] every key read beside a live source, defaults, and each error", "[config][ws][price]") {
+    auto r = load(R"([feeds.ws]
+url = ["ws://127.0.0.1:8900"]
+[feeds.price]
+url = "https://price.example.com/${SNIPER_PRICE_PATH}/v3"
+interval = "500ms"
+timeout = "1s"
+max_deviation_pct = 12.5
+)",
+                  fake_env({{"SNIPER_PRICE_PATH", "k9"}}));
+    INFO(dump(r.errors));
+    REQUIRE(r.config);
+    const PriceFeedConfig& p = r.config->feeds.price;
+    CHECK(p.enabled);
+    CHECK(p.url == "https://price.example.com/k9/v3");
+    CHECK(p.interval_ns == 500'000'000);
+    CHECK(p.timeout_ns == 1'000'000'000);
+    CHECK(p.max_deviation_pct == 12.5);
+    r = load("[feeds.ws]\nurl = [\"ws://x\"]\n[feeds.price]\nurl = \"http://127.0.0.1:1/price/v2\"\n");
+    INFO(dump(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->feeds.price.interval_ns == 2'000'000'000);
+    CHECK(r.config->feeds.price.max_deviation_pct == 25);
+    CHECK_FALSE(load("").config->feeds.price.enabled);
+
+    const std::string ws = "[feeds.ws]\nurl = [\"ws://x\"]\n";
+    CHECK(only_error(errors_of(ws + "[feeds.price]\n"), 3, "has no 'url'"));
+    CHECK(only_error(errors_of(ws + "[feeds.price]\nurl = \"ws://x/v3\"\n"), 4,
+                     "'feeds.price.url' must be an http:// or https:// URL, found \"ws://x/v3\""));
+    CHECK(only_error(errors_of(ws + "[feeds.price]\nurl = \"https://x/v3?ids=1\"\n"), 4, "must not carry a query"));
+    CHECK(only_error(errors_of(ws + "[feeds.price]\nurl = \"https://x/v3\"\ninterval = \"10ms\"\n"), 5,
+                     "between 100ms and 1h"));
+    CHECK(only_error(errors_of(ws + "[feeds.price]\nurl = \"https://x/v3\"\nmax_deviation_pct = 0\n"), 5,
+                     "max_deviation_pct"));
+    CHECK(only_error(errors_of(ws + "[feeds.price]\nurl = \"https://x/v3\"\nmax_deviation = 5\n"), 5,
+                     "max_deviation"));
+    CHECK(only_error(errors_of("[feeds.price]\nurl = \"https://x/v3\"\n"), 1,
+                     "[feeds.price] checks the prices of a live feed"));
+}

@@ -32,6 +32,10 @@ class QuietSource final : public PushSource {
     ~QuietSource() override { stop(); }
     const char* name() const override { return "quiet"; }
     void start(EventSink& sink) override {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            sink_ = &sink;
+        }
         thread_ = std::thread([this, &sink] {
             for (uint8_t i = 1; i <= 2; ++i) {
                 EventBuf ev;
@@ -77,8 +81,24 @@ class QuietSource final : public PushSource {
         std::lock_guard<std::mutex> lk(mu_);
         return watched_;
     }
+    // ... and their mints (Feed::watch_mints), for price sources.
+    void watch_mints(const std::vector<Pubkey>& mints) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        watched_mints_.push_back(mints);
+    }
+    std::vector<std::vector<Pubkey>> watched_mints() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return watched_mints_;
+    }
+    // What a [feeds.price] source hands the engine.
+    void send_prices(std::vector<ReferencePrice> prices) {
+        std::lock_guard<std::mutex> lk(mu_);
+        sink_->reference_prices(std::move(prices));
+    }
 
   private:
+    EventSink* sink_ = nullptr;
+    std::vector<std::vector<Pubkey>> watched_mints_;
     std::thread thread_;
     std::mutex mu_;
     std::condition_variable cv_;
@@ -216,4 +236,82 @@ TEST_CASE("wall clock: with a quiet source, max hold, a timer, reload and kill -
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].version == "2");
     CHECK(rows[0].errors == 0);
+}
+
+// Buys the first pool, then again at 1.5 s and at 4 s (entries the risk
+// gate judges with whatever the price endpoint said meanwhile).
+constexpr const char* kPricedStrategy = R"lua(
+local pool, mint
+local function buy()
+  host.submit{ side = "buy", mint = mint, pool = pool, amount_in = 1e8, max_slippage_bps = 3000,
+               max_hold_ns = -1, stop_loss_bps = -1, take_profit_bps = -1 }
+end
+return {
+  name = "priced", version = "1", events = { "new_pool", "timer" },
+  on_event = function(ev)
+    if ev.type == "new_pool" and pool == nil then
+      pool, mint = ev.pool, ev.base_mint
+      buy()
+      host.set_timer(1.5e9, 1)
+      host.set_timer(4e9, 2)
+    elseif ev.type == "timer" then
+      buy()
+    end
+  end,
+}
+)lua";
+
+TEST_CASE("wall clock: a price endpoint that disagrees with a held pool's price marks it stale, so entries wait",
+          "[engine][clock][price]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg;
+    cfg.data_dir = (d.path / "data").string();
+    cfg.plugins_dir = (d.path / "plugins").string();
+    fs::create_directories(cfg.plugins_dir);
+    cfg.paper.failure_rate_bps = 0;
+    cfg.risk.max_slippage_bps = 3000;
+    cfg.risk.max_order_lamports = kLamportsPerSol;
+    cfg.feeds.price.max_deviation_pct = 25;
+    cfg.strategies["priced"].name = "priced";
+    std::ofstream(fs::path(cfg.plugins_dir) / "priced.lua") << kPricedStrategy;
+
+    std::vector<std::unique_ptr<PushSource>> sources;
+    auto quiet_source = std::make_unique<QuietSource>();
+    QuietSource* source = quiet_source.get();
+    sources.push_back(std::move(quiet_source));
+    SourceSet feed(std::move(sources));
+    Engine engine(cfg, feed, nullptr, EngineOptions{});
+    REQUIRE(engine.load_strategies() == 1);
+    std::thread runner([&engine] { engine.run(); });
+
+    // The first buy lands; the source is told the mint held.
+    REQUIRE(wait_for(
+        [&] {
+            const auto w = source->watched_mints();
+            return engine.snapshot().fills >= 1 && !w.empty() && w.back().size() == 1;
+        },
+        10 * kNsPerSec));
+    const Pubkey mint = source->watched_mints().back()[0];
+    CHECK(mint.bytes[0] == 0x21);
+    // 100 SOL against 8e8 tokens (6 decimals): 1.25e-7 SOL per token, a
+    // little more after our buy. An endpoint within 25% changes nothing:
+    // the 1.5 s buy fills.
+    source->send_prices({{mint, 1.3e-7}});
+    REQUIRE(wait_for([&] { return engine.snapshot().fills >= 2; }, 10 * kNsPerSec));
+    // One at twice the pool's price: the pool is stale, the 4 s buy is
+    // refused for it.
+    source->send_prices({{mint, 2.6e-7}});
+    REQUIRE(wait_for(
+        [&] {
+            const auto r = engine.snapshot().rejections_by_reason;
+            const auto it = r.find("stale_price");
+            return it != r.end() && it->second == 1;
+        },
+        10 * kNsPerSec));
+    engine.request_stop();
+    runner.join();
+    const EngineSnapshot s = engine.snapshot();
+    CHECK(s.fills == 2);
+    CHECK(s.rejections == 1);
 }

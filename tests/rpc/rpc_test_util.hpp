@@ -89,6 +89,7 @@ struct FakeReply {
 };
 
 struct FakeRequest {
+    std::string target; // the request line's path and query
     std::string body;
     std::string method; // JSON-RPC method
     uint64_t id = 0;
@@ -200,6 +201,9 @@ class FakeServer {
                 buf.append(tmp, static_cast<size_t>(r));
             }
             FakeRequest req;
+            if (const size_t sp = buf.find(' '); sp != std::string::npos && sp < hdr_end) {
+                req.target = buf.substr(sp + 1, buf.find(' ', sp + 1) - sp - 1);
+            }
             req.body = buf.substr(hdr_end + 4, clen);
             buf.erase(0, hdr_end + 4 + clen);
             req.method = request_method(req.body);

@@ -4,6 +4,7 @@
 #include "app/live_preflight.hpp"
 #include "live/live_executor.hpp"
 #include "live/pool_watch.hpp"
+#include "solfeed/price_source.hpp"
 #include "solfeed/ws_source.hpp"
 
 #include "app/control_handler.hpp"
@@ -285,6 +286,9 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
             if (cfg.feeds.ws.enabled) {
                 sources.push_back(
                     std::make_unique<solfeed::SolanaWsSource>(solfeed::ws_source_config(cfg)));
+            }
+            if (cfg.feeds.price.enabled) {
+                sources.push_back(std::make_unique<solfeed::PriceSource>(cfg.feeds.price));
             }
         } catch (const std::exception& e) {
             std::fprintf(stderr, "sniperd: cannot start the live feed: %s\n", e.what());

@@ -115,6 +115,18 @@ struct WsFeedConfig {
     int64_t enrich_timeout_ns = 1'500'000'000; // a new pool waits this long at most for its safety facts; 0 = off
 };
 
+// [feeds.price]: a Jupiter-style price endpoint polled for the mints the
+// host holds, as a second opinion on the pools' prices: a pool whose price
+// strays from the endpoint's by more than max_deviation_pct is marked
+// stale (entries refused until its next update). Needs a live source.
+struct PriceFeedConfig {
+    bool enabled = false;
+    std::string url;                       // http(s)://…/price/v2 or …/price/v3
+    int64_t interval_ns = 2'000'000'000;   // between polls (longer after failures)
+    int64_t timeout_ns = 2'000'000'000;    // per request
+    double max_deviation_pct = 25;         // of the endpoint's price
+};
+
 // [feeds.record]: what a run writes besides the journal.
 struct FeedRecordConfig {
     std::string raw_path;    // every wire message of [feeds.ws], one per line ("" = off)
@@ -126,6 +138,7 @@ struct FeedsConfig {
     ReplayFeedConfig replay;
     WatchFeedConfig watch;
     WsFeedConfig ws;
+    PriceFeedConfig price;
     FeedRecordConfig record;
     // After validation either sim, or replay, or the live sources ([feeds.watch]
     // and/or [feeds.ws], run side by side) are enabled. [feeds.replay] with a

@@ -62,6 +62,7 @@ void read_feeds(Reader& r, const toml::table& t, const std::filesystem::path& ba
 void read_risk(Reader& r, const toml::table& t, RiskConfig& out);
 // [feeds.ws] and [feeds.record] (ws_section.cpp).
 void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out);
+void read_price(Reader& r, const toml::table& t, PriceFeedConfig& out);
 void read_record(Reader& r, const toml::table& t, const std::filesystem::path& base,
                  FeedRecordConfig& out);
 // After every section is read: [feeds.watch] needs feeds.watch.rpc or [live] rpc.

@@ -291,7 +291,7 @@ void read_watch(Reader& r, const toml::table& t, WatchFeedConfig& out) {
 void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConfig& out,
                 const toml::node* feeds_node) {
     const std::string p = "feeds";
-    r.check_keys(t, p, {"sim", "replay", "watch", "ws", "record"});
+    r.check_keys(t, p, {"sim", "replay", "watch", "ws", "price", "record"});
     SimRead sim;
     ReplayRead replay;
     bool sim_valid = !t.contains("sim");
@@ -315,6 +315,13 @@ void read_feeds(Reader& r, const toml::table& t, const fs::path& base, FeedsConf
     }
     if (const toml::table* rec = r.table(t, "record", p)) {
         read_record(r, *rec, base, out.record);
+    }
+    if (const toml::table* pr = r.table(t, "price", p)) {
+        read_price(r, *pr, out.price);
+        if (!out.live_sources() && live_valid) {
+            r.error(*t.get("price"), "[feeds.price] checks the prices of a live feed; add [feeds.ws] or "
+                                     "[feeds.watch], or remove [feeds.price]");
+        }
     }
     if (!sim_valid || !replay_valid || !live_valid) {
         return;

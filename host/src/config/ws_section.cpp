@@ -1,5 +1,6 @@
 // config/ws_section.cpp — reads [feeds.ws] (Solana WebSocket logs
-// subscriptions) and [feeds.record] (raw wire messages and events).
+// subscriptions), [feeds.price] (the price endpoint polled as a second
+// opinion) and [feeds.record] (raw wire messages and events).
 #include "config/config_common.hpp"
 
 #include <algorithm>
@@ -158,6 +159,49 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     }
     if (const toml::node* n = t.get("rpc")) {
         out.rpc_urls = read_urls(r, *n, p + ".rpc", {"http://", "https://"}, "http:// or https://");
+    }
+}
+
+void read_price(Reader& r, const toml::table& t, PriceFeedConfig& out) {
+    const std::string p = "feeds.price";
+    r.check_keys(t, p, {"url", "interval", "timeout", "max_deviation_pct"});
+    out.enabled = true;
+    if (const toml::node* n = t.get("url")) {
+        if (!n->is_string()) {
+            r.error(*n, "'" + p + ".url' must be an http:// or https:// URL string, found " + describe_found(*n));
+        } else if (auto url = r.resolve_env(n->as_string()->get(), *n, p + ".url")) {
+            if ((url->rfind("http://", 0) != 0 || url->size() <= 7) &&
+                (url->rfind("https://", 0) != 0 || url->size() <= 8)) {
+                r.error(*n, "'" + p + ".url' must be an http:// or https:// URL, found " +
+                                quote(n->as_string()->get()));
+            } else if (url->find('?') != std::string::npos || url->find('#') != std::string::npos) {
+                r.error(*n, "'" + p + ".url' must not carry a query (the host adds ?ids=...), found " +
+                                quote(n->as_string()->get()));
+            } else {
+                out.url = *url;
+            }
+        }
+    } else {
+        r.error(t, "'" + p + "' has no 'url'; give a Jupiter-style price endpoint, e.g. url = "
+                       "\"https://lite-api.jup.ag/price/v3\", or remove [" + p + "]");
+    }
+    constexpr int64_t ms = 1'000'000, s = 1'000'000'000;
+    const auto duration = [&](std::string_view key, int64_t& field, int64_t lo, int64_t hi, const char* range) {
+        auto v = r.duration_ns(t, key, p, false);
+        if (!v) {
+            return;
+        }
+        if (*v < lo || *v > hi) {
+            r.error(*t.get(key), "'" + join_key(p, key) + "' must be " + range + ", found " +
+                                     quote(t.get(key)->value_or(std::string_view{})));
+            return;
+        }
+        field = *v;
+    };
+    duration("interval", out.interval_ns, 100 * ms, 3600 * s, "between 100ms and 1h");
+    duration("timeout", out.timeout_ns, 100 * ms, 60 * s, "between 100ms and 1m");
+    if (auto v = r.number(t, "max_deviation_pct", p, {0, true, 1000, false})) {
+        out.max_deviation_pct = *v;
     }
 }
 

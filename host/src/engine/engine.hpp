@@ -241,7 +241,11 @@ class Engine final : public StrategyHost, private EventSink {
     // EventSink (push sources' threads).
     void push_market_event(const EventBuf& ev) override;
     void pools_stale(std::vector<Pubkey> pools, std::string why) override;
+    void reference_prices(std::vector<ReferencePrice> prices) override;
     void source_ended() override;
+    // Event path: a held pool whose price strays from the price endpoint's
+    // by more than [feeds.price] max_deviation_pct is marked stale.
+    void check_reference_prices(const std::vector<ReferencePrice>& prices);
     void run_posted();
     // Wall clock: waits on the inbox until a market event (true, in
     // cur_ev_) or the end of every source / a stop (false), running due
@@ -475,6 +479,7 @@ class Engine final : public StrategyHost, private EventSink {
     LatencyHistogram latency_;
 
     std::vector<Pubkey> watched_pools_; // last set handed to Feed::watch_pools (sorted)
+    std::vector<Pubkey> watched_mints_; // last set handed to Feed::watch_mints (sorted)
     std::FILE* record_ = nullptr;
     std::string record_buf_;
 

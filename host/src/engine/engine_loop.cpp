@@ -12,6 +12,7 @@
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cinttypes>
 #include <cstring>
@@ -58,6 +59,43 @@ void Engine::pools_stale(std::vector<Pubkey> pools, std::string why) {
         log::warn("engine", "pools marked stale: entries on them wait for fresh data",
                   {{"pools", marked}, {"why", why}});
     });
+}
+
+void Engine::reference_prices(std::vector<ReferencePrice> prices) {
+    post([this, prices = std::move(prices)] { check_reference_prices(prices); });
+}
+
+void Engine::check_reference_prices(const std::vector<ReferencePrice>& prices) {
+    const double limit = cfg_.feeds.price.max_deviation_pct;
+    std::vector<Pubkey> checked;
+    for (const auto& [key, pos] : portfolio_.positions()) {
+        PoolState* pool = pools_.find(pos.pool);
+        if (pos.amount_atoms == 0 || pool == nullptr || pool->base_reserve_atoms == 0 ||
+            std::find(checked.begin(), checked.end(), pos.pool) != checked.end()) {
+            continue;
+        }
+        checked.push_back(pos.pool);
+        const auto ref = std::find_if(prices.begin(), prices.end(),
+                                      [&](const ReferencePrice& r) { return r.mint == pool->mint; });
+        if (ref == prices.end()) {
+            continue;
+        }
+        // SOL per whole token from the reserves; a ratio, so doubles suffice.
+        const double ours = static_cast<double>(pool->quote_reserve_lamports) / 1e9 /
+                            (static_cast<double>(pool->base_reserve_atoms) / std::pow(10.0, pool->decimals));
+        const double deviation = std::fabs(ours - ref->sol_per_token) / ref->sol_per_token * 100.0;
+        if (deviation > limit && !pool->stale) {
+            pools_.mark_stale(pos.pool);
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%.3g%% (limit %.3g%%)", deviation, limit);
+            log::warn("engine", "the pool's price disagrees with the price endpoint: marked stale, entries wait "
+                                "for its next update",
+                      {{"pool", to_base58(pos.pool)},
+                       {"pool_sol_per_token", std::to_string(ours)},
+                       {"endpoint_sol_per_token", std::to_string(ref->sol_per_token)},
+                       {"deviation", std::string(buf)}});
+        }
+    }
 }
 
 void Engine::source_ended() { inbox_.wake(); }
@@ -314,6 +352,20 @@ void Engine::periodic(bool force) {
         if (held != watched_pools_) {
             watched_pools_ = held;
             feed_.watch_pools(std::move(held));
+        }
+        std::vector<Pubkey> mints;
+        for (const auto& [key, p] : portfolio_.positions()) {
+            if (p.amount_atoms > 0) {
+                mints.push_back(p.mint);
+            }
+        }
+        std::sort(mints.begin(), mints.end(), [](const Pubkey& a, const Pubkey& b) {
+            return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+        });
+        mints.erase(std::unique(mints.begin(), mints.end()), mints.end());
+        if (mints != watched_mints_) {
+            watched_mints_ = mints;
+            feed_.watch_mints(std::move(mints));
         }
     }
     publish_snapshot();

@@ -39,6 +39,14 @@ union EventBuf {
 // Initializes the header of `ev` for `type` with the struct's size.
 void init_event(EventBuf& ev, uint16_t type);
 
+// A second opinion on a token's price from a price endpoint ([feeds.price]):
+// SOL per whole token (10^decimals atoms). A check value, never a price an
+// order is made at: validated finite and positive by the source.
+struct ReferencePrice {
+    Pubkey mint{};
+    double sol_per_token = 0;
+};
+
 // Where push sources deliver (the engine's inbox). Any thread.
 class EventSink {
   public:
@@ -54,6 +62,9 @@ class EventSink {
         (void)pools;
         (void)why;
     }
+    // A price endpoint's prices for held mints: the event path compares
+    // them with the pools' and marks a pool that strays too far stale.
+    virtual void reference_prices(std::vector<ReferencePrice> prices) { (void)prices; }
 };
 
 // What a live source tells `sniperctl status` (see PushSource::status).
@@ -98,6 +109,9 @@ class Feed : public VenueTruth {
     // set each time it changes). A source that can follow accounts
     // subscribes to them, so protection sees their prices without trades.
     virtual void watch_pools(std::vector<Pubkey> pools) { (void)pools; }
+    // Push feeds: the mints of those pools (sorted, the whole set each time
+    // it changes), for sources that price tokens rather than pools.
+    virtual void watch_mints(std::vector<Pubkey> mints) { (void)mints; }
 };
 
 } // namespace sniper

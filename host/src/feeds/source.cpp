@@ -10,6 +10,9 @@ class SourceSet::Counting final : public EventSink {
     void pools_stale(std::vector<Pubkey> pools, std::string why) override {
         inner_.pools_stale(std::move(pools), std::move(why));
     }
+    void reference_prices(std::vector<ReferencePrice> prices) override {
+        inner_.reference_prices(std::move(prices));
+    }
     void source_ended() override {
         ended_.fetch_add(1, std::memory_order_acq_rel);
         inner_.source_ended();
@@ -48,6 +51,12 @@ uint64_t SourceSet::rejected_inputs() const {
 void SourceSet::watch_pools(std::vector<Pubkey> pools) {
     for (auto& s : sources_) {
         s->watch_pools(pools);
+    }
+}
+
+void SourceSet::watch_mints(std::vector<Pubkey> mints) {
+    for (auto& s : sources_) {
+        s->watch_mints(mints);
     }
 }
 

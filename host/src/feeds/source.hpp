@@ -1,7 +1,7 @@
 // feeds/source.hpp — live market-data sources that run on their own
 // threads, and the push feed that runs several of them at once.
 //
-// A PushSource (a WebSocket subscription, an HTTP poller, a test's quiet
+// A PushSource (a WebSocket subscription, an HTTP poller, a price check, a test's quiet
 // source) owns its I/O thread: start() begins pushing validated events into
 // the sink, stop() asks it to end and joins it. SourceSet is the Feed the
 // engine sees: it starts every source, and is ended() once all of them have
@@ -34,6 +34,8 @@ class PushSource {
     virtual std::optional<SourceStatus> status() const { return std::nullopt; }
     // Any thread: the pools the host holds (see Feed::watch_pools).
     virtual void watch_pools(const std::vector<Pubkey>& pools) { (void)pools; }
+    // Any thread: the mints of the pools the host holds (Feed::watch_mints).
+    virtual void watch_mints(const std::vector<Pubkey>& mints) { (void)mints; }
 };
 
 class SourceSet final : public Feed {
@@ -51,6 +53,7 @@ class SourceSet final : public Feed {
     uint64_t rejected_inputs() const override;
     std::vector<SourceStatus> sources() const override;
     void watch_pools(std::vector<Pubkey> pools) override;
+    void watch_mints(std::vector<Pubkey> mints) override;
 
   private:
     class Counting; // counts source_ended() before passing it on

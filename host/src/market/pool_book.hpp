@@ -20,6 +20,7 @@ struct PoolState {
     uint32_t flags = 0;            // SNP_POOL_* (mint / freeze authority present)
     uint32_t lp_burned_bps = 0;    // share of LP burned/locked at creation, 0..10000
     uint32_t top10_holder_bps = 0; // share held by the top-10 holders at creation
+    uint8_t decimals = 0;          // of the token (base) mint
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
 };
@@ -36,6 +37,7 @@ class PoolBook {
         p.flags = e.flags;
         p.lp_burned_bps = e.lp_burned_bps;
         p.top10_holder_bps = e.top10_holder_bps;
+        p.decimals = e.base_decimals;
         p.updated_ns = e.h.source_ns;
         p.stale = false;
     }
