@@ -140,6 +140,7 @@ TEST_CASE("price source polls the held mints, backs off on 429 and recovers", "[
     // Nothing held: nothing asked.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     CHECK(server.requests().empty());
+    CHECK(source.status()->state == "idle");
     source.watch_mints({key(kMintA)});
     REQUIRE(wait_for([&] { return sink.count() >= 2; }));
     const auto st = source.status();

@@ -76,7 +76,7 @@ struct SourceStatus {
         std::string last_error; // why the last connection ended
     };
     std::string name;
-    std::string state; // "up" | "degraded" (some endpoints down) | "down" | "stalled"
+    std::string state; // "up" | "degraded" (some endpoints down) | "down" | "stalled" | "idle" (nothing to ask)
     uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
     uint64_t outages = 0, stale_marks = 0;
     int64_t last_event_age_ms = -1; // -1: none yet

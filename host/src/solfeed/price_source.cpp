@@ -258,7 +258,7 @@ std::optional<SourceStatus> PriceSource::status() const {
     std::lock_guard lk(impl_->mu);
     SourceStatus s;
     s.name = "price";
-    s.state = impl_->polls == 0 || impl_->ok ? "up" : "down";
+    s.state = impl_->mints.empty() ? "idle" : impl_->polls == 0 || impl_->ok ? "up" : "down";
     s.messages = impl_->polls;
     s.events = impl_->prices;
     s.rejected = impl_->rejected;
