@@ -88,6 +88,19 @@ template <class Pred> SourceStatus status_when(const solfeed::SolanaWsSource& s,
     return st;
 }
 
+// Starts `source`, waits for the capture's creation events (their count
+// is returned), then tells the source that `curve` is held.
+size_t start_holding(solfeed::SolanaWsSource& source, Collect& sink, ws_test::Stream& stream,
+                     const std::string& curve) {
+    const size_t created = stream.events_for(1);
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created; }));
+    Pubkey key{};
+    REQUIRE(pubkey_from_base58(curve, key));
+    source.watch_pools({key});
+    return created;
+}
+
 } // namespace
 
 TEST_CASE("ws url parsing: schemes, ports, IPv6, paths, and clear errors", "[solfeed]") {
@@ -401,12 +414,7 @@ TEST_CASE("ws source follows held pump.fun curves with accountSubscribe: updates
     });
     solfeed::SolanaWsSource source(config({server.url()}));
     Collect sink;
-    const size_t created = stream.events_for(1);
-    source.start(sink);
-    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created; }));
-    Pubkey key{};
-    REQUIRE(pubkey_from_base58(curve, key));
-    source.watch_pools({key});
+    const size_t created = start_holding(source, sink, stream, curve);
     REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created + 2; }));
     source.watch_pools({});
     const SourceStatus st = status_when(source, [&](const SourceStatus&) {
@@ -468,12 +476,7 @@ TEST_CASE("ws source asks again, after a back-off, for an account subscription t
     });
     solfeed::SolanaWsSource source(config({server.url()}));
     Collect sink;
-    const size_t created = stream.events_for(1);
-    source.start(sink);
-    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created; }));
-    Pubkey key{};
-    REQUIRE(pubkey_from_base58(curve, key));
-    source.watch_pools({key});
+    const size_t created = start_holding(source, sink, stream, curve);
     REQUIRE(sink.wait([&](Collect& c) { return c.events() >= created + 1; }));
     const SourceStatus st = *source.status();
     source.stop();

@@ -60,6 +60,24 @@ std::vector<std::string> read_urls(Reader& r, const toml::node& n, const std::st
     return out;
 }
 
+// A duration key of `t` (under `p`) within lo..hi, into `field`; `range`
+// says the bounds in the error.
+void duration_in(Reader& r, const toml::table& t, const std::string& p, std::string_view key, int64_t& field,
+                 int64_t lo, int64_t hi, const char* range) {
+    auto v = r.duration_ns(t, key, p, false);
+    if (!v) {
+        return;
+    }
+    if (*v < lo || *v > hi) {
+        r.error(*t.get(key), "'" + join_key(p, key) + "' must be " + range + ", found " +
+                                 quote(t.get(key)->value_or(std::string_view{})));
+        return;
+    }
+    field = *v;
+}
+
+constexpr int64_t kMs = 1'000'000, kS = 1'000'000'000;
+
 } // namespace
 
 void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
@@ -129,25 +147,11 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     if (auto v = r.choice(t, "commitment", p, {"processed", "confirmed", "finalized"})) {
         out.commitment = *v;
     }
-    const auto duration = [&](std::string_view key, int64_t& field, int64_t lo, int64_t hi,
-                              const char* range) {
-        auto v = r.duration_ns(t, key, p, false);
-        if (!v) {
-            return;
-        }
-        if (*v < lo || *v > hi) {
-            r.error(*t.get(key), "'" + join_key(p, key) + "' must be " + range + ", found " +
-                                     quote(t.get(key)->value_or(std::string_view{})));
-            return;
-        }
-        field = *v;
-    };
-    constexpr int64_t ms = 1'000'000, s = 1'000'000'000;
-    duration("ping_interval", out.ping_interval_ns, 100 * ms, 300 * s, "between 100ms and 5m");
-    duration("stale_after", out.stale_after_ns, 0, 3600 * s, "0s (off) or up to 1h");
-    duration("reconnect_min", out.reconnect_min_ns, 10 * ms, 60 * s, "between 10ms and 1m");
-    duration("reconnect_max", out.reconnect_max_ns, 10 * ms, 600 * s, "between 10ms and 10m");
-    duration("enrich_timeout", out.enrich_timeout_ns, 0, 60 * s, "0s (off) or up to 1m");
+    duration_in(r, t, p, "ping_interval", out.ping_interval_ns, 100 * kMs, 300 * kS, "between 100ms and 5m");
+    duration_in(r, t, p, "stale_after", out.stale_after_ns, 0, 3600 * kS, "0s (off) or up to 1h");
+    duration_in(r, t, p, "reconnect_min", out.reconnect_min_ns, 10 * kMs, 60 * kS, "between 10ms and 1m");
+    duration_in(r, t, p, "reconnect_max", out.reconnect_max_ns, 10 * kMs, 600 * kS, "between 10ms and 10m");
+    duration_in(r, t, p, "enrich_timeout", out.enrich_timeout_ns, 0, 60 * kS, "0s (off) or up to 1m");
     if (t.contains("reconnect_min") && t.contains("reconnect_max") &&
         out.reconnect_max_ns < out.reconnect_min_ns) {
         r.error(*t.get("reconnect_max"),
@@ -185,21 +189,8 @@ void read_price(Reader& r, const toml::table& t, PriceFeedConfig& out) {
         r.error(t, "'" + p + "' has no 'url'; give a Jupiter-style price endpoint, e.g. url = "
                        "\"https://lite-api.jup.ag/price/v3\", or remove [" + p + "]");
     }
-    constexpr int64_t ms = 1'000'000, s = 1'000'000'000;
-    const auto duration = [&](std::string_view key, int64_t& field, int64_t lo, int64_t hi, const char* range) {
-        auto v = r.duration_ns(t, key, p, false);
-        if (!v) {
-            return;
-        }
-        if (*v < lo || *v > hi) {
-            r.error(*t.get(key), "'" + join_key(p, key) + "' must be " + range + ", found " +
-                                     quote(t.get(key)->value_or(std::string_view{})));
-            return;
-        }
-        field = *v;
-    };
-    duration("interval", out.interval_ns, 100 * ms, 3600 * s, "between 100ms and 1h");
-    duration("timeout", out.timeout_ns, 100 * ms, 60 * s, "between 100ms and 1m");
+    duration_in(r, t, p, "interval", out.interval_ns, 100 * kMs, 3600 * kS, "between 100ms and 1h");
+    duration_in(r, t, p, "timeout", out.timeout_ns, 100 * kMs, 60 * kS, "between 100ms and 1m");
     if (auto v = r.number(t, "max_deviation_pct", p, {0, true, 1000, false})) {
         out.max_deviation_pct = *v;
     }

@@ -338,31 +338,27 @@ void Engine::periodic(bool force) {
     journal_ok();
     if (wall_) {
         // Push feeds follow the pools we hold (e.g. accountSubscribe), so
-        // protection sees prices even when nobody trades them.
-        std::vector<Pubkey> held;
+        // protection sees prices even when nobody trades them, and price
+        // sources ask for their mints.
+        std::vector<Pubkey> held, mints;
         for (const auto& [key, p] : portfolio_.positions()) {
             if (p.amount_atoms > 0) {
                 held.push_back(p.pool);
+                mints.push_back(p.mint);
             }
         }
-        std::sort(held.begin(), held.end(), [](const Pubkey& a, const Pubkey& b) {
-            return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
-        });
-        held.erase(std::unique(held.begin(), held.end()), held.end());
+        const auto sorted_unique = [](std::vector<Pubkey>& v) {
+            std::sort(v.begin(), v.end(), [](const Pubkey& a, const Pubkey& b) {
+                return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
+            });
+            v.erase(std::unique(v.begin(), v.end()), v.end());
+        };
+        sorted_unique(held);
+        sorted_unique(mints);
         if (held != watched_pools_) {
             watched_pools_ = held;
             feed_.watch_pools(std::move(held));
         }
-        std::vector<Pubkey> mints;
-        for (const auto& [key, p] : portfolio_.positions()) {
-            if (p.amount_atoms > 0) {
-                mints.push_back(p.mint);
-            }
-        }
-        std::sort(mints.begin(), mints.end(), [](const Pubkey& a, const Pubkey& b) {
-            return std::memcmp(a.bytes, b.bytes, sizeof a.bytes) < 0;
-        });
-        mints.erase(std::unique(mints.begin(), mints.end()), mints.end());
         if (mints != watched_mints_) {
             watched_mints_ = mints;
             feed_.watch_mints(std::move(mints));
