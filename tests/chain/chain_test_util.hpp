@@ -1,14 +1,18 @@
 // Helpers for the chain decoder tests: fixture files (copied into
-// tests/chain/fixtures, see its README), keys, and event lookups.
+// tests/chain/fixtures, see its README), keys, event lookups, and bytes /
+// logs messages built by hand.
 #pragma once
 
 #include "chain/solana_ws_decoder.hpp"
 #include "chain/wire.hpp"
+#include "solana/base64.hpp"
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace chain_test {
 
@@ -51,6 +55,53 @@ inline const sniper::chain::ChainEvent* nth(const sniper::chain::DecodeResult& r
 
 inline uint32_t skipped(const sniper::chain::DecodeResult& r, sniper::chain::Skip s) {
     return r.skipped[static_cast<size_t>(s)];
+}
+
+// Little-endian / borsh bytes, for account data and events.
+struct Bytes {
+    std::vector<uint8_t> b;
+    Bytes& raw(const uint8_t* p, size_t n) {
+        b.insert(b.end(), p, p + n);
+        return *this;
+    }
+    Bytes& u8(uint8_t v) { return raw(&v, 1); }
+    Bytes& u16(uint16_t v) {
+        for (int i = 0; i < 2; ++i) {
+            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+        }
+        return *this;
+    }
+    Bytes& u32(uint32_t v) {
+        for (int i = 0; i < 4; ++i) {
+            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+        }
+        return *this;
+    }
+    Bytes& u64(uint64_t v) {
+        for (int i = 0; i < 8; ++i) {
+            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+        }
+        return *this;
+    }
+    Bytes& key(const sniper::Pubkey& k) { return raw(k.bytes, 32); }
+    Bytes& str(std::string_view s) {
+        u32(static_cast<uint32_t>(s.size()));
+        return raw(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    }
+};
+
+inline std::string b64(const std::vector<uint8_t>& b) {
+    return sniper::solana::base64_encode(b);
+}
+
+// A logsNotification (slot 7) carrying `lines`.
+inline std::string logs_message(const std::vector<std::string>& lines) {
+    std::string j =
+        R"({"jsonrpc":"2.0","method":"logsNotification","params":{"result":{"context":{"slot":7},"value":{"signature":"5h6xBEauJ3PK6SWCZ1PGjBvj8vDdWG3KpwATGy1ARAXFSDwt8GFXM7W5Ncn16wmqokgpiKRLuS83KUxyZyv2sUYv","err":null,"logs":[)";
+    for (size_t i = 0; i < lines.size(); ++i) {
+        j += (i ? ",\"" : "\"") + lines[i] + "\"";
+    }
+    return j + "]}},\"subscription\":1}}";
 }
 
 } // namespace chain_test

@@ -18,42 +18,13 @@
 #include <vector>
 
 using namespace sniper::chain;
+using chain_test::b64;
+using chain_test::Bytes;
 using chain_test::fixture;
 using chain_test::key;
+using chain_test::logs_message;
 
 namespace {
-
-struct Bytes {
-    std::vector<uint8_t> b;
-    Bytes& raw(const uint8_t* p, size_t n) {
-        b.insert(b.end(), p, p + n);
-        return *this;
-    }
-    Bytes& u8(uint8_t v) { return raw(&v, 1); }
-    Bytes& u16(uint16_t v) {
-        for (int i = 0; i < 2; ++i) {
-            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
-        }
-        return *this;
-    }
-    Bytes& u32(uint32_t v) {
-        for (int i = 0; i < 4; ++i) {
-            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
-        }
-        return *this;
-    }
-    Bytes& u64(uint64_t v) {
-        for (int i = 0; i < 8; ++i) {
-            b.push_back(static_cast<uint8_t>(v >> (8 * i)));
-        }
-        return *this;
-    }
-    Bytes& key(const sniper::Pubkey& k) { return raw(k.bytes, 32); }
-    Bytes& str(std::string_view s) {
-        u32(static_cast<uint32_t>(s.size()));
-        return raw(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-    }
-};
 
 const sniper::Pubkey kMint = key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump");
 const sniper::Pubkey kUser = key("EmLPb9Vpzj4NECQCR1nWShfxgeUjTXNzBjKXx6JiXLHp");
@@ -111,19 +82,6 @@ std::vector<uint8_t> create_event(int gen) {
     if (gen >= 5)
         e.key(sniper::Pubkey{}).u64(30'000'000'000);
     return e.b;
-}
-
-std::string b64(const std::vector<uint8_t>& b) {
-    return sniper::solana::base64_encode(b);
-}
-
-std::string logs_message(const std::vector<std::string>& lines) {
-    std::string j =
-        R"({"jsonrpc":"2.0","method":"logsNotification","params":{"result":{"context":{"slot":7},"value":{"signature":"5h6xBEauJ3PK6SWCZ1PGjBvj8vDdWG3KpwATGy1ARAXFSDwt8GFXM7W5Ncn16wmqokgpiKRLuS83KUxyZyv2sUYv","err":null,"logs":[)";
-    for (size_t i = 0; i < lines.size(); ++i) {
-        j += (i ? ",\"" : "\"") + lines[i] + "\"";
-    }
-    return j + "]}},\"subscription\":1}}";
 }
 
 } // namespace

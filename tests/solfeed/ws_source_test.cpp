@@ -13,6 +13,7 @@
 #include "ws/ws_client.hpp"
 #include "support/ws_test_server.hpp"
 #include "capture_stream.hpp"
+#include "chain/vault_vectors.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -494,4 +495,66 @@ TEST_CASE("ws source asks again, after a back-off, for an account subscription t
         CHECK_THAT(r, Catch::Contains("\"" + curve + "\""));
     }
     CHECK(id_of(account_requests[0]) != id_of(account_requests[1]));
+}
+
+TEST_CASE("ws source follows a held Raydium pool by its two vaults: one POOL_UPDATE per slot both reach",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    using namespace vault_vectors;
+    const std::string created = ws_test::read_file(
+        std::string(SNIPER_TEST_DATA) +
+        "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
+    const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
+    const std::string token_vault = "Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1"; // its postTokenBalances
+    const std::string sol_vault = "9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77";
+    std::mutex mu;
+    std::vector<std::string> account_requests;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(created);
+        if (!c.answer_subscriptions(2)) { // the two vaults' accountSubscribe, ids 1000 and 1001
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lk(mu);
+            account_requests.assign(c.requests.begin() + 1, c.requests.end());
+        }
+        const bool token_first = c.requests[1].find(token_vault) != std::string::npos;
+        const uint64_t token_sub = token_first ? 1100 : 1101, sol_sub = token_first ? 1101 : 1100;
+        c.send(account_note(305978600, kRaydiumTokenVaultData, kToken, token_sub)); // waits
+        c.send(account_note(305978600, kRaydiumSolVaultData, kToken, sol_sub));    // pairs: one update
+        c.send(account_note(305978601, kRaydiumSolVaultData, kToken, sol_sub));    // waits
+        c.send(account_note(305978601, kRaydiumTokenVaultData, kToken, sol_sub));  // wrong vault: refused
+        c.send(account_note(305978601, kRaydiumTokenVaultData, kToken, token_sub)); // pairs
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= 1; })); // NEW_POOL
+    Pubkey pool{};
+    REQUIRE(pubkey_from_base58(amm, pool));
+    source.watch_pools({pool});
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= 3; }));
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) { return s.rejected >= 1; });
+    source.stop();
+    server.stop();
+    const auto events = sink.take_events();
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].h.type == SNP_EVENT_NEW_POOL);
+    for (size_t i = 1; i < 3; ++i) {
+        CHECK(events[i].h.type == SNP_EVENT_POOL_UPDATE);
+        CHECK(to_base58(events[i].pool_update.pool) == amm);
+        CHECK(events[i].pool_update.base_reserve_atoms == 206'000'000'000'000ULL);
+        CHECK(events[i].pool_update.quote_reserve_lamports == 80'000'000'000ULL);
+    }
+    CHECK(st.rejected_by_reason.at("VAULT_MISMATCH") == 1);
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(account_requests.size() == 2);
+    const std::string both = account_requests[0] + account_requests[1];
+    CHECK_THAT(both, Catch::Contains("\"" + token_vault + "\""));
+    CHECK_THAT(both, Catch::Contains("\"" + sol_vault + "\""));
+    CHECK_THAT(account_requests[0], Catch::Contains("\"method\":\"accountSubscribe\""));
 }

@@ -5,7 +5,12 @@
 // http_getAccountInfo_pumpfun_bonding_curve_2024-08 (49 bytes) and _2026-07
 // (151 bytes); solana-labs/solana-program-library token/program/src/state.rs
 // @ 01a17d2 (Mint, COption) verified against
-// http_getAccountInfo_spl_mint_base64_devnet and spl_mint_account_data_samples.
+// http_getAccountInfo_spl_mint_base64_devnet and spl_mint_account_data_samples;
+// the token Account (mint, owner, amount u64 @64, delegate COption @72,
+// state u8 @108, is_native COption<u64> @109, delegated_amount @121,
+// close_authority COption @129; 165 bytes) from the same state.rs, and the
+// Token-2022 account type byte at 165 (token-2022 extension/mod.rs
+// AccountType: Uninitialized 0, Mint 1, Account 2).
 #include "chain/accounts.hpp"
 
 #include "chain/wire.hpp"
@@ -92,6 +97,38 @@ Reject decode_mint(const uint8_t* d, size_t len, bool token_2022, Mint& out) {
         return Reject::BorshBool;
     }
     return coption_key(c, out.has_freeze_authority, out.freeze_authority);
+}
+
+Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, TokenAccount& out) {
+    if (len != kTokenAccountLen) {
+        if (!token_2022 || len <= kTokenAccountLen) {
+            return Reject::AccountLength;
+        }
+        if (d[kTokenAccountLen] != 2) {
+            return Reject::AccountDiscriminator;
+        }
+    }
+    Cursor c(d, len);
+    c.key(out.mint);
+    c.key(out.owner);
+    c.u64(out.amount);
+    bool has = false;
+    Pubkey delegate{};
+    if (Reject r = coption_key(c, has, delegate); r != Reject::None) {
+        return r;
+    }
+    uint8_t state = 0;
+    c.u8(state);
+    if (state == 0 || state > 2) { // AccountState: Uninitialized 0, Initialized 1, Frozen 2
+        return Reject::AccountDiscriminator;
+    }
+    out.frozen = state == 2;
+    uint32_t tag = 0;
+    c.u32(tag);
+    if (tag > 1) {
+        return Reject::CoptionTag;
+    }
+    return Reject::None;
 }
 
 } // namespace sniper::chain

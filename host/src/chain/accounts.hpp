@@ -1,6 +1,6 @@
 // chain/accounts.hpp — account data the decoders read from
 // getAccountInfo / accountNotification / programNotification: the pump.fun
-// BondingCurve and SPL / Token-2022 mints. Bytes only; the JSON envelope
+// BondingCurve, SPL / Token-2022 mints and token accounts (AMM vaults). Bytes only; the JSON envelope
 // (owner, encoding tag) is checked by the message decoder.
 #pragma once
 
@@ -44,5 +44,18 @@ struct Mint {
 // `token_2022`, longer data is accepted when bytes 82..165 are zero and
 // byte 165 is the Mint account type (1).
 Reject decode_mint(const uint8_t* d, size_t len, bool token_2022, Mint& out);
+
+// SPL Token account (165 bytes): mint, owner, amount, delegate, state,
+// is_native, delegated_amount, close_authority. With `token_2022`, longer
+// data is accepted when byte 165 is the Account account type (2). An
+// account whose state is not Initialized or Frozen is refused
+// (AccountDiscriminator).
+struct TokenAccount {
+    Pubkey mint{}, owner{};
+    uint64_t amount = 0;
+    bool frozen = false;
+};
+inline constexpr size_t kTokenAccountLen = 165;
+Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, TokenAccount& out);
 
 } // namespace sniper::chain

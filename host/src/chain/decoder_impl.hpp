@@ -15,6 +15,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace sniper::chain {
@@ -152,6 +153,25 @@ struct SolanaWsDecoder::Impl {
     KnownPool pending[DecodeResult::kMaxEvents];
     size_t n_pending = 0;
 
+    // follow(): the vaults of the followed AMM pools, and per pool the last
+    // amount and slot each side reported. A POOL_UPDATE is built when both
+    // sides stand at the same slot (every swap moves both vaults in one
+    // transaction; a lone transfer into one vault waits for the next swap).
+    struct Vault {
+        Pubkey pool{}, mint{}, owner{};
+        bool sol_side = false;
+    };
+    struct VaultPair {
+        uint64_t token = 0, token_slot = 0, sol = 0, sol_slot = 0, emitted_slot = 0;
+    };
+    struct Followed {
+        Pubkey mint{}; // the token
+        std::vector<Pubkey> accounts;
+        VaultPair pair;
+    };
+    std::unordered_map<Pubkey, Followed, PubkeyHash> followed; // by pool
+    std::unordered_map<Pubkey, Vault, PubkeyHash> vaults;      // by vault
+
     void reset() {
         result.reject = Reject::None;
         result.where = "";
@@ -172,6 +192,8 @@ struct SolanaWsDecoder::Impl {
     Fail transaction(element txwrap, uint64_t slot, std::string_view envelope_sig,
                      bool has_envelope_sig, int64_t block_ns);
     Fail account(element value, bool has_pubkey, const Pubkey& pubkey);
+    Fail vault(const Vault& v, const uint8_t* d, size_t n, bool token_2022, Emitter& em);
+    bool accounts_of(const KnownPool& k, std::vector<Pubkey>& out);
     Fail walk_logs(element logs, Emitter& em);
     Fail raydium_log(const Line& l, Emitter& em, raydium::Initialize2& init2, int64_t& init2_frame);
     Fail signature(element e, const char* where);

@@ -294,7 +294,9 @@ Reject Emitter::raydium_new_pool(const RaydiumPool& rp) {
     p.fee_bps = kRaydiumV4FeeBps;
     p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
     p.base_decimals = token_is_pc ? in.pc_decimals : in.coin_decimals;
-    remember(KnownPool{rp.amm, p.base_mint, SNP_DEX_RAYDIUM_AMM_V4, token_is_pc, p.base_decimals});
+    remember(KnownPool{rp.amm, p.base_mint, SNP_DEX_RAYDIUM_AMM_V4, token_is_pc, p.base_decimals,
+                       token_is_pc ? rp.pc_vault : rp.coin_vault,
+                       token_is_pc ? rp.coin_vault : rp.pc_vault});
     return Reject::None;
 }
 

@@ -26,7 +26,7 @@ class Emitter {
     Reject pump_swap(const pump_swap::Event& e);
     // Raydium: a pool created by initialize2, with its accounts resolved.
     struct RaydiumPool {
-        Pubkey amm{}, coin_mint{}, pc_mint{}, user{};
+        Pubkey amm{}, coin_mint{}, pc_mint{}, user{}, coin_vault{}, pc_vault{};
         raydium::InitLog init;
     };
     Reject raydium_new_pool(const RaydiumPool& p);

@@ -21,6 +21,10 @@ struct KnownPool {
     bool token_is_quote =
         false; // Raydium: token is pc (coin = WSOL); PumpSwap: token is quote (base = WSOL)
     uint8_t base_decimals = 0;
+    // Raydium AMM v4: the token's and the WSOL vault (from initialize2's
+    // accounts); zero where not known (PumpSwap derives them, pump.fun has
+    // none).
+    Pubkey token_vault{}, sol_vault{};
 };
 
 class PoolRegistry {

@@ -137,4 +137,13 @@ bool parse_initialize2_data(const uint8_t* d, size_t len, Initialize2& out) {
     return true;
 }
 
+const Pubkey& authority_v4() {
+    static const Pubkey k = [] {
+        Pubkey p{};
+        key_from_base58("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1", p);
+        return p;
+    }();
+    return k;
+}
+
 } // namespace sniper::chain::raydium

@@ -72,11 +72,16 @@ Reject parse_initialize2_line(std::string_view text, bool& matched, Initialize2&
 bool parse_initialize2_data(const uint8_t* data, size_t len, Initialize2& out);
 
 // Account positions of initialize2 (program/src/instruction.rs).
-inline constexpr size_t kInitAmm = 4, kInitLpMint = 7, kInitCoinMint = 8, kInitPcMint = 9,
+inline constexpr size_t kInitAmm = 4, kInitAuthority = 5, kInitLpMint = 7, kInitCoinMint = 8, kInitPcMint = 9,
                         kInitCoinVault = 10, kInitPcVault = 11, kInitMarket = 16, kInitUser = 17,
                         kInitAccounts = 18;
 // swap_base_in / swap_base_out: the amm is account 1 in both the 17- and
 // 18-account forms.
 inline constexpr size_t kSwapAmm = 1;
+
+// The AMM authority (the PDA of seed "amm authority" under the program;
+// 5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1, account 5 of every
+// initialize2 in the captures): the owner of every pool's two vaults.
+const Pubkey& authority_v4();
 
 } // namespace sniper::chain::raydium

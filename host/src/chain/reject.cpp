@@ -69,6 +69,8 @@ const char* reject_name(Reject r) {
         return "TOO_MANY_EVENTS";
     case Reject::BadInstruction:
         return "BAD_INSTRUCTION";
+    case Reject::VaultMismatch:
+        return "VAULT_MISMATCH";
     case Reject::kCount:
         break;
     }
@@ -93,6 +95,8 @@ const char* skip_name(Skip s) {
         return "ACCOUNT_NOT_EVENT";
     case Skip::ZeroTrade:
         return "ZERO_TRADE";
+    case Skip::VaultWaiting:
+        return "VAULT_WAITING";
     case Skip::kCount:
         break;
     }

@@ -49,6 +49,7 @@ enum class Reject : uint8_t {
     UnknownMessage = 29,       // a JSON-RPC message of a kind the decoder does not take
     TooManyEvents = 30,        // more normalized events than one message may yield
     BadInstruction = 31,       // instruction accounts/data that do not fit the instruction
+    VaultMismatch = 32,        // a followed pool vault whose mint or owner is not the pool's
     kCount
 };
 
@@ -64,6 +65,7 @@ enum class Skip : uint8_t {
     LogTruncated = 5,    // the node cut the logs; what followed is not guessed
     AccountNotEvent = 6, // a valid account (mint, curve without known mint) that is no event
     ZeroTrade = 7,       // a trade of zero tokens or lamports (no TRADE; the pool update stays)
+    VaultWaiting = 8,    // one AMM vault at a slot the other has not reached yet (no POOL_UPDATE yet)
     kCount
 };
 const char* skip_name(Skip s);

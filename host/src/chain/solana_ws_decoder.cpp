@@ -14,6 +14,10 @@
 #include "chain/decoder_impl.hpp"
 #include "chain/log_stack.hpp"
 #include "chain/wire.hpp"
+#include "solana/associated_token.hpp"
+#include "solana/program_ids.hpp"
+
+#include <algorithm>
 
 #include <cstring>
 
@@ -293,6 +297,11 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
                 "account.data[0]"};
     }
     Emitter em(result, registry, pending, n_pending, 0);
+    if (!is_pump && has_pubkey) {
+        if (const auto v = vaults.find(pubkey); v != vaults.end()) {
+            return vault(v->second, account_buf.data(), n, is_token22, em);
+        }
+    }
     if (is_pump) {
         BondingCurve bc;
         if (Reject r = decode_bonding_curve(account_buf.data(), n, bc); r != Reject::None) {
@@ -327,6 +336,121 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
     }
     em.skip(Skip::AccountNotEvent);
     return kOk;
+}
+
+// A followed AMM vault's new state: checked against the pool (mint,
+// owner), paired with the other vault by slot (see Impl::VaultPair).
+Fail SolanaWsDecoder::Impl::vault(const Vault& v, const uint8_t* d, size_t n, bool token_2022,
+                                  Emitter& em) {
+    TokenAccount ta;
+    if (Reject r = decode_token_account(d, n, token_2022, ta); r != Reject::None) {
+        return {r, "TokenAccount"};
+    }
+    if (ta.mint != v.mint) {
+        return {Reject::VaultMismatch, "TokenAccount.mint"};
+    }
+    if (ta.owner != v.owner) {
+        return {Reject::VaultMismatch, "TokenAccount.owner"};
+    }
+    const auto f = followed.find(v.pool);
+    if (f == followed.end()) { // cannot happen: follow() changes both maps together
+        em.skip(Skip::UnknownPool);
+        return kOk;
+    }
+    VaultPair& p = f->second.pair;
+    uint64_t& side_slot = v.sol_side ? p.sol_slot : p.token_slot;
+    if (result.slot <= side_slot) {
+        return kOk; // this side's state at this slot (or a later one) is known
+    }
+    side_slot = result.slot;
+    (v.sol_side ? p.sol : p.token) = ta.amount;
+    if (p.token_slot != p.sol_slot || p.token_slot <= p.emitted_slot) {
+        em.skip(Skip::VaultWaiting);
+        return kOk;
+    }
+    p.emitted_slot = p.token_slot;
+    if (Reject r = em.pool_update(v.pool, f->second.mint, p.token, p.sol, 0); r != Reject::None) {
+        return {r, "vault amounts"};
+    }
+    return kOk;
+}
+
+namespace {
+solana::Pubkey to_sol(const Pubkey& k) {
+    solana::Pubkey s;
+    std::memcpy(s.bytes.data(), k.bytes, 32);
+    return s;
+}
+Pubkey from_sol(const solana::Pubkey& s) {
+    Pubkey k{};
+    std::memcpy(k.bytes, s.bytes.data(), 32);
+    return k;
+}
+} // namespace
+
+bool SolanaWsDecoder::Impl::accounts_of(const KnownPool& k, std::vector<Pubkey>& out) {
+    const Pubkey& wsol = wsol_mint();
+    switch (k.dex) {
+    case SNP_DEX_PUMP_FUN:
+        out = {k.pool};
+        return true;
+    case SNP_DEX_RAYDIUM_AMM_V4:
+        if (is_zero(k.token_vault) || is_zero(k.sol_vault)) {
+            return false; // seen in logs only: its accounts are not known
+        }
+        vaults[k.token_vault] = Vault{k.pool, k.base_mint, raydium::authority_v4(), false};
+        vaults[k.sol_vault] = Vault{k.pool, wsol, raydium::authority_v4(), true};
+        out = {k.token_vault, k.sol_vault};
+        return true;
+    case SNP_DEX_PUMP_SWAP: {
+        // pump_amm's create_pool makes the pool's vaults as its associated
+        // token accounts (idl/pump_amm.json: pool_base_token_account,
+        // pool_quote_token_account); the token's program is not in the
+        // event, so both candidates are followed.
+        const solana::Pubkey pool = to_sol(k.pool), mint = to_sol(k.base_mint);
+        const Pubkey sol_vault = from_sol(
+            solana::associated_token_address(pool, to_sol(wsol), solana::kTokenProgram));
+        const Pubkey spl = from_sol(solana::associated_token_address(pool, mint, solana::kTokenProgram));
+        const Pubkey t22 =
+            from_sol(solana::associated_token_address(pool, mint, solana::kToken2022Program));
+        vaults[sol_vault] = Vault{k.pool, wsol, k.pool, true};
+        vaults[spl] = Vault{k.pool, k.base_mint, k.pool, false};
+        vaults[t22] = Vault{k.pool, k.base_mint, k.pool, false};
+        out = {sol_vault, spl, t22};
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+std::vector<Pubkey> SolanaWsDecoder::follow(const std::vector<Pubkey>& pools) {
+    Impl& im = *impl_;
+    for (auto it = im.followed.begin(); it != im.followed.end();) {
+        if (std::find(pools.begin(), pools.end(), it->first) != pools.end()) {
+            ++it;
+            continue;
+        }
+        for (const Pubkey& a : it->second.accounts) {
+            im.vaults.erase(a);
+        }
+        it = im.followed.erase(it);
+    }
+    std::vector<Pubkey> out;
+    for (const Pubkey& pool : pools) {
+        auto it = im.followed.find(pool);
+        if (it == im.followed.end()) {
+            const KnownPool* k = im.registry.find(pool);
+            Impl::Followed f;
+            if (k == nullptr || !im.accounts_of(*k, f.accounts)) {
+                continue;
+            }
+            f.mint = k->base_mint;
+            it = im.followed.emplace(pool, std::move(f)).first;
+        }
+        out.insert(out.end(), it->second.accounts.begin(), it->second.accounts.end());
+    }
+    return out;
 }
 
 SolanaWsDecoder::SolanaWsDecoder(DecoderConfig cfg) : impl_(std::make_unique<Impl>(cfg)) {}

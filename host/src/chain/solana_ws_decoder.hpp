@@ -4,10 +4,10 @@
 //
 // Messages it takes: logsNotification, transactionNotification (Helius
 // style, jsonParsed or json), getTransaction responses, programNotification
-// / accountNotification / getAccountInfo of pump.fun bonding curves and SPL
-// mints, JSON-RPC errors (refused, RPC_ERROR), `result: null` and the
-// answers to logsSubscribe / unsubscribe (an integer id or true; accepted,
-// nothing). A refused message yields no event at all; a failed transaction
+// / accountNotification / getAccountInfo of pump.fun bonding curves, SPL
+// mints and the token accounts of the AMM vaults follow() names, JSON-RPC
+// errors (refused, RPC_ERROR), `result: null` and the answers to
+// logsSubscribe / unsubscribe (an integer id or true; accepted, nothing). A refused message yields no event at all; a failed transaction
 // (err non-null) is accepted and yields nothing (its logs were rolled back).
 //
 // Every field read is validated: integers are exact u64 (never through a
@@ -82,8 +82,19 @@ class SolanaWsDecoder {
     const DecodeResult& decode(std::string_view json);
     // The same, for an accountNotification of `account` (the notification
     // names only its subscription): a pump.fun curve the registry knows
-    // becomes a POOL_UPDATE.
+    // becomes a POOL_UPDATE; so does an AMM pool once both its vaults (as
+    // named by follow()) have reported the same slot.
     const DecodeResult& decode(std::string_view json, const Pubkey& account);
+
+    // The accounts that carry `pools`' reserves, to follow with
+    // accountSubscribe: a pump.fun curve itself; a Raydium AMM v4 pool's
+    // two vaults (from its initialize2 accounts); a PumpSwap pool's
+    // associated token accounts for WSOL and for the token (under SPL Token
+    // and under Token-2022: one of the two exists). A pool the registry
+    // does not know yields nothing (ask again later). The decoder remembers
+    // the vaults of exactly these pools (their mint and owner are checked
+    // on every update); called off the event path (it may allocate).
+    std::vector<Pubkey> follow(const std::vector<Pubkey>& pools);
 
     PoolRegistry& pools();
     const DecodeCounters& counters() const;

@@ -298,8 +298,14 @@ Fail SolanaWsDecoder::Impl::raydium_log(const Line& l, Emitter& em, raydium::Ini
         CHAIN_TRY(need(acc.has[0], "instruction.accounts"));
         Emitter::RaydiumPool rp;
         rp.init = rl.init;
-        Pubkey coin_vault{}, pc_vault{}, market{};
+        Pubkey market{}, authority{};
+        Pubkey& coin_vault = rp.coin_vault;
+        Pubkey& pc_vault = rp.pc_vault;
         CHAIN_TRY(resolve_account(acc.vals[0], raydium::kInitAmm, rp.amm));
+        CHAIN_TRY(resolve_account(acc.vals[0], raydium::kInitAuthority, authority));
+        if (authority != raydium::authority_v4()) {
+            return {Reject::BadInstruction, "initialize2 accounts[5] (AMM authority)"};
+        }
         CHAIN_TRY(resolve_account(acc.vals[0], raydium::kInitCoinMint, rp.coin_mint));
         CHAIN_TRY(resolve_account(acc.vals[0], raydium::kInitPcMint, rp.pc_mint));
         CHAIN_TRY(resolve_account(acc.vals[0], raydium::kInitCoinVault, coin_vault));

@@ -349,18 +349,18 @@ void SolanaWsSource::Impl::release_ready_locked() {
     }
 }
 
-// On the connection's thread: (un)subscribe accounts to match `watched`.
-// pump.fun curves only: the pool is the curve account, whose data holds
-// the reserves; AMM pools would need their two vaults followed.
+// On the connection's thread: (un)subscribe accounts to match `watched`:
+// the accounts that hold each pool's reserves (chain::SolanaWsDecoder::
+// follow: a pump.fun curve, or an AMM pool's vaults).
 void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     // Every tick (the set is small): a pool the decoder learns later is
     // followed then. A refused subscription (counted as SUBSCRIBE_ERROR) is
     // asked again once its back-off has passed (on_response).
     std::vector<std::string> out;
     const int64_t now = mono_ns();
-    for (const Pubkey& k : watched) {
-        const chain::KnownPool* known = decoder.pools().find(k);
-        if (known == nullptr || known->dex != SNP_DEX_PUMP_FUN || ep.sub_by_account.count(k) != 0) {
+    const std::vector<Pubkey> wanted = decoder.follow(watched);
+    for (const Pubkey& k : wanted) {
+        if (ep.sub_by_account.count(k) != 0) {
             continue;
         }
         bool pending = false;
@@ -378,7 +378,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
                       "\",{\"encoding\":\"base64\",\"commitment\":\"" + cfg.ws.commitment + "\"}]}");
     }
     for (auto it = ep.sub_by_account.begin(); it != ep.sub_by_account.end();) {
-        if (std::find(watched.begin(), watched.end(), it->first) != watched.end()) {
+        if (std::find(wanted.begin(), wanted.end(), it->first) != wanted.end()) {
             ++it;
             continue;
         }

@@ -19,9 +19,10 @@
 // (EventSink::pools_stale): entries on them wait until fresh data comes.
 //
 // Held pools: the engine names the pools it holds (Feed::watch_pools); each
-// connection follows the pump.fun curves among them with accountSubscribe,
-// and a curve's new state becomes a POOL_UPDATE even when nobody trades
-// (the same state from two connections, by slot, once).
+// connection follows the accounts holding their reserves with
+// accountSubscribe (chain::SolanaWsDecoder::follow: a pump.fun curve, an
+// AMM pool's two vaults), and a new state becomes a POOL_UPDATE even when
+// nobody trades (the same state from two connections, by slot, once).
 //
 // Raydium AMM v4 pools created by initialize2 are not described by their
 // logs alone: with RPC endpoints configured the transaction is fetched
