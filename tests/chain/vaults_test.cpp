@@ -11,7 +11,6 @@
 #include "vault_vectors.hpp"
 
 #include "chain/accounts.hpp"
-#include "chain/pump_swap.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,10 +18,8 @@
 
 using namespace sniper::chain;
 using chain_test::b64;
-using chain_test::Bytes;
 using chain_test::fixture;
 using chain_test::key;
-using chain_test::logs_message;
 using chain_test::nth;
 using chain_test::skipped;
 using namespace vault_vectors;
@@ -142,24 +139,15 @@ TEST_CASE("Raydium AMM v4: a pool is followed by the two vaults its initialize2 
 
 TEST_CASE("PumpSwap: a pool is followed by its associated token accounts (SPL and Token-2022 candidates)",
           "[chain][vaults]") {
-    const auto pool = key("Hb5nPV8QeyAcom4tMPEZKbpKVEXBQeQgnU7pPQbb1FyG");
-    const auto mint = key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump");
-    const auto user = key("EmLPb9Vpzj4NECQCR1nWShfxgeUjTXNzBjKXx6JiXLHp");
-    Bytes cp; // CreatePoolEvent (idl/pump_amm.json), base = the token, quote = WSOL
-    cp.raw(pump_swap::kCreatePoolEventDisc, 8).u64(1742000000).u16(0).key(user).key(mint);
-    cp.key(key("So11111111111111111111111111111111111111112")).u8(6).u8(9);
-    cp.u64(206'900'000'000'000).u64(84'990'359'561).u64(206'900'000'000'000).u64(84'990'359'561);
-    cp.u64(1000).u64(4'193'388'898'633).u64(4'193'388'897'633).u8(255);
-    cp.key(pool).key(user).key(user).key(user);
+    const auto pool = key(kPumpSwapPool);
+    const auto mint = key(kPumpSwapMint);
     SolanaWsDecoder dec;
-    const std::string amm = "Program pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
-    REQUIRE(dec.decode(logs_message({amm + " invoke [1]", "Program data: " + b64(cp.b), amm + " success"}))
-                .n_events == 1);
+    REQUIRE(dec.decode(pump_swap_create_logs()).n_events == 1);
     const auto accounts = dec.follow({pool});
     REQUIRE(accounts.size() == 3);
-    const auto sol_vault = key("Hf4xjxsFWA9f68RphEtdbd9RymonhP2QxKG1bD1wMPiy");
-    const auto spl_vault = key("33jJdpPsCUVJC8PmH1rspp4npQyhkDEZW58JapW3wHvC");
-    const auto t22_vault = key("F6o8kNV5zeM7gCagEKnhc8VcpkfaUqYuVJNuMjYqYa6K");
+    const auto sol_vault = key(kPumpSwapSolVault);
+    const auto spl_vault = key(kPumpSwapSplVault);
+    const auto t22_vault = key(kPumpSwapT22Vault);
     CHECK(std::count(accounts.begin(), accounts.end(), sol_vault) == 1);
     CHECK(std::count(accounts.begin(), accounts.end(), spl_vault) == 1);
     CHECK(std::count(accounts.begin(), accounts.end(), t22_vault) == 1);

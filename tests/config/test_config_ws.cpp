@@ -19,6 +19,7 @@ stale_after = "0s"
 reconnect_min = "100ms"
 reconnect_max = "5s"
 max_log_line_bytes = 20000
+requests_per_s = 40
 rpc = ["http://127.0.0.1:8899"]
 [feeds.record]
 raw = "rec/raw.jsonl"
@@ -43,6 +44,7 @@ events = "rec/events.jsonl"
     CHECK(w.reconnect_min_ns == 100'000'000);
     CHECK(w.reconnect_max_ns == 5'000'000'000);
     CHECK(w.max_log_line_bytes == 20000);
+    CHECK(w.requests_per_s == 40);
     CHECK(w.rpc_urls == std::vector<std::string>{"http://127.0.0.1:8899"});
     CHECK(f.record.raw_path == "/cfg/rec/raw.jsonl");
     CHECK(f.record.events_path == "/cfg/rec/events.jsonl");
@@ -106,6 +108,8 @@ TEST_CASE("[feeds.ws] and [feeds.record] errors name the key, what was expected 
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nrpc = [\"ws://x\"]\n"), 3,
                      "http:// or https://"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\npings = 3\n"), 3, "pings"));
+    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nrequests_per_s = 0\n"), 3,
+                     "requests_per_s"));
     CHECK(only_error(errors_of("[feeds.record]\nraw = \"r.jsonl\"\n"), 1,
                      "'feeds.record.raw' records [feeds.ws] wire messages"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\n[feeds.record]\nraw = \"a\"\nevents = \"a\"\n"), 5,

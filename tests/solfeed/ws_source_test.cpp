@@ -558,3 +558,81 @@ TEST_CASE("ws source follows a held Raydium pool by its two vaults: one POOL_UPD
     CHECK_THAT(both, Catch::Contains("\"" + sol_vault + "\""));
     CHECK_THAT(account_requests[0], Catch::Contains("\"method\":\"accountSubscribe\""));
 }
+
+TEST_CASE("ws source waits out a node's HTTP 429 and its Retry-After before connecting again",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (c.answer_subscriptions(1)) {
+            c.hold();
+        }
+    });
+    server.refuse_next(2, 429, 1); // twice "429 Too Many Requests, Retry-After: 1"
+    solfeed::SolanaWsSource source(config({server.url()})); // reconnect_min 20 ms
+    Collect sink;
+    const int64_t began = mono_ns();
+    source.start(sink);
+    const SourceStatus st = status_when(source, [](const SourceStatus& s) { return s.state == "up"; });
+    const int64_t took = mono_ns() - began;
+    source.stop();
+    server.stop();
+    CHECK(st.state == "up");
+    CHECK(server.refused() == 2);
+    CHECK(server.connections() == 1);
+    REQUIRE(st.endpoints.size() == 1);
+    CHECK(st.endpoints[0].rate_limited == 2);
+    CHECK_THAT(st.endpoints[0].last_error, Catch::Contains("HTTP 429") && Catch::Contains("Retry-After: 1 s"));
+    // Two refusals, each waited out for at least its Retry-After (not the
+    // 20 ms back-off): a lower bound, which no scheduling can undercut.
+    CHECK(took >= 2'000'000'000);
+}
+
+TEST_CASE("ws source keeps each connection within feeds.ws.requests_per_s: account subscriptions wait their turn",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    using namespace vault_vectors;
+    std::mutex mu;
+    std::vector<std::pair<int64_t, std::string>> account_requests; // arrival (mono ns), text
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(pump_swap_create_logs());
+        std::string req;
+        while (c.read(req)) {
+            std::lock_guard<std::mutex> lk(mu);
+            account_requests.emplace_back(mono_ns(), req);
+        }
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.requests_per_s = 2; // the logs subscription spends one at connect
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= 1; })); // the pool's NEW_POOL
+    Pubkey pool{};
+    REQUIRE(pubkey_from_base58(kPumpSwapPool, pool));
+    source.watch_pools({pool}); // three accounts: the WSOL vault and the token's two candidates
+    const SourceStatus st = status_when(source, [&](const SourceStatus&) {
+        std::lock_guard<std::mutex> lk(mu);
+        return account_requests.size() >= 3;
+    });
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(account_requests.size() == 3);
+    std::string all;
+    for (const auto& [at, text] : account_requests) {
+        CHECK_THAT(text, Catch::Contains("\"method\":\"accountSubscribe\""));
+        all += text;
+    }
+    for (const char* vault : {kPumpSwapSolVault, kPumpSwapSplVault, kPumpSwapT22Vault}) {
+        CHECK_THAT(all, Catch::Contains(std::string("\"") + vault + "\""));
+    }
+    // One token left after the logs subscription, then 2 per second: the
+    // third request cannot leave before ~0.5 s after the first (a lower
+    // bound); the waits are counted.
+    CHECK(account_requests[2].first - account_requests[0].first >= 400'000'000);
+    REQUIRE(st.endpoints.size() == 1);
+    CHECK(st.endpoints[0].requests_delayed >= 1);
+}

@@ -3,6 +3,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <sys/socket.h>
@@ -92,6 +93,23 @@ struct Server::Impl {
                 continue;
             }
             sock.non_blocking(false);
+            if (refuse_left.load() > 0) { // answer the upgrade with an HTTP error
+                --refuse_left;
+                beast::flat_buffer buf;
+                beast::http::request<beast::http::string_body> req;
+                beast::http::read(sock, buf, req, ec);
+                beast::http::response<beast::http::string_body> res{
+                    static_cast<beast::http::status>(refuse_status), req.version()};
+                if (refuse_retry_after_s >= 0) {
+                    res.set(beast::http::field::retry_after, std::to_string(refuse_retry_after_s));
+                }
+                res.body() = "rate limited";
+                res.prepare_payload();
+                beast::http::write(sock, res, ec);
+                refused.fetch_add(1);
+                sock.close(ec);
+                continue;
+            }
             websocket::stream<tcp::socket> ws(std::move(sock));
             {
                 std::lock_guard<std::mutex> lk(mu);
@@ -122,6 +140,8 @@ struct Server::Impl {
     std::thread thread;
     std::atomic<bool> stopping{false};
     std::atomic<int> connections{0};
+    std::atomic<int> refuse_left{0}, refused{0};
+    int refuse_status = 429, refuse_retry_after_s = -1;
     mutable std::mutex mu;
     int current_fd = -1;
     std::vector<std::string> requests;
@@ -142,6 +162,12 @@ Server::~Server() { stop(); }
 
 std::string Server::url() const { return "ws://127.0.0.1:" + std::to_string(impl_->port) + "/"; }
 int Server::connections() const { return impl_->connections.load(); }
+void Server::refuse_next(int n, int status, int retry_after_s) {
+    impl_->refuse_status = status;
+    impl_->refuse_retry_after_s = retry_after_s;
+    impl_->refuse_left.store(n);
+}
+int Server::refused() const { return impl_->refused.load(); }
 std::vector<std::string> Server::requests() const {
     std::lock_guard<std::mutex> lk(impl_->mu);
     return impl_->requests;

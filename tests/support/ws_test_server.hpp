@@ -50,6 +50,11 @@ class Server {
 
     std::string url() const;
     int connections() const;
+    // The next `n` upgrade requests are answered with HTTP `status` (and
+    // `Retry-After: retry_after_s` when it is >= 0) instead of 101. Call
+    // before the first client connects.
+    void refuse_next(int n, int status, int retry_after_s);
+    int refused() const;
     std::vector<std::string> requests() const;
     void stop();
 

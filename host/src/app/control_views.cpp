@@ -64,7 +64,8 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         for (const SourceStatus::Endpoint& e : src.endpoints) {
             w.begin_object();
             w.kv("url", e.url).kv("connected", e.connected).kv("connects", e.connects);
-            w.kv("messages", e.messages).kv("last_error", e.last_error);
+            w.kv("messages", e.messages).kv("rate_limited", e.rate_limited);
+            w.kv("requests_delayed", e.requests_delayed).kv("last_error", e.last_error);
             w.end_object();
         }
         w.end_array();

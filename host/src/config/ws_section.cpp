@@ -84,7 +84,7 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     const std::string p = "feeds.ws";
     r.check_keys(t, p,
                  {"url", "programs", "commitment", "ping_interval", "stale_after", "reconnect_min",
-                  "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout"});
+                  "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout", "requests_per_s"});
     out.enabled = true;
     if (const toml::node* n = t.get("url")) {
         out.urls = read_urls(r, *n, p + ".url", {"ws://", "wss://"}, "ws:// or wss://");
@@ -160,6 +160,9 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     out.reconnect_max_ns = std::max(out.reconnect_max_ns, out.reconnect_min_ns);
     if (auto v = r.integer(t, "max_log_line_bytes", p, {100, 1'000'000})) {
         out.max_log_line_bytes = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.integer(t, "requests_per_s", p, {1, 1000})) {
+        out.requests_per_s = static_cast<uint32_t>(*v);
     }
     if (const toml::node* n = t.get("rpc")) {
         out.rpc_urls = read_urls(r, *n, p + ".rpc", {"http://", "https://"}, "http:// or https://");

@@ -73,6 +73,8 @@ struct SourceStatus {
         std::string url; // without its query (keys live there)
         bool connected = false;
         uint64_t connects = 0, messages = 0;
+        uint64_t rate_limited = 0;     // upgrades refused with HTTP 429
+        uint64_t requests_delayed = 0; // ticks on which requests waited for the per-connection budget
         std::string last_error; // why the last connection ended
     };
     std::string name;

@@ -104,17 +104,26 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         ep.account_by_sub.clear();
         ep.sub_by_account.clear();
         ep.account_retry.clear();
+        ep.unsubscribing.clear();
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
             break;
         }
+        // A node that refuses the upgrade with 429 (or 503) asks us to come
+        // back later: its Retry-After, when given, is the least we wait.
+        const int refused = ep.conn.refused_status();
+        const int64_t retry_after =
+            refused == 429 || refused == 503 ? std::min(ep.conn.retry_after_ns(), kMaxRetryAfterNs) : 0;
         bool was_connected = false;
         {
             std::lock_guard<std::mutex> lk(mu);
             was_connected = ep.connected;
             ep.connected = false;
             ep.last_error = why;
+            if (refused == 429) {
+                ++ep.rate_limited;
+            }
             if (was_connected && --connected == 0) {
                 down = true;
                 ++outages;
@@ -126,7 +135,9 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         if (was_connected || why != previous_error) {
             log::warn("feed.ws", was_connected ? "WebSocket connection lost; reconnecting"
                                                : "WebSocket connection failed; retrying",
-                      {{"endpoint", ep.display}, {"error", why}, {"retry_in_ms", backoff / 1'000'000}});
+                      {{"endpoint", ep.display},
+                       {"error", why},
+                       {"retry_in_ms", std::max(backoff, retry_after) / 1'000'000}});
         }
         previous_error = why;
         if (was_connected && lasted >= kBackoffResetNs) {
@@ -136,7 +147,7 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         {
             std::lock_guard<std::mutex> lk(mu);
             std::uniform_int_distribution<int64_t> jitter(backoff / 2, backoff);
-            wait = jitter(rng);
+            wait = std::max(jitter(rng), retry_after);
         }
         backoff = std::min(backoff * 2, cfg.ws.reconnect_max_ns);
         if (wait_or_stop(wait)) {
@@ -149,6 +160,10 @@ void SolanaWsSource::Impl::on_open(Endpoint& ep) {
     for (const std::string& req : subscribe_requests) {
         ep.conn.send(req);
     }
+    // The logs subscriptions are the connection's first requests: they
+    // spend its budget (below zero when there are more programs than it).
+    ep.tokens = static_cast<double>(cfg.ws.requests_per_s) - static_cast<double>(subscribe_requests.size());
+    ep.tokens_mono = mono_ns();
     std::lock_guard<std::mutex> lk(mu);
     ep.connected = true;
     ++ep.connects;
@@ -193,6 +208,10 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
     if (head.find("\"accountNotification\"") != std::string_view::npos) {
         const uint64_t sub = subscription_of(msg);
         const auto it = ep.account_by_sub.find(sub);
+        if (ep.unsubscribing.count(sub) != 0 ||
+            (it != ep.account_by_sub.end() && following.count(it->second) == 0)) {
+            return; // sent before our unsubscribe (or one waiting for budget) took effect
+        }
         if (it == ep.account_by_sub.end()) {
             count_locked(kUnknownSubscription, "an account notification for subscription " +
                                                    std::to_string(sub) + " from " + ep.display);
@@ -241,6 +260,9 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
         }
         const Endpoint::PendingAccount p = it->second;
         ep.pending_accounts.erase(it);
+        if (!p.subscribe) {
+            ep.unsubscribing.erase(p.sub); // the node answers after its last notification
+        }
         if (refused && p.subscribe) {
             // Asked again after a back-off (sync_accounts), not at once:
             // a node that refuses keeps refusing for a while.
@@ -359,6 +381,13 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     std::vector<std::string> out;
     const int64_t now = mono_ns();
     const std::vector<Pubkey> wanted = decoder.follow(watched);
+    following.clear();
+    following.insert(wanted.begin(), wanted.end());
+    // The per-connection request budget (feeds.ws.requests_per_s, a token
+    // bucket as deep as one second): what does not fit waits for a later tick.
+    const double rate = static_cast<double>(cfg.ws.requests_per_s);
+    ep.tokens = std::min(rate, ep.tokens + static_cast<double>(now - ep.tokens_mono) * rate / 1e9);
+    ep.tokens_mono = now;
     for (const Pubkey& k : wanted) {
         if (ep.sub_by_account.count(k) != 0) {
             continue;
@@ -371,6 +400,11 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
         if (pending || (retry != ep.account_retry.end() && now < retry->second.at)) {
             continue;
         }
+        if (ep.tokens < 1) {
+            ++ep.requests_delayed;
+            break;
+        }
+        ep.tokens -= 1;
         const uint64_t id = ep.next_request++;
         ep.pending_accounts[id] = {k, true};
         out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
@@ -378,15 +412,21 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
                       "\",{\"encoding\":\"base64\",\"commitment\":\"" + cfg.ws.commitment + "\"}]}");
     }
     for (auto it = ep.sub_by_account.begin(); it != ep.sub_by_account.end();) {
-        if (std::find(wanted.begin(), wanted.end(), it->first) != wanted.end()) {
+        if (following.count(it->first) != 0) {
             ++it;
             continue;
         }
+        if (ep.tokens < 1) {
+            ++ep.requests_delayed;
+            break;
+        }
+        ep.tokens -= 1;
         const uint64_t id = ep.next_request++;
-        ep.pending_accounts[id] = {it->first, false};
+        ep.pending_accounts[id] = {it->first, false, it->second};
         out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
                       ",\"method\":\"accountUnsubscribe\",\"params\":[" + std::to_string(it->second) + "]}");
         ep.account_by_sub.erase(it->second);
+        ep.unsubscribing.insert(it->second);
         it = ep.sub_by_account.erase(it);
     }
     for (std::string& m : out) {
@@ -514,6 +554,8 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
         e.connected = ep->connected;
         e.connects = ep->connects;
         e.messages = ep->messages;
+        e.rate_limited = ep->rate_limited;
+        e.requests_delayed = ep->requests_delayed;
         e.last_error = ep->last_error;
         s.endpoints.push_back(std::move(e));
     }

@@ -31,6 +31,7 @@ namespace sniper::solfeed {
 inline constexpr size_t kMaxTrackedPools = 1u << 16;
 inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
+inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
 
 struct KeyLess {
     bool operator()(const Pubkey& a, const Pubkey& b) const {
@@ -97,7 +98,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     chain::SolanaWsDecoder decoder;
     SignatureDedup dedup;
     std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
-    std::vector<Pubkey> watched;                  // accounts to follow (Feed::watch_pools)
+    std::vector<Pubkey> watched;                  // pools to follow (Feed::watch_pools)
+    std::unordered_set<Pubkey, PubkeyHash> following; // their accounts (the decoder's follow())
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts
     uint64_t enriched = 0, enrich_failures = 0;
@@ -132,6 +134,7 @@ struct Endpoint {
     struct PendingAccount {
         Pubkey key;
         bool subscribe = true; // false: an accountUnsubscribe
+        uint64_t sub = 0;      // the subscription an accountUnsubscribe ends
     };
     std::map<uint64_t, PendingAccount> pending_accounts; // request id -> account
     std::map<uint64_t, Pubkey> account_by_sub;           // subscription id -> account
@@ -143,9 +146,12 @@ struct Endpoint {
         int64_t wait = 0;
     };
     std::map<Pubkey, AccountRetry, KeyLess> account_retry;
+    std::unordered_set<uint64_t> unsubscribing; // subscriptions whose unsubscribe is unanswered
+    double tokens = 0;                          // request budget left (feeds.ws.requests_per_s)
+    int64_t tokens_mono = 0;
     // Under Impl::mu.
     bool connected = false;
-    uint64_t connects = 0, messages = 0;
+    uint64_t connects = 0, messages = 0, rate_limited = 0, requests_delayed = 0;
     std::string last_error;
 };
 

@@ -18,6 +18,9 @@ struct Connection::Impl {
     // message on the session (its thread only).
     std::function<void()> stopper;
     std::function<void(std::string)> sender;
+    // The last run's refused upgrade (see Connection::refused_status).
+    int refused_status = 0;
+    int64_t retry_after_ns = 0;
 };
 
 // One connection over TCP (ws_plain.cpp) or TLS (ws_tls.cpp), served on the

@@ -113,4 +113,14 @@ void Connection::reset() {
     impl_->stop_requested = false;
 }
 
+int Connection::refused_status() const {
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    return impl_->refused_status;
+}
+
+int64_t Connection::retry_after_ns() const {
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    return impl_->retry_after_ns;
+}
+
 } // namespace sniper::ws

@@ -69,6 +69,12 @@ class Connection {
     void stop();
     // Any thread: clears a stop() so run() may be called again.
     void reset();
+    // After run() returned: when the server answered the upgrade with an
+    // HTTP status other than 101 (429 Too Many Requests, 503, ...), that
+    // status and its Retry-After in ns (delay-seconds form; 0 when absent
+    // or an HTTP date); 0 and 0 otherwise.
+    int refused_status() const;
+    int64_t retry_after_ns() const;
 
     struct Impl;
 

@@ -68,6 +68,8 @@ template <class NextLayer> class Session {
     }
 
     const std::string& reason() const { return reason_; }
+    int refused_status() const { return refused_status_; }
+    int64_t retry_after_ns() const { return retry_after_ns_; }
 
   private:
     auto& tcp_layer() { return beast::get_lowest_layer(ws_); }
@@ -106,9 +108,32 @@ template <class NextLayer> class Session {
         ws_.read_message_max(opts_.max_message_bytes);
         const bool default_port = url_.port == (url_.tls ? "443" : "80");
         const std::string host = default_port ? url_.host : url_.host + ":" + url_.port;
-        ws_.async_handshake(host, url_.target, [this](beast::error_code ec) {
+        ws_.async_handshake(upgrade_res_, host, url_.target, [this](beast::error_code ec) {
             if (ec) {
-                return fail("WebSocket upgrade refused", ec);
+                const unsigned status = upgrade_res_.result_int();
+                if (status == 0 || status == 101) {
+                    return fail("WebSocket upgrade refused", ec);
+                }
+                refused_status_ = static_cast<int>(status);
+                const auto ra = upgrade_res_.find(beast::http::field::retry_after);
+                std::string why = "WebSocket upgrade refused: HTTP " + std::to_string(status);
+                if (const auto text = upgrade_res_.reason(); !text.empty()) {
+                    why += " " + std::string(text);
+                }
+                if (ra != upgrade_res_.end()) {
+                    const std::string_view v(ra->value().data(), ra->value().size());
+                    uint64_t s = 0;
+                    bool digits = !v.empty() && v.size() <= 6;
+                    for (char c : v) {
+                        digits = digits && c >= '0' && c <= '9';
+                        s = digits ? s * 10 + static_cast<uint64_t>(c - '0') : s;
+                    }
+                    if (digits) {
+                        retry_after_ns_ = static_cast<int64_t>(s) * 1'000'000'000;
+                        why += " (Retry-After: " + std::to_string(s) + " s)";
+                    }
+                }
+                return finish(std::move(why));
             }
             open_ = true;
             handler_.on_open();
@@ -204,6 +229,9 @@ template <class NextLayer> class Session {
     std::deque<std::string> outbox_;
     bool open_ = false, writing_ = false, done_ = false;
     std::string reason_;
+    websocket::response_type upgrade_res_;
+    int refused_status_ = 0;
+    int64_t retry_after_ns_ = 0;
 };
 
 template <class NextLayer>
@@ -217,12 +245,16 @@ inline std::string serve(Connection::Impl& impl, net::io_context& ioc, websocket
         }
         impl.stopper = [&ioc] { ioc.stop(); };
         impl.sender = [&s](std::string text) { s.send(std::move(text)); };
+        impl.refused_status = 0;
+        impl.retry_after_ns = 0;
     }
     s.start();
     ioc.run();
     std::lock_guard<std::mutex> lk(impl.mu);
     impl.stopper = nullptr;
     impl.sender = nullptr;
+    impl.refused_status = s.refused_status();
+    impl.retry_after_ns = s.retry_after_ns();
     return impl.stop_requested ? std::string("stopped") : s.reason();
 }
 
