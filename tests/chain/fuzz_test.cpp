@@ -181,9 +181,15 @@ TEST_CASE("fuzz: mutated messages never crash and only valid events come out", "
     for (const auto& c : corpus) {
         REQUIRE(dec.decode(c).reject != Reject::JsonInvalid); // the seeds themselves parse
     }
+    // The corpus's Raydium pools followed: account messages are also
+    // decoded as notifications of their vaults (the token-account path).
+    const std::vector<sniper::Pubkey> vaults =
+        dec.follow({chain_test::key("6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6")});
+    REQUIRE(vaults.size() == 2);
     for (uint64_t i = 0; i < iters; ++i) {
         const std::string input = mutate(corpus, rng);
-        const DecodeResult& r = dec.decode(input);
+        const DecodeResult& r =
+            rng.below(4) == 0 ? dec.decode(input, vaults[rng.below(vaults.size())]) : dec.decode(input);
         if (r.ok()) {
             ++accepted;
         } else {
@@ -272,6 +278,8 @@ TEST_CASE("fuzz: event decoders on mutated and random bytes", "[chain][fuzz]") {
         (void)decode_bonding_curve(p.get(), b.size(), bc);
         Mint m;
         (void)decode_mint(p.get(), b.size(), rng.below(2) == 0, m);
+        TokenAccount ta;
+        (void)decode_token_account(p.get(), b.size(), rng.below(2) == 0, ta);
     }
     SUCCEED();
 }

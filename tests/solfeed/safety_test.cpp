@@ -19,6 +19,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
@@ -86,7 +87,12 @@ TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint n
     REQUIRE(hold.offer(new_pool(4, SNP_DEX_PUMP_SWAP, kAmm), 0) == solfeed::SafetyHold::Verdict::Started);
     const Pubkey p2 = new_pool(2, 0, 0).new_pool.pool, p3 = new_pool(3, 0, 0).new_pool.pool;
     CHECK(hold.wants_mint(p2));
-    CHECK_FALSE(hold.wants_holders(p2)); // an AMM's vaults are not known: holders stay unknown
+    CHECK(hold.wants_holders(p2));
+    // Holders of pool 2 measured against its mint's supply; pool 3's
+    // holders arrive but its mint is not the event's token, so its supply
+    // is unknown (its event carries only the reserve): no share is taken.
+    hold.on_holders(p2, 1'000'000); // 20 % of 5,000,000
+    hold.on_holders(p3, 10);
     solfeed::MintFacts clean;
     clean.mint_authority = false;
     clean.freeze_authority = false;
@@ -101,11 +107,13 @@ TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint n
     REQUIRE(out.size() == 2);
     for (const EventBuf& ev : out) {
         if (ev.new_pool.pool == p2) {
-            CHECK(ev.new_pool.flags == (SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN));
+            CHECK(ev.new_pool.flags == SNP_POOL_LP_UNKNOWN);
             CHECK(ev.new_pool.token_supply_atoms == 5'000'000);
+            CHECK(ev.new_pool.top10_holder_bps == 2000);
         } else {
             CHECK(ev.new_pool.flags == kAmm); // unknown, at the worst
             CHECK(ev.new_pool.token_supply_atoms == 1'000'000);
+            CHECK(ev.new_pool.top10_holder_bps == 10000);
         }
     }
     out.clear();
@@ -292,6 +300,11 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
     const std::string mint_account = R"({"context":{"slot":5},"value":{"data":[")" +
                                      solana::base64_encode(mint_data) +
                                      R"(","base64"],"executable":false,"lamports":1461600,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":0,"space":82}})";
+    const std::string largest =
+        R"({"context":{"slot":5},"value":[)"
+        R"({"address":"Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1","amount":"206900000000000","decimals":6,"uiAmount":206900000.0,"uiAmountString":"206900000"},)"
+        R"({"address":"EmLPb9Vpzj4NECQCR1nWShfxgeUjTXNzBjKXx6JiXLHp","amount":"49950000000000","decimals":6,"uiAmount":49950000.0,"uiAmountString":"49950000"},)"
+        R"({"address":"39azUYFWPz3VHgKCf3VChUwbpURdCHRxjWVowf5jUJjg","amount":"9990000000000","decimals":6,"uiAmount":9990000.0,"uiAmountString":"9990000"}]})";
     std::mutex mu;
     std::vector<std::string> methods;
     FakeServer node([&](const FakeRequest& req) {
@@ -304,6 +317,11 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
         }
         if (req.method == "getAccountInfo") {
             return rpc::test::ok_reply(req, mint_account);
+        }
+        if (req.method == "getTokenLargestAccounts") {
+            // The pool's token vault (its initialize2's account 11, the
+            // fixture's postTokenBalances) holds the most: left out.
+            return rpc::test::ok_reply(req, largest);
         }
         return FakeReply{500, "unexpected"};
     });
@@ -331,10 +349,13 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
     CHECK(np.h.type == SNP_EVENT_NEW_POOL);
     CHECK(np.dex == SNP_DEX_RAYDIUM_AMM_V4);
     REQUIRE(np.base_decimals == 6);
-    CHECK(np.flags == (SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN)); // authorities read: none
+    CHECK(np.flags == SNP_POOL_LP_UNKNOWN); // authorities read: none; holders measured
     CHECK(np.token_supply_atoms == supply);
+    // (49.95 M + 9.99 M tokens) of 999 M, the vault's 206.9 M left out: 6 %.
+    CHECK(np.top10_holder_bps == 600);
     std::lock_guard<std::mutex> lk2(mu);
-    REQUIRE(methods.size() >= 2);
+    REQUIRE(methods.size() >= 3);
     CHECK(methods[0] == "getTransaction");
-    CHECK(methods[1] == "getAccountInfo");
+    CHECK(std::count(methods.begin(), methods.end(), "getAccountInfo") == 1);
+    CHECK(std::count(methods.begin(), methods.end(), "getTokenLargestAccounts") == 1);
 }

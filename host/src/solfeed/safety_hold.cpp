@@ -25,7 +25,7 @@ SafetyHold::Verdict SafetyHold::offer(const EventBuf& ev, int64_t now_mono_ns) {
     const snp_ev_new_pool& np = ev.new_pool;
     Pending p;
     p.want_mint = (np.flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0;
-    p.want_holders = (np.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0 && np.dex == SNP_DEX_PUMP_FUN;
+    p.want_holders = (np.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0;
     if (!p.want_mint && !p.want_holders) {
         return Verdict::Pass;
     }
@@ -61,16 +61,21 @@ void SafetyHold::on_holders(const Pubkey& pool, const std::optional<uint64_t>& t
 
 // Facts onto the held NEW_POOL. A mint whose decimals disagree with the
 // event's is a different token or a wrong answer: nothing is taken from it.
+// The holders' share needs the token's supply: a pump.fun CreateEvent
+// carries it; an AMM pool's event carries only its reserve, so there the
+// share is taken only with the mint's own supply.
 void SafetyHold::apply(Pending& p) {
     snp_ev_new_pool& np = p.events[0].new_pool;
-    if (p.mint && p.mint->decimals == np.base_decimals && p.mint->supply > 0) {
+    const bool mint_read = p.mint && p.mint->decimals == np.base_decimals && p.mint->supply > 0;
+    if (mint_read) {
         np.flags &= ~(SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT |
                       SNP_POOL_AUTHORITIES_UNKNOWN);
         np.flags |= (p.mint->mint_authority ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
                     (p.mint->freeze_authority ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u);
         np.token_supply_atoms = p.mint->supply;
     }
-    if (p.top10 && np.token_supply_atoms > 0 && *p.top10 <= np.token_supply_atoms) {
+    const bool supply_known = mint_read || np.dex == SNP_DEX_PUMP_FUN;
+    if (p.top10 && supply_known && np.token_supply_atoms > 0 && *p.top10 <= np.token_supply_atoms) {
         const unsigned __int128 bps =
             (static_cast<unsigned __int128>(*p.top10) * 10000 + np.token_supply_atoms - 1) /
             np.token_supply_atoms; // rounded up: never reported as more spread out

@@ -8,9 +8,11 @@
 //
 // Facts: the mint account (mint and freeze authority, supply, decimals:
 // SPL Token and Token-2022 layouts) for pools whose authorities are
-// unknown; the largest holders (getTokenLargestAccounts) for pump.fun
-// curves, the top 10 summed without the curve's own token account (the
-// only pool vault known from events). LP burned is not measured.
+// unknown; the largest holders (getTokenLargestAccounts) for pools whose
+// holders are unknown, the top 10 summed without the pool's own token
+// account (a curve's or PumpSwap pool's associated token account, a
+// Raydium pool's token vault). An AMM pool's share needs its mint's
+// supply (its event carries only the reserve). LP burned is not measured.
 //
 // Pure logic: the caller (SolanaWsSource) does the I/O and the locking.
 #pragma once

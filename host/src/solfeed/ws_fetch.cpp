@@ -98,8 +98,9 @@ template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Imp
 
 } // namespace
 
-// Off the connection threads: the mint account and, for pump.fun curves,
-// the largest holders. Answers come back on the RPC client's thread.
+// Off the connection threads: the mint account and the largest holders
+// (the pool's own token accounts left out). Answers come back on the RPC
+// client's thread. Under `mu` (called from decoded()).
 void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
     const Pubkey pool = np.pool;
     const std::string mint = base58(np.base_mint);
@@ -129,11 +130,17 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
                   }));
     }
     if (hold.wants_holders(pool)) {
-        // The curve's own token account (Token or Token-2022) is the pool.
+        // The pool's own token account is no holder: a pump.fun curve's and
+        // a PumpSwap pool's are the pool's associated token account (under
+        // Token or Token-2022); a Raydium pool's is the vault its
+        // initialize2 named.
         const solana::Pubkey owner = to_solana(pool), mk = to_solana(np.base_mint);
         std::vector<solana::Pubkey> exclude = {
             solana::associated_token_address(owner, mk, solana::kTokenProgram),
             solana::associated_token_address(owner, mk, solana::kToken2022Program)};
+        if (const chain::KnownPool* k = decoder.pools().find(pool); k != nullptr && !is_zero(k->token_vault)) {
+            exclude.push_back(to_solana(k->token_vault));
+        }
         rpc->call("getTokenLargestAccounts", "[\"" + mint + "\",{\"commitment\":\"confirmed\"}]",
                   under_lock(weak, [pool, exclude, failed](Impl& self, const rpc::RpcResponse& resp) {
                       std::string why = resp.ok() ? std::string() : resp.error.message;
