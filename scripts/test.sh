@@ -22,5 +22,8 @@ if [[ "${SNIPER_SKIP_ASAN:-0}" != "1" ]]; then
   # The live executor's fault test runs its full 1,000 intents in the plain
   # build above; under the sanitizers (several times slower) 300 of them.
   export SNIPER_LIVE_FAULT_INTENTS=300
+  # The reload soak replays 20 simulated minutes there instead of an hour
+  # (the hour, native and Lua, took ~300 s: the whole of its timeout).
+  export SNIPER_RELOAD_SOAK_MINUTES=20
   (cd build-asan && ctest --output-on-failure -j "$jobs")
 fi
