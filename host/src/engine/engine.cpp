@@ -21,9 +21,15 @@ namespace sniper {
 
 Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, std::unique_ptr<Executor> executor)
     : cfg_(cfg), feed_(feed), store_(store), opts_(std::move(opts)),
-      protection_(cfg.protection), portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk),
+      portfolio_(cfg.paper.starting_balance_lamports), risk_(cfg.risk),
       executor_(executor != nullptr ? std::move(executor)
-                                    : std::make_unique<PaperExecutor>(cfg.paper, pools_, feed_, portfolio_)) {
+                                    : std::make_unique<PaperExecutor>(cfg.paper, pools_, feed_, portfolio_)),
+      risk_inputs_(store, portfolio_, orders_, pools_), breaker_(cfg.risk.circuit_breaker),
+      exits_([this](const std::string& strategy, const snp_intent& intent, std::string reason) {
+          return submit_host_exit(strategy, intent, std::move(reason));
+      }),
+      flatten_(portfolio_, orders_, exits_),
+      protection_(cfg.protection, portfolio_, pools_, exits_, state_) {
     wall_ = feed_.pushes();
     if (wall_) {
         clock_ = std::make_unique<WallClock>();
@@ -48,7 +54,6 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     executor_->attach([this](ExecReport r) {
         post([this, r = std::move(r)]() mutable { on_exec_report(std::move(r)); });
     });
-    risk_cfg_breaker_ = cfg_.risk.circuit_breaker;
     strategy_cfg_ = cfg_.strategies;
     runtime_ = cfg_.runtime;
 }
@@ -86,34 +91,13 @@ void Engine::restore() {
         }
     }
     int64_t spent_on_open = 0;
-    for (const PositionRecord& r : store_->load_open_positions()) {
-        Position p;
-        p.strategy = r.strategy;
-        p.mint = r.mint;
-        p.pool = r.pool;
-        p.amount_atoms = r.amount_atoms;
-        p.cost_lamports = r.cost_lamports;
-        p.realized_pnl_lamports = r.realized_pnl_lamports;
-        p.opened_ns = r.opened_ns;
-        p.updated_ns = r.updated_ns;
-        p.stop_loss_bps = r.stop_loss_bps;
-        p.take_profit_bps = r.take_profit_bps;
-        p.trailing_stop_bps = r.trailing_stop_bps;
-        p.max_hold_ns = r.max_hold_ns;
-        p.peak_value_lamports = r.peak_value_lamports;
+    for (const Position& p : store_->load_open_positions()) {
         portfolio_.restore_position(p);
-        spent_on_open += static_cast<int64_t>(r.cost_lamports);
+        spent_on_open += static_cast<int64_t>(p.cost_lamports);
     }
     int64_t realized = 0;
     for (const StrategyPnlRecord& r : store_->load_strategy_pnl()) {
-        StrategyStats s;
-        s.trades = r.trades;
-        s.wins = r.wins;
-        s.realized_pnl_lamports = r.realized_pnl_lamports;
-        s.peak_pnl_lamports = r.peak_pnl_lamports;
-        s.max_drawdown_lamports = r.max_drawdown_lamports;
-        s.fees_lamports = r.fees_lamports;
-        portfolio_.restore_stats(r.strategy, s);
+        portfolio_.restore_stats(r.strategy, r);
         realized += r.realized_pnl_lamports;
     }
     // Paper balance = start + realized PnL - cost of what is still held.
@@ -121,8 +105,8 @@ void Engine::restore() {
     portfolio_.set_balance(bal > 0 ? static_cast<uint64_t>(bal) : 0);
     next_intent_id_ = store_->max_intent_id() + 1;
     if (auto peak = store_->max_equity()) {
-        equity_peak_ = *peak; // the drawdown limits measure from the journal's peak
-        breaker_peak_ = *peak;
+        risk_inputs_.set_equity_peak(*peak); // the drawdown limits measure from the journal's peak
+        breaker_.set_peak(*peak);
     }
     // Orders in flight when the process stopped: the executor settles each
     // (paper: expired, its simulated pool is gone; live: looked up on
@@ -166,8 +150,7 @@ void Engine::restore() {
     // The run's clock starts when run() does: today's figures are read
     // again then (with what was just settled) on the run's own clock.
     now_ns_ = 0;
-    today_ = INT64_MIN;
-    day_stats_.clear();
+    risk_inputs_.forget_day();
     restoring_ = false;
     const bool live = std::string_view(executor_->name()) == "live";
     std::string halt_why;
@@ -228,7 +211,7 @@ snp_status Engine::host_set_timer(StrategyInstance& s, int64_t delay_ns, uint64_
 bool Engine::set_trading_state(TradingState s, const std::string& reason, const std::string& actor,
                                std::string* error) {
     if (s == TradingState::Active) {
-        breaker_reset_.store(true, std::memory_order_release); // the breaker starts over from here
+        breaker_.reset(); // the breaker starts over from here
     }
     state_.store(static_cast<int32_t>(s), std::memory_order_release);
     executor_->trading_state_changed(static_cast<uint8_t>(s));

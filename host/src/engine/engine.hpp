@@ -34,7 +34,12 @@
 #include "core/clock.hpp"
 #include "core/histogram.hpp"
 #include "core/inbox.hpp"
+#include "engine/circuit_breaker.hpp"
+#include "engine/flatten.hpp"
+#include "engine/host_exits.hpp"
+#include "engine/protection.hpp"
 #include "engine/reload.hpp"
+#include "engine/risk_inputs.hpp"
 #include "exec/executor.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/paper_executor.hpp"
@@ -309,24 +314,15 @@ class Engine final : public StrategyHost, private EventSink {
     void deliver(uint32_t strategy, EventBuf& ev);
     void commit_intents(StrategyInstance& s);
     void decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p);
-    void fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri);
-    void roll_day();
-    int64_t equity_lamports() const;
+    int64_t equity_lamports() const { return risk_inputs_.equity_lamports(); }
+    // A host exit (flatten, protection) through the risk gate: its intent
+    // id, or 0 if refused.
+    uint64_t submit_host_exit(const std::string& strategy, const snp_intent& intent, std::string reason);
+    // kill --flatten sent its last exit: HALTED.
     void finish_flatten_if_done();
-    // Submits a host-originated SELL_ALL; the intent id, or 0 if refused.
-    uint64_t send_host_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
-                            std::string reason);
-    bool send_flatten_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
-                           uint32_t attempt);
-    // Position protection: resolve a landed buy's limits; check one
-    // position against them (sends the host exit); check the positions on
-    // one pool, or all of them.
-    void set_protection(const Order& o);
-    void check_protection(const std::string& strategy, const Pubkey& mint);
+    // Protection checks, unless kill --flatten is exiting everything already.
     void check_protection_pool(const Pubkey& pool);
     void check_protection_all();
-    bool send_protection_exit(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
-                              const std::string& rule, uint32_t attempt);
     uint32_t strategy_index_of(const std::string& strategy) const;
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();
@@ -357,6 +353,8 @@ class Engine final : public StrategyHost, private EventSink {
     void journal(StoreRecord r);
     void sample_equity();
     void check_breaker();
+    // The journal row of one step of an order (status, detail, now).
+    OrderRecord order_row(const Order& o, uint32_t status, std::string detail) const;
     void journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool);
     void journal_pnl(const std::string& strategy);
     void flush_record(bool force);
@@ -375,52 +373,10 @@ class Engine final : public StrategyHost, private EventSink {
     std::map<std::string, StrategyConfig> strategy_cfg_;         // re-read on reload
     RuntimeConfig runtime_;                                      // re-read on reload
     std::vector<std::unique_ptr<StrategyInstance>> retired_;     // replaced, not yet handed off
-    struct FlattenExit {
-        std::string strategy;
-        Pubkey mint{};
-        Pubkey pool{};
-        uint32_t attempt = 1;
-    };
-    std::map<uint64_t, FlattenExit> flatten_orders_;             // kill --flatten exits in flight
-    struct ProtectExit {
-        std::string strategy;
-        Pubkey mint{};
-        Pubkey pool{};
-        std::string rule;
-        uint32_t attempt = 1;
-    };
-    std::map<uint64_t, ProtectExit> protect_orders_; // protection exits in flight
-    struct ProtectState {              // per (strategy, mint) with a triggered rule
-        int64_t retry_at_ns = 0;       // no new exit before this...
-        int32_t refused_state = -1;    // ...unless the trading state moved off this one
-        bool failed = false;           // every attempt failed (logged once)
-        bool logged = false;           // the trigger was logged and counted
-    };
-    std::map<std::pair<std::string, Pubkey>, ProtectState> protect_state_;
-    std::map<std::string, uint64_t> protection_exits_; // by rule
-    uint64_t protection_exit_failures_ = 0;
     int64_t next_protect_scan_ns_ = 0;
-    ProtectionConfig protection_;                    // defaults; re-read on reload
-    std::string flatten_reason_;
-    struct DayStats {
-        int64_t realized_pnl_lamports = 0;
-        uint64_t fees_lamports = 0;
-    };
-    int64_t today_ = INT64_MIN;                      // utc_day of now_ns_
     bool restoring_ = false; // restore() applying settlements: no peak or breaker yet
-    std::map<std::string, DayStats> day_stats_;      // by strategy, today only
-    int64_t equity_peak_ = 0;
-    enum class BreakerTier : int { Normal = 0, Warning = 1, Reduce = 2, Halt = 3 };
-    CircuitBreakerConfig risk_cfg_breaker_;
-    BreakerTier breaker_tier_ = BreakerTier::Normal;
-    int64_t breaker_peak_ = 0;
-    uint32_t breaker_drawdown_bps_ = 0;
-    std::string breaker_reason_;
-    std::atomic<bool> breaker_reset_{false}; // set by a resume (any thread)
     int64_t next_equity_sample_ns_ = 0;
     std::vector<StoreRecord>* group_ = nullptr; // records of one landing
-    std::map<std::pair<std::string, Pubkey>, int64_t> last_loss_exit_; // (strategy, mint) -> ns
-    bool flattening_ = false;
 
     std::unique_ptr<Clock> clock_; // SimClock for pull feeds, WallClock for push feeds
     bool wall_ = false;            // clock_ is the wall clock
@@ -441,8 +397,13 @@ class Engine final : public StrategyHost, private EventSink {
     RiskGate risk_;
     std::unique_ptr<Executor> executor_;
     OrderManager orders_; // orders in flight and their reservations
-
+    RiskInputs risk_inputs_; // exposure, today's figures, equity and its peak
+    CircuitBreaker breaker_;
+    HostExits exits_;        // the host's own exits in flight (flatten, protection)
+    Flatten flatten_;        // kill --flatten
     std::atomic<int32_t> state_{SNP_TRADING_ACTIVE};
+    Protection protection_;  // stop loss, take profit, trailing stop, max hold
+
     std::atomic<bool> stop_{false};
     mutable std::mutex state_mu_;
     std::string state_reason_;

@@ -32,7 +32,7 @@ void Engine::commit_intents(StrategyInstance& s) {
 void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index, PendingIntent& p) {
     {
         ++intents_;
-        if (breaker_tier_ == BreakerTier::Warning && p.intent.side == SNP_SIDE_BUY && p.intent.amount_in > 1) {
+        if (breaker_.tier() == CircuitBreaker::Tier::Warning && p.intent.side == SNP_SIDE_BUY && p.intent.amount_in > 1) {
             p.reason += (p.reason.empty() ? "" : " ") + std::string("[circuit breaker warning: size halved from ") +
                         std::to_string(p.intent.amount_in) + "]";
             p.intent.amount_in /= 2;
@@ -56,7 +56,7 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         const uint64_t reserved = orders_.reserved_lamports();
         ri.available_lamports = bal > reserved ? bal - reserved : 0;
         ri.fees_per_order_lamports = executor_->fees_per_order();
-        fill_limit_inputs(strategy, in.mint, ri);
+        risk_inputs_.fill(strategy, in.mint, now_ns_, ri);
         if (!journal_ok()) {
             ri.state = trading_state(); // a failed journal write halts before any approval
         }
@@ -117,16 +117,8 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
         const bool is_buy = in.side == SNP_SIDE_BUY;
         const uint64_t reserve = is_buy ? in.amount_in + executor_->fees_per_order() : 0;
         const bool opens_position = is_buy && ri.position == nullptr;
-        OrderRecord orec;
-        orec.intent_id = o.intent_id;
-        orec.strategy = o.strategy;
-        orec.status = SNP_ORDER_ACCEPTED;
-        orec.side = o.side;
-        orec.mint = o.mint;
-        orec.min_out = o.min_out;
-        orec.ts_ns = now_ns_;
         if (store_ != nullptr) {
-            store_->append(orec);
+            store_->append(order_row(o, SNP_ORDER_ACCEPTED, {}));
         }
         o.land_ns = executor_->submit(o, now_ns_);
         if (o.land_ns != 0) {
@@ -136,71 +128,6 @@ void Engine::decide_intent(const std::string& strategy, uint32_t strategy_index,
                            o.amount_in, 0, 0, 0, 0, {});
         orders_.add(std::move(o), reserve, opens_position);
     }
-}
-
-// ------------------------------------------------------ risk limit inputs
-
-void Engine::roll_day() {
-    const int64_t day = utc_day(now_ns_);
-    if (day != today_) {
-        const bool first = today_ == INT64_MIN;
-        today_ = day;
-        day_stats_.clear();
-        if (first && store_ != nullptr) {
-            // After a restart, today's realized PnL and fees count on: the
-            // daily limits do not reset because the process did.
-            for (const auto& [name, t] : store_->fill_totals(day * kNsPerUtcDay, (day + 1) * kNsPerUtcDay)) {
-                day_stats_[name] = DayStats{t.realized_pnl_lamports, t.fees_lamports};
-            }
-        }
-    }
-}
-
-int64_t Engine::equity_lamports() const {
-    __int128 equity = portfolio_.balance_lamports();
-    for (const auto& [key, p] : portfolio_.positions()) {
-        if (const PoolState* pool = pools_.find(p.pool)) {
-            equity += amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
-        }
-    }
-    // Buys in flight hold their lamports aside; count them at cost.
-    return sat_i64(equity + orders_.reserved_lamports());
-}
-
-void Engine::fill_limit_inputs(const std::string& strategy, const Pubkey& mint, RiskInput& ri) {
-    roll_day();
-    ri.now_ns = now_ns_;
-    ri.position_cost_lamports = ri.position != nullptr ? ri.position->cost_lamports : 0;
-    uint64_t total = 0, mine = 0;
-    for (const auto& [key, p] : portfolio_.positions()) {
-        total = sat_add(total, p.cost_lamports);
-        if (key.first == strategy) {
-            mine = sat_add(mine, p.cost_lamports);
-        }
-    }
-    orders_.each([&](const Order& o) {
-        if (o.side == SNP_SIDE_BUY) {
-            total = sat_add(total, o.amount_in);
-            if (o.strategy == strategy) {
-                mine = sat_add(mine, o.amount_in);
-            }
-        }
-    });
-    ri.exposure_lamports = total;
-    ri.strategy_exposure_lamports = mine;
-    for (const auto& [name, d] : day_stats_) {
-        ri.realized_pnl_today_lamports = sat_add(ri.realized_pnl_today_lamports, d.realized_pnl_lamports);
-        ri.fees_today_lamports = sat_add(ri.fees_today_lamports, d.fees_lamports);
-        if (name == strategy) {
-            ri.strategy_realized_pnl_today_lamports = d.realized_pnl_lamports;
-            ri.strategy_fees_today_lamports = d.fees_lamports;
-        }
-    }
-    ri.equity_lamports = equity_lamports();
-    equity_peak_ = std::max(equity_peak_, ri.equity_lamports);
-    ri.equity_peak_lamports = equity_peak_;
-    auto it = last_loss_exit_.find({strategy, mint});
-    ri.last_loss_exit_ns = it != last_loss_exit_.end() ? it->second : 0;
 }
 
 void Engine::land(uint64_t intent_id) {
@@ -221,17 +148,8 @@ void Engine::on_exec_report(ExecReport r) {
     if (o == nullptr || r.status != SNP_ORDER_SENT) {
         return; // settled already, or progress nobody needs
     }
-    OrderRecord orec;
-    orec.intent_id = o->intent_id;
-    orec.strategy = o->strategy;
-    orec.status = SNP_ORDER_SENT;
-    orec.side = o->side;
-    orec.mint = o->mint;
-    orec.min_out = o->min_out;
-    orec.detail = r.reason; // the attempt and its signature
-    orec.ts_ns = now_ns_;
     if (store_ != nullptr) {
-        store_->append(orec);
+        store_->append(order_row(*o, SNP_ORDER_SENT, r.reason)); // the attempt and its signature
     }
     queue_order_update(o->strategy_index, o->intent_id, o->client_tag, o->mint, o->side, SNP_ORDER_SENT,
                        o->amount_in, 0, 0, 0, 0, r.reason);
@@ -266,34 +184,15 @@ void Engine::apply_report(ExecReport out) {
     group_ = &group;
     const StrategyStats before = portfolio_.stats(o.strategy);
     const LedgerChange change = portfolio_.apply(o, out);
-    {
-        // Today's realized PnL and fees, for the daily limits.
-        roll_day();
-        const StrategyStats& after = portfolio_.stats(o.strategy);
-        DayStats& d = day_stats_[o.strategy];
-        d.realized_pnl_lamports = sat_i64(static_cast<__int128>(d.realized_pnl_lamports) +
-                                          after.realized_pnl_lamports - before.realized_pnl_lamports);
-        d.fees_lamports = sat_u64(static_cast<__int128>(d.fees_lamports) + after.fees_lamports -
-                                  before.fees_lamports);
-        if (o.side == SNP_SIDE_SELL && out.status == SNP_ORDER_FILLED && change.realized_pnl_lamports < 0) {
-            last_loss_exit_[{o.strategy, o.mint}] = now_ns_;
-        }
-        if (!restoring_) { // at restore the balance and prices are not known yet
-            equity_peak_ = std::max(equity_peak_, equity_lamports());
-        }
+    // Today's realized PnL and fees, for the daily limits.
+    risk_inputs_.on_settled(o, out, before, portfolio_.stats(o.strategy), change.realized_pnl_lamports, now_ns_);
+    if (!restoring_) { // at restore the balance and prices are not known yet
+        risk_inputs_.note_equity(equity_lamports());
     }
     if (o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
-        set_protection(o);
+        protection_.arm(o);
     }
-    OrderRecord orec;
-    orec.intent_id = o.intent_id;
-    orec.strategy = o.strategy;
-    orec.status = out.status;
-    orec.side = o.side;
-    orec.mint = o.mint;
-    orec.min_out = o.min_out;
-    orec.detail = out.reason;
-    orec.ts_ns = now_ns_;
+    OrderRecord orec = order_row(o, out.status, out.reason);
     orec.fee_lamports = out.fee_lamports + out.tip_lamports;
     orec.code = out.code;
     if (store_ != nullptr) {
@@ -350,53 +249,36 @@ void Engine::apply_report(ExecReport out) {
     if (!restoring_) {
         check_breaker();
     }
-    if (auto fl = flatten_orders_.find(o.intent_id); fl != flatten_orders_.end()) {
-        const FlattenExit exit = fl->second;
-        flatten_orders_.erase(fl);
-        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
-            constexpr uint32_t kMaxAttempts = 3;
-            if (exit.attempt < kMaxAttempts) {
-                send_flatten_exit(exit.strategy, exit.mint, exit.pool, exit.attempt + 1);
-            } else {
-                log::error("engine", "flatten: position could not be exited; it stays open",
-                           {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
-                            {"attempts", exit.attempt}, {"reason", out.reason}});
-            }
+    const bool filled = out.status == SNP_ORDER_FILLED;
+    if (std::optional<HostExits::Exit> exit = exits_.take(o.intent_id)) {
+        if (exit->purpose == HostExits::Purpose::Flatten) {
+            flatten_.on_exit_settled(*exit, filled, out.reason);
+        } else {
+            protection_.on_exit_settled(*exit, filled, out.reason, now_ns_);
         }
     }
-    if (auto pe = protect_orders_.find(o.intent_id); pe != protect_orders_.end()) {
-        const ProtectExit exit = pe->second;
-        protect_orders_.erase(pe);
-        if (out.status != SNP_ORDER_FILLED && portfolio_.find(exit.strategy, exit.mint) != nullptr) {
-            constexpr uint32_t kMaxAttempts = 3;
-            if (exit.attempt < kMaxAttempts) {
-                send_protection_exit(exit.strategy, exit.mint, exit.pool, exit.rule, exit.attempt + 1);
-            } else {
-                ProtectState& ps = protect_state_[{exit.strategy, exit.mint}];
-                if (!ps.failed) {
-                    ps.failed = true;
-                    ++protection_exit_failures_;
-                    log::error("protection",
-                               "position protection: exit failed every attempt; the position stays "
-                               "open, retried every 60 s",
-                               {{"strategy", exit.strategy}, {"mint", to_base58(exit.mint)},
-                                {"rule", exit.rule}, {"attempts", exit.attempt}, {"reason", out.reason}});
-                }
-                ps.retry_at_ns = now_ns_ + 60 * kNsPerSec;
-            }
-        }
-    }
-    if (portfolio_.find(o.strategy, o.mint) == nullptr) {
-        protect_state_.erase({o.strategy, o.mint});
-    }
-    if (flattening_ && o.side == SNP_SIDE_BUY && out.status == SNP_ORDER_FILLED) {
-        send_flatten_exit(o.strategy, o.mint, o.pool, 1); // landed after the flatten began
+    protection_.forget_if_closed(o.strategy, o.mint);
+    if (o.side == SNP_SIDE_BUY && filled) {
+        flatten_.on_buy_filled(o.strategy, o.mint, o.pool);
     }
     finish_flatten_if_done();
     queue_order_update(o.strategy_index, o.intent_id, o.client_tag, o.mint, o.side, out.status,
                        out.in_amount, out.out_amount, out.fee_lamports, out.tip_lamports, out.code,
                        out.reason);
     stamp_transaction(out);
+}
+
+OrderRecord Engine::order_row(const Order& o, uint32_t status, std::string detail) const {
+    OrderRecord r;
+    r.intent_id = o.intent_id;
+    r.strategy = o.strategy;
+    r.status = status;
+    r.side = o.side;
+    r.mint = o.mint;
+    r.min_out = o.min_out;
+    r.detail = std::move(detail);
+    r.ts_ns = now_ns_;
+    return r;
 }
 
 void Engine::journal(StoreRecord r) {
@@ -411,22 +293,13 @@ void Engine::journal_position(const std::string& strategy, const Pubkey& mint, c
     if (store_ == nullptr) {
         return;
     }
-    PositionRecord r;
+    // The ledger's position as it is now; a closed one as a zero row.
+    const Position* p = portfolio_.find(strategy, mint);
+    PositionRecord r = p != nullptr ? *p : Position{};
     r.strategy = strategy;
     r.mint = mint;
     r.pool = pool;
     r.updated_ns = now_ns_;
-    if (const Position* p = portfolio_.find(strategy, mint)) {
-        r.amount_atoms = p->amount_atoms;
-        r.cost_lamports = p->cost_lamports;
-        r.realized_pnl_lamports = p->realized_pnl_lamports;
-        r.opened_ns = p->opened_ns;
-        r.stop_loss_bps = p->stop_loss_bps;
-        r.take_profit_bps = p->take_profit_bps;
-        r.trailing_stop_bps = p->trailing_stop_bps;
-        r.max_hold_ns = p->max_hold_ns;
-        r.peak_value_lamports = p->peak_value_lamports;
-    }
     journal(r);
 }
 
@@ -434,15 +307,9 @@ void Engine::journal_pnl(const std::string& strategy) {
     if (store_ == nullptr) {
         return;
     }
-    const StrategyStats& s = portfolio_.stats(strategy);
     StrategyPnlRecord r;
+    static_cast<StrategyStats&>(r) = portfolio_.stats(strategy);
     r.strategy = strategy;
-    r.trades = s.trades;
-    r.wins = s.wins;
-    r.realized_pnl_lamports = s.realized_pnl_lamports;
-    r.peak_pnl_lamports = s.peak_pnl_lamports;
-    r.max_drawdown_lamports = s.max_drawdown_lamports;
-    r.fees_lamports = s.fees_lamports;
     r.updated_ns = now_ns_;
     journal(r);
 }

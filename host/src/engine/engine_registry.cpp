@@ -297,8 +297,8 @@ void Engine::apply_reload_bookkeeping(ReloadPlan& plan, ReloadReport& rep) {
             rep.errors.push_back("mode, data_dir and plugins_dir take effect on restart only");
         }
         risk_.set_limits(nc.risk);
-        risk_cfg_breaker_ = nc.risk.circuit_breaker;
-        protection_ = nc.protection; // defaults for buys that land from now on
+        breaker_.configure(nc.risk.circuit_breaker);
+        protection_.configure(nc.protection); // defaults for buys that land from now on
     }
     auto row_of = [&](const std::string& name) -> StrategyInstance* {
         for (auto& sp : strategies_) {

@@ -95,9 +95,7 @@ void Engine::publish_snapshot() {
         r.trailing_stop_bps = p.trailing_stop_bps;
         r.max_hold_ns = p.max_hold_ns;
         r.peak_value_lamports = p.peak_value_lamports;
-        if (auto ps = protect_state_.find(key); ps != protect_state_.end()) {
-            r.protection_exit_failed = ps->second.failed;
-        }
+        r.protection_exit_failed = protection_.exit_failed(key);
         if (const PoolState* pool = pools_.find(p.pool)) {
             r.value_lamports = amm::mark_value(p.amount_atoms, pool->base_reserve_atoms,
                                                pool->quote_reserve_lamports);
@@ -111,20 +109,19 @@ void Engine::publish_snapshot() {
                 by_reason[i];
         }
     }
-    s.protection_exits = protection_exits_;
-    s.protection_exit_failures = protection_exit_failures_;
+    s.protection_exits = protection_.exits_by_rule();
+    s.protection_exit_failures = protection_.exit_failures();
     // Risk view (sniperctl risk).
     RiskSnapshot& rv = s.risk;
     rv.limits = risk_.limits();
-    rv.breaker = risk_cfg_breaker_;
-    static constexpr const char* kTier[] = {"normal", "warning", "reduce", "halt"};
-    rv.breaker_tier = kTier[static_cast<int>(breaker_tier_)];
-    rv.breaker_reason = breaker_reason_;
-    rv.drawdown_bps = breaker_drawdown_bps_;
+    rv.breaker = breaker_.config();
+    rv.breaker_tier = CircuitBreaker::tier_name(breaker_.tier());
+    rv.breaker_reason = breaker_.reason();
+    rv.drawdown_bps = breaker_.drawdown_bps();
     rv.equity_lamports = equity_lamports();
-    rv.equity_peak_lamports = equity_peak_;
-    rv.breaker_peak_lamports = breaker_peak_;
-    for (const auto& [name, d] : day_stats_) {
+    rv.equity_peak_lamports = risk_inputs_.equity_peak();
+    rv.breaker_peak_lamports = breaker_.peak_lamports();
+    for (const auto& [name, d] : risk_inputs_.today()) {
         rv.today_realized_pnl_lamports = sat_add(rv.today_realized_pnl_lamports, d.realized_pnl_lamports);
         rv.today_fees_lamports = sat_add(rv.today_fees_lamports, d.fees_lamports);
         rv.today_by_strategy[name] = {d.realized_pnl_lamports, d.fees_lamports};

@@ -18,6 +18,7 @@
 // store/schema.hpp.
 #pragma once
 
+#include "core/position.hpp"
 #include "core/types.hpp"
 
 #include <cstdint>
@@ -75,33 +76,13 @@ struct FillRecord {
     int64_t ts_ns = 0;
 };
 
-// Full row for (strategy, mint); amount_atoms == 0 means closed.
-struct PositionRecord {
-    std::string strategy;
-    Pubkey mint{};
-    Pubkey pool{};
-    uint64_t amount_atoms = 0;
-    uint64_t cost_lamports = 0;
-    int64_t realized_pnl_lamports = 0;
-    int64_t opened_ns = 0;
-    int64_t updated_ns = 0;
-    // Position protection (schema v2); 0 = none.
-    uint32_t stop_loss_bps = 0;
-    uint32_t take_profit_bps = 0;
-    uint32_t trailing_stop_bps = 0;
-    int64_t max_hold_ns = 0;
-    uint64_t peak_value_lamports = 0;
-};
+// Full row for (strategy, mint), the ledger's own shape; amount_atoms == 0
+// means closed.
+using PositionRecord = Position;
 
 // Full row for one strategy's running totals.
-struct StrategyPnlRecord {
+struct StrategyPnlRecord : StrategyStats {
     std::string strategy;
-    uint64_t trades = 0; // closed round trips
-    uint64_t wins = 0;
-    int64_t realized_pnl_lamports = 0;
-    int64_t peak_pnl_lamports = 0;
-    int64_t max_drawdown_lamports = 0;
-    uint64_t fees_lamports = 0;
     int64_t updated_ns = 0;
 };
 

@@ -1,0 +1,46 @@
+// core/position.hpp — the one shape of a position and of a strategy's
+// running figures: the ledger keeps them, the journal stores them as they
+// are (store's PositionRecord is a Position; StrategyPnlRecord is these
+// figures plus the strategy's name), restore reads them back, and the
+// engine's snapshot shows them. All amounts are integers.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace sniper {
+
+struct Position {
+    std::string strategy;
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t amount_atoms = 0;         // 0 in a journal row: closed
+    uint64_t cost_lamports = 0;        // cost basis of what is held, fees included
+    int64_t realized_pnl_lamports = 0; // realized so far on this position
+    int64_t opened_ns = 0;
+    int64_t updated_ns = 0;
+    // Position protection, resolved when a buy lands (0 = none); enforced by
+    // the engine. peak_value_lamports is the highest marked value seen, for
+    // the trailing stop.
+    uint32_t stop_loss_bps = 0;
+    uint32_t take_profit_bps = 0;
+    uint32_t trailing_stop_bps = 0;
+    int64_t max_hold_ns = 0;
+    uint64_t peak_value_lamports = 0;
+    bool protected_any() const {
+        return stop_loss_bps != 0 || take_profit_bps != 0 || trailing_stop_bps != 0 || max_hold_ns != 0;
+    }
+};
+
+struct StrategyStats {
+    uint64_t trades = 0; // closed round trips
+    uint64_t wins = 0;   // closed with realized PnL > 0
+    int64_t realized_pnl_lamports = 0;
+    int64_t peak_pnl_lamports = 0;
+    int64_t max_drawdown_lamports = 0;
+    uint64_t fees_lamports = 0;
+};
+
+} // namespace sniper
