@@ -21,6 +21,7 @@
 #include "control/control_server.hpp"
 #include "core/log.hpp"
 #include "engine/engine.hpp"
+#include "feeds/recording.hpp"
 #include "feeds/replay.hpp"
 #include "feeds/sim_market.hpp"
 #include "store/store.hpp"
@@ -341,8 +342,17 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     opts.tools = tool_host.get();
     opts.print_status = !quiet;
     opts.wall_limit_ns = for_ns;
-    opts.record_path = !record.empty() ? record : cfg.feeds.record.events_path;
-    Engine engine(cfg, *feed, store.get(), opts, std::move(executor));
+    // --record / [feeds.record] events: recording wraps whichever feed runs.
+    const std::string record_path = !record.empty() ? record : cfg.feeds.record.events_path;
+    std::unique_ptr<RecordingFeed> recording;
+    if (!record_path.empty()) {
+        recording = std::make_unique<RecordingFeed>(*feed, record_path);
+        if (!recording->ok()) {
+            log::error("app", "not recording", {{"error", recording->error()}});
+            recording.reset();
+        }
+    }
+    Engine engine(cfg, recording ? static_cast<Feed&>(*recording) : *feed, store.get(), opts, std::move(executor));
     engine.restore();
     if (store->last_run_unclean() && engine.trading_state() != TradingState::Halted) {
         // The last run never recorded a clean stop: whatever it was doing

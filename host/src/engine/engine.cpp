@@ -36,15 +36,21 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     } else {
         clock_ = std::make_unique<SimClock>();
     }
+    const double speed = cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed : cfg_.feeds.replay.speed;
+    if (!wall_ && speed > 0) {
+        // While an event waits for its time, posted work and the periodic
+        // jobs run; a stop request ends the wait.
+        paced_ = std::make_unique<PacedFeed>(feed_, speed, [this] {
+            if (stop_.load(std::memory_order_relaxed)) {
+                return false;
+            }
+            periodic(false);
+            run_posted();
+            return true;
+        });
+    }
     if (opts_.plugin_cache_dir.empty()) {
         opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
-    }
-    if (!opts_.record_path.empty()) {
-        record_ = std::fopen(opts_.record_path.c_str(), "wb");
-        if (record_ == nullptr) {
-            log::error("engine", "cannot open the record file; not recording",
-                       {{"path", opts_.record_path}});
-        }
     }
     snap_.mode = cfg_.mode;
     snap_.feed = feed_.name();
@@ -62,10 +68,6 @@ Engine::~Engine() {
     executor_->shutdown(); // no report may be posted after this
     if (opts_.tools != nullptr) {
         opts_.tools->stop(); // no callback may push into this inbox after it is gone
-    }
-    flush_record(true);
-    if (record_ != nullptr) {
-        std::fclose(record_);
     }
     for (auto& s : strategies_) {
         if (s && s->hung()) {

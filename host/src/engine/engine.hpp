@@ -46,6 +46,7 @@
 #include "market/pool_book.hpp"
 #include "ledger/portfolio.hpp"
 #include "feeds/feed.hpp"
+#include "feeds/paced.hpp"
 #include "risk/risk_gate.hpp"
 #include "store/store.hpp"
 #include "strategy/instance.hpp"
@@ -79,7 +80,6 @@ struct EngineOptions {
     int64_t status_interval_ns = 1'000'000'000;
     int64_t wall_limit_ns = 0;          // stop after this much wall time; 0 = none
     bool measure_latency = false;       // per-event latency histogram (benchmark)
-    std::string record_path;            // write every feed event as JSON Lines
     std::string plugin_cache_dir;       // where plugin copies are loaded from
     // External tools strategies may call (call_tool); null = none. Owned by
     // the caller; the engine stops it in its destructor, before the inbox
@@ -348,7 +348,6 @@ class Engine final : public StrategyHost, private EventSink {
     // False once the journal failed a write; the first call after the
     // failure HALTS trading (before anything is approved or reported).
     bool journal_ok();
-    void pace(int64_t source_ns);
     // Appends to the open group (land()) or to the store.
     void journal(StoreRecord r);
     void sample_equity();
@@ -357,10 +356,10 @@ class Engine final : public StrategyHost, private EventSink {
     OrderRecord order_row(const Order& o, uint32_t status, std::string detail) const;
     void journal_position(const std::string& strategy, const Pubkey& mint, const Pubkey& pool);
     void journal_pnl(const std::string& strategy);
-    void flush_record(bool force);
 
     const Config& cfg_;
     Feed& feed_;
+    std::unique_ptr<PacedFeed> paced_; // a pull feed at speed > 0: paced onto wall time
     Store* store_;
     EngineOptions opts_;
 
@@ -441,8 +440,6 @@ class Engine final : public StrategyHost, private EventSink {
 
     std::vector<Pubkey> watched_pools_; // last set handed to Feed::watch_pools (sorted)
     std::vector<Pubkey> watched_mints_; // last set handed to Feed::watch_mints (sorted)
-    std::FILE* record_ = nullptr;
-    std::string record_buf_;
 
     mutable std::mutex snap_mu_;
     EngineSnapshot snap_;

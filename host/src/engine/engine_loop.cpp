@@ -218,7 +218,7 @@ void Engine::loop() {
                 step_ = fetch_wall() ? Step::Due : Step::Finish;
                 break;
             }
-            if (stop_.load(std::memory_order_relaxed) || !feed_.next(cur_ev_)) {
+            if (stop_.load(std::memory_order_relaxed) || !(paced_ ? *paced_ : feed_).next(cur_ev_)) {
                 step_ = Step::Finish;
                 break;
             }
@@ -239,15 +239,6 @@ void Engine::loop() {
             } else {
                 process_due(cur_ev_.h.source_ns, true);
                 sync_clock(cur_ev_.h.source_ns);
-            }
-            if (!wall_ && (cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed > 0 : cfg_.feeds.replay.speed > 0)) {
-                pace(cur_ev_.h.source_ns);
-            }
-            if (record_ != nullptr) {
-                encode_event_json(cur_ev_,
-                                  cur_ev_.h.type == SNP_EVENT_NEW_POOL && feed_.sell_blocked(cur_ev_.new_pool.base_mint),
-                                  record_buf_);
-                flush_record(false);
             }
             step_ = Step::Dispatch;
             break;
@@ -309,21 +300,6 @@ void Engine::finish() {
         store_->flush();
     }
     publish_snapshot();
-}
-
-void Engine::pace(int64_t source_ns) {
-    const double speed = cfg_.feeds.sim.enabled ? cfg_.feeds.sim.speed : cfg_.feeds.replay.speed;
-    const auto target = wall_start_ns_ + static_cast<int64_t>(
-                                             static_cast<double>(source_ns - first_source_ns_) / speed);
-    for (;;) {
-        const int64_t now = mono_ns();
-        if (now >= target || stop_.load(std::memory_order_relaxed)) {
-            return;
-        }
-        periodic(false);
-        run_posted();
-        std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(target - now, 50'000'000)));
-    }
 }
 
 void Engine::periodic(bool force) {

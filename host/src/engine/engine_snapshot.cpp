@@ -166,15 +166,4 @@ void Engine::print_status_line() {
     std::fflush(stdout);
 }
 
-void Engine::flush_record(bool force) {
-    if (record_ == nullptr || record_buf_.empty() || (!force && record_buf_.size() < (1u << 20))) {
-        return;
-    }
-    std::fwrite(record_buf_.data(), 1, record_buf_.size(), record_);
-    record_buf_.clear();
-    if (force) {
-        std::fflush(record_);
-    }
-}
-
 } // namespace sniper

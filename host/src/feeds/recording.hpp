@@ -1,0 +1,70 @@
+// feeds/recording.hpp — recording wraps any feed: every event the inner
+// feed produces is written as a replay JSON Lines line (the replay feed
+// reads a recording back into a backtest), for a pull feed as it is pulled
+// and for a push feed as its sources push it (on their threads, under a
+// mutex). Lines are buffered and written at 1 MiB, at stop() and at
+// destruction. Everything else (venue truth, status, watched pools) passes
+// through to the inner feed unchanged.
+#pragma once
+
+#include "feeds/feed.hpp"
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sniper {
+
+class RecordingFeed final : public Feed, private EventSink {
+  public:
+    // Opens (truncates) `path`; ok() is false, with error(), when it could not.
+    RecordingFeed(Feed& inner, const std::string& path);
+    ~RecordingFeed() override;
+    RecordingFeed(const RecordingFeed&) = delete;
+    RecordingFeed& operator=(const RecordingFeed&) = delete;
+
+    bool ok() const { return file_ != nullptr; }
+    const std::string& error() const { return error_; }
+    uint64_t recorded() const; // events written or buffered so far
+
+    // Feed
+    bool next(EventBuf& out) override;
+    bool pushes() const override { return inner_.pushes(); }
+    void start(EventSink& sink) override;
+    void stop() override;
+    bool ended() const override { return inner_.ended(); }
+    const char* name() const override { return inner_.name(); }
+    uint64_t rejected_inputs() const override { return inner_.rejected_inputs(); }
+    std::vector<SourceStatus> sources() const override { return inner_.sources(); }
+    void watch_pools(std::vector<Pubkey> pools) override { inner_.watch_pools(std::move(pools)); }
+    void watch_mints(std::vector<Pubkey> mints) override { inner_.watch_mints(std::move(mints)); }
+    // VenueTruth
+    bool sell_blocked(const Pubkey& mint) const override { return inner_.sell_blocked(mint); }
+    void on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amount, uint64_t out_amount) override {
+        inner_.on_own_swap(pool, side, in_amount, out_amount);
+    }
+
+  private:
+    // EventSink: the inner push feed's sources deliver here first.
+    void push_market_event(const EventBuf& ev) override;
+    void source_ended() override { sink_->source_ended(); }
+    void pools_stale(std::vector<Pubkey> pools, std::string why) override {
+        sink_->pools_stale(std::move(pools), std::move(why));
+    }
+    void reference_prices(std::vector<ReferencePrice> prices) override {
+        sink_->reference_prices(std::move(prices));
+    }
+    void record(const EventBuf& ev);
+    void flush_locked(bool force);
+
+    Feed& inner_;
+    EventSink* sink_ = nullptr;
+    std::string error_;
+    mutable std::mutex mu_; // guards the buffer and the file
+    std::FILE* file_ = nullptr;
+    std::string buf_;
+    uint64_t recorded_ = 0;
+};
+
+} // namespace sniper
