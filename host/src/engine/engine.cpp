@@ -52,9 +52,13 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     if (opts_.plugin_cache_dir.empty()) {
         opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
     }
-    snap_.mode = cfg_.mode;
-    snap_.feed = feed_.name();
-    snap_.executor = executor_->name();
+    {
+        EngineSnapshot first;
+        first.mode = cfg_.mode;
+        first.feed = feed_.name();
+        first.executor = executor_->name();
+        board_.publish(std::move(first));
+    }
     // Reports of an asynchronous executor reach the event path as posted
     // work: between two events, in the order they arrived.
     executor_->attach([this](ExecReport r) {
@@ -221,11 +225,7 @@ bool Engine::set_trading_state(TradingState s, const std::string& reason, const 
         std::lock_guard<std::mutex> lk(state_mu_);
         state_reason_ = reason;
     }
-    {
-        std::lock_guard<std::mutex> lk(snap_mu_);
-        snap_.state = s;
-        snap_.state_reason = reason;
-    }
+    board_.set_state(s, reason);
     log::warn("engine", "trading state changed",
               {{"trading_state", trading_state_name(s)}, {"reason", reason}, {"actor", actor}});
     if (store_ == nullptr) {

@@ -1,25 +1,38 @@
 // engine/engine.hpp — the event path: feed -> pool book -> protection ->
-// strategies -> risk gate -> paper executor -> journal, in one timeline.
+// strategies -> risk gate -> executor -> ledger and journal, in one
+// timeline. The engine coordinates; each job is a class of its own:
+//
+//   LaneWatchdog   the lane thread and the hang watchdog (lane_watchdog.hpp)
+//   strategies     the registry and the reload steps (engine_registry.cpp)
+//   OrderManager   orders in flight and their reservations (exec/)
+//   Portfolio      the ledger: the only thing reports move (ledger/)
+//   RiskInputs     exposure, today's figures, equity and its peak
+//   CircuitBreaker drawdown tiers; decides, the engine changes the state
+//   HostExits      the host's own SELL_ALLs, shared by Flatten and Protection
+//   Flatten        kill --flatten
+//   Protection     stop loss, take profit, trailing stop, max hold
+//   SnapshotBoard  what other threads see (snapshot.hpp)
+//   restore()      positions, PnL and orders in flight from the journal
 //
 // Time is the host Clock's (core/clock.hpp). With a pull feed (sim,
 // replay) it is simulated: the events' source time, read inline, and
 // landings and timers are scheduled on it, so a run is deterministic (same
-// seed and config => same journal); optional pacing (speed) and a
-// wall-clock limit map it onto real time. With a push feed (live sources on
-// their own threads) it is the wall clock: the loop waits on the inbox
-// with a deadline at the next landing, timer or protection scan, so those
-// run on time whether or not a market event arrives.
+// seed and config => same journal); at speed > 0 a PacedFeed
+// (feeds/paced.hpp) holds events to wall time, and a wall-clock limit
+// stops the run. With a push feed (live sources on their own threads) it
+// is the wall clock: the loop waits on the inbox with a deadline at the
+// next landing, timer or protection scan, so those run on time whether or
+// not a market event arrives. Recording wraps the feed (feeds/recording.hpp,
+// set up by the daemon).
 //
 // Everything other threads hand the event path goes through one inbox
-// (core/inbox.hpp): market events from push sources and posted work
-// (reload, enable/disable, flatten) today; executor reports and tool
-// results are further message kinds of the same queue.
+// (core/inbox.hpp): market events from push sources, posted work (reload,
+// enable/disable, flatten, asynchronous executor reports) and tool results.
 //
-// The loop runs on a lane thread; the thread that called run() is its
-// watchdog (every 5 ms): it flags a strategy callback over its budget and
-// abandons one past its hang timeout, after which a new lane thread
-// resumes the loop where it was (the loop's state is in members, see
-// loop()). Only one lane thread runs engine code at a time.
+// The loop runs on a lane thread watched by the thread that called run()
+// (every 5 ms): it flags a strategy callback over its budget and abandons
+// one past its hang timeout, after which a new lane thread resumes the loop
+// where it was (the loop's state is in members, see loop()).
 //
 // The engine is the only writer of trading data. Other threads see it
 // through snapshot() (republished every ~100 ms of wall time and at the end)
@@ -37,9 +50,11 @@
 #include "engine/circuit_breaker.hpp"
 #include "engine/flatten.hpp"
 #include "engine/host_exits.hpp"
+#include "engine/lane_watchdog.hpp"
 #include "engine/protection.hpp"
 #include "engine/reload.hpp"
 #include "engine/risk_inputs.hpp"
+#include "engine/snapshot.hpp"
 #include "exec/executor.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/paper_executor.hpp"
@@ -85,66 +100,6 @@ struct EngineOptions {
     // the caller; the engine stops it in its destructor, before the inbox
     // its callbacks push into goes away.
     tools::ToolHost* tools = nullptr;
-};
-
-struct StrategyRow {
-    std::string name, kind, file, version, build, state, last_error, hash;
-    int64_t load_time_ns = 0; // wall clock
-    int64_t slowest_call_ns = 0;
-    uint64_t events = 0, intents = 0, errors = 0, trades = 0, wins = 0, fees_lamports = 0;
-    int64_t realized_pnl_lamports = 0, max_drawdown_lamports = 0;
-};
-
-struct PositionRow {
-    std::string strategy;
-    Pubkey mint{};
-    uint64_t amount_atoms = 0, cost_lamports = 0, value_lamports = 0;
-    int64_t opened_ns = 0;
-    // Position protection (0 = none).
-    uint32_t stop_loss_bps = 0, take_profit_bps = 0, trailing_stop_bps = 0;
-    int64_t max_hold_ns = 0;
-    uint64_t peak_value_lamports = 0;
-    bool protection_exit_failed = false; // its host exit failed every attempt
-};
-
-// What `sniperctl risk` shows.
-struct RiskSnapshot {
-    RiskConfig limits;               // in force (global + per-strategy overrides)
-    CircuitBreakerConfig breaker;
-    std::string breaker_tier = "normal"; // normal | warning | reduce | halt
-    std::string breaker_reason;
-    uint32_t drawdown_bps = 0;       // of equity from the breaker's peak
-    int64_t equity_lamports = 0, equity_peak_lamports = 0, breaker_peak_lamports = 0;
-    int64_t today_realized_pnl_lamports = 0; // UTC day of the host clock
-    uint64_t today_fees_lamports = 0;
-    std::map<std::string, std::pair<int64_t, uint64_t>> today_by_strategy; // (pnl, fees)
-    std::map<std::string, std::map<std::string, uint64_t>> rejections_by_strategy;
-    uint64_t approved = 0, rejected = 0;
-};
-
-struct EngineSnapshot {
-    Mode mode = Mode::Paper;
-    TradingState state = TradingState::Active;
-    std::string state_reason;
-    std::string feed;
-    uint64_t events = 0, intents = 0, rejections = 0, fills = 0, failed_orders = 0;
-    uint64_t feed_rejected_inputs = 0;
-    uint64_t balance_lamports = 0;
-    int64_t realized_pnl_lamports = 0;
-    int64_t sim_elapsed_ns = 0;
-    uint32_t strategies_loaded = 0;
-    std::vector<StrategyRow> strategies;
-    std::vector<PositionRow> positions;
-    std::map<std::string, uint64_t> rejections_by_reason;
-    // Host protection exits sent, by rule (stop_loss, take_profit,
-    // trailing_stop, max_hold), and exits that failed every attempt.
-    std::map<std::string, uint64_t> protection_exits;
-    uint64_t protection_exit_failures = 0;
-    RiskSnapshot risk;
-    uint64_t hung_callbacks = 0; // strategy calls abandoned by the watchdog
-    std::string executor;        // paper | live
-    std::vector<RouteStats> routes; // live: landing figures per route
-    std::vector<SourceStatus> sources; // push feeds: each live source's state
 };
 
 // A message into the event path (see Inbox).
@@ -273,11 +228,9 @@ class Engine final : public StrategyHost, private EventSink {
     // The loop (see run()): a state machine whose state is in members, so a
     // new lane thread can resume it after a strategy call hung.
     enum class Step : uint8_t { Fetch, Due, Dispatch, Strategies, Drain, Finish, Done };
-    void start_lane_thread();
     void loop();
     void finish();
     void take_over(StrategyInstance* hung);
-    static int64_t runq_wait_ns(int tid);
     // Creates an instance of `code` (any thread; watched).
     PreparedInstance prepare_instance(std::shared_ptr<StrategyCode> code, const std::string& name,
                                       const std::string& params_json);
@@ -415,17 +368,12 @@ class Engine final : public StrategyHost, private EventSink {
 
     // The loop's state (see loop()) and the lane watchdog.
     std::shared_ptr<CallLane> lane_ = std::make_shared<CallLane>();
-    std::thread lane_thread_;
-    std::atomic<int> lane_tid_{0};
-    std::mutex loop_mu_;
-    std::condition_variable loop_cv_;
-    bool loop_done_ = false; // guarded by loop_mu_
+    LaneWatchdog watchdog_{lane_};
     Step step_ = Step::Fetch;
     EventBuf cur_ev_;
     size_t dispatch_next_ = 0;
     int64_t lat_t0_ = 0;
     uint32_t tick_ = 0;
-    uint64_t hung_callbacks_ = 0;
 
     uint64_t next_intent_id_ = 1;
     int64_t now_ns_ = 0;
@@ -441,8 +389,7 @@ class Engine final : public StrategyHost, private EventSink {
     std::vector<Pubkey> watched_pools_; // last set handed to Feed::watch_pools (sorted)
     std::vector<Pubkey> watched_mints_; // last set handed to Feed::watch_mints (sorted)
 
-    mutable std::mutex snap_mu_;
-    EngineSnapshot snap_;
+    SnapshotBoard board_;
 };
 
 } // namespace sniper

@@ -1,6 +1,7 @@
-// engine/engine_loop.cpp — the event path itself: the lane thread and its
-// watchdog take-over, the inbox (posted work, push sources), the clock
-// (simulated or wall), the loop state machine, deliveries and the timeline.
+// engine/engine_loop.cpp — the event path itself: run() under the lane
+// watchdog (and what a hung callback leaves behind), the inbox (posted
+// work, push sources), the clock (simulated or wall), the loop state
+// machine, deliveries and the timeline.
 #include "engine/engine.hpp"
 
 #include "core/clock.hpp"
@@ -143,27 +144,10 @@ void Engine::run() {
     next_periodic_ns_ = wall_start_ns_;
     next_status_ns_ = wall_start_ns_ + opts_.status_interval_ns;
     step_ = Step::Fetch;
-    {
-        std::lock_guard<std::mutex> lk(loop_mu_);
-        loop_done_ = false;
-    }
     if (wall_) {
         feed_.start(*this); // sources push from their own threads from here on
     }
-    start_lane_thread();
-    std::unique_lock<std::mutex> lk(loop_mu_);
-    const double tpn = ticks_per_ns();
-    while (!loop_cv_.wait_for(lk, std::chrono::milliseconds(5), [&] { return loop_done_; })) {
-        lane_->sample_budget(cpu_ticks(), runq_wait_ns(lane_tid_.load(std::memory_order_relaxed)), tpn,
-                             5'000'000);
-        if (StrategyInstance* hung = lane_->try_abandon(cpu_ticks())) {
-            lk.unlock();
-            take_over(hung); // no engine code runs anywhere until the new thread starts
-            lk.lock();
-        }
-    }
-    lk.unlock();
-    lane_thread_.join();
+    watchdog_.run([this] { loop(); }, [this](StrategyInstance* hung) { take_over(hung); });
     if (wall_) {
         feed_.stop();
         if (dropped_at_stop_ > 0) {
@@ -173,41 +157,12 @@ void Engine::run() {
     }
 }
 
-// Total time thread `tid` of this process has waited on a run queue (ns);
-// 0 when the kernel does not say.
-int64_t Engine::runq_wait_ns(int tid) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", tid);
-    std::FILE* f = std::fopen(path, "r");
-    if (f == nullptr) {
-        return 0;
-    }
-    unsigned long long run = 0, wait = 0;
-    const int n = std::fscanf(f, "%llu %llu", &run, &wait);
-    std::fclose(f);
-    return n == 2 ? static_cast<int64_t>(wait) : 0;
-}
-
-void Engine::start_lane_thread() {
-    lane_thread_ = std::thread([this] {
-        lane_tid_.store(current_thread_id(), std::memory_order_relaxed);
-        loop();
-        std::lock_guard<std::mutex> lk(loop_mu_);
-        loop_done_ = true;
-        loop_cv_.notify_all();
-    });
-}
-
 void Engine::take_over(StrategyInstance* hung) {
-    lane_thread_.detach(); // stuck in strategy code; parks if the call ever returns
-    demote_thread(lane_tid_.load(std::memory_order_relaxed));
-    ++hung_callbacks_;
     hung->mark_hung("a callback did not return within " +
                     std::to_string(hung->limits().hang_timeout_ns / 1'000'000) +
                     " ms (hang_timeout); it was abandoned on its thread and the strategy failed. "
                     "Fix the strategy and reload its file, or restart to reclaim the thread");
     publish_snapshot();
-    start_lane_thread();
 }
 
 void Engine::loop() {

@@ -136,16 +136,14 @@ void Engine::publish_snapshot() {
     }
     rv.approved = risk_.approved_count();
     rv.rejected = risk_.rejected_count();
-    s.hung_callbacks = hung_callbacks_;
+    s.hung_callbacks = watchdog_.hung_callbacks();
     s.executor = executor_->name();
     s.routes = executor_->route_stats();
-    std::lock_guard<std::mutex> lk(snap_mu_);
-    snap_ = std::move(s);
+    board_.publish(std::move(s));
 }
 
 EngineSnapshot Engine::snapshot() const {
-    std::lock_guard<std::mutex> lk(snap_mu_);
-    return snap_;
+    return board_.get();
 }
 
 void Engine::print_status_line() {
