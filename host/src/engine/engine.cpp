@@ -64,8 +64,6 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     executor_->attach([this](ExecReport r) {
         post([this, r = std::move(r)]() mutable { on_exec_report(std::move(r)); });
     });
-    strategy_cfg_ = cfg_.strategies;
-    runtime_ = cfg_.runtime;
 }
 
 Engine::~Engine() {
@@ -73,12 +71,7 @@ Engine::~Engine() {
     if (opts_.tools != nullptr) {
         opts_.tools->stop(); // no callback may push into this inbox after it is gone
     }
-    for (auto& s : strategies_) {
-        if (s && s->hung()) {
-            leak_hung_instance(std::move(s)); // its thread may still run in it
-        }
-    }
-    strategies_.clear(); // destroy instances before their plugins unload
+    registry_.clear(); // instances go while their host is whole
 }
 
 void Engine::restore() {

@@ -2,17 +2,17 @@
 // strategies -> risk gate -> executor -> ledger and journal, in one
 // timeline. The engine coordinates; each job is a class of its own:
 //
-//   LaneWatchdog   the lane thread and the hang watchdog (lane_watchdog.hpp)
-//   strategies     the registry and the reload steps (engine_registry.cpp)
-//   OrderManager   orders in flight and their reservations (exec/)
-//   Portfolio      the ledger: the only thing reports move (ledger/)
-//   RiskInputs     exposure, today's figures, equity and its peak
-//   CircuitBreaker drawdown tiers; decides, the engine changes the state
-//   HostExits      the host's own SELL_ALLs, shared by Flatten and Protection
-//   Flatten        kill --flatten
-//   Protection     stop loss, take profit, trailing stop, max hold
-//   SnapshotBoard  what other threads see (snapshot.hpp)
-//   restore()      positions, PnL and orders in flight from the journal
+//   LaneWatchdog      the lane thread and the hang watchdog
+//   StrategyRegistry  the strategies, and the reload steps
+//   OrderManager      orders in flight and their reservations (exec/)
+//   Portfolio         the ledger: the only thing reports move (ledger/)
+//   RiskInputs        exposure, today's figures, equity and its peak
+//   CircuitBreaker    drawdown tiers; decides, the engine changes the state
+//   HostExits         the host's own SELL_ALLs, shared by the next two
+//   Flatten           kill --flatten
+//   Protection        stop loss, take profit, trailing stop, max hold
+//   SnapshotBoard     what other threads see (snapshot.hpp)
+//   restore()         positions, PnL and orders in flight from the journal
 //
 // Time is the host Clock's (core/clock.hpp). With a pull feed (sim,
 // replay) it is simulated: the events' source time, read inline, and
@@ -55,6 +55,7 @@
 #include "engine/reload.hpp"
 #include "engine/risk_inputs.hpp"
 #include "engine/snapshot.hpp"
+#include "engine/strategy_registry.hpp"
 #include "exec/executor.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/paper_executor.hpp"
@@ -131,7 +132,7 @@ class Engine final : public StrategyHost, private EventSink {
     // Adds one instance of an already-loaded plugin (benchmark, tests).
     bool add_strategy(std::shared_ptr<StrategyCode> plugin, const std::string& name,
                       const std::string& params_json);
-    const std::vector<std::string>& load_errors() const { return load_errors_; }
+    const std::vector<std::string>& load_errors() const { return registry_.load_errors(); }
 
     // Runs until the feed ends, the wall limit passes or stop is requested.
     void run();
@@ -197,7 +198,6 @@ class Engine final : public StrategyHost, private EventSink {
                               int64_t timeout_ns, uint64_t* out_id) override;
 
   private:
-    using PreparedInstance = sniper::PreparedInstance;
     // EventSink (push sources' threads).
     void push_market_event(const EventBuf& ev) override;
     void pools_stale(std::vector<Pubkey> pools, std::string why) override;
@@ -231,17 +231,6 @@ class Engine final : public StrategyHost, private EventSink {
     void loop();
     void finish();
     void take_over(StrategyInstance* hung);
-    // Creates an instance of `code` (any thread; watched).
-    PreparedInstance prepare_instance(std::shared_ptr<StrategyCode> code, const std::string& name,
-                                      const std::string& params_json);
-    // Appends a prepared instance (failed ones too, so status shows them).
-    bool add_prepared(PreparedInstance& p);
-    // Replaces strategies_[idx] with `inst`, carrying the old one's state
-    // (save_state -> load_state). On failure the old instance stays.
-    bool swap_instance(size_t idx, std::unique_ptr<StrategyInstance>& inst, std::string* error);
-    // Retires an instance (destroyed off the event path) or, if hung, leaks it.
-    void dispose(std::unique_ptr<StrategyInstance> inst);
-    std::string params_for(const std::string& name, bool* enabled) const;
 
     struct Scheduled {
         int64_t t_ns;
@@ -276,7 +265,6 @@ class Engine final : public StrategyHost, private EventSink {
     // Protection checks, unless kill --flatten is exiting everything already.
     void check_protection_pool(const Pubkey& pool);
     void check_protection_all();
-    uint32_t strategy_index_of(const std::string& strategy) const;
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();
     void land(uint64_t intent_id);
@@ -316,15 +304,6 @@ class Engine final : public StrategyHost, private EventSink {
     Store* store_;
     EngineOptions opts_;
 
-    std::vector<std::unique_ptr<StrategyInstance>> strategies_;
-    std::vector<std::string> load_errors_;
-    std::vector<std::pair<std::string, std::string>> refused_; // (file, why)
-    // strategies_ changes (not its instances' state) and the two config
-    // tables below are guarded by reg_mu_: the reloader reads them.
-    mutable std::mutex reg_mu_;
-    std::map<std::string, StrategyConfig> strategy_cfg_;         // re-read on reload
-    RuntimeConfig runtime_;                                      // re-read on reload
-    std::vector<std::unique_ptr<StrategyInstance>> retired_;     // replaced, not yet handed off
     int64_t next_protect_scan_ns_ = 0;
     bool restoring_ = false; // restore() applying settlements: no peak or breaker yet
     int64_t next_equity_sample_ns_ = 0;
@@ -369,6 +348,7 @@ class Engine final : public StrategyHost, private EventSink {
     // The loop's state (see loop()) and the lane watchdog.
     std::shared_ptr<CallLane> lane_ = std::make_shared<CallLane>();
     LaneWatchdog watchdog_{lane_};
+    StrategyRegistry registry_{this, lane_, cfg_}; // cleared first in ~Engine
     Step step_ = Step::Fetch;
     EventBuf cur_ev_;
     size_t dispatch_next_ = 0;

@@ -203,8 +203,8 @@ void Engine::loop() {
             step_ = Step::Strategies;
             break;
         case Step::Strategies:
-            while (dispatch_next_ < strategies_.size()) {
-                StrategyInstance& s = *strategies_[dispatch_next_++];
+            while (dispatch_next_ < registry_.size()) {
+                StrategyInstance& s = registry_.at(dispatch_next_++);
                 if (s.running() && s.wants(cur_ev_.h.type) && s.on_event(cur_ev_.h) && !s.pending().empty()) {
                     commit_intents(s);
                 }
@@ -403,10 +403,10 @@ bool Engine::fetch_wall() {
 }
 
 void Engine::deliver(uint32_t strategy, EventBuf& ev) {
-    if (strategy >= strategies_.size()) {
+    if (strategy >= registry_.size()) {
         return; // a host-initiated order for a strategy that is gone
     }
-    StrategyInstance& s = *strategies_[strategy];
+    StrategyInstance& s = registry_.at(strategy);
     if (!s.running() || !s.wants(ev.h.type)) {
         return;
     }

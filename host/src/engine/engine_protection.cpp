@@ -47,17 +47,8 @@ uint64_t Engine::submit_host_exit(const std::string& strategy, const snp_intent&
     p.reason = std::move(reason);
     p.intent_id = next_intent_id_++;
     const size_t before = orders_.size();
-    decide_intent(strategy, strategy_index_of(strategy), p);
+    decide_intent(strategy, registry_.index_of(strategy), p);
     return orders_.size() == before ? 0 : p.intent_id; // 0: refused, nothing in flight
-}
-
-uint32_t Engine::strategy_index_of(const std::string& strategy) const {
-    for (const auto& s : strategies_) {
-        if (s->name() == strategy) {
-            return s->index();
-        }
-    }
-    return UINT32_MAX;
 }
 
 void Engine::check_protection_pool(const Pubkey& pool) {

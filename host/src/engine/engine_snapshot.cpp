@@ -19,7 +19,7 @@ namespace sniper {
 
 std::vector<StrategyRow> Engine::strategy_rows() const {
     std::vector<StrategyRow> rows;
-    for (const auto& s : strategies_) {
+    for (const auto& s : registry_.instances()) {
         StrategyRow r;
         r.name = s->name();
         r.kind = s->plugin().kind();
@@ -46,7 +46,7 @@ std::vector<StrategyRow> Engine::strategy_rows() const {
     }
     // Files the loader refused stay visible, so `sniperctl strategies`
     // says why a dropped-in plugin is not running.
-    for (const auto& [file, error] : refused_) {
+    for (const auto& [file, error] : registry_.refused()) {
         StrategyRow r;
         r.name = std::filesystem::path(file).stem().string();
         r.kind = std::filesystem::path(file).extension() == ".lua" ? "lua" : "native";

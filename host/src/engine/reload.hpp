@@ -3,12 +3,13 @@
 // Off the event path (the reloader thread): prepare_reload() re-reads the
 // config, hashes every strategy file, and loads and validates each new or
 // changed one (.so: copy to a unique path, ELF check, dlopen, manifest;
-// .lua: parse and run in a throwaway sandbox); Engine::prepare_instances()
+// .lua: parse and run in a throwaway sandbox); StrategyRegistry::prepare()
 // then creates the new instances (watched, on threads of their own).
-// Between two events: Engine::apply_reload_swaps() carries each old
+// Between two events: StrategyRegistry::apply_swaps() carries each old
 // instance's state into its new one (save_state -> load_state) and swaps;
-// between two later events, apply_reload_bookkeeping() applies the config,
-// marks removed files, records refusals and builds the report. Replaced
+// between two later events, the engine applies the config and
+// StrategyRegistry::apply_bookkeeping() marks removed files, records
+// refusals and builds the report. Replaced
 // instances are destroyed back on the reloader thread. If any step fails
 // the old instance keeps running and the error is shown on its row. A
 // removed file stops its strategy; its positions stay under host
@@ -40,7 +41,7 @@ struct PreparedInstance {
     bool enabled = true;
     bool params_only = false; // same file, new [strategies] params
     std::string error;        // create failed or hung, or the swap failed
-    // Set by the swap step (Engine::apply_reload_swaps).
+    // Set by the swap step (StrategyRegistry::apply_swaps).
     enum class Outcome { Pending, Added, Swapped, Failed, Duplicate, NotStarted } outcome = Outcome::Pending;
 };
 
@@ -52,7 +53,7 @@ struct ReloadPlan {
     std::vector<std::string> removed;                          // files gone from the folder
     std::vector<std::string> unchanged;                        // files equal to what runs (restored)
     std::vector<std::string> errors;                           // config problems
-    std::vector<PreparedInstance> prepared;                    // by Engine::prepare_instances
+    std::vector<PreparedInstance> prepared;                    // by StrategyRegistry::prepare
     // Filled by the engine: replaced instances, destroyed by whoever drops
     // the plan (the reloader thread), so unloading an image — plugin
     // destroy(), dlclose, munmap — is not paid on the event path.
