@@ -231,7 +231,7 @@ TEST_CASE("live: 1000 intents under every fault: at most one landing each, all s
             ++filled;
             CHECK(landings[id] == 1);
             CHECK_FALSE(landed_failed[id]);
-            atoms_by_mint[solana::to_base58(sol_key(orders[id].mint))] += r.out_amount;
+            atoms_by_mint[solana::to_base58(to_solana(orders[id].mint))] += r.out_amount;
         } else if (r.status == SNP_ORDER_EXPIRED) {
             ++expired;
             CHECK(landings[id] == 0);
@@ -277,8 +277,8 @@ TEST_CASE("live: a restart settles attempts in flight from the chain", "[localne
     rig.ex.reset();
     rig.reports.final.clear();
     rig.start();
-    const auto settled = rig.ex->reconcile({UnsettledOrder{7, "t", SNP_SIDE_BUY, core_key(mint)},
-                                            UnsettledOrder{8, "t", SNP_SIDE_BUY, core_key(mint)}});
+    const auto settled = rig.ex->reconcile({UnsettledOrder{7, "t", SNP_SIDE_BUY, from_solana(mint)},
+                                            UnsettledOrder{8, "t", SNP_SIDE_BUY, from_solana(mint)}});
     REQUIRE(settled.size() == 2);
     for (const ExecReport& r : settled) {
         if (r.intent_id == 7) {

@@ -4,6 +4,7 @@
 // with a report collector, and chain reads (balances, landed signatures).
 #pragma once
 
+#include "core/solana_key.hpp"
 #include "live/live_executor.hpp"
 #include "rpc/rpc_test_util.hpp"
 #include "rpc/solana_calls.hpp"
@@ -26,17 +27,6 @@ namespace sniper::live::test {
 
 using namespace std::chrono_literals;
 
-inline solana::Pubkey sol_key(const Pubkey& k) {
-    solana::Pubkey out;
-    std::memcpy(out.bytes.data(), k.bytes, 32);
-    return out;
-}
-
-inline Pubkey core_key(const solana::Pubkey& k) {
-    Pubkey out{};
-    std::memcpy(out.bytes, k.bytes.data(), 32);
-    return out;
-}
 
 struct SeededPool {
     std::string symbol;
@@ -149,7 +139,7 @@ struct LiveRig {
         o.intent_id = id;
         o.strategy = "t";
         o.side = side;
-        o.mint = core_key(mint);
+        o.mint = from_solana(mint);
         o.amount_in = amount;
         o.max_slippage_bps = 500;
         o.route = route;

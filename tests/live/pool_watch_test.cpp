@@ -47,7 +47,7 @@ Pubkey key_n(uint8_t n) {
     return k;
 }
 
-solana::Pubkey sol_key(const Pubkey& k) {
+solana::Pubkey to_solana(const Pubkey& k) {
     solana::Pubkey out;
     std::memcpy(out.bytes.data(), k.bytes, 32);
     return out;
@@ -152,7 +152,7 @@ class FakeChain {
         set(p.mint,
             account(1'461'600, solana::kTokenProgram, mint_data(decimals, 1'000'000'000'000)));
         set(p.token_vault,
-            account(2'039'280, solana::kTokenProgram, token_data(sol_key(p.mint), base)));
+            account(2'039'280, solana::kTokenProgram, token_data(to_solana(p.mint), base)));
         if (p.sol_kind == WatchSolKind::Lamports) {
             set(p.sol_account, account(quote + kRent, solana::kSystemProgram, {}));
         } else {
@@ -343,7 +343,7 @@ struct LogCapture {
 TEST_CASE("pool accounts: reserves, supply, decimals and authority flags", "[live][watch]") {
     WatchPoolConfig p = pool_cfg(0);
     const auto mint = account(1, solana::kTokenProgram, mint_data(9, 5'000, true, true));
-    const auto vault = account(1, solana::kTokenProgram, token_data(sol_key(p.mint), 1'234));
+    const auto vault = account(1, solana::kTokenProgram, token_data(to_solana(p.mint), 1'234));
     const auto sol = account(kRent + 77, solana::kSystemProgram, {});
     PoolRead r = read_pool_accounts(p, mint, vault, sol);
     INFO(r.detail);
@@ -365,7 +365,7 @@ TEST_CASE("pool accounts: reserves, supply, decimals and authority flags", "[liv
 
     // Token-2022: the vault follows the mint's program.
     const auto mint22 = account(1, solana::kToken2022Program, mint_data(6, 1));
-    const auto vault22 = account(1, solana::kToken2022Program, token_data(sol_key(p.mint), 5));
+    const auto vault22 = account(1, solana::kToken2022Program, token_data(to_solana(p.mint), 5));
     p.sol_kind = WatchSolKind::Lamports;
     CHECK(read_pool_accounts(p, mint22, vault22, sol).ok());
     r = read_pool_accounts(p, mint22, vault, sol);
@@ -377,7 +377,7 @@ TEST_CASE("pool accounts: reserves, supply, decimals and authority flags", "[liv
 TEST_CASE("pool accounts: every refusal names its reason and what was found", "[live][watch]") {
     const WatchPoolConfig p = pool_cfg(0);
     const auto mint = account(1, solana::kTokenProgram, mint_data(6, 5'000));
-    const auto vault = account(1, solana::kTokenProgram, token_data(sol_key(p.mint), 1'000));
+    const auto vault = account(1, solana::kTokenProgram, token_data(to_solana(p.mint), 1'000));
     const auto sol = account(kRent + 1, solana::kSystemProgram, {});
     const auto check = [&](const PoolRead& r, WatchReject want, const std::string& detail) {
         INFO(r.detail);
@@ -402,20 +402,20 @@ TEST_CASE("pool accounts: every refusal names its reason and what was found", "[
     check(read_pool_accounts(p, account(1, solana::kTokenProgram, bad_tag), vault, sol),
           WatchReject::BadLayout, "initialized mint");
     check(read_pool_accounts(
-              p, mint, account(1, solana::kTokenProgram, token_data(sol_key(p.mint), 1, 0)), sol),
+              p, mint, account(1, solana::kTokenProgram, token_data(to_solana(p.mint), 1, 0)), sol),
           WatchReject::BadLayout, "found state 0");
     check(read_pool_accounts(p, mint,
                              account(1, solana::kTokenProgram, std::vector<uint8_t>(100, 0)), sol),
           WatchReject::BadLayout, "at least 165 bytes, found 100");
     check(read_pool_accounts(
-              p, mint, account(1, solana::kTokenProgram, token_data(sol_key(key_n(99)), 1)), sol),
+              p, mint, account(1, solana::kTokenProgram, token_data(to_solana(key_n(99)), 1)), sol),
           WatchReject::MintMismatch, "found mint " + to_base58(key_n(99)));
     WatchPoolConfig with_decimals = p;
     with_decimals.decimals = 9;
     check(read_pool_accounts(with_decimals, mint, vault, sol), WatchReject::DecimalsMismatch,
           "expected 9 decimals (configured), found 6");
     check(read_pool_accounts(
-              p, mint, account(1, solana::kTokenProgram, token_data(sol_key(p.mint), 0)), sol),
+              p, mint, account(1, solana::kTokenProgram, token_data(to_solana(p.mint), 0)), sol),
           WatchReject::ZeroReserve, "token_vault: reserve is 0");
     check(read_pool_accounts(p, mint, vault, account(kRent, solana::kSystemProgram, {})),
           WatchReject::ZeroReserve, "rent-exempt 890880 lamports, found 890880");
@@ -426,7 +426,7 @@ TEST_CASE("pool accounts: every refusal names its reason and what was found", "[
     WatchPoolConfig token_kind = p;
     token_kind.sol_kind = WatchSolKind::Token;
     check(read_pool_accounts(token_kind, mint, vault,
-                             account(1, solana::kTokenProgram, token_data(sol_key(p.mint), 5))),
+                             account(1, solana::kTokenProgram, token_data(to_solana(p.mint), 5))),
           WatchReject::MintMismatch,
           "sol_account: expected a token account of mint "
           "So11111111111111111111111111111111111111112");
@@ -565,7 +565,7 @@ TEST_CASE("pool watch: invalid pools give no event, each counted by reason, the 
     chain.set_pool(good, 10, 20);
     chain.set_pool(other_mint, 10, 20);
     chain.set(other_mint.token_vault,
-              account(1, solana::kTokenProgram, token_data(sol_key(good.mint), 10)));
+              account(1, solana::kTokenProgram, token_data(to_solana(good.mint), 10)));
     chain.set_pool(no_sol, 10, 20);
     chain.set(no_sol.sol_account, std::nullopt);
     chain.set_pool(empty, 0, 20);

@@ -14,10 +14,19 @@
 #include "chain/accounts.hpp"
 
 #include "chain/wire.hpp"
+#include "core/solana_key.hpp"
+#include "solana/associated_token.hpp"
+#include "solana/program_ids.hpp"
 
 #include <cstring>
 
 namespace sniper::chain {
+
+TokenAccounts associated_token_accounts(const Pubkey& owner, const Pubkey& mint) {
+    const solana::Pubkey o = to_solana(owner), m = to_solana(mint);
+    return {from_solana(solana::associated_token_address(o, m, solana::kTokenProgram)),
+            from_solana(solana::associated_token_address(o, m, solana::kToken2022Program))};
+}
 
 Reject decode_bonding_curve(const uint8_t* d, size_t len, BondingCurve& out) {
     if (len < 8 || std::memcmp(d, kBondingCurveDisc, 8) != 0) {

@@ -29,6 +29,16 @@ struct BondingCurve {
 // account may be extended beyond its fields (151 bytes in 2026).
 Reject decode_bonding_curve(const uint8_t* d, size_t len, BondingCurve& out);
 
+// The associated token accounts of (owner, mint) under SPL Token and under
+// Token-2022, in that order: a pump.fun curve's or a PumpSwap pool's own
+// token vault is one of them (which depends on the mint's program, which
+// no event names).
+struct TokenAccounts {
+    Pubkey token{};
+    Pubkey token_2022{};
+};
+TokenAccounts associated_token_accounts(const Pubkey& owner, const Pubkey& mint);
+
 struct Mint {
     bool has_mint_authority = false;
     Pubkey mint_authority{};

@@ -3,6 +3,7 @@
 
 #include "chain/log_stack.hpp"
 #include "chain/wire.hpp"
+#include "core/solana_key.hpp"
 #include "solana/pda.hpp"
 
 #include <cstring>
@@ -59,11 +60,9 @@ bool PoolRegistry::bonding_curve_of(const Pubkey& mint, Pubkey& out) {
         return true;
     }
     static const solana::Pubkey kPump = [] {
-        solana::Pubkey k{};
         Pubkey p{};
         key_from_base58(kPumpFunId, p);
-        std::memcpy(k.bytes.data(), p.bytes, 32);
-        return k;
+        return to_solana(p);
     }();
     static constexpr uint8_t kSeed[] = {'b', 'o', 'n', 'd', 'i', 'n', 'g',
                                         '-', 'c', 'u', 'r', 'v', 'e'};
@@ -72,7 +71,7 @@ bool PoolRegistry::bonding_curve_of(const Pubkey& mint, Pubkey& out) {
     if (!r) {
         return false;
     }
-    std::memcpy(out.bytes, r->address.bytes.data(), 32);
+    out = from_solana(r->address);
     s.mint = mint;
     s.curve = out;
     s.used = true;

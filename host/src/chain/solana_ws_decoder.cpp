@@ -14,7 +14,6 @@
 #include "chain/decoder_impl.hpp"
 #include "chain/log_stack.hpp"
 #include "chain/wire.hpp"
-#include "solana/associated_token.hpp"
 #include "solana/program_ids.hpp"
 
 #include <algorithm>
@@ -375,19 +374,6 @@ Fail SolanaWsDecoder::Impl::vault(const Vault& v, const uint8_t* d, size_t n, bo
     return kOk;
 }
 
-namespace {
-solana::Pubkey to_sol(const Pubkey& k) {
-    solana::Pubkey s;
-    std::memcpy(s.bytes.data(), k.bytes, 32);
-    return s;
-}
-Pubkey from_sol(const solana::Pubkey& s) {
-    Pubkey k{};
-    std::memcpy(k.bytes, s.bytes.data(), 32);
-    return k;
-}
-} // namespace
-
 bool SolanaWsDecoder::Impl::accounts_of(const KnownPool& k, std::vector<Pubkey>& out) {
     const Pubkey& wsol = wsol_mint();
     switch (k.dex) {
@@ -407,22 +393,20 @@ bool SolanaWsDecoder::Impl::accounts_of(const KnownPool& k, std::vector<Pubkey>&
         // token accounts (idl/pump_amm.json: pool_base_token_account,
         // pool_quote_token_account); the token's program is not in the
         // event, so both candidates are followed.
-        const solana::Pubkey pool = to_sol(k.pool), mint = to_sol(k.base_mint);
-        const Pubkey sol_vault = from_sol(
-            solana::associated_token_address(pool, to_sol(wsol), solana::kTokenProgram));
-        const Pubkey spl = from_sol(solana::associated_token_address(pool, mint, solana::kTokenProgram));
-        const Pubkey t22 =
-            from_sol(solana::associated_token_address(pool, mint, solana::kToken2022Program));
+        const Pubkey sol_vault = associated_token_accounts(k.pool, wsol).token;
+        const TokenAccounts token = associated_token_accounts(k.pool, k.base_mint);
         vaults[sol_vault] = Vault{k.pool, wsol, k.pool, true};
-        vaults[spl] = Vault{k.pool, k.base_mint, k.pool, false};
-        vaults[t22] = Vault{k.pool, k.base_mint, k.pool, false};
-        out = {sol_vault, spl, t22};
+        vaults[token.token] = Vault{k.pool, k.base_mint, k.pool, false};
+        vaults[token.token_2022] = Vault{k.pool, k.base_mint, k.pool, false};
+        out = {sol_vault, token.token, token.token_2022};
         return true;
     }
     default:
         return false;
     }
 }
+
+bool SolanaWsDecoder::follows(const Pubkey& pool) const { return impl_->followed.count(pool) != 0; }
 
 std::vector<Pubkey> SolanaWsDecoder::follow(const std::vector<Pubkey>& pools) {
     Impl& im = *impl_;

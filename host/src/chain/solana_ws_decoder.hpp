@@ -95,6 +95,9 @@ class SolanaWsDecoder {
     // the vaults of exactly these pools (their mint and owner are checked
     // on every update); called off the event path (it may allocate).
     std::vector<Pubkey> follow(const std::vector<Pubkey>& pools);
+    // Whether follow() found `pool`'s accounts (false: not known yet, or
+    // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
+    bool follows(const Pubkey& pool) const;
 
     PoolRegistry& pools();
     const DecodeCounters& counters() const;

@@ -9,13 +9,8 @@
 namespace sniper {
 
 bool Flatten::send(const std::string& strategy, const Pubkey& mint, const Pubkey& pool, uint32_t attempt) {
-    HostExits::Exit x;
-    x.purpose = HostExits::Purpose::Flatten;
-    x.strategy = strategy;
-    x.mint = mint;
-    x.pool = pool;
-    x.attempt = attempt;
-    return exits_.send(std::move(x), "flatten: " + reason_) != 0; // 0: refused (e.g. HALTED meanwhile)
+    return exits_.send({HostExits::Purpose::Flatten, strategy, mint, pool, {}, attempt}, "flatten: " + reason_) !=
+           0; // 0: refused (e.g. HALTED meanwhile)
 }
 
 size_t Flatten::begin(const std::string& reason) {

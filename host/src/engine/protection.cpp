@@ -121,14 +121,7 @@ void Protection::check(const std::string& strategy, const Pubkey& mint, int64_t 
 
 bool Protection::send(const std::string& strategy, const Pubkey& mint, const Pubkey& pool,
                       const std::string& rule, uint32_t attempt, int64_t now_ns) {
-    HostExits::Exit x;
-    x.purpose = HostExits::Purpose::Protection;
-    x.strategy = strategy;
-    x.mint = mint;
-    x.pool = pool;
-    x.rule = rule;
-    x.attempt = attempt;
-    if (exits_.send(std::move(x), "protection: " + rule) != 0) {
+    if (exits_.send({HostExits::Purpose::Protection, strategy, mint, pool, rule, attempt}, "protection: " + rule) != 0) {
         return true;
     }
     // Refused (HALTED, an order of the strategy in flight, ...): wait for

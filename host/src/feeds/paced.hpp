@@ -8,35 +8,21 @@
 // are paced by the world and are passed through.
 #pragma once
 
-#include "feeds/feed.hpp"
+#include "feeds/forwarding.hpp"
 
 #include <functional>
 
 namespace sniper {
 
-class PacedFeed final : public Feed {
+class PacedFeed final : public ForwardingFeed {
   public:
     using Idle = std::function<bool()>;
     // speed > 0: simulated seconds per wall second.
-    PacedFeed(Feed& inner, double speed, Idle idle) : inner_(inner), speed_(speed), idle_(std::move(idle)) {}
+    PacedFeed(Feed& inner, double speed, Idle idle) : ForwardingFeed(inner), speed_(speed), idle_(std::move(idle)) {}
 
     bool next(EventBuf& out) override;
-    bool pushes() const override { return inner_.pushes(); }
-    void start(EventSink& sink) override { inner_.start(sink); }
-    void stop() override { inner_.stop(); }
-    bool ended() const override { return inner_.ended(); }
-    const char* name() const override { return inner_.name(); }
-    uint64_t rejected_inputs() const override { return inner_.rejected_inputs(); }
-    std::vector<SourceStatus> sources() const override { return inner_.sources(); }
-    void watch_pools(std::vector<Pubkey> pools) override { inner_.watch_pools(std::move(pools)); }
-    void watch_mints(std::vector<Pubkey> mints) override { inner_.watch_mints(std::move(mints)); }
-    bool sell_blocked(const Pubkey& mint) const override { return inner_.sell_blocked(mint); }
-    void on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amount, uint64_t out_amount) override {
-        inner_.on_own_swap(pool, side, in_amount, out_amount);
-    }
 
   private:
-    Feed& inner_;
     double speed_;
     Idle idle_;
     EventBuf pending_{};

@@ -8,7 +8,7 @@
 
 namespace sniper {
 
-RecordingFeed::RecordingFeed(Feed& inner, const std::string& path) : inner_(inner) {
+RecordingFeed::RecordingFeed(Feed& inner, const std::string& path) : ForwardingFeed(inner) {
     file_ = std::fopen(path.c_str(), "wb");
     if (file_ == nullptr) {
         error_ = "cannot open the record file " + path + ": " + std::strerror(errno);

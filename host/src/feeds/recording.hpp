@@ -7,7 +7,7 @@
 // through to the inner feed unchanged.
 #pragma once
 
-#include "feeds/feed.hpp"
+#include "feeds/forwarding.hpp"
 
 #include <cstdio>
 #include <mutex>
@@ -16,7 +16,7 @@
 
 namespace sniper {
 
-class RecordingFeed final : public Feed, private EventSink {
+class RecordingFeed final : public ForwardingFeed, private EventSink {
   public:
     // Opens (truncates) `path`; ok() is false, with error(), when it could not.
     RecordingFeed(Feed& inner, const std::string& path);
@@ -28,22 +28,9 @@ class RecordingFeed final : public Feed, private EventSink {
     const std::string& error() const { return error_; }
     uint64_t recorded() const; // events written or buffered so far
 
-    // Feed
     bool next(EventBuf& out) override;
-    bool pushes() const override { return inner_.pushes(); }
     void start(EventSink& sink) override;
     void stop() override;
-    bool ended() const override { return inner_.ended(); }
-    const char* name() const override { return inner_.name(); }
-    uint64_t rejected_inputs() const override { return inner_.rejected_inputs(); }
-    std::vector<SourceStatus> sources() const override { return inner_.sources(); }
-    void watch_pools(std::vector<Pubkey> pools) override { inner_.watch_pools(std::move(pools)); }
-    void watch_mints(std::vector<Pubkey> mints) override { inner_.watch_mints(std::move(mints)); }
-    // VenueTruth
-    bool sell_blocked(const Pubkey& mint) const override { return inner_.sell_blocked(mint); }
-    void on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amount, uint64_t out_amount) override {
-        inner_.on_own_swap(pool, side, in_amount, out_amount);
-    }
 
   private:
     // EventSink: the inner push feed's sources deliver here first.
@@ -58,7 +45,6 @@ class RecordingFeed final : public Feed, private EventSink {
     void record(const EventBuf& ev);
     void flush_locked(bool force);
 
-    Feed& inner_;
     EventSink* sink_ = nullptr;
     std::string error_;
     mutable std::mutex mu_; // guards the buffer and the file

@@ -6,6 +6,7 @@
 // module; live_executor.hpp says what the executor does.
 #pragma once
 
+#include "core/solana_key.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -45,12 +46,6 @@ using Clock = std::chrono::steady_clock;
 inline int64_t mono_us() { return rpc::HttpLoop::now_us(); }
 inline int64_t mono_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
-inline solana::Pubkey to_sol(const Pubkey& k) {
-    solana::Pubkey p;
-    std::copy(std::begin(k.bytes), std::end(k.bytes), p.bytes.begin());
-    return p;
 }
 
 inline const char* route_name(uint32_t r) { return r == SNP_ROUTE_JITO ? "jito" : "jupiter"; }

@@ -66,7 +66,7 @@ void LiveExecutor::Impl::request_quote(uint64_t id) {
     f.phase = Phase::Routing;
     f.busy = true;
     QuoteRequest q;
-    const solana::Pubkey mint = to_sol(f.o.mint);
+    const solana::Pubkey mint = to_solana(f.o.mint);
     q.input_mint = f.o.side == SNP_SIDE_BUY ? solana::kWrappedSolMint : mint;
     q.output_mint = f.o.side == SNP_SIDE_BUY ? mint : solana::kWrappedSolMint;
     q.amount = f.o.amount_in;
@@ -490,7 +490,7 @@ void LiveExecutor::Impl::fetch(uint64_t id) {
                     s.fetch_tip(id, std::move(*r.value));
                     return;
                 }
-                s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_sol(fl.o.mint), *r.value, nullptr));
+                s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_solana(fl.o.mint), *r.value, nullptr));
             }));
 }
 
@@ -515,10 +515,10 @@ void LiveExecutor::Impl::fetch_tip(uint64_t id, rpc::TransactionInfo swap) {
                     // node cannot show it. Settle from the swap alone.
                     log::error("live", "jito tip transaction not found after its swap landed; settled without it",
                                {{"intent_id", id}});
-                    s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_sol(fl.o.mint), swap, nullptr));
+                    s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_solana(fl.o.mint), swap, nullptr));
                     return;
                 }
-                s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_sol(fl.o.mint), swap, &*r.value));
+                s.finish(id, outcome_from_tx(id, fl.o.side, s.wallet(), to_solana(fl.o.mint), swap, &*r.value));
             }));
 }
 

@@ -5,6 +5,7 @@
 // and is the reserve positive.
 #include "live/pool_accounts.hpp"
 
+#include "core/solana_key.hpp"
 #include "solana/program_ids.hpp"
 
 #include <cstring>
@@ -15,12 +16,6 @@ namespace {
 
 constexpr size_t kMintSize = 82;
 constexpr size_t kTokenAccountSize = 165;
-
-solana::Pubkey to_solana(const Pubkey& k) {
-    solana::Pubkey out;
-    std::memcpy(out.bytes.data(), k.bytes, out.bytes.size());
-    return out;
-}
 
 solana::Pubkey key_at(const std::vector<uint8_t>& data, size_t off) {
     solana::Pubkey out;

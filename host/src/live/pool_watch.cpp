@@ -9,6 +9,7 @@
 // still pending when the source is destroyed writes into live memory.
 #include "live/pool_watch.hpp"
 
+#include "core/solana_key.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "rpc/rpc_client.hpp"
@@ -30,17 +31,7 @@ constexpr const char* kLog = "pool_watch";
 constexpr size_t kPoolsPerRequest = 33; // 3 accounts each; nodes take at most 100 keys
 constexpr int64_t kMaxBackoffNs = 5'000'000'000;
 
-solana::Pubkey to_solana(const Pubkey& k) {
-    solana::Pubkey out;
-    std::memcpy(out.bytes.data(), k.bytes, out.bytes.size());
-    return out;
-}
-
-Pubkey wrapped_sol_mint() {
-    Pubkey out;
-    std::memcpy(out.bytes, solana::kWrappedSolMint.bytes.data(), sizeof out.bytes);
-    return out;
-}
+Pubkey wrapped_sol_mint() { return from_solana(solana::kWrappedSolMint); }
 
 int64_t ms_of(int64_t ns) {
     return ns / 1'000'000;

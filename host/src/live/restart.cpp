@@ -108,7 +108,7 @@ std::vector<ExecReport> LiveExecutor::Impl::reconcile(const std::vector<Unsettle
                     tip = std::move(t.value);
                 }
                 if (tx.ok() && tx.value) {
-                    ExecReport r = outcome_from_tx(p.o.intent_id, p.o.side, wallet(), to_sol(p.o.mint), *tx.value,
+                    ExecReport r = outcome_from_tx(p.o.intent_id, p.o.side, wallet(), to_solana(p.o.mint), *tx.value,
                                                    tip ? &*tip : nullptr);
                     r.attempt = static_cast<uint32_t>(*landed + 1);
                     r.reason = (r.reason.empty() ? "" : r.reason + "; ") +

@@ -8,6 +8,7 @@
 #include "chain/accounts.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "core/solana_key.hpp"
 #include "rpc/solana_parse.hpp"
 #include "solana/associated_token.hpp"
 #include "solana/base58.hpp"
@@ -77,12 +78,6 @@ std::optional<uint64_t> parse_top10(const std::string& result_json, const std::v
     return static_cast<uint64_t>(sum);
 }
 
-solana::Pubkey to_solana(const Pubkey& k) {
-    solana::Pubkey out{};
-    std::memcpy(out.bytes.data(), k.bytes, 32);
-    return out;
-}
-
 // An RPC answer handled under the source's mutex, unless the source is gone
 // or stopping (nothing more goes out then).
 template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Impl> weak, F f) {
@@ -134,10 +129,8 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
         // a PumpSwap pool's are the pool's associated token account (under
         // Token or Token-2022); a Raydium pool's is the vault its
         // initialize2 named.
-        const solana::Pubkey owner = to_solana(pool), mk = to_solana(np.base_mint);
-        std::vector<solana::Pubkey> exclude = {
-            solana::associated_token_address(owner, mk, solana::kTokenProgram),
-            solana::associated_token_address(owner, mk, solana::kToken2022Program)};
+        const chain::TokenAccounts own = chain::associated_token_accounts(pool, np.base_mint);
+        std::vector<solana::Pubkey> exclude = {to_solana(own.token), to_solana(own.token_2022)};
         if (const chain::KnownPool* k = decoder.pools().find(pool); k != nullptr && !is_zero(k->token_vault)) {
             exclude.push_back(to_solana(k->token_vault));
         }

@@ -375,14 +375,21 @@ void SolanaWsSource::Impl::release_ready_locked() {
 // the accounts that hold each pool's reserves (chain::SolanaWsDecoder::
 // follow: a pump.fun curve, or an AMM pool's vaults).
 void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
-    // Every tick (the set is small): a pool the decoder learns later is
-    // followed then. A refused subscription (counted as SUBSCRIBE_ERROR) is
-    // asked again once its back-off has passed (on_response).
+    // The accounts are named again when the watched set changed, and on
+    // every tick while a watched pool's accounts are not known (a pool the
+    // decoder learns later is followed then). A refused subscription
+    // (counted as SUBSCRIBE_ERROR) is asked again once its back-off has
+    // passed (on_response).
     std::vector<std::string> out;
     const int64_t now = mono_ns();
-    const std::vector<Pubkey> wanted = decoder.follow(watched);
-    following.clear();
-    following.insert(wanted.begin(), wanted.end());
+    if (follow_dirty) {
+        wanted_accounts = decoder.follow(watched);
+        following.clear();
+        following.insert(wanted_accounts.begin(), wanted_accounts.end());
+        follow_dirty = !std::all_of(watched.begin(), watched.end(),
+                                    [&](const Pubkey& p) { return decoder.follows(p); });
+    }
+    const std::vector<Pubkey>& wanted = wanted_accounts;
     // The per-connection request budget (feeds.ws.requests_per_s, a token
     // bucket as deep as one second): what does not fit waits for a later tick.
     const double rate = static_cast<double>(cfg.ws.requests_per_s);
@@ -522,7 +529,10 @@ void SolanaWsSource::stop() {
 
 void SolanaWsSource::watch_pools(const std::vector<Pubkey>& pools) {
     std::lock_guard<std::mutex> lk(impl_->mu);
-    impl_->watched = pools;
+    if (impl_->watched != pools) {
+        impl_->watched = pools;
+        impl_->follow_dirty = true;
+    }
 }
 
 uint64_t SolanaWsSource::rejected_inputs() const {

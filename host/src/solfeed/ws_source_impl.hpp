@@ -100,6 +100,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
     std::vector<Pubkey> watched;                  // pools to follow (Feed::watch_pools)
     std::unordered_set<Pubkey, PubkeyHash> following; // their accounts (the decoder's follow())
+    std::vector<Pubkey> wanted_accounts;          // the same, in follow()'s order
+    bool follow_dirty = true; // watched changed, or a watched pool's accounts are not known yet
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts
     uint64_t enriched = 0, enrich_failures = 0;
