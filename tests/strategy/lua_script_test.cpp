@@ -378,6 +378,112 @@ return {
     CHECK(r.inst->errors() == 0);
 }
 
+TEST_CASE("every field of every event reaches Lua under its name, generated from the field tables",
+          "[strategy][lua][abi]") {
+    QuietLogs quiet;
+    TempDir d;
+    write_file(d.path / "fields.lua", R"lua(
+seen = 0
+local function key(s, b) return #s == 32 and s:byte(1) == b and s:byte(32) == b end
+return {
+  name = "fields", events = { "new_pool", "pool_update", "trade", "order_update", "timer" },
+  on_event = function(ev)
+    assert(ev.seq == 10 + seen and ev.recv_ns == 20 and ev.source_ns == 30 and ev.slot == 40, ev.type)
+    if ev.type == "new_pool" then
+      assert(key(ev.pool, 1) and key(ev.base_mint, 2) and key(ev.quote_mint, 3) and key(ev.creator, 4))
+      assert(ev.dex == "pump_swap" and ev.flags == 21)
+      assert(ev.mint_authority_present and not ev.freeze_authority_present)
+      assert(ev.authorities_unknown and not ev.holders_unknown and ev.lp_unknown)
+      assert(ev.base_reserve_atoms == 1000 and ev.quote_reserve_lamports == 2000 and ev.token_supply_atoms == 3000)
+      assert(ev.fee_bps == 25 and ev.lp_burned_bps == 0 and ev.top10_holder_bps == 10000 and ev.base_decimals == 6)
+      assert(ev.reserved == nil)
+    elseif ev.type == "pool_update" then
+      assert(key(ev.pool, 5) and key(ev.base_mint, 6))
+      assert(ev.base_reserve_atoms == 400 and ev.quote_reserve_lamports == 100 and ev.price_lamports_per_atom == 0.25)
+    elseif ev.type == "trade" then
+      assert(key(ev.pool, 7) and key(ev.base_mint, 8) and key(ev.trader, 9) and ev.side == "sell")
+      assert(ev.base_atoms == 77 and ev.quote_lamports == 88 and ev.reserved == nil)
+    elseif ev.type == "order_update" then
+      assert(ev.intent_id == 5 and ev.client_tag == 6 and key(ev.mint, 10))
+      assert(ev.status == "rejected" and ev.side == "buy")
+      assert(ev.in_amount == 1 and ev.out_amount == 2 and ev.fee_lamports == 3 and ev.tip_lamports == 4)
+      assert(ev.reason_code == -1005 and ev.reason == "max_positions")
+      assert(ev.signature == "" and ev.landed_slot == 0 and ev.attempt == 0 and ev.reserved2 == nil)
+    else
+      assert(ev.type == "timer" and ev.timer_id == 11 and ev.tag == 12)
+    end
+    seen = seen + 1
+  end,
+}
+)lua");
+    Running r(load_lua((d.path / "fields.lua").string()));
+    REQUIRE(r.created);
+    const auto header = [](snp_event_header& h, uint16_t type, uint32_t size, uint64_t seq) {
+        h.type = type;
+        h.size = size;
+        h.version = 1;
+        h.seq = seq;
+        h.recv_ns = 20;
+        h.source_ns = 30;
+        h.slot = 40;
+    };
+    const auto fill = [](snp_pubkey& k, uint8_t b) { std::memset(k.bytes, b, sizeof k.bytes); };
+    snp_ev_new_pool np{};
+    header(np.h, SNP_EVENT_NEW_POOL, sizeof np, 10);
+    fill(np.pool, 1);
+    fill(np.base_mint, 2);
+    fill(np.quote_mint, 3);
+    fill(np.creator, 4);
+    np.dex = SNP_DEX_PUMP_SWAP;
+    np.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_LP_UNKNOWN;
+    np.base_reserve_atoms = 1000;
+    np.quote_reserve_lamports = 2000;
+    np.token_supply_atoms = 3000;
+    np.fee_bps = 25;
+    np.top10_holder_bps = 10000;
+    np.base_decimals = 6;
+    REQUIRE(np.flags == 21);
+    CHECK(r.inst->on_event(np.h));
+    snp_ev_pool_update pu{};
+    header(pu.h, SNP_EVENT_POOL_UPDATE, sizeof pu, 11);
+    fill(pu.pool, 5);
+    fill(pu.base_mint, 6);
+    pu.base_reserve_atoms = 400;
+    pu.quote_reserve_lamports = 100;
+    pu.price_lamports_per_atom = 0.25;
+    CHECK(r.inst->on_event(pu.h));
+    snp_ev_trade tr{};
+    header(tr.h, SNP_EVENT_TRADE, sizeof tr, 12);
+    fill(tr.pool, 7);
+    fill(tr.base_mint, 8);
+    fill(tr.trader, 9);
+    tr.side = SNP_SIDE_SELL;
+    tr.base_atoms = 77;
+    tr.quote_lamports = 88;
+    CHECK(r.inst->on_event(tr.h));
+    snp_ev_order_update ou{};
+    header(ou.h, SNP_EVENT_ORDER_UPDATE, sizeof ou, 13);
+    ou.intent_id = 5;
+    ou.client_tag = 6;
+    fill(ou.mint, 10);
+    ou.status = SNP_ORDER_REJECTED;
+    ou.side = SNP_SIDE_BUY;
+    ou.in_amount = 1;
+    ou.out_amount = 2;
+    ou.fee_lamports = 3;
+    ou.tip_lamports = 4;
+    ou.reason_code = -1005;
+    ou.reason = snp_str{"max_positions", 13};
+    CHECK(r.inst->on_event(ou.h));
+    snp_ev_timer ti{};
+    header(ti.h, SNP_EVENT_TIMER, sizeof ti, 14);
+    ti.timer_id = 11;
+    ti.tag = 12;
+    CHECK(r.inst->on_event(ti.h));
+    INFO(r.inst->last_error());
+    CHECK(r.inst->errors() == 0);
+}
+
 TEST_CASE("params JSON reaches init as a Lua table", "[strategy][lua]") {
     TempDir d;
     write_file(d.path / "params.lua", R"lua(

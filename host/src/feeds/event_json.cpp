@@ -2,6 +2,7 @@
 
 #include "feeds/event_json_detail.hpp"
 
+#include "core/event_fields.hpp"
 #include "core/json.hpp"
 
 #include <simdjson.h>
@@ -157,7 +158,211 @@ class Reader {
     simdjson::dom::element obj_;
 };
 
-void put_key(JsonWriter& w, const char* k, const Pubkey& p) { w.kv(k, to_base58(p)); }
+// ---- generated from the field tables (core/event_fields.hpp) -------------
+
+enum class Presence { Required, Optional };
+struct Bit {
+    uint32_t bit = 0;
+    const char* json = nullptr; // nullptr: the end of the list
+    Presence presence = Presence::Required;
+};
+
+// Writers, one per JSON rule.
+template <class T> void put_None(JsonWriter&, const char*, const T&, const Bit*, uint32_t&) {}
+void put_Key(JsonWriter& w, const char* k, const Pubkey& p, const Bit*, uint32_t&) { w.kv(k, to_base58(p)); }
+template <class T> void put_number(JsonWriter& w, const char* k, const T& v) { w.kv(k, static_cast<uint64_t>(v)); }
+template <class T> void put_Positive(JsonWriter& w, const char* k, const T& v, const Bit*, uint32_t&) {
+    put_number(w, k, v);
+}
+template <class T> void put_Bps(JsonWriter& w, const char* k, const T& v, const Bit*, uint32_t&) {
+    put_number(w, k, v);
+}
+template <class T> void put_Decimals(JsonWriter& w, const char* k, const T& v, const Bit*, uint32_t&) {
+    put_number(w, k, v);
+}
+void put_Dex(JsonWriter& w, const char* k, uint32_t v, const Bit*, uint32_t&) { w.kv(k, dex_name(v)); }
+void put_Side(JsonWriter& w, const char* k, uint32_t v, const Bit*, uint32_t&) { w.kv(k, side_name(v)); }
+// The required bits where the flags are; the optional ones go at the end.
+void put_Flags(JsonWriter& w, const char*, uint32_t v, const Bit* bits, uint32_t& flags) {
+    flags = v;
+    for (const Bit* b = bits; b->json != nullptr; ++b) {
+        if (b->presence == Presence::Required) {
+            w.kv(b->json, (v & b->bit) != 0);
+        }
+    }
+}
+
+// Values checked after every field was read (so a line's first error is
+// its first bad field), then stored.
+struct Later {
+    std::string_view dex_text;
+    uint32_t* dex = nullptr;
+    const char* dex_key = nullptr;
+    std::string_view side_text;
+    uint32_t* side = nullptr;
+    const char* side_key = nullptr;
+    uint64_t decimals = 0;
+    uint8_t* decimals_out = nullptr;
+    const char* decimals_key = nullptr;
+    uint32_t* flags = nullptr;
+    const Bit* bits = nullptr;
+};
+
+// Readers, one per JSON rule.
+template <class T> bool get_None(Reader&, const char*, T&, Later&) { return true; }
+bool get_Key(Reader& rd, const char* k, Pubkey& out, Later&) { return rd.key(k, out); }
+bool get_Positive(Reader& rd, const char* k, uint64_t& out, Later&) { return rd.positive(k, out); }
+bool get_Bps(Reader& rd, const char* k, uint32_t& out, Later&) { return rd.bps(k, out); }
+bool get_Decimals(Reader& rd, const char* k, uint8_t& out, Later& l) {
+    l.decimals_out = &out;
+    l.decimals_key = k;
+    return rd.u64(k, l.decimals);
+}
+bool get_Dex(Reader& rd, const char* k, uint32_t& out, Later& l) {
+    l.dex = &out;
+    l.dex_key = k;
+    return rd.str(k, l.dex_text);
+}
+bool get_Side(Reader& rd, const char* k, uint32_t& out, Later& l) {
+    l.side = &out;
+    l.side_key = k;
+    return rd.str(k, l.side_text);
+}
+bool get_Flags(Reader& rd, const char*, uint32_t& out, Later& l) {
+    l.flags = &out;
+    for (const Bit* b = l.bits; b->json != nullptr; ++b) {
+        bool v = false;
+        if (b->presence == Presence::Required) {
+            if (!rd.boolean(b->json, v, false)) {
+                return false;
+            }
+            out |= v ? b->bit : 0u;
+        }
+    }
+    return true;
+}
+// After the fields: the optional flag bits.
+bool get_optional_bits(Reader& rd, Later& l) {
+    if (l.flags == nullptr) {
+        return true;
+    }
+    for (const Bit* b = l.bits; b->json != nullptr; ++b) {
+        bool v = false;
+        if (b->presence == Presence::Optional) {
+            if (!rd.boolean(b->json, v, true)) {
+                return false;
+            }
+            *l.flags |= v ? b->bit : 0u;
+        }
+    }
+    return true;
+}
+// The enum names and ranges.
+bool check_later(const Later& l, std::string& error) {
+    if (l.dex != nullptr && !parse_dex(l.dex_text, *l.dex)) {
+        error = std::string("field \"") + l.dex_key +
+                "\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun|pump_swap, found \"" +
+                std::string(l.dex_text.substr(0, 32)) + "\"";
+        return false;
+    }
+    if (l.decimals_out != nullptr) {
+        if (l.decimals > 18) {
+            error = std::string("field \"") + l.decimals_key + "\": expected 0..18, found " +
+                    std::to_string(l.decimals);
+            return false;
+        }
+        *l.decimals_out = static_cast<uint8_t>(l.decimals);
+    }
+    if (l.side != nullptr) {
+        if (l.side_text == "buy") {
+            *l.side = SNP_SIDE_BUY;
+        } else if (l.side_text == "sell") {
+            *l.side = SNP_SIDE_SELL;
+        } else {
+            error = std::string("field \"") + l.side_key + "\": expected \"buy\" or \"sell\", found \"" +
+                    std::string(l.side_text.substr(0, 32)) + "\"";
+            return false;
+        }
+    }
+    return true;
+}
+
+#define SNP_JSON_BIT(bit, name, json, presence) Bit{bit, json, Presence::presence},
+#define SNP_JSON_PUT(member, kind, offset, name, json) put_##json(w, name, e.member, bits, flags);
+#define SNP_JSON_GET(member, kind, offset, name, json) ok = ok && get_##json(rd, name, e.member, later);
+#define SNP_JSON_USED(member, kind, offset, name, json) +(std::string_view(#json) != "None" ? 1 : 0)
+
+// Whether an event type is part of the replay format (has a JSON field).
+#define SNP_JSON_IN_FORMAT(type, T, lua, FIELDS, FLAGS) (type) == t ? (0 FIELDS(SNP_JSON_USED)) > 0:
+constexpr bool in_format(uint32_t t) { return SNP_EVENTS(SNP_JSON_IN_FORMAT) false; }
+#undef SNP_JSON_IN_FORMAT
+static_assert(in_format(SNP_EVENT_NEW_POOL) && in_format(SNP_EVENT_POOL_UPDATE) && in_format(SNP_EVENT_TRADE) &&
+              !in_format(SNP_EVENT_ORDER_UPDATE));
+
+void encode_fields(const EventBuf& ev, JsonWriter& w) {
+#define SNP_JSON_ENCODE(type, T, lua, FIELDS, FLAGS)                                               \
+    case type: {                                                                                   \
+        static constexpr Bit bits[] = {FLAGS(SNP_JSON_BIT) Bit{}};                                 \
+        const T& e = *reinterpret_cast<const T*>(&ev.h);                                           \
+        uint32_t flags = 0;                                                                        \
+        FIELDS(SNP_JSON_PUT)                                                                       \
+        for (const Bit* b = bits; b->json != nullptr; ++b) {                                       \
+            if (b->presence == Presence::Optional && (flags & b->bit) != 0) {                      \
+                w.kv(b->json, true);                                                               \
+            }                                                                                      \
+        }                                                                                          \
+        break;                                                                                     \
+    }
+    switch (ev.h.type) {
+        SNP_EVENTS(SNP_JSON_ENCODE)
+    default:
+        break;
+    }
+#undef SNP_JSON_ENCODE
+}
+
+// Reads the fields of `out`'s type (already set) in table order, then the
+// optional flag bits; check_later() then checks the enum names and ranges.
+bool read_fields(Reader& rd, EventBuf& out, Later& later) {
+    bool ok = true;
+#define SNP_JSON_DECODE(type, T, lua, FIELDS, FLAGS)                                               \
+    case type: {                                                                                   \
+        static constexpr Bit bits[] = {FLAGS(SNP_JSON_BIT) Bit{}};                                 \
+        later.bits = bits;                                                                         \
+        T& e = *reinterpret_cast<T*>(&out.h);                                                      \
+        FIELDS(SNP_JSON_GET)                                                                       \
+        break;                                                                                     \
+    }
+    switch (out.h.type) {
+        SNP_EVENTS(SNP_JSON_DECODE)
+    default:
+        break;
+    }
+#undef SNP_JSON_DECODE
+    return ok && get_optional_bits(rd, later);
+}
+
+// The replay format's event types, by name; SNP_EVENT_INVALID when none.
+uint16_t format_type(std::string_view name) {
+#define SNP_JSON_TYPE(type_, T, lua, FIELDS, FLAGS)                                                \
+    if (in_format(type_) && name == (lua)) {                                                       \
+        return type_;                                                                              \
+    }
+    SNP_EVENTS(SNP_JSON_TYPE)
+#undef SNP_JSON_TYPE
+    return SNP_EVENT_INVALID;
+}
+
+std::string format_type_names() {
+    std::string out;
+#define SNP_JSON_TYPE_NAME(type_, T, lua, FIELDS, FLAGS)                                           \
+    if (in_format(type_)) {                                                                        \
+        out += (out.empty() ? "" : "|") + std::string(lua);                                        \
+    }
+    SNP_EVENTS(SNP_JSON_TYPE_NAME)
+#undef SNP_JSON_TYPE_NAME
+    return out;
+}
 
 } // namespace
 
@@ -167,59 +372,9 @@ void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) 
     w.kv("type", event_type_name(ev.h.type));
     w.kv("source_ns", static_cast<int64_t>(ev.h.source_ns));
     w.kv("slot", static_cast<uint64_t>(ev.h.slot));
-    switch (ev.h.type) {
-    case SNP_EVENT_NEW_POOL: {
-        const auto& e = ev.new_pool;
-        put_key(w, "pool", e.pool);
-        put_key(w, "base_mint", e.base_mint);
-        put_key(w, "quote_mint", e.quote_mint);
-        put_key(w, "creator", e.creator);
-        w.kv("dex", dex_name(e.dex));
-        w.kv("mint_authority", (e.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0);
-        w.kv("freeze_authority", (e.flags & SNP_POOL_FREEZE_AUTHORITY_PRESENT) != 0);
-        w.kv("base_reserve_atoms", static_cast<uint64_t>(e.base_reserve_atoms));
-        w.kv("quote_reserve_lamports", static_cast<uint64_t>(e.quote_reserve_lamports));
-        w.kv("token_supply_atoms", static_cast<uint64_t>(e.token_supply_atoms));
-        w.kv("fee_bps", e.fee_bps);
-        w.kv("lp_burned_bps", e.lp_burned_bps);
-        w.kv("top10_holder_bps", e.top10_holder_bps);
-        w.kv("base_decimals", static_cast<uint64_t>(e.base_decimals));
-        // 1.1 safety bits, written only when set (lines without them keep
-        // the replay's fast path).
-        if ((e.flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0) {
-            w.kv("authorities_unknown", true);
-        }
-        if ((e.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0) {
-            w.kv("holders_unknown", true);
-        }
-        if ((e.flags & SNP_POOL_LP_UNKNOWN) != 0) {
-            w.kv("lp_unknown", true);
-        }
-        if (sell_blocked) {
-            w.kv("sell_blocked", true);
-        }
-        break;
-    }
-    case SNP_EVENT_POOL_UPDATE: {
-        const auto& e = ev.pool_update;
-        put_key(w, "pool", e.pool);
-        put_key(w, "base_mint", e.base_mint);
-        w.kv("base_reserve_atoms", static_cast<uint64_t>(e.base_reserve_atoms));
-        w.kv("quote_reserve_lamports", static_cast<uint64_t>(e.quote_reserve_lamports));
-        break;
-    }
-    case SNP_EVENT_TRADE: {
-        const auto& e = ev.trade;
-        put_key(w, "pool", e.pool);
-        put_key(w, "base_mint", e.base_mint);
-        put_key(w, "trader", e.trader);
-        w.kv("side", side_name(e.side));
-        w.kv("base_atoms", static_cast<uint64_t>(e.base_atoms));
-        w.kv("quote_lamports", static_cast<uint64_t>(e.quote_lamports));
-        break;
-    }
-    default:
-        break;
+    encode_fields(ev, w);
+    if (sell_blocked && ev.h.type == SNP_EVENT_NEW_POOL) {
+        w.kv("sell_blocked", true); // the replay's honeypot flag, not an ABI field
     }
     w.end_object();
     out += w.str();
@@ -316,99 +471,54 @@ DecodeResult event_json_detail::decode_general(std::string_view line, EventBuf& 
         r.error = "field \"source_ns\": expected a non-negative time in ns, found a negative value";
         return r;
     }
-    if (type == "new_pool") {
-        init_event(out, SNP_EVENT_NEW_POOL);
-        auto& e = out.new_pool;
-        std::string_view dex;
-        bool mint_auth = false, freeze_auth = false;
-        bool auth_unknown = false, holders_unknown = false, lp_unknown = false;
-        uint64_t decimals = 0;
-        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
-             rd.key("quote_mint", e.quote_mint) && rd.key("creator", e.creator) &&
-             rd.str("dex", dex) && rd.boolean("mint_authority", mint_auth, false) &&
-             rd.boolean("freeze_authority", freeze_auth, false) &&
-             rd.positive("base_reserve_atoms", e.base_reserve_atoms) &&
-             rd.positive("quote_reserve_lamports", e.quote_reserve_lamports) &&
-             rd.positive("token_supply_atoms", e.token_supply_atoms) &&
-             rd.bps("fee_bps", e.fee_bps) && rd.bps("lp_burned_bps", e.lp_burned_bps) &&
-             rd.bps("top10_holder_bps", e.top10_holder_bps) && rd.u64("base_decimals", decimals) &&
-             rd.boolean("authorities_unknown", auth_unknown, true) &&
-             rd.boolean("holders_unknown", holders_unknown, true) &&
-             rd.boolean("lp_unknown", lp_unknown, true) &&
-             rd.boolean("sell_blocked", r.sell_blocked, true);
-        if (ok && !parse_dex(dex, e.dex)) {
-            r.error = "field \"dex\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun|pump_swap, found \"" +
-                      std::string(dex.substr(0, 32)) + "\"";
-            return r;
-        }
-        if (ok && decimals > 18) {
-            r.error = "field \"base_decimals\": expected 0..18, found " + std::to_string(decimals);
-            return r;
-        }
-        if (ok && e.fee_bps >= 10000) {
+    const uint16_t etype = format_type(type);
+    if (etype == SNP_EVENT_INVALID) {
+        r.error = "field \"type\": expected " + format_type_names() + ", found \"" +
+                  std::string(type.substr(0, 32)) + "\"";
+        return r;
+    }
+    init_event(out, etype);
+    Later later;
+    ok = ok && read_fields(rd, out, later);
+    if (etype == SNP_EVENT_NEW_POOL) {
+        ok = ok && rd.boolean("sell_blocked", r.sell_blocked, true); // the replay's honeypot flag
+    }
+    if (!ok) {
+        r.error = rd.error;
+        return r;
+    }
+    if (!check_later(later, r.error)) {
+        return r;
+    }
+    if (etype == SNP_EVENT_NEW_POOL) {
+        const auto& e = out.new_pool;
+        if (e.fee_bps >= 10000) {
             r.error = "field \"fee_bps\": expected less than 10000";
             return r;
         }
         // An unknown fact must carry its worst value: a line that says
         // "unknown" beside a safe-looking value is refused, never traded.
-        if (ok && auth_unknown && !(mint_auth && freeze_auth)) {
+        const auto has = [&](uint32_t bit) { return (e.flags & bit) != 0; };
+        if (has(SNP_POOL_AUTHORITIES_UNKNOWN) &&
+            !(has(SNP_POOL_MINT_AUTHORITY_PRESENT) && has(SNP_POOL_FREEZE_AUTHORITY_PRESENT))) {
             r.error = "field \"authorities_unknown\": an unknown authority must be recorded as "
                       "present (mint_authority and freeze_authority true)";
             return r;
         }
-        if (ok && holders_unknown && e.top10_holder_bps != 10000) {
+        if (has(SNP_POOL_HOLDERS_UNKNOWN) && e.top10_holder_bps != 10000) {
             r.error = "field \"holders_unknown\": unknown holders must be recorded as "
                       "top10_holder_bps 10000, found " + std::to_string(e.top10_holder_bps);
             return r;
         }
-        if (ok && lp_unknown && e.lp_burned_bps != 0) {
+        if (has(SNP_POOL_LP_UNKNOWN) && e.lp_burned_bps != 0) {
             r.error = "field \"lp_unknown\": an unknown LP share must be recorded as "
                       "lp_burned_bps 0, found " + std::to_string(e.lp_burned_bps);
             return r;
         }
-        e.base_decimals = static_cast<uint8_t>(decimals);
-        e.flags = (mint_auth ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
-                  (freeze_auth ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u) |
-                  (auth_unknown ? SNP_POOL_AUTHORITIES_UNKNOWN : 0u) |
-                  (holders_unknown ? SNP_POOL_HOLDERS_UNKNOWN : 0u) |
-                  (lp_unknown ? SNP_POOL_LP_UNKNOWN : 0u);
-    } else if (type == "pool_update") {
-        init_event(out, SNP_EVENT_POOL_UPDATE);
+    } else if (etype == SNP_EVENT_POOL_UPDATE) {
         auto& e = out.pool_update;
-        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
-             rd.positive("base_reserve_atoms", e.base_reserve_atoms) &&
-             rd.positive("quote_reserve_lamports", e.quote_reserve_lamports);
-        if (ok) {
-            e.price_lamports_per_atom = static_cast<double>(e.quote_reserve_lamports) /
-                                        static_cast<double>(e.base_reserve_atoms);
-        }
-    } else if (type == "trade") {
-        init_event(out, SNP_EVENT_TRADE);
-        auto& e = out.trade;
-        std::string_view side;
-        ok = ok && rd.key("pool", e.pool) && rd.key("base_mint", e.base_mint) &&
-             rd.key("trader", e.trader) && rd.str("side", side) &&
-             rd.positive("base_atoms", e.base_atoms) &&
-             rd.positive("quote_lamports", e.quote_lamports);
-        if (ok) {
-            if (side == "buy") {
-                e.side = SNP_SIDE_BUY;
-            } else if (side == "sell") {
-                e.side = SNP_SIDE_SELL;
-            } else {
-                r.error = "field \"side\": expected \"buy\" or \"sell\", found \"" +
-                          std::string(side.substr(0, 32)) + "\"";
-                return r;
-            }
-        }
-    } else {
-        r.error = "field \"type\": expected new_pool|pool_update|trade, found \"" +
-                  std::string(type.substr(0, 32)) + "\"";
-        return r;
-    }
-    if (!ok) {
-        r.error = rd.error;
-        return r;
+        e.price_lamports_per_atom =
+            static_cast<double>(e.quote_reserve_lamports) / static_cast<double>(e.base_reserve_atoms);
     }
     out.h.source_ns = source_ns;
     out.h.slot = slot;

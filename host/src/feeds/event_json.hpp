@@ -11,7 +11,10 @@
 //   {"type":"trade","source_ns":N,"slot":N,"pool":B58,"base_mint":B58,
 //    "trader":B58,"side":"buy"|"sell","base_atoms":N,"quote_lamports":N}
 // Integers are JSON integers (no floats for amounts). Unknown fields are
-// ignored so recordings from newer hosts still replay.
+// ignored so recordings from newer hosts still replay. The writer and the
+// general reader are generated from the events' field tables
+// (core/event_fields.hpp); new_pool's 1.1 safety bits are written only
+// when set.
 #pragma once
 
 #include "feeds/feed.hpp"

@@ -10,7 +10,9 @@
 // on_event(ev). Enum fields become strings ("buy", "filled", ...); u64/i64
 // fields become numbers (exact below 2^53; ns timestamps since the epoch are
 // above it and round to a multiple of 256 ns). The field names are the ABI
-// struct's, listed in sdk/LUA.md.
+// struct's, listed in sdk/LUA.md; the tables, the dispatchers and the
+// pushing are generated from the events' field tables
+// (core/event_fields.hpp).
 #pragma once
 
 #include <sniper/strategy_abi.h>
@@ -24,8 +26,9 @@ namespace sniper::lua {
 struct Instance;
 
 // With the script's on_event function at the top of the stack: compiles the
-// dispatchers bound to it, replacing on_event with the five dispatchers
-// (new_pool, pool_update, trade, order_update, timer, in that order).
+// dispatchers bound to it, replacing on_event with one dispatcher per
+// event type, in SNP_EVENTS order (new_pool, pool_update, trade,
+// order_update, timer, tool_result).
 // False with *error on failure (nothing left on the stack).
 bool push_dispatchers(Instance& in, std::string* error);
 
