@@ -1,8 +1,9 @@
-// core/position.hpp — the one shape of a position and of a strategy's
-// running figures: the ledger keeps them, the journal stores them as they
-// are (store's PositionRecord is a Position; StrategyPnlRecord is these
-// figures plus the strategy's name), restore reads them back, and the
-// engine's snapshot shows them. All amounts are integers.
+// core/position.hpp — the one shape of a fill, of a position and of a
+// strategy's running figures: the ledger makes and keeps them, the journal
+// stores them as they are (store's FillRecord is a Fill, PositionRecord a
+// Position; StrategyPnlRecord is these figures plus the strategy's name),
+// restore reads them back, and the engine's snapshot shows them. All
+// amounts are integers.
 #pragma once
 
 #include "core/types.hpp"
@@ -11,6 +12,21 @@
 #include <string>
 
 namespace sniper {
+
+// One filled order as the ledger applied it.
+struct Fill {
+    uint64_t intent_id = 0;
+    std::string strategy;
+    uint32_t side = 0; // SNP_SIDE_*
+    Pubkey mint{};
+    Pubkey pool{};
+    uint64_t in_amount = 0;  // BUY: lamports; SELL: atoms
+    uint64_t out_amount = 0; // BUY: atoms; SELL: lamports
+    uint64_t fee_lamports = 0;
+    uint64_t tip_lamports = 0;
+    int64_t realized_pnl_lamports = 0; // SELL only: proceeds - cost basis - fees
+    int64_t ts_ns = 0;                 // when it landed (host clock)
+};
 
 struct Position {
     std::string strategy;

@@ -5,17 +5,11 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "engine/restore.hpp"
 #include "market/amm.hpp"
-#include "feeds/event_json.hpp"
-#include "risk/utc_day.hpp"
 #include "store/store.hpp"
 #include "tools/tool_runner.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cinttypes>
-#include <filesystem>
-#include <thread>
 
 namespace sniper {
 
@@ -52,13 +46,6 @@ Engine::Engine(const Config& cfg, Feed& feed, Store* store, EngineOptions opts, 
     if (opts_.plugin_cache_dir.empty()) {
         opts_.plugin_cache_dir = cfg_.data_dir + "/plugin-cache";
     }
-    {
-        EngineSnapshot first;
-        first.mode = cfg_.mode;
-        first.feed = feed_.name();
-        first.executor = executor_->name();
-        board_.publish(std::move(first));
-    }
     // Reports of an asynchronous executor reach the event path as posted
     // work: between two events, in the order they arrived.
     executor_->attach([this](ExecReport r) {
@@ -78,96 +65,39 @@ void Engine::restore() {
     if (store_ == nullptr) {
         return;
     }
-    if (auto ts = store_->load_trading_state()) {
-        state_.store(static_cast<int32_t>(ts->state));
-        executor_->trading_state_changed(static_cast<uint8_t>(ts->state));
-        std::lock_guard<std::mutex> lk(state_mu_);
-        state_reason_ = ts->reason;
-        if (ts->state != TradingState::Active) {
+    Restore restore({*store_, portfolio_, risk_inputs_, breaker_, orders_, *executor_},
+                    cfg_.paper.starting_balance_lamports);
+    Restore::Outcome out = restore.read();
+    if (out.state) {
+        state_.store(static_cast<int32_t>(out.state->state));
+        executor_->trading_state_changed(static_cast<uint8_t>(out.state->state));
+        {
+            std::lock_guard<std::mutex> lk(state_mu_);
+            state_reason_ = out.state->reason;
+        }
+        if (out.state->state != TradingState::Active) {
             log::warn("engine", "trading state restored from the journal: not trading until resumed",
-                      {{"trading_state", trading_state_name(ts->state)}, {"reason", ts->reason},
+                      {{"trading_state", trading_state_name(out.state->state)}, {"reason", out.state->reason},
                        {"hint", "sniperctl resume --confirm"}});
         }
     }
-    int64_t spent_on_open = 0;
-    for (const Position& p : store_->load_open_positions()) {
-        portfolio_.restore_position(p);
-        spent_on_open += static_cast<int64_t>(p.cost_lamports);
-    }
-    int64_t realized = 0;
-    for (const StrategyPnlRecord& r : store_->load_strategy_pnl()) {
-        portfolio_.restore_stats(r.strategy, r);
-        realized += r.realized_pnl_lamports;
-    }
-    // Paper balance = start + realized PnL - cost of what is still held.
-    const int64_t bal = static_cast<int64_t>(cfg_.paper.starting_balance_lamports) + realized - spent_on_open;
-    portfolio_.set_balance(bal > 0 ? static_cast<uint64_t>(bal) : 0);
-    next_intent_id_ = store_->max_intent_id() + 1;
-    if (auto peak = store_->max_equity()) {
-        risk_inputs_.set_equity_peak(*peak); // the drawdown limits measure from the journal's peak
-        breaker_.set_peak(*peak);
-    }
-    // Orders in flight when the process stopped: the executor settles each
-    // (paper: expired, its simulated pool is gone; live: looked up on
-    // chain) before anything else, so no order stays open forever and none
-    // is applied later. A settlement is applied like any report: a fill
-    // found on chain moves the position, the balance and the PnL.
-    std::vector<InFlightOrderRecord> unsettled = store_->unsettled_orders();
-    std::vector<UnsettledOrder> ask;
-    ask.reserve(unsettled.size());
-    for (const InFlightOrderRecord& f : unsettled) {
-        ask.push_back(UnsettledOrder{f.order.intent_id, f.order.strategy, f.order.side, f.order.mint});
-    }
-    const std::vector<ExecReport> settled = executor_->reconcile(ask);
+    next_intent_id_ = out.next_intent_id;
+    // Settlements are applied on the wall clock, with no peak or breaker
+    // yet (the balance and prices are not known).
     restoring_ = true;
-    std::vector<uint64_t> open_outcomes;
-    for (const InFlightOrderRecord& f : unsettled) {
-        auto r = std::find_if(settled.begin(), settled.end(),
-                              [&](const ExecReport& x) { return x.intent_id == f.order.intent_id; });
-        if (r == settled.end() || !r->final()) {
-            open_outcomes.push_back(f.order.intent_id); // its outcome on chain is unknown
-            continue;
-        }
-        log::warn("engine", "order in flight at the last stop settled at start-up",
-                  {{"strategy", f.order.strategy}, {"intent_id", f.order.intent_id},
-                   {"mint", to_base58(f.order.mint)}, {"status", order_status_name(r->status)},
-                   {"reason", r->reason}});
-        Order o;
-        o.intent_id = f.order.intent_id;
-        o.strategy_index = UINT32_MAX; // no strategy is told: none is loaded yet
-        o.strategy = f.order.strategy;
-        o.side = f.order.side;
-        o.mint = f.order.mint;
-        o.pool = f.pool;
-        o.amount_in = f.amount_in;
-        o.min_out = f.order.min_out;
-        o.submit_ns = f.order.ts_ns;
+    restore.settle(out, [this](const ExecReport& r) {
         now_ns_ = wall_ns();
-        orders_.add(o, 0, false);
-        apply_report(*r);
-    }
+        apply_report(r);
+    });
+    restoring_ = false;
     // The run's clock starts when run() does: today's figures are read
     // again then (with what was just settled) on the run's own clock.
     now_ns_ = 0;
     risk_inputs_.forget_day();
-    restoring_ = false;
-    const bool live = std::string_view(executor_->name()) == "live";
-    std::string halt_why;
-    if (!open_outcomes.empty()) {
-        halt_why = std::to_string(open_outcomes.size()) +
-                   " order(s) in flight at the last stop could not be settled from the chain (first: intent " +
-                   std::to_string(open_outcomes.front()) + "); check the wallet, then `sniperctl resume --confirm`";
-    }
-    if (auto chain = executor_->wallet_lamports()) {
-        // Live: the wallet's balance on chain is the ledger's balance.
-        portfolio_.set_balance(*chain);
-    } else if (live) {
-        halt_why = "the wallet's balance could not be read from the chain at start";
-    }
-    if (!halt_why.empty()) {
+    if (!out.halt_why.empty()) {
         std::string err;
-        set_trading_state(TradingState::Halted, halt_why, "startup", &err);
-        log::error("engine", "starting HALTED", {{"reason", halt_why}});
+        set_trading_state(TradingState::Halted, out.halt_why, "startup", &err);
+        log::error("engine", "starting HALTED", {{"reason", out.halt_why}});
     }
     store_->flush();
     if (portfolio_.open_positions() > 0) {
@@ -218,7 +148,7 @@ bool Engine::set_trading_state(TradingState s, const std::string& reason, const 
         std::lock_guard<std::mutex> lk(state_mu_);
         state_reason_ = reason;
     }
-    board_.set_state(s, reason);
+    snapshots_.set_state(s, reason);
     log::warn("engine", "trading state changed",
               {{"trading_state", trading_state_name(s)}, {"reason", reason}, {"actor", actor}});
     if (store_ == nullptr) {

@@ -11,8 +11,9 @@
 //   HostExits         the host's own SELL_ALLs, shared by the next two
 //   Flatten           kill --flatten
 //   Protection        stop loss, take profit, trailing stop, max hold
-//   SnapshotBoard     what other threads see (snapshot.hpp)
-//   restore()         positions, PnL and orders in flight from the journal
+//   SnapshotPublisher what other threads see, built from the parts above
+//   Restore           start-up from the journal: positions, PnL, ids, and
+//                     the orders in flight at the last stop, settled
 //
 // Time is the host Clock's (core/clock.hpp). With a pull feed (sim,
 // replay) it is simulated: the events' source time, read inline, and
@@ -55,6 +56,7 @@
 #include "engine/reload.hpp"
 #include "engine/risk_inputs.hpp"
 #include "engine/snapshot.hpp"
+#include "engine/snapshot_publisher.hpp"
 #include "engine/strategy_registry.hpp"
 #include "exec/executor.hpp"
 #include "exec/order_manager.hpp"
@@ -369,7 +371,8 @@ class Engine final : public StrategyHost, private EventSink {
     std::vector<Pubkey> watched_pools_; // last set handed to Feed::watch_pools (sorted)
     std::vector<Pubkey> watched_mints_; // last set handed to Feed::watch_mints (sorted)
 
-    SnapshotBoard board_;
+    SnapshotPublisher snapshots_{{cfg_, feed_, *executor_, registry_, portfolio_, pools_, risk_, risk_inputs_,
+                                  breaker_, protection_, watchdog_}};
 };
 
 } // namespace sniper

@@ -198,20 +198,8 @@ void Engine::apply_report(ExecReport out) {
     if (store_ != nullptr) {
         journal(orec);
     }
-    if (out.status == SNP_ORDER_FILLED && store_ != nullptr) {
-        FillRecord f;
-        f.intent_id = o.intent_id;
-        f.strategy = o.strategy;
-        f.side = o.side;
-        f.mint = o.mint;
-        f.pool = o.pool;
-        f.in_amount = out.in_amount;
-        f.out_amount = out.out_amount;
-        f.fee_lamports = out.fee_lamports;
-        f.tip_lamports = out.tip_lamports;
-        f.realized_pnl_lamports = change.realized_pnl_lamports;
-        f.ts_ns = now_ns_;
-        journal(f);
+    if (change.fill && store_ != nullptr) {
+        journal(*change.fill);
     }
     if (out.fee_lamports != 0 || out.status == SNP_ORDER_FILLED) {
         journal_position(o.strategy, o.mint, o.pool);

@@ -97,6 +97,18 @@ LedgerChange Portfolio::apply(const Order& o, const ExecReport& r) {
             c.realized_pnl_lamports =
                 apply_sell(o.strategy, o.mint, r.in_amount, r.out_amount, cost, o.land_ns, &c.position_closed);
         }
+        Fill& f = c.fill.emplace();
+        f.intent_id = o.intent_id;
+        f.strategy = o.strategy;
+        f.side = o.side;
+        f.mint = o.mint;
+        f.pool = o.pool;
+        f.in_amount = r.in_amount;
+        f.out_amount = r.out_amount;
+        f.fee_lamports = r.fee_lamports;
+        f.tip_lamports = r.tip_lamports;
+        f.realized_pnl_lamports = c.realized_pnl_lamports;
+        f.ts_ns = o.land_ns;
     } else if (cost != 0) {
         c.changed = true;
         charge_fee(o.strategy, o.mint, cost);

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@ namespace sniper {
 
 // What applying one report did to the ledger.
 struct LedgerChange {
+    std::optional<Fill> fill;          // a FILLED report: what it did
     int64_t realized_pnl_lamports = 0; // a filled SELL
     bool position_closed = false;
     bool changed = false; // anything moved (a fill, or fees of a revert)

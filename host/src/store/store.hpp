@@ -62,19 +62,8 @@ struct OrderRecord {
     int32_t code = 0;          // failure or rejection code (docs/error-codes.md), 0 = none
 };
 
-struct FillRecord {
-    uint64_t intent_id = 0;
-    std::string strategy;
-    uint32_t side = 0;
-    Pubkey mint{};
-    Pubkey pool{};
-    uint64_t in_amount = 0;  // BUY: lamports; SELL: atoms
-    uint64_t out_amount = 0; // BUY: atoms; SELL: lamports
-    uint64_t fee_lamports = 0;
-    uint64_t tip_lamports = 0;
-    int64_t realized_pnl_lamports = 0; // SELL only: proceeds - cost basis - fees
-    int64_t ts_ns = 0;
-};
+// A fill, in the ledger's own shape.
+using FillRecord = Fill;
 
 // Full row for (strategy, mint), the ledger's own shape; amount_atoms == 0
 // means closed.
