@@ -61,6 +61,74 @@ TEST_CASE("the 32-byte fast path agrees with the general decoder", "[solana][bas
     CHECK_FALSE(solana::base58_decode_fixed("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5D0", out, 32));
 }
 
+// The fixed-width paths (32-byte keys, 64-byte signatures) answer exactly
+// as the general decoder does with a size check: on encodings of random
+// values with leading zero bytes, and on random texts near the width
+// (too long, too short, extra or missing '1's, characters outside the
+// alphabet).
+TEST_CASE("the 32- and 64-byte fast paths agree with the general decoder on any text", "[solana][base58]") {
+    static const char kAlphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    auto agree = [](const std::string& text, size_t width) {
+        INFO(text << " width " << width);
+        std::vector<uint8_t> general;
+        const bool want = solana::base58_decode(text, general) && general.size() == width && !text.empty() &&
+                          text.size() <= 2 * width;
+        uint8_t fixed[64];
+        std::memset(fixed, 0xA5, sizeof fixed);
+        const bool got = solana::base58_decode_fixed(text, fixed, width);
+        REQUIRE(got == want);
+        if (want) {
+            REQUIRE(std::memcmp(fixed, general.data(), width) == 0);
+        }
+    };
+    for (const size_t width : {size_t{32}, size_t{64}}) {
+        for (int n = 0; n < 3000; ++n) {
+            uint8_t value[64];
+            for (size_t i = 0; i < width; ++i) {
+                value[i] = static_cast<uint8_t>(next());
+            }
+            const size_t zeros = static_cast<size_t>(n % 6);
+            for (size_t i = 0; i < zeros; ++i) {
+                value[i] = 0;
+            }
+            if (n % 97 == 0) {
+                std::memset(value, n % 2 == 0 ? 0x00 : 0xFF, width); // all zero, the maximum
+            }
+            const std::string text = solana::base58_encode(value, width);
+            agree(text, width);
+            uint8_t back[64];
+            REQUIRE(solana::base58_decode_fixed(text, back, width));
+            REQUIRE(std::memcmp(back, value, width) == 0);
+            // Mutations of a valid text.
+            std::string m = text;
+            switch (n % 5) {
+            case 0: m = "1" + m; break;                                   // an extra leading '1'
+            case 1: m = m.size() > 1 && m[0] == '1' ? m.substr(1) : m + "1"; break; // one '1' less, or a digit more
+            case 2: m[static_cast<size_t>(next() % m.size())] = "0OIl+/ \xff"[next() % 9]; break;
+            case 3: m[static_cast<size_t>(next() % m.size())] = kAlphabet[next() % 58]; break;
+            case 4: m = m.substr(0, m.size() - 1 - static_cast<size_t>(next() % 3)); break;
+            }
+            agree(m, width);
+        }
+        // Random texts of lengths around the width's.
+        for (int n = 0; n < 3000; ++n) {
+            const size_t len = width * 138 / 100 - 6 + static_cast<size_t>(next() % 12);
+            std::string t;
+            for (size_t i = 0; i < len; ++i) {
+                t.push_back(kAlphabet[next() % 58]);
+            }
+            agree(t, width);
+        }
+    }
+}
+
 TEST_CASE("the 32-byte encoder agrees with the general encoder", "[solana][base58]") {
     uint64_t x = 0x2545f4914f6cdd1dULL;
     for (int n = 0; n < 2000; ++n) {

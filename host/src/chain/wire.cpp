@@ -1,6 +1,9 @@
 // chain/wire.cpp — base64, base58, UTF-8 and decimal parsing for the
 // decoders, all on caller buffers (the hot path allocates nothing).
 #include "chain/wire.hpp"
+
+#include "solana/base58.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -32,58 +35,6 @@ constexpr std::array<int8_t, 256> make_b58() {
     return t;
 }
 constexpr auto kB58 = make_b58();
-
-// Base58 of exactly kBytes bytes: 64-bit limbs (least significant first),
-// ten digits at a time (58^10 < 2^59), only the limbs in use multiplied.
-template <int N> bool b58_limbs(std::string_view s, uint8_t* out) {
-    constexpr size_t kBytes = static_cast<size_t>(N) * 4;
-    constexpr int kLimbs = N / 2;
-    if (s.empty() || s.size() > kBytes * 2) {
-        return false;
-    }
-    uint64_t limbs[kLimbs] = {};
-    int used = 0;
-    size_t zeros = 0;
-    while (zeros < s.size() && s[zeros] == '1') {
-        ++zeros;
-    }
-    size_t i = zeros;
-    while (i < s.size()) {
-        uint64_t chunk = 0;
-        uint64_t mul = 1;
-        for (size_t k = 0; k < 10 && i < s.size(); ++k, ++i) {
-            const int8_t d = kB58[static_cast<uint8_t>(s[i])];
-            if (d < 0) {
-                return false;
-            }
-            chunk = chunk * 58 + static_cast<uint64_t>(d);
-            mul *= 58;
-        }
-        unsigned __int128 carry = chunk;
-        for (int j = 0; j < used; ++j) {
-            const unsigned __int128 v = static_cast<unsigned __int128>(limbs[j]) * mul + carry;
-            limbs[j] = static_cast<uint64_t>(v);
-            carry = v >> 64;
-        }
-        if (carry != 0) {
-            if (used == kLimbs) {
-                return false; // more than kBytes bytes
-            }
-            limbs[used++] = static_cast<uint64_t>(carry);
-        }
-    }
-    for (int j = 0; j < kLimbs; ++j) {
-        const uint64_t v = limbs[kLimbs - 1 - j];
-        for (int b = 0; b < 8; ++b) {
-            out[8 * j + b] = static_cast<uint8_t>(v >> (56 - 8 * b));
-        }
-    }
-    size_t lead = 0;
-    while (lead < kBytes && out[lead] == 0) {
-        ++lead;
-    }
-    return lead == zeros;
-}
 
 } // namespace
 
@@ -144,12 +95,13 @@ Reject base64_decode_into(std::string_view t, uint8_t* out, size_t cap, size_t& 
     return Reject::None;
 }
 
+// Keys and signatures: the fixed-width decoders of solana/base58.
 bool key_from_base58(std::string_view s, Pubkey& out) {
-    return b58_limbs<8>(s, out.bytes);
+    return solana::base58_decode_fixed(s, out.bytes, sizeof out.bytes);
 }
 
 bool signature_from_base58(std::string_view s, uint8_t out[64]) {
-    return b58_limbs<16>(s, out);
+    return solana::base58_decode_fixed(s, out, 64);
 }
 
 bool valid_utf8(const uint8_t* p, size_t n) {

@@ -68,63 +68,67 @@ std::string encode32(const uint8_t* data) {
 } // namespace
 
 namespace {
-// 32-byte values are decoded on every replayed event (3-4 keys a line), so
-// they get a fixed-width path with no carry chain per digit: the text, right
-// aligned to 44 digits, is read as eleven base-58^4 "words" w[k] (each below
-// 2^23.5), and the value sum_k w[k] * 58^(4*(10-k)) is formed column by
-// column against a table of those powers in 32-bit limbs. Every product is
-// independent (below 2^55.5; eleven of them below 2^59), one carry pass at
-// the end. Same answers as the byte-wise decoder: false on a character
-// outside the alphabet, a value over 32 bytes, or leading '1's that do not
-// match the leading zero bytes.
-constexpr int kWords = 11;  // 44 digits: 58^44 > 2^256 > 58^43
-constexpr int kLimbs = 8;   // 32-bit limbs, least significant first
+// 32-byte values (keys) are decoded on every replayed event (3-4 keys a
+// line) and 64-byte ones (signatures) on every live notification, so both
+// get a fixed-width path with no carry chain per digit: the text, right
+// aligned to 4 * kWords digits, is read as base-58^4 "words" w[k] (each
+// below 2^23.5), and the value sum_k w[k] * 58^(4*(kWords-1-k)) is formed
+// column by column against a table of those powers in 32-bit limbs. Every
+// product is independent (below 2^55.5; 22 of them below 2^60), one carry
+// pass at the end. Same answers as the byte-wise decoder: false on a
+// character outside the alphabet, a value over the width, or leading '1's
+// that do not match the leading zero bytes.
+template <int Bytes> struct Fixed {
+    static constexpr int kLimbs = Bytes / 4; // 32-bit limbs, least significant first
+    // Digits needed: 58^44 > 2^256 > 58^43, 58^88 > 2^512 > 58^87.
+    static constexpr int kWords = Bytes == 32 ? 11 : 22;
+    static_assert(Bytes == 32 || Bytes == 64);
 
-struct PowTable {
-    uint32_t v[kWords][kLimbs];
-};
-constexpr PowTable make_pow_table() {
-    PowTable t{};
-    uint32_t p[kLimbs + 1] = {1}; // 58^(4*i), little-endian limbs
-    for (int i = 0; i < kWords; ++i) {
+    struct PowTable {
+        uint32_t v[kWords][kLimbs];
+    };
+    static constexpr PowTable make_pow_table() {
+        PowTable t{};
+        uint32_t p[kLimbs + 1] = {1}; // 58^(4*i), little-endian limbs
+        for (int i = 0; i < kWords; ++i) {
+            for (int j = 0; j < kLimbs; ++j) {
+                t.v[kWords - 1 - i][j] = p[j];
+            }
+            for (int r = 0; r < 4; ++r) {
+                uint64_t carry = 0;
+                for (int j = 0; j <= kLimbs; ++j) {
+                    const uint64_t x = static_cast<uint64_t>(p[j]) * 58u + carry;
+                    p[j] = static_cast<uint32_t>(x);
+                    carry = x >> 32;
+                }
+            }
+        }
+        return t;
+    }
+    static constexpr PowTable kPow = make_pow_table();
+
+    // How many words (from k = 0) have a non-zero limb j or above: the
+    // powers shrink with k, so those are a prefix.
+    struct ColTable {
+        int v[kLimbs];
+    };
+    static constexpr ColTable make_cols() {
+        ColTable c{};
         for (int j = 0; j < kLimbs; ++j) {
-            t.v[kWords - 1 - i][j] = p[j];
-        }
-        for (int r = 0; r < 4; ++r) {
-            uint64_t carry = 0;
-            for (int j = 0; j <= kLimbs; ++j) {
-                const uint64_t x = static_cast<uint64_t>(p[j]) * 58u + carry;
-                p[j] = static_cast<uint32_t>(x);
-                carry = x >> 32;
+            for (int k = 0; k < kWords; ++k) {
+                bool nonzero_above = false;
+                for (int i = j; i < kLimbs; ++i) {
+                    nonzero_above = nonzero_above || kPow.v[k][i] != 0;
+                }
+                if (nonzero_above) {
+                    c.v[j] = k + 1;
+                }
             }
         }
+        return c;
     }
-    return t;
-}
-constexpr PowTable kPow = make_pow_table();
-
-// How many words (from k = 0) have a non-zero limb j: the powers shrink
-// with k, so those are a prefix.
-struct ColTable {
-    int v[kLimbs];
-    constexpr int operator[](int j) const { return v[j]; }
+    static constexpr ColTable kCols = make_cols();
 };
-constexpr ColTable make_cols() {
-    ColTable c{};
-    for (int j = 0; j < kLimbs; ++j) {
-        for (int k = 0; k < kWords; ++k) {
-            bool nonzero_above = false; // limb j or any higher one
-            for (int i = j; i < kLimbs; ++i) {
-                nonzero_above = nonzero_above || kPow.v[k][i] != 0;
-            }
-            if (nonzero_above) {
-                c.v[j] = k + 1;
-            }
-        }
-    }
-    return c;
-}
-constexpr ColTable kCols = make_cols();
 
 // Digit values for all 256 bytes, 0xFF outside the alphabet.
 constexpr std::array<uint8_t, 256> make_digits() {
@@ -139,7 +143,10 @@ constexpr std::array<uint8_t, 256> make_digits() {
 }
 constexpr auto kDigit = make_digits();
 
-bool decode32(std::string_view s, uint8_t* out) {
+template <int Bytes> bool decode_fixed_width(std::string_view s, uint8_t* out) {
+    using F = Fixed<Bytes>;
+    constexpr int kWords = F::kWords;
+    constexpr int kLimbs = F::kLimbs;
     size_t zeros = 0;
     while (zeros < s.size() && s[zeros] == '1') {
         ++zeros;
@@ -147,10 +154,10 @@ bool decode32(std::string_view s, uint8_t* out) {
     const size_t n = s.size() - zeros;
     if (n > 4 * kWords) {
         // The first digit after the '1's is not 0, so the value is at least
-        // 58^44 > 2^256 (or the text is not base58): never 32 bytes.
+        // 58^(4 * kWords), more than the width holds (or not base58).
         return false;
     }
-    // Right-aligned to 44 digits; most keys are 44 digits long already.
+    // Right-aligned; most texts are full width already.
     const char* text = s.data() + zeros;
     char padded[4 * kWords];
     if (n != sizeof padded) {
@@ -180,18 +187,18 @@ bool decode32(std::string_view s, uint8_t* out) {
     // Column j only takes the words whose power reaches limb j (kCols).
     uint32_t limbs[kLimbs];
     uint64_t carry = 0;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int j = 0; j < kLimbs; ++j) {
         uint64_t acc = carry;
-#pragma GCC unroll 11
-        for (int k = 0; k < kCols[j]; ++k) {
-            acc += static_cast<uint64_t>(word[k]) * kPow.v[k][j];
+#pragma GCC unroll 22
+        for (int k = 0; k < F::kCols.v[j]; ++k) {
+            acc += static_cast<uint64_t>(word[k]) * F::kPow.v[k][j];
         }
         limbs[j] = static_cast<uint32_t>(acc);
         carry = acc >> 32;
     }
     if (carry != 0) {
-        return false; // more than 32 bytes
+        return false; // wider than Bytes
     }
     // The canonical text has exactly one '1' per leading zero byte.
     size_t lead = 0;
@@ -283,15 +290,18 @@ bool base58_decode_fixed(std::string_view s, uint8_t* out, size_t len) {
     if (s.empty() || s.size() > len * 2) {
         return false;
     }
-    if (len != 32) {
-        std::vector<uint8_t> v;
-        if (!base58_decode(s, v) || v.size() != len) {
-            return false;
-        }
-        std::memcpy(out, v.data(), len);
-        return true;
+    if (len == 32) {
+        return decode_fixed_width<32>(s, out);
     }
-    return decode32(s, out);
+    if (len == 64) {
+        return decode_fixed_width<64>(s, out);
+    }
+    std::vector<uint8_t> v;
+    if (!base58_decode(s, v) || v.size() != len) {
+        return false;
+    }
+    std::memcpy(out, v.data(), len);
+    return true;
 }
 
 } // namespace sniper::solana
