@@ -56,17 +56,31 @@ void RecordingFeed::record(const EventBuf& ev) {
     // The honeypot flag of a new pool is recorded too, so a replay's paper
     // venue refuses the same sells.
     const bool blocked = ev.h.type == SNP_EVENT_NEW_POOL && inner_.sell_blocked(ev.new_pool.base_mint);
-    std::lock_guard<std::mutex> lk(mu_);
-    if (file_ == nullptr) {
-        return;
+    std::string full;
+    std::unique_lock<std::mutex> writing;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (file_ == nullptr) {
+            return;
+        }
+        encode_event_json(ev, blocked, buf_);
+        ++recorded_;
+        if (buf_.size() < kWriteAt) {
+            return;
+        }
+        // A full buffer is written outside mu_, so other sources go on
+        // buffering meanwhile; the write lock is taken before mu_ is let go,
+        // so buffers reach the file in the order they filled.
+        full.swap(buf_);
+        buf_.reserve(kWriteAt + 4096);
+        writing = std::unique_lock<std::mutex>(write_mu_);
     }
-    encode_event_json(ev, blocked, buf_);
-    ++recorded_;
-    flush_locked(false);
+    std::fwrite(full.data(), 1, full.size(), file_);
 }
 
 void RecordingFeed::flush_locked(bool force) {
-    if (file_ == nullptr || buf_.empty() || (!force && buf_.size() < (1u << 20))) {
+    std::lock_guard<std::mutex> lk(write_mu_);
+    if (file_ == nullptr || buf_.empty() || (!force && buf_.size() < kWriteAt)) {
         return;
     }
     std::fwrite(buf_.data(), 1, buf_.size(), file_);

@@ -1,9 +1,9 @@
 // feeds/recording.hpp — recording wraps any feed: every event the inner
 // feed produces is written as a replay JSON Lines line (the replay feed
 // reads a recording back into a backtest), for a pull feed as it is pulled
-// and for a push feed as its sources push it (on their threads, under a
-// mutex). Lines are buffered and written at 1 MiB, at stop() and at
-// destruction. Everything else (venue truth, status, watched pools) passes
+// and for a push feed as its sources push it (on their threads). Lines are
+// buffered under a mutex and written at 1 MiB (outside it, so the sources
+// keep buffering while the file is written), at stop() and at destruction. Everything else (venue truth, status, watched pools) passes
 // through to the inner feed unchanged.
 #pragma once
 
@@ -43,11 +43,13 @@ class RecordingFeed final : public ForwardingFeed, private EventSink {
         sink_->reference_prices(std::move(prices));
     }
     void record(const EventBuf& ev);
-    void flush_locked(bool force);
+    void flush_locked(bool force); // mu_ held
+    static constexpr size_t kWriteAt = size_t{1} << 20;
 
     EventSink* sink_ = nullptr;
     std::string error_;
-    mutable std::mutex mu_; // guards the buffer and the file
+    mutable std::mutex mu_; // guards the buffer
+    std::mutex write_mu_;   // one write to the file at a time; taken under mu_
     std::FILE* file_ = nullptr;
     std::string buf_;
     uint64_t recorded_ = 0;

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace sniper::lua {
@@ -113,28 +114,12 @@ local DEX = { [0] = "invalid", "sim", "raydium_amm_v4", "raydium_cpmm", "pump_fu
     return s + "return " + names + "\n";
 }
 
-int push(lua_State* L, uint64_t v) {
+// Numbers of every width: Lua numbers are doubles (u64 and i64 above 2^53
+// round, as sdk/LUA.md section 6 says).
+template <class T>
+    requires std::is_arithmetic_v<T>
+int push(lua_State* L, T v) {
     lua_pushnumber(L, static_cast<lua_Number>(v));
-    return 1;
-}
-int push(lua_State* L, int64_t v) {
-    lua_pushnumber(L, static_cast<lua_Number>(v));
-    return 1;
-}
-int push(lua_State* L, uint32_t v) {
-    lua_pushnumber(L, v);
-    return 1;
-}
-int push(lua_State* L, int32_t v) {
-    lua_pushnumber(L, v);
-    return 1;
-}
-int push(lua_State* L, uint8_t v) {
-    lua_pushnumber(L, v);
-    return 1;
-}
-int push(lua_State* L, double v) {
-    lua_pushnumber(L, v);
     return 1;
 }
 int push(lua_State* L, const snp_pubkey& k) {
