@@ -1,9 +1,45 @@
 // chain/log_stack.cpp — the invoke stack over log lines (see log_stack.hpp).
 #include "chain/log_stack.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 namespace sniper::chain {
+namespace {
+uint64_t load8(const char* p) {
+    uint64_t x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+}
+
+// 0x80 in each of the eight bytes at p that is a space, from the first
+// one on (bytes after a space may be flagged too: borrows).
+uint64_t spaces(const char* p) {
+    const uint64_t x = load8(p) ^ 0x2020202020202020ULL;
+    return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+// Ids are compared on every line that closes an invocation: a word at a
+// time, inline, instead of a library call for 32..44 bytes.
+bool same_text(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    size_t i = 0;
+    for (; i + 8 <= a.size(); i += 8) {
+        if (load8(a.data() + i) != load8(b.data() + i)) {
+            return false;
+        }
+    }
+    for (; i < a.size(); ++i) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+} // namespace
 
 ProgramTag program_tag(std::string_view id) {
     // Cheap filters first: every id we watch is 43 or 44 characters and
@@ -13,15 +49,15 @@ ProgramTag program_tag(std::string_view id) {
     }
     switch (id[0]) {
     case '6':
-        if (id[1] == 'E' && id == kPumpFunId) {
+        if (id[1] == 'E' && same_text(id, kPumpFunId)) {
             return ProgramTag::PumpFun;
         }
-        if (id[1] == '7' && id == kRaydiumV4Id) {
+        if (id[1] == '7' && same_text(id, kRaydiumV4Id)) {
             return ProgramTag::RaydiumV4;
         }
         return ProgramTag::Other;
     case 'p':
-        return id == kPumpSwapId ? ProgramTag::PumpSwap : ProgramTag::Other;
+        return same_text(id, kPumpSwapId) ? ProgramTag::PumpSwap : ProgramTag::Other;
     default:
         return ProgramTag::Other;
     }
@@ -54,8 +90,19 @@ Reject LogStack::feed(std::string_view line, Line& out) {
         out.frame = top;
         return Reject::None;
     }
-    // "Program <id> <what>": ids are 32..44 base58 characters.
-    const size_t sp = rest.find(' ', 31);
+    // "Program <id> <what>": ids are 32..44 base58 characters. The first
+    // space at or after 31 is found with two word tests over bytes 31..44
+    // (a library search per line costs more); none there: not an id.
+    size_t sp = std::string_view::npos;
+    if (rest.size() > 44) {
+        if (const uint64_t m = spaces(rest.data() + 31)) {
+            sp = 31 + static_cast<size_t>(std::countr_zero(m) >> 3);
+        } else if (const uint64_t m2 = spaces(rest.data() + 37)) {
+            sp = 37 + static_cast<size_t>(std::countr_zero(m2) >> 3);
+        }
+    } else {
+        sp = rest.find(' ', 31);
+    }
     if (sp == std::string_view::npos || sp > 44) {
         return Reject::None; // "Program return: ...", "Program consumption: ..."
     }
@@ -88,7 +135,7 @@ Reject LogStack::feed(std::string_view line, Line& out) {
     const bool success = what[0] == 's' && what == "success";
     if (success ||
         (what[0] == 'f' && what.size() >= 7 && std::memcmp(what.data(), "failed:", 7) == 0)) {
-        if (!top || top->id != id) {
+        if (!top || !same_text(top->id, id)) {
             return Reject::LogStack;
         }
         closed_ = *top;
