@@ -3,7 +3,9 @@
 // unusual ones, and on many mutated lines, decode_event_json must answer
 // exactly as the general path alone (ok, error text, sell_blocked, event
 // bytes), and whatever the fast path accepts the general path accepts with
-// the same event. Also the 32-byte base58 decoder against the general one.
+// the same event; every field kind and flag of the format (made from its
+// description, so a field added to a table is covered) takes the one-pass
+// path. Also the 32-byte base58 decoder against the general one.
 #include "feeds/event_json.hpp"
 #include "feeds/event_json_detail.hpp"
 #include "feeds/replay.hpp"
@@ -14,8 +16,10 @@
 
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +104,87 @@ std::vector<std::string> encoder_lines(size_t max) {
         line.pop_back();
         out.push_back(std::move(line));
     }
+    return out;
+}
+
+// Events of every type in the format made from its rows
+// (event_json_detail::Format): values of each rule, its edges included,
+// every flag bit set or not, the ones the one-pass path reads (integers of
+// at most 19 digits). Events with a fault across fields are left out.
+struct Made {
+    std::string line;
+    EventBuf ev; // the event the line must decode to
+    bool blocked = false;
+};
+
+template <class T> void made_events(FuzzRng& rng, size_t count, std::vector<Made>& out) {
+    using namespace event_json_detail;
+    constexpr uint64_t kMax19 = 9999999999999999999ULL; // the longest integer the one-pass path reads
+    const auto number = [&](Range r) {
+        const uint64_t max = std::min(r.max, kMax19);
+        return rng.chance(20) ? r.min : rng.chance(20) ? max : r.min + rng.next() % (max - r.min + 1);
+    };
+    for (size_t made = 0; made < count;) {
+        Made m;
+        init_event(m.ev, Format<T>::type);
+        m.ev.h.source_ns = static_cast<int64_t>(number({0, std::numeric_limits<int64_t>::max()}));
+        m.ev.h.slot = number({0, kMax19});
+        auto* base = reinterpret_cast<unsigned char*>(&m.ev.h);
+        for (const Row& r : Format<T>::rows) {
+            unsigned char* at = base + r.offset;
+            uint64_t v = 0;
+            switch (r.rule) {
+            case Rule::None:
+                continue;
+            case Rule::Key: {
+                const int shape = static_cast<int>(rng.below(10)); // all zero, all 0xFF, leading zeros, any
+                for (size_t i = 0; i < r.size; ++i) {
+                    at[i] = shape == 0 ? 0 : shape == 1 ? 0xFF : (shape == 2 && i < 3) ? 0 : rng.byte();
+                }
+                continue;
+            }
+            case Rule::Dex:
+                v = SNP_DEX_SIM + rng.below(std::size(kDexNames));
+                break;
+            case Rule::Side:
+                v = rng.chance(50) ? SNP_SIDE_BUY : SNP_SIDE_SELL;
+                break;
+            case Rule::Flags:
+                for (const Bit* b = Format<T>::bits; b->json != nullptr; ++b) {
+                    v |= rng.chance(50) ? b->bit : 0u;
+                }
+                break;
+            case Rule::Positive:
+            case Rule::Bps:
+            case Rule::Decimals:
+                v = number(range_of(r.rule));
+                break;
+            }
+            std::memcpy(at, &v, r.size); // little-endian: the low bytes
+        }
+        T& e = *reinterpret_cast<T*>(&m.ev.h);
+        if (fault_of(e) != Fault::None) {
+            continue;
+        }
+        derive(e);
+        const bool blocked = rng.chance(50);
+        encode_event_json(m.ev, blocked, m.line);
+        m.line.pop_back();
+        m.blocked = blocked && Format<T>::type == kSellBlockedType;
+        out.push_back(std::move(m));
+        ++made;
+    }
+}
+
+std::vector<Made> made_lines(size_t per_type) {
+    FuzzRng rng{0x9e3779b97f4a7c15ULL};
+    std::vector<Made> out;
+#define SNP_TEST_MADE(type, T, lua, FIELDS, FLAGS)                                                 \
+    if (event_json_detail::in_format<T>()) {                                                       \
+        made_events<T>(rng, per_type, out);                                                        \
+    }
+    SNP_EVENTS(SNP_TEST_MADE)
+#undef SNP_TEST_MADE
     return out;
 }
 
@@ -251,6 +336,39 @@ TEST_CASE("the fast decoder takes every line the encoder writes", "[feeds][repla
     CHECK(fast == lines.size());
 }
 
+TEST_CASE("the fast decoder takes every field kind and every flag of the format",
+          "[feeds][replay][event_json]") {
+    const auto made = made_lines(600);
+    uint32_t types = 0, flags = 0, dexes = 0, sides = 0;
+    size_t blocked = 0;
+    for (const Made& m : made) {
+        INFO(m.line);
+        REQUIRE(check_line(m.line).fast); // and the same answer as the general path
+        EventBuf ev;
+        bool sell_blocked = false;
+        REQUIRE(event_json_detail::decode_fast(m.line, ev, sell_blocked));
+        REQUIRE(std::memcmp(&ev, &m.ev, sizeof ev) == 0);
+        REQUIRE(sell_blocked == m.blocked);
+        types |= 1u << ev.h.type;
+        blocked += sell_blocked ? 1 : 0;
+        if (ev.h.type == SNP_EVENT_NEW_POOL) {
+            flags |= ev.new_pool.flags;
+            dexes |= 1u << ev.new_pool.dex;
+        } else if (ev.h.type == SNP_EVENT_TRADE) {
+            sides |= 1u << ev.trade.side;
+        }
+    }
+    CHECK(types == ((1u << SNP_EVENT_NEW_POOL) | (1u << SNP_EVENT_POOL_UPDATE) | (1u << SNP_EVENT_TRADE)));
+    for (const event_json_detail::Bit* b = event_json_detail::Format<snp_ev_new_pool>::bits; b->json != nullptr;
+         ++b) {
+        INFO(b->json);
+        CHECK((flags & b->bit) != 0); // optional ones included
+    }
+    CHECK(dexes == (((1u << (SNP_DEX_PUMP_SWAP + 1)) - 1) & ~((1u << SNP_DEX_SIM) - 1)));
+    CHECK(sides == ((1u << SNP_SIDE_BUY) | (1u << SNP_SIDE_SELL)));
+    CHECK(blocked > 0);
+}
+
 TEST_CASE("the fast decoder agrees with the general path on unusual lines", "[feeds][replay][event_json]") {
     size_t fast = 0;
     for (const std::string& line : unusual_lines()) {
@@ -263,6 +381,9 @@ TEST_CASE("the fast decoder agrees with the general path on mutated lines", "[fe
     std::vector<std::string> seeds = encoder_lines(400);
     for (const std::string& u : unusual_lines()) {
         seeds.push_back(u);
+    }
+    for (const Made& m : made_lines(100)) { // every optional flag, every dex, the edges
+        seeds.push_back(m.line);
     }
     FuzzRng rng{0x51d3c0ffee12345ULL};
     size_t fast = 0, accepted = 0;

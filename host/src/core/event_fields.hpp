@@ -6,8 +6,9 @@
 //     struct but not here fails the build);
 //   - the Lua event tables and the code that fills them
 //     (strategy/lua_events.cpp): field names, defaults, enum names;
-//   - the replay format's writer and its general reader
-//     (feeds/event_json.cpp) for the market events.
+//   - the replay format's description (feeds/event_json_detail.hpp), and
+//     from it the writer, the general reader (feeds/event_json.cpp) and the
+//     one-pass fast reader (feeds/event_json_fast.cpp) of the market events.
 // Adding a field to an event is one row here (plus its struct member).
 //
 // X(member, kind, offset, "name", json). Kinds:

@@ -10,31 +10,16 @@
 namespace sniper {
 namespace {
 
-const char* dex_name(uint32_t dex) {
-    switch (dex) {
-    case SNP_DEX_SIM:
-        return "sim";
-    case SNP_DEX_RAYDIUM_AMM_V4:
-        return "raydium_amm_v4";
-    case SNP_DEX_RAYDIUM_CPMM:
-        return "raydium_cpmm";
-    case SNP_DEX_PUMP_FUN:
-        return "pump_fun";
-    case SNP_DEX_PUMP_SWAP:
-        return "pump_swap";
-    default:
-        return "invalid";
-    }
-}
+using event_json_detail::Bit;
+using event_json_detail::Format;
+using event_json_detail::kDexNames;
+using event_json_detail::Presence;
+using event_json_detail::range_of;
+using event_json_detail::Rule;
 
-bool parse_dex(std::string_view s, uint32_t& out) {
-    for (uint32_t d = SNP_DEX_SIM; d <= SNP_DEX_PUMP_SWAP; ++d) {
-        if (s == dex_name(d)) {
-            out = d;
-            return true;
-        }
-    }
-    return false;
+std::string_view dex_name(uint32_t dex) {
+    return dex >= SNP_DEX_SIM && dex - SNP_DEX_SIM < std::size(kDexNames) ? kDexNames[dex - SNP_DEX_SIM]
+                                                                            : "invalid";
 }
 
 class Reader {
@@ -74,8 +59,8 @@ class Reader {
         if (!u64(key, out)) {
             return false;
         }
-        if (out == 0) {
-            return fail(key, "a positive integer", "0");
+        if (out < range_of(Rule::Positive).min) {
+            return fail(key, "a positive integer", std::to_string(out));
         }
         return true;
     }
@@ -84,8 +69,8 @@ class Reader {
         if (!u64(key, v)) {
             return false;
         }
-        if (v > 10000) {
-            return fail(key, "basis points 0..10000", std::to_string(v));
+        if (v > range_of(Rule::Bps).max) {
+            return fail(key, "basis points 0.." + std::to_string(range_of(Rule::Bps).max), std::to_string(v));
         }
         out = static_cast<uint32_t>(v);
         return true;
@@ -160,12 +145,7 @@ class Reader {
 
 // ---- generated from the field tables (core/event_fields.hpp) -------------
 
-enum class Presence { Required, Optional };
-struct Bit {
-    uint32_t bit = 0;
-    const char* json = nullptr; // nullptr: the end of the list
-    Presence presence = Presence::Required;
-};
+// Bit, Presence and the rows' rules: event_json_detail.hpp (Format<T>).
 
 // Writers, one per JSON rule.
 template <class T> void put_None(JsonWriter&, const char*, const T&, const Bit*, uint32_t&) {}
@@ -259,26 +239,25 @@ bool get_optional_bits(Reader& rd, Later& l) {
 }
 // The enum names and ranges.
 bool check_later(const Later& l, std::string& error) {
-    if (l.dex != nullptr && !parse_dex(l.dex_text, *l.dex)) {
-        error = std::string("field \"") + l.dex_key +
-                "\": expected sim|raydium_amm_v4|raydium_cpmm|pump_fun|pump_swap, found \"" +
+    if (l.dex != nullptr && !event_json_detail::parse_dex(l.dex_text, *l.dex)) {
+        std::string names;
+        for (const std::string_view n : kDexNames) {
+            names += (names.empty() ? "" : "|") + std::string(n);
+        }
+        error = std::string("field \"") + l.dex_key + "\": expected " + names + ", found \"" +
                 std::string(l.dex_text.substr(0, 32)) + "\"";
         return false;
     }
     if (l.decimals_out != nullptr) {
-        if (l.decimals > 18) {
-            error = std::string("field \"") + l.decimals_key + "\": expected 0..18, found " +
-                    std::to_string(l.decimals);
+        if (l.decimals > range_of(Rule::Decimals).max) {
+            error = std::string("field \"") + l.decimals_key + "\": expected 0.." +
+                    std::to_string(range_of(Rule::Decimals).max) + ", found " + std::to_string(l.decimals);
             return false;
         }
         *l.decimals_out = static_cast<uint8_t>(l.decimals);
     }
     if (l.side != nullptr) {
-        if (l.side_text == "buy") {
-            *l.side = SNP_SIDE_BUY;
-        } else if (l.side_text == "sell") {
-            *l.side = SNP_SIDE_SELL;
-        } else {
+        if (!event_json_detail::parse_side(l.side_text, *l.side)) {
             error = std::string("field \"") + l.side_key + "\": expected \"buy\" or \"sell\", found \"" +
                     std::string(l.side_text.substr(0, 32)) + "\"";
             return false;
@@ -287,13 +266,11 @@ bool check_later(const Later& l, std::string& error) {
     return true;
 }
 
-#define SNP_JSON_BIT(bit, name, json, presence) Bit{bit, json, Presence::presence},
 #define SNP_JSON_PUT(member, kind, offset, name, json) put_##json(w, name, e.member, bits, flags);
 #define SNP_JSON_GET(member, kind, offset, name, json) ok = ok && get_##json(rd, name, e.member, later);
-#define SNP_JSON_USED(member, kind, offset, name, json) +(std::string_view(#json) != "None" ? 1 : 0)
 
 // Whether an event type is part of the replay format (has a JSON field).
-#define SNP_JSON_IN_FORMAT(type, T, lua, FIELDS, FLAGS) (type) == t ? (0 FIELDS(SNP_JSON_USED)) > 0:
+#define SNP_JSON_IN_FORMAT(type, T, lua, FIELDS, FLAGS) (type) == t ? event_json_detail::in_format<T>():
 constexpr bool in_format(uint32_t t) { return SNP_EVENTS(SNP_JSON_IN_FORMAT) false; }
 #undef SNP_JSON_IN_FORMAT
 static_assert(in_format(SNP_EVENT_NEW_POOL) && in_format(SNP_EVENT_POOL_UPDATE) && in_format(SNP_EVENT_TRADE) &&
@@ -302,7 +279,7 @@ static_assert(in_format(SNP_EVENT_NEW_POOL) && in_format(SNP_EVENT_POOL_UPDATE) 
 void encode_fields(const EventBuf& ev, JsonWriter& w) {
 #define SNP_JSON_ENCODE(type, T, lua, FIELDS, FLAGS)                                               \
     case type: {                                                                                   \
-        static constexpr Bit bits[] = {FLAGS(SNP_JSON_BIT) Bit{}};                                 \
+        const Bit* bits = Format<T>::bits;                                                         \
         const T& e = *reinterpret_cast<const T*>(&ev.h);                                           \
         uint32_t flags = 0;                                                                        \
         FIELDS(SNP_JSON_PUT)                                                                       \
@@ -327,8 +304,7 @@ bool read_fields(Reader& rd, EventBuf& out, Later& later) {
     bool ok = true;
 #define SNP_JSON_DECODE(type, T, lua, FIELDS, FLAGS)                                               \
     case type: {                                                                                   \
-        static constexpr Bit bits[] = {FLAGS(SNP_JSON_BIT) Bit{}};                                 \
-        later.bits = bits;                                                                         \
+        later.bits = Format<T>::bits;                                                              \
         T& e = *reinterpret_cast<T*>(&out.h);                                                      \
         FIELDS(SNP_JSON_GET)                                                                       \
         break;                                                                                     \
@@ -364,6 +340,49 @@ std::string format_type_names() {
     return out;
 }
 
+// The checks across fields (event_json_detail::fault_of), worded; then the
+// derived members.
+bool check_across(EventBuf& out, std::string& error) {
+    using event_json_detail::Fault;
+    Fault fault = Fault::None;
+#define SNP_JSON_ACROSS(type, T, lua, FIELDS, FLAGS)                                               \
+    case type: {                                                                                   \
+        T& e = *reinterpret_cast<T*>(&out.h);                                                      \
+        fault = event_json_detail::fault_of(e);                                                    \
+        if (fault == Fault::None) {                                                                \
+            event_json_detail::derive(e);                                                          \
+        }                                                                                          \
+        break;                                                                                     \
+    }
+    switch (out.h.type) {
+        SNP_EVENTS(SNP_JSON_ACROSS)
+    default:
+        break;
+    }
+#undef SNP_JSON_ACROSS
+    const auto& e = out.new_pool;
+    switch (fault) {
+    case Fault::None:
+        return true;
+    case Fault::FeeBps:
+        error = "field \"fee_bps\": expected less than 10000";
+        break;
+    case Fault::AuthoritiesUnknown:
+        error = "field \"authorities_unknown\": an unknown authority must be recorded as "
+                "present (mint_authority and freeze_authority true)";
+        break;
+    case Fault::HoldersUnknown:
+        error = "field \"holders_unknown\": unknown holders must be recorded as "
+                "top10_holder_bps 10000, found " + std::to_string(e.top10_holder_bps);
+        break;
+    case Fault::LpUnknown:
+        error = "field \"lp_unknown\": an unknown LP share must be recorded as "
+                "lp_burned_bps 0, found " + std::to_string(e.lp_burned_bps);
+        break;
+    }
+    return false;
+}
+
 } // namespace
 
 void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) {
@@ -373,8 +392,8 @@ void encode_event_json(const EventBuf& ev, bool sell_blocked, std::string& out) 
     w.kv("source_ns", static_cast<int64_t>(ev.h.source_ns));
     w.kv("slot", static_cast<uint64_t>(ev.h.slot));
     encode_fields(ev, w);
-    if (sell_blocked && ev.h.type == SNP_EVENT_NEW_POOL) {
-        w.kv("sell_blocked", true); // the replay's honeypot flag, not an ABI field
+    if (sell_blocked && ev.h.type == event_json_detail::kSellBlockedType) {
+        w.kv(event_json_detail::kSellBlockedKey, true); // the replay's honeypot flag, not an ABI field
     }
     w.end_object();
     out += w.str();
@@ -480,8 +499,8 @@ DecodeResult event_json_detail::decode_general(std::string_view line, EventBuf& 
     init_event(out, etype);
     Later later;
     ok = ok && read_fields(rd, out, later);
-    if (etype == SNP_EVENT_NEW_POOL) {
-        ok = ok && rd.boolean("sell_blocked", r.sell_blocked, true); // the replay's honeypot flag
+    if (etype == event_json_detail::kSellBlockedType) { // the replay's honeypot flag
+        ok = ok && rd.boolean(event_json_detail::kSellBlockedKey, r.sell_blocked, true);
     }
     if (!ok) {
         r.error = rd.error;
@@ -490,35 +509,8 @@ DecodeResult event_json_detail::decode_general(std::string_view line, EventBuf& 
     if (!check_later(later, r.error)) {
         return r;
     }
-    if (etype == SNP_EVENT_NEW_POOL) {
-        const auto& e = out.new_pool;
-        if (e.fee_bps >= 10000) {
-            r.error = "field \"fee_bps\": expected less than 10000";
-            return r;
-        }
-        // An unknown fact must carry its worst value: a line that says
-        // "unknown" beside a safe-looking value is refused, never traded.
-        const auto has = [&](uint32_t bit) { return (e.flags & bit) != 0; };
-        if (has(SNP_POOL_AUTHORITIES_UNKNOWN) &&
-            !(has(SNP_POOL_MINT_AUTHORITY_PRESENT) && has(SNP_POOL_FREEZE_AUTHORITY_PRESENT))) {
-            r.error = "field \"authorities_unknown\": an unknown authority must be recorded as "
-                      "present (mint_authority and freeze_authority true)";
-            return r;
-        }
-        if (has(SNP_POOL_HOLDERS_UNKNOWN) && e.top10_holder_bps != 10000) {
-            r.error = "field \"holders_unknown\": unknown holders must be recorded as "
-                      "top10_holder_bps 10000, found " + std::to_string(e.top10_holder_bps);
-            return r;
-        }
-        if (has(SNP_POOL_LP_UNKNOWN) && e.lp_burned_bps != 0) {
-            r.error = "field \"lp_unknown\": an unknown LP share must be recorded as "
-                      "lp_burned_bps 0, found " + std::to_string(e.lp_burned_bps);
-            return r;
-        }
-    } else if (etype == SNP_EVENT_POOL_UPDATE) {
-        auto& e = out.pool_update;
-        e.price_lamports_per_atom =
-            static_cast<double>(e.quote_reserve_lamports) / static_cast<double>(e.base_reserve_atoms);
+    if (!check_across(out, r.error)) {
+        return r;
     }
     out.h.source_ns = source_ns;
     out.h.slot = slot;
