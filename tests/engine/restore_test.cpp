@@ -75,6 +75,14 @@ void write_journal(Store& store) {
     store.flush();
 }
 
+std::unique_ptr<Store> open_store(const test::TempDir& dir) {
+    std::string err;
+    auto store = Store::open(dir.path(), &err);
+    REQUIRE(store);
+    store->start();
+    return store;
+}
+
 ExecReport report(uint64_t id, uint32_t status) {
     ExecReport r;
     r.intent_id = id;
@@ -92,10 +100,7 @@ ExecReport report(uint64_t id, uint32_t status) {
 TEST_CASE("Restore rebuilds the ledger from the journal and settles what the executor knows", "[engine][restore]") {
     QuietLogs quiet;
     test::TempDir dir;
-    std::string err;
-    auto store = Store::open(dir.path(), &err);
-    REQUIRE(store);
-    store->start();
+    auto store = open_store(dir);
     write_journal(*store);
 
     Parts p;
@@ -145,10 +150,7 @@ TEST_CASE("Restore rebuilds the ledger from the journal and settles what the exe
 TEST_CASE("Restore: a live wallet's balance on chain is the ledger's, and an unreadable one halts", "[engine][restore]") {
     QuietLogs quiet;
     test::TempDir dir;
-    std::string err;
-    auto store = Store::open(dir.path(), &err);
-    REQUIRE(store);
-    store->start();
+    auto store = open_store(dir);
     store->append(test::pnl("alpha", 500'000'000));
     store->flush();
 
