@@ -265,6 +265,7 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     }
 
     std::unique_ptr<Feed> feed;
+    SignatureWatch* signature_watch = nullptr; // [feeds.ws], for the live executor (owned by `feed`)
     const ReplayFeed* replay = nullptr;
     if (cfg.feeds.replay.enabled) {
         ReplayOptions ro;
@@ -285,8 +286,9 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
                 sources.push_back(live::make_watch_source(cfg));
             }
             if (cfg.feeds.ws.enabled) {
-                sources.push_back(
-                    std::make_unique<solfeed::SolanaWsSource>(solfeed::ws_source_config(cfg)));
+                auto ws = std::make_unique<solfeed::SolanaWsSource>(solfeed::ws_source_config(cfg));
+                signature_watch = ws.get();
+                sources.push_back(std::move(ws));
             }
             if (cfg.feeds.price.enabled) {
                 sources.push_back(std::make_unique<solfeed::PriceSource>(cfg.feeds.price));
@@ -304,7 +306,11 @@ int run(const std::string& config_path, int64_t for_ns, const std::string& recor
     std::unique_ptr<Executor> executor;
     if (cfg.mode == Mode::Live) {
         try {
-            executor = std::make_unique<live::LiveExecutor>(cfg, std::move(pf.signer), store.get());
+            auto live_executor = std::make_unique<live::LiveExecutor>(cfg, std::move(pf.signer), store.get());
+            // One WebSocket client for the host: the feed's connections
+            // also tell the executor of its transactions' confirmations.
+            live_executor->use_signature_watch(signature_watch);
+            executor = std::move(live_executor);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "sniperd: refusing to start in live mode: %s\n", e.what());
             return 1;

@@ -121,6 +121,13 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
     }
     int64_t next_status_us = 0;
     int64_t next_fee_us = 0;
+    // [feeds.ws] connections as a SignatureWatch (null: polling only). The
+    // latest attempt of each flight is watched; set before the first submit.
+    SignatureWatch* sig_watch = nullptr;
+    std::atomic<uint64_t> signature_hints{0};
+    void watch_attempt(const Flight& f);           // after an attempt is added
+    void forget_attempts(const Flight& f);         // when the flight settles
+    void on_signature_heard(const SignatureBytes& sig); // worker: look it up now
     size_t status_calls = 0; // getSignatureStatuses in flight
     uint64_t percentile_fee = 0; // lamports, from getRecentPrioritizationFees
     uint64_t tip_pick = 0;

@@ -68,6 +68,7 @@ void LiveExecutor::Impl::finish(uint64_t id, ExecReport r) {
         return;
     }
     Flight& f = it->second;
+    forget_attempts(f);
     r.intent_id = id;
     r.attempt = static_cast<uint32_t>(f.attempts.size());
     {
@@ -162,6 +163,9 @@ void LiveExecutor::shutdown() {
         std::lock_guard lk(impl_->mu);
         impl_->sink = nullptr;
     }
+    if (impl_->sig_watch != nullptr) {
+        impl_->sig_watch->set_signature_listener({});
+    }
     // The clients first: their callbacks complete (cancelled) and post
     // into a queue that is then dropped with the worker.
     impl_->heights_poll.reset();
@@ -176,6 +180,59 @@ void LiveExecutor::shutdown() {
     if (impl_->worker.joinable()) {
         impl_->worker.join();
     }
+}
+
+void LiveExecutor::Impl::watch_attempt(const Flight& f) {
+    if (sig_watch == nullptr) {
+        return;
+    }
+    if (f.attempts.size() > 1) {
+        // Re-signed only once the previous attempt can no longer land.
+        sig_watch->forget_signature(f.attempts[f.attempts.size() - 2].sig.bytes);
+    }
+    sig_watch->watch_signature(f.attempts.back().sig.bytes);
+}
+
+void LiveExecutor::Impl::forget_attempts(const Flight& f) {
+    if (sig_watch == nullptr) {
+        return;
+    }
+    for (const Attempt& at : f.attempts) {
+        sig_watch->forget_signature(at.sig.bytes);
+    }
+}
+
+void LiveExecutor::Impl::on_signature_heard(const SignatureBytes& sig) {
+    for (auto& [id, f] : flights) {
+        if (f.attempts.empty() || f.attempts.back().sig.bytes != sig) {
+            continue;
+        }
+        // Only a flight waiting between polls is looked up now; one whose
+        // status, transaction or expiry is being read already will settle
+        // from that answer.
+        if (f.phase == Phase::Sending && !f.busy) {
+            signature_hints.fetch_add(1, std::memory_order_relaxed);
+            poll_statuses({id});
+        }
+        return;
+    }
+}
+
+void LiveExecutor::use_signature_watch(SignatureWatch* watch) {
+    impl_->sig_watch = watch;
+    if (watch == nullptr) {
+        return;
+    }
+    std::weak_ptr<Impl> w = impl_;
+    watch->set_signature_listener([w](const SignatureBytes& sig, uint64_t, bool) {
+        if (auto self = w.lock()) {
+            self->post([s = self.get(), sig] { s->on_signature_heard(sig); });
+        }
+    });
+}
+
+uint64_t LiveExecutor::signature_hints() const {
+    return impl_->signature_hints.load(std::memory_order_relaxed);
 }
 
 const solana::Pubkey& LiveExecutor::wallet() const { return impl_->wallet(); }

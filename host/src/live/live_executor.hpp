@@ -21,6 +21,8 @@
 //      searchTransactionHistory; only when it is not there is the intent
 //      re-signed (a new quote, a new blockhash, a new journaled attempt),
 //      within the intent's deadline and `max_resigns`; else EXPIRED.
+//      With a SignatureWatch (use_signature_watch: [feeds.ws] connections),
+//      a node's signatureNotification triggers the status look-up at once.
 //      An attempt is re-signed only after the previous one can no longer
 //      land, so at most one attempt per intent ever lands.
 // Reports (SENT per attempt, then the final one) go to the engine's sink.
@@ -33,6 +35,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/signature_watch.hpp"
 #include "exec/executor.hpp"
 #include "signer/policy.hpp"
 #include "solana/types.hpp"
@@ -78,6 +81,15 @@ class LiveExecutor final : public Executor {
     std::vector<RouteStats> route_stats() const override;
     void trading_state_changed(uint8_t state) override;
     void shutdown() override;
+
+    // Hear of confirmations over the host's WebSocket client ([feeds.ws]):
+    // each attempt's signature is watched while it can land, and a
+    // notification makes the executor look its status up at once instead
+    // of at the next `status_interval` poll (which stays as the backstop).
+    // `watch` outlives this executor; call before the first submit.
+    void use_signature_watch(SignatureWatch* watch);
+    // Notifications that made it look an order up early (tests, status).
+    uint64_t signature_hints() const;
 
     const solana::Pubkey& wallet() const;
     // Host time of each first send: approved order to the signed bytes

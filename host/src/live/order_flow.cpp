@@ -239,6 +239,7 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
     const int64_t t_journaled = mono_ns();
     at.height_at_send = height;
     f.attempts.push_back(std::move(at));
+    watch_attempt(f);
     f.phase = Phase::Sending;
     f.busy = false;
     send(f, false);

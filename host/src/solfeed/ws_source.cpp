@@ -1,7 +1,8 @@
 // solfeed/ws_source.cpp — SolanaWsSource (see the header): connection
 // threads and their reconnect loop, log and account subscriptions, decode +
 // dedup + safety hold + push, staleness, the raw recording, status. What it
-// reads over JSON-RPC is in ws_fetch.cpp.
+// reads over JSON-RPC is in ws_fetch.cpp; signature subscriptions (for the
+// live executor) in ws_signatures.cpp.
 #include "solfeed/ws_source_impl.hpp"
 
 #include "core/clock.hpp"
@@ -105,6 +106,10 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         ep.sub_by_account.clear();
         ep.account_retry.clear();
         ep.unsubscribing.clear();
+        ep.pending_signatures.clear();
+        ep.signature_by_sub.clear();
+        ep.sub_by_signature.clear();
+        ep.signatures_refused.clear();
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
@@ -202,6 +207,10 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
         on_response(ep, msg);
         return;
     }
+    if (head.find("\"signatureNotification\"") != std::string_view::npos) {
+        on_signature_notification(ep, msg); // the live executor's (ws_signatures.cpp)
+        return;
+    }
     std::lock_guard<std::mutex> lk(mu);
     ++messages;
     ++ep.messages;
@@ -252,7 +261,15 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
     const bool refused = doc["error"].error() == simdjson::SUCCESS;
     std::string what = "request " + std::to_string(id);
     uint64_t sub = 0;
-    if (has_id && id >= kFirstAccountRequest) { // accountSubscribe / accountUnsubscribe
+    if (has_id && id >= kFirstAccountRequest) { // account or signature (un)subscribe
+        uint64_t answered = 0; // stays 0 when the result is not a subscription id
+        if (!refused && doc["result"].get_uint64().get(answered) != simdjson::SUCCESS) {
+            answered = 0;
+        }
+        if (signature_answer_locked(ep, id, refused, answered,
+                                    refused ? simdjson::to_string(doc["error"]) : std::string())) {
+            return;
+        }
         const auto it = ep.pending_accounts.find(id);
         if (it == ep.pending_accounts.end()) {
             count_locked(kUnexpectedResponse, "an answer to no request of ours from " + ep.display);
@@ -444,6 +461,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
 void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     std::lock_guard<std::mutex> lk(mu);
     sync_accounts(ep);
+    sync_signatures(ep);
     release_ready_locked(); // pools past their safety deadline
     if (cfg.ws.stale_after_ns <= 0) {
         return;

@@ -30,9 +30,16 @@
 // loop) and decoded like any message; without them they are counted.
 // With [feeds.record] raw, every wire message is written as one line that
 // `sniperd decode --source solana-ws` reads back.
+//
+// Signatures (SignatureWatch, for the live executor): each watched
+// signature is subscribed on every connection (signatureSubscribe at the
+// feed's commitment, within the request budget, again after a reconnect);
+// the first notification for it, from any connection, reaches the listener
+// (ws_signatures.cpp).
 #pragma once
 
 #include "config/config.hpp"
+#include "core/signature_watch.hpp"
 #include "feeds/source.hpp"
 
 #include <memory>
@@ -51,7 +58,7 @@ struct WsSourceConfig {
 // The [feeds.ws] source for `cfg` (rpc: feeds.ws.rpc, else [live] rpc).
 WsSourceConfig ws_source_config(const Config& cfg);
 
-class SolanaWsSource final : public PushSource {
+class SolanaWsSource final : public PushSource, public SignatureWatch {
   public:
     // Throws std::runtime_error naming the problem (a bad URL, an
     // unwritable raw file).
@@ -64,6 +71,11 @@ class SolanaWsSource final : public PushSource {
     uint64_t rejected_inputs() const override;
     std::optional<SourceStatus> status() const override;
     void watch_pools(const std::vector<Pubkey>& pools) override;
+
+    // SignatureWatch
+    void set_signature_listener(Listener listener) override;
+    void watch_signature(const SignatureBytes& signature) override;
+    void forget_signature(const SignatureBytes& signature) override;
 
     struct Impl;
 

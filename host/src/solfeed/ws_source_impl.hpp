@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -63,6 +64,8 @@ inline constexpr const char* kSlotBackwards = "SLOT_BACKWARDS";
 inline constexpr const char* kSubscribeError = "SUBSCRIBE_ERROR";
 inline constexpr const char* kUnexpectedResponse = "UNEXPECTED_RESPONSE";
 inline constexpr const char* kUnknownSubscription = "UNKNOWN_SUBSCRIPTION";
+inline constexpr const char* kSignatureNotification = "SIGNATURE_NOTIFICATION_INVALID";
+inline constexpr size_t kMaxWatchedSignatures = 4096;
 
 inline std::string base58(const Pubkey& k) { return to_base58(k); }
 
@@ -78,6 +81,12 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void on_response(Endpoint& ep, std::string_view msg);
     void on_tick(Endpoint& ep);
     void sync_accounts(Endpoint& ep);
+    // ws_signatures.cpp: signatureSubscribe per connection (under mu), the
+    // answers to those requests (under mu; false: not one of them), and a
+    // signatureNotification (takes mu; calls the listener without it).
+    void sync_signatures(Endpoint& ep);
+    bool signature_answer_locked(Endpoint& ep, uint64_t id, bool refused, uint64_t sub, const std::string& error);
+    void on_signature_notification(Endpoint& ep, std::string_view msg);
     void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched,
                  const Pubkey* account = nullptr);
     void fetch_transaction(const uint8_t* sig);
@@ -104,6 +113,11 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     bool follow_dirty = true; // watched changed, or a watched pool's accounts are not known yet
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts
+    // Watched signatures (SignatureWatch): true once a notification for it
+    // reached the listener (not subscribed again, not told twice).
+    std::map<SignatureBytes, bool> signatures;
+    SignatureWatch::Listener signature_listener;
+    uint64_t signature_notifications = 0;
     uint64_t enriched = 0, enrich_failures = 0;
     std::map<std::string, uint64_t> rejected_by_reason;
     uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
@@ -149,6 +163,18 @@ struct Endpoint {
     };
     std::map<Pubkey, AccountRetry, KeyLess> account_retry;
     std::unordered_set<uint64_t> unsubscribing; // subscriptions whose unsubscribe is unanswered
+    // Signature subscriptions on this connection: request id -> signature
+    // (a subscribe) or subscription (an unsubscribe: the signature's zero);
+    // live ones both ways; refused ones are not asked again on it.
+    struct PendingSignature {
+        SignatureBytes sig{};
+        bool subscribe = true;
+        uint64_t sub = 0;
+    };
+    std::map<uint64_t, PendingSignature> pending_signatures;
+    std::map<uint64_t, SignatureBytes> signature_by_sub;
+    std::map<SignatureBytes, uint64_t> sub_by_signature;
+    std::set<SignatureBytes> signatures_refused;
     double tokens = 0;                          // request budget left (feeds.ws.requests_per_s)
     int64_t tokens_mono = 0;
     // Under Impl::mu.
