@@ -32,17 +32,14 @@ void SolanaWsSource::Impl::sync_signatures(Endpoint& ep) {
         if (pending) {
             continue;
         }
-        if (ep.tokens < 1) { // the budget sync_accounts refilled this tick
-            ++ep.requests_delayed;
+        uint64_t id = 0;
+        if (!ep.spend(id)) { // the budget sync_accounts refilled this tick
             break;
         }
-        ep.tokens -= 1;
-        const uint64_t id = ep.next_request++;
         ep.pending_signatures[id] = {sig, true, 0};
-        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
-                      ",\"method\":\"signatureSubscribe\",\"params\":[\"" +
-                      solana::base58_encode(sig.data(), sig.size()) + "\",{\"commitment\":\"" +
-                      cfg.ws.commitment + "\"}]}");
+        out.push_back(ws_request(id, "signatureSubscribe",
+                                 "\"" + solana::base58_encode(sig.data(), sig.size()) + "\",{\"commitment\":\"" +
+                                     cfg.ws.commitment + "\"}"));
     }
     for (auto it = ep.sub_by_signature.begin(); it != ep.sub_by_signature.end();) {
         const auto w = signatures.find(it->first);
@@ -50,15 +47,12 @@ void SolanaWsSource::Impl::sync_signatures(Endpoint& ep) {
             ++it;
             continue;
         }
-        if (ep.tokens < 1) {
-            ++ep.requests_delayed;
+        uint64_t id = 0;
+        if (!ep.spend(id)) {
             break;
         }
-        ep.tokens -= 1;
-        const uint64_t id = ep.next_request++;
         ep.pending_signatures[id] = {SignatureBytes{}, false, it->second};
-        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
-                      ",\"method\":\"signatureUnsubscribe\",\"params\":[" + std::to_string(it->second) + "]}");
+        out.push_back(ws_request(id, "signatureUnsubscribe", std::to_string(it->second)));
         ep.signature_by_sub.erase(it->second);
         ep.unsubscribing.insert(it->second);
         it = ep.sub_by_signature.erase(it);

@@ -424,31 +424,26 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
         if (pending || (retry != ep.account_retry.end() && now < retry->second.at)) {
             continue;
         }
-        if (ep.tokens < 1) {
-            ++ep.requests_delayed;
+        uint64_t id = 0;
+        if (!ep.spend(id)) {
             break;
         }
-        ep.tokens -= 1;
-        const uint64_t id = ep.next_request++;
         ep.pending_accounts[id] = {k, true};
-        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
-                      ",\"method\":\"accountSubscribe\",\"params\":[\"" + base58(k) +
-                      "\",{\"encoding\":\"base64\",\"commitment\":\"" + cfg.ws.commitment + "\"}]}");
+        out.push_back(ws_request(id, "accountSubscribe",
+                                 "\"" + base58(k) + "\",{\"encoding\":\"base64\",\"commitment\":\"" +
+                                     cfg.ws.commitment + "\"}"));
     }
     for (auto it = ep.sub_by_account.begin(); it != ep.sub_by_account.end();) {
         if (following.count(it->first) != 0) {
             ++it;
             continue;
         }
-        if (ep.tokens < 1) {
-            ++ep.requests_delayed;
+        uint64_t id = 0;
+        if (!ep.spend(id)) {
             break;
         }
-        ep.tokens -= 1;
-        const uint64_t id = ep.next_request++;
         ep.pending_accounts[id] = {it->first, false, it->second};
-        out.push_back("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) +
-                      ",\"method\":\"accountUnsubscribe\",\"params\":[" + std::to_string(it->second) + "]}");
+        out.push_back(ws_request(id, "accountUnsubscribe", std::to_string(it->second)));
         ep.account_by_sub.erase(it->second);
         ep.unsubscribing.insert(it->second);
         it = ep.sub_by_account.erase(it);

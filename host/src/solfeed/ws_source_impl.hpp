@@ -69,6 +69,12 @@ inline constexpr size_t kMaxWatchedSignatures = 4096;
 
 inline std::string base58(const Pubkey& k) { return to_base58(k); }
 
+// A JSON-RPC request over the socket; `params` is the array's inside.
+inline std::string ws_request(uint64_t id, const char* method, const std::string& params) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) + ",\"method\":\"" + method + "\",\"params\":[" +
+           params + "]}";
+}
+
 
 struct Endpoint;
 
@@ -177,6 +183,17 @@ struct Endpoint {
     std::set<SignatureBytes> signatures_refused;
     double tokens = 0;                          // request budget left (feeds.ws.requests_per_s)
     int64_t tokens_mono = 0;
+    // One request from the budget, with its id; false (counted as delayed)
+    // when the budget is spent: the request waits for a later tick.
+    bool spend(uint64_t& id) {
+        if (tokens < 1) {
+            ++requests_delayed;
+            return false;
+        }
+        tokens -= 1;
+        id = next_request++;
+        return true;
+    }
     // Under Impl::mu.
     bool connected = false;
     uint64_t connects = 0, messages = 0, rate_limited = 0, requests_delayed = 0;
