@@ -400,3 +400,75 @@ TEST_CASE("many concurrent submitters, callbacks on the client thread", "[rpc][c
     CHECK(done == 200);
     CHECK_FALSE(wrong_thread);
 }
+
+// A burst larger than the loop's transfer slots: at most that many are in
+// curl at once (so a finished transfer stays cheap), the rest wait in order
+// and all complete; one whose timeout passes while it waits completes as a
+// Timeout that says so, without ever being sent.
+TEST_CASE("the HTTP loop hands curl a bounded number of transfers, the rest wait in order",
+          "[rpc][client][loop]") {
+    Quiet quiet;
+    std::atomic<int> concurrent{0}, most{0}, served{0};
+    FakeServer s([&](const FakeRequest& r) {
+        const int now = ++concurrent;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        --concurrent;
+        ++served;
+        return ok_reply(r, "1");
+    });
+    HttpLoopConfig lc;
+    lc.max_active_transfers = 3;
+    HttpLoop loop(lc);
+    constexpr int kBurst = 12;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<int> order; // completion order of the burst
+    std::vector<HttpOutcome> outcomes(kBurst + 1, HttpOutcome::Invalid);
+    std::string late_error;
+    size_t most_in_curl = 0, most_waiting = 0;
+    REQUIRE(loop.post([&] {
+        for (int i = 0; i <= kBurst; ++i) {
+            HttpRequest req;
+            req.url = s.url();
+            req.body = R"({"jsonrpc":"2.0","id":1,"method":"getSlot"})";
+            req.timeout_ms = i == kBurst ? 100 : 10'000; // the last one cannot wait its turn
+            loop.start(std::move(req), [&, i](HttpResponse r) {
+                std::lock_guard lk(mu);
+                most_in_curl = std::max(most_in_curl, loop.in_flight());
+                outcomes[static_cast<size_t>(i)] = r.outcome;
+                if (i == kBurst) {
+                    late_error = r.error;
+                } else {
+                    order.push_back(i);
+                }
+                cv.notify_all();
+            });
+        }
+        most_in_curl = std::max(most_in_curl, loop.in_flight());
+        most_waiting = loop.waiting();
+    }));
+    {
+        std::unique_lock lk(mu);
+        REQUIRE(cv.wait_for(lk, std::chrono::seconds(20), [&] {
+            return order.size() == kBurst && outcomes[kBurst] != HttpOutcome::Invalid;
+        }));
+    }
+    loop.stop();
+    CHECK(most_in_curl <= 3);
+    CHECK(most_waiting == kBurst + 1 - 3);
+    CHECK(most.load() <= 3);
+    for (int i = 0; i < kBurst; ++i) {
+        CHECK(outcomes[static_cast<size_t>(i)] == HttpOutcome::Done);
+    }
+    // Started in order (three at a time), so each finishes among the first
+    // it could: request i is done no later than position i + 2.
+    for (size_t k = 0; k < order.size(); ++k) {
+        CHECK(static_cast<size_t>(order[k]) <= k + 2);
+    }
+    CHECK(outcomes[kBurst] == HttpOutcome::Timeout);
+    CHECK_THAT(late_error, Catch::Contains("transfer slots"));
+    CHECK(served.load() == kBurst); // the late one was never sent
+}

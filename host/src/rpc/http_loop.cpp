@@ -2,6 +2,8 @@
 // curl_multi_poll (woken by curl_multi_wakeup when a task is posted) for
 // at most the time to the next timer or curl's own deadline, then runs the
 // posted tasks, the due timers and the finished transfers, in that order.
+// At most max_active_transfers are in the multi handle; the rest wait in
+// order and are handed over as transfers finish.
 #include "rpc/http_loop.hpp"
 
 #include <curl/curl.h>
@@ -74,6 +76,18 @@ struct HttpLoop::Impl {
     std::unordered_map<TimerId, int64_t> timer_due;
     TimerId next_timer = 1;
     std::deque<std::function<void()>> ready; // completions that must not run inside start()
+    struct Waiting {
+        HttpRequest req;
+        HttpCallback done;
+        int64_t since_us = 0;
+    };
+    std::deque<Waiting> waiting; // beyond cfg.max_active_transfers, in order
+
+    // Hands one request to curl (a free slot is there).
+    void add(HttpRequest req, HttpCallback done);
+    // Slots freed: the waiting requests next in line, their timeout less
+    // the time they waited (one that waited it all out completes as Timeout).
+    void start_waiting();
 
     void run();
     bool run_posted();
@@ -144,6 +158,10 @@ size_t HttpLoop::in_flight() const {
     return impl_->transfers.size();
 }
 
+size_t HttpLoop::waiting() const {
+    return impl_->waiting.size();
+}
+
 TimerId HttpLoop::after(int64_t delay_ms, std::function<void()> fn) {
     const TimerId id = impl_->next_timer++;
     if (impl_->closing) {
@@ -174,6 +192,33 @@ void HttpLoop::start(HttpRequest req, HttpCallback done) {
             [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
         return;
     }
+    if (m.transfers.size() >= std::max<size_t>(1, m.cfg.max_active_transfers) || !m.waiting.empty()) {
+        m.waiting.push_back({std::move(req), std::move(done), now_us()});
+        return;
+    }
+    m.add(std::move(req), std::move(done));
+}
+
+void HttpLoop::Impl::start_waiting() {
+    while (!closing && !waiting.empty() && transfers.size() < std::max<size_t>(1, cfg.max_active_transfers)) {
+        Waiting w = std::move(waiting.front());
+        waiting.pop_front();
+        const int64_t waited_ms = (HttpLoop::now_us() - w.since_us) / 1000;
+        if (waited_ms >= w.req.timeout_ms) {
+            HttpResponse r;
+            r.outcome = HttpOutcome::Timeout;
+            r.error = "waited " + std::to_string(waited_ms) + " ms for one of " +
+                      std::to_string(cfg.max_active_transfers) + " transfer slots";
+            ready.push_back([done = std::move(w.done), r = std::move(r)]() mutable { done(std::move(r)); });
+            continue;
+        }
+        w.req.timeout_ms -= waited_ms;
+        add(std::move(w.req), std::move(w.done));
+    }
+}
+
+void HttpLoop::Impl::add(HttpRequest req, HttpCallback done) {
+    Impl& m = *this;
     CURL* easy = nullptr;
     if (!m.idle_easy.empty()) {
         easy = m.idle_easy.back();
@@ -235,6 +280,7 @@ void HttpLoop::Impl::finish(CURL* easy, HttpResponse r) {
         r.body = std::move(t->response_body);
     }
     idle_easy.push_back(easy);
+    start_waiting(); // before the callback, so what it starts queues behind them
     t->done(std::move(r));
 }
 
@@ -354,6 +400,15 @@ void HttpLoop::Impl::run() {
         r.outcome = HttpOutcome::Cancelled;
         r.error = "the HTTP loop stopped";
         finish(transfers.begin()->first, std::move(r));
+        run_ready();
+    }
+    while (!waiting.empty()) {
+        Waiting w = std::move(waiting.front());
+        waiting.pop_front();
+        HttpResponse r;
+        r.outcome = HttpOutcome::Cancelled;
+        r.error = "the HTTP loop stopped";
+        w.done(std::move(r));
         run_ready();
     }
     timers.clear();

@@ -61,6 +61,12 @@ struct HttpLoopConfig {
     long max_connections = 32;     // size of the kept-alive connection cache
     long max_host_connections = 8; // per host; more transfers wait in curl's queue
     std::string user_agent = "sniperd-rpc/1";
+    // Transfers handed to curl at once; more wait here, in order, their
+    // time waiting counted in their timeout. (curl's per-handle lists make
+    // each finished transfer cost more the more are in the multi handle:
+    // thousands at once, as a burst of rebroadcasts under load, turn the
+    // loop quadratic.)
+    size_t max_active_transfers = 256;
 };
 
 class HttpLoop {
@@ -85,7 +91,8 @@ class HttpLoop {
     // Monotonic microseconds (the clock timers and latencies use).
     static int64_t now_us();
     // Transfers in flight (loop thread).
-    size_t in_flight() const;
+    size_t in_flight() const; // handed to curl (at most max_active_transfers)
+    size_t waiting() const;   // beyond them, waiting for a free slot
 
   private:
     struct Impl;
