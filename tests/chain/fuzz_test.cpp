@@ -236,6 +236,12 @@ TEST_CASE("fuzz: event decoders on mutated and random bytes", "[chain][fuzz]") {
         }
     }
     REQUIRE(seeds.size() >= 10);
+    // AMM pool accounts (no capture holds one): an AmmInfo-sized blob and a
+    // PumpSwap Pool with its discriminator and coin_creator.
+    seeds.emplace_back(kRaydiumAmmInfoLen, uint8_t{0x5a});
+    std::vector<uint8_t> pool(243, 0x33);
+    std::memcpy(pool.data(), kPumpSwapPoolDisc, 8);
+    seeds.push_back(pool);
     const uint64_t iters = env_u64("SNIPER_FUZZ_ITERS", 50000) * 5;
     Rng rng{(env_u64("SNIPER_FUZZ_SEED", 0xb0b5ULL) * 0xD1B54A32D192ED03ULL) | 1};
     for (uint64_t i = 0; i < iters; ++i) {
@@ -280,6 +286,12 @@ TEST_CASE("fuzz: event decoders on mutated and random bytes", "[chain][fuzz]") {
         (void)decode_mint(p.get(), b.size(), rng.below(2) == 0, m);
         TokenAccount ta;
         (void)decode_token_account(p.get(), b.size(), rng.below(2) == 0, ta);
+        AmmLp lp;
+        if (decode_raydium_amm_lp(p.get(), b.size(), lp) == Reject::None ||
+            decode_pump_swap_pool_lp(p.get(), b.size(), lp) == Reject::None) {
+            const auto bps = lp_burned_bps(lp.lp_count, static_cast<uint64_t>(rng.next()));
+            CHECK((!bps || *bps <= 10000));
+        }
     }
     SUCCEED();
 }

@@ -7,6 +7,10 @@
 #include "solfeed/ws_source.hpp"
 
 #include "capture_stream.hpp"
+#include "chain/accounts.hpp"
+#include "chain/chain_test_util.hpp"
+#include "chain/emit.hpp"
+#include "chain/pump_swap.hpp"
 #include "core/clock.hpp"
 #include "rpc/rpc_test_util.hpp"
 #include "solana/associated_token.hpp"
@@ -20,6 +24,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -102,18 +107,25 @@ TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint n
     solfeed::MintFacts other = clean;
     other.decimals = 9; // not the token the event describes
     hold.on_mint(p3, other);
+    CHECK(hold.wants_lp(p2));
     std::vector<EventBuf> out;
+    hold.take_ready(10, out);
+    CHECK(out.empty()); // the LP share is still out
+    hold.on_lp(p2, 9000);
+    hold.on_lp(p3, std::nullopt); // could not be read
     hold.take_ready(10, out);
     REQUIRE(out.size() == 2);
     for (const EventBuf& ev : out) {
         if (ev.new_pool.pool == p2) {
-            CHECK(ev.new_pool.flags == SNP_POOL_LP_UNKNOWN);
+            CHECK(ev.new_pool.flags == 0);
             CHECK(ev.new_pool.token_supply_atoms == 5'000'000);
             CHECK(ev.new_pool.top10_holder_bps == 2000);
+            CHECK(ev.new_pool.lp_burned_bps == 9000);
         } else {
             CHECK(ev.new_pool.flags == kAmm); // unknown, at the worst
             CHECK(ev.new_pool.token_supply_atoms == 1'000'000);
             CHECK(ev.new_pool.top10_holder_bps == 10000);
+            CHECK(ev.new_pool.lp_burned_bps == 0);
         }
     }
     out.clear();
@@ -125,6 +137,21 @@ TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint n
     solfeed::SafetyHold off(0);
     CHECK(off.offer(new_pool(5, SNP_DEX_PUMP_SWAP, kAmm), 0) == solfeed::SafetyHold::Verdict::Pass);
     CHECK(hold.offer(new_pool(6, SNP_DEX_SIM, 0), 0) == solfeed::SafetyHold::Verdict::Pass); // nothing unknown
+    // Only an AMM pool has an LP token to measure: a pool of another dex
+    // with only its LP unknown is not held for it.
+    CHECK(hold.offer(new_pool(7, SNP_DEX_PUMP_FUN, SNP_POOL_LP_UNKNOWN), 0) == solfeed::SafetyHold::Verdict::Pass);
+    REQUIRE(hold.offer(new_pool(8, SNP_DEX_RAYDIUM_AMM_V4, SNP_POOL_LP_UNKNOWN), 0) ==
+            solfeed::SafetyHold::Verdict::Started);
+    const Pubkey p8 = new_pool(8, 0, 0).new_pool.pool;
+    CHECK_FALSE(hold.wants_mint(p8));
+    CHECK_FALSE(hold.wants_holders(p8));
+    CHECK(hold.wants_lp(p8));
+    hold.on_lp(p8, 10000);
+    out.clear();
+    hold.take_ready(0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].new_pool.flags == 0);
+    CHECK(out[0].new_pool.lp_burned_bps == 10000);
 }
 
 namespace {
@@ -172,6 +199,30 @@ solfeed::WsSourceConfig config(const std::string& ws, const std::string& rpc, in
 }
 
 std::string b58(const solana::Pubkey& k) { return solana::to_base58(k); }
+
+// One node sends `note` to a source reading facts from `rpc`: the events
+// delivered once the first is in (a held pool comes out whole).
+std::vector<EventBuf> first_events(const std::string& note, const std::string& rpc) {
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(note);
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    solfeed::SolanaWsSource source(config(server.url(), rpc, 5'000'000'000));
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return !got.events.empty();
+    }));
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(got.mu);
+    return got.events;
+}
 
 } // namespace
 
@@ -305,6 +356,30 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
         R"({"address":"Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1","amount":"206900000000000","decimals":6,"uiAmount":206900000.0,"uiAmountString":"206900000"},)"
         R"({"address":"EmLPb9Vpzj4NECQCR1nWShfxgeUjTXNzBjKXx6JiXLHp","amount":"49950000000000","decimals":6,"uiAmount":49950000.0,"uiAmountString":"49950000"},)"
         R"({"address":"39azUYFWPz3VHgKCf3VChUwbpURdCHRxjWVowf5jUJjg","amount":"9990000000000","decimals":6,"uiAmount":9990000.0,"uiAmountString":"9990000"}]})";
+    // The pool's AmmInfo (752 bytes, owned by the AMM program): WSOL as
+    // coin, the token as pc, the LP mint of its initialize2 and lp_amount =
+    // isqrt(coin * pc) as initialize2 sets it; the LP mint's supply is 0:
+    // pump.fun burned the LP it was given.
+    const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
+    const std::string lp_mint = "EQRWgCWEwXD2QADZNE9nviKRqDeK3GnibLTnTdq8H2SA";
+    std::vector<uint8_t> amm_data(752, 0);
+    const auto put_key = [&](size_t at, const char* b58) {
+        const auto k = solana::pubkey_from_base58(b58);
+        REQUIRE(k);
+        std::memcpy(amm_data.data() + at, k->bytes.data(), 32);
+    };
+    put_key(400, "So11111111111111111111111111111111111111112");
+    put_key(432, "6Ed5YTw9AoUhr5VcsjZdGHqpdruqgCaZcLv7WU6npump");
+    put_key(464, lp_mint.c_str());
+    const uint64_t lp_amount = 4'043'044'507'682ULL;
+    std::memcpy(amm_data.data() + 720, &lp_amount, 8);
+    const std::string amm_account = R"({"context":{"slot":5},"value":{"data":[")" + solana::base64_encode(amm_data) +
+                                    R"(","base64"],"executable":false,"lamports":6124800,"owner":"675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8","rentEpoch":0,"space":752}})";
+    std::vector<uint8_t> lp_data(82, 0);
+    lp_data[44] = 9;
+    lp_data[45] = 1;
+    const std::string lp_account = R"({"context":{"slot":5},"value":{"data":[")" + solana::base64_encode(lp_data) +
+                                   R"(","base64"],"executable":false,"lamports":1461600,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","rentEpoch":0,"space":82}})";
     std::mutex mu;
     std::vector<std::string> methods;
     FakeServer node([&](const FakeRequest& req) {
@@ -315,7 +390,14 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
         if (req.method == "getTransaction" && req.body.find(std::string(sig)) != std::string::npos) {
             return rpc::test::ok_reply(req, tx_result);
         }
-        if (req.method == "getAccountInfo") {
+        if (req.method == "getAccountInfo" && req.body.find(amm) != std::string::npos) {
+            return rpc::test::ok_reply(req, amm_account);
+        }
+        if (req.method == "getAccountInfo" && req.body.find(lp_mint) != std::string::npos) {
+            return rpc::test::ok_reply(req, lp_account);
+        }
+        if (req.method == "getAccountInfo" && req.body.find("6Ed5YTw9AoUhr5VcsjZdGHqpdruqgCaZcLv7WU6npump") !=
+                                                  std::string::npos) {
             return rpc::test::ok_reply(req, mint_account);
         }
         if (req.method == "getTokenLargestAccounts") {
@@ -325,37 +407,110 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
         }
         return FakeReply{500, "unexpected"};
     });
-    ws_test::Server server([&](ws_test::Conn& conn) {
-        if (!conn.answer_subscriptions(1)) {
-            return;
-        }
-        conn.send(note);
-        conn.hold();
-    });
-    Collected got;
-    Sink sink(got);
-    auto cfg = config(server.url(), node.url(), 5'000'000'000);
-    solfeed::SolanaWsSource source(cfg);
-    source.start(sink);
-    REQUIRE(wait_for([&] {
-        std::lock_guard<std::mutex> lk(got.mu);
-        return !got.events.empty();
-    }));
-    source.stop();
-    server.stop();
-    std::lock_guard<std::mutex> lk(got.mu);
-    REQUIRE(got.events.size() == 1);
-    const snp_ev_new_pool& np = got.events[0].new_pool;
+    const std::vector<EventBuf> events = first_events(note, node.url());
+    REQUIRE(events.size() == 1);
+    const snp_ev_new_pool& np = events[0].new_pool;
     CHECK(np.h.type == SNP_EVENT_NEW_POOL);
     CHECK(np.dex == SNP_DEX_RAYDIUM_AMM_V4);
     REQUIRE(np.base_decimals == 6);
-    CHECK(np.flags == SNP_POOL_LP_UNKNOWN); // authorities read: none; holders measured
+    CHECK(np.flags == 0); // authorities read: none; holders measured; LP measured
     CHECK(np.token_supply_atoms == supply);
     // (49.95 M + 9.99 M tokens) of 999 M, the vault's 206.9 M left out: 6 %.
     CHECK(np.top10_holder_bps == 600);
+    CHECK(np.lp_burned_bps == 10000);
     std::lock_guard<std::mutex> lk2(mu);
-    REQUIRE(methods.size() >= 3);
+    REQUIRE(methods.size() >= 5);
     CHECK(methods[0] == "getTransaction");
-    CHECK(std::count(methods.begin(), methods.end(), "getAccountInfo") == 1);
+    CHECK(std::count(methods.begin(), methods.end(), "getAccountInfo") == 3); // mint, pool, LP mint
     CHECK(std::count(methods.begin(), methods.end(), "getTokenLargestAccounts") == 1);
+}
+
+namespace {
+
+// A PumpSwap create_pool seen in logs (CreatePoolEvent, chain/pump_swap.hpp):
+// `token` paired with WSOL, the pool and its LP mint named.
+std::string pump_swap_create(const Pubkey& pool, const Pubkey& token, const Pubkey& lp_mint, const Pubkey& user) {
+    const Pubkey wsol = chain::wsol_mint();
+    chain_test::Bytes cp;
+    cp.raw(chain::pump_swap::kCreatePoolEventDisc, 8).u64(1742000000).u16(0).key(user).key(token).key(wsol);
+    cp.u8(6).u8(9);
+    cp.u64(206'900'000'000'000).u64(84'990'359'561).u64(206'900'000'000'000).u64(84'990'359'561);
+    cp.u64(1000).u64(4'193'388'898'633).u64(4'193'388'897'633).u8(255);
+    cp.key(pool).key(lp_mint).key(user).key(user).key(user);
+    const std::string amm = "Program pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
+    return chain_test::logs_message(
+        {amm + " invoke [1]", "Program data: " + chain_test::b64(cp.b), amm + " success"});
+}
+
+std::string account_json(const std::vector<uint8_t>& data, const std::string& owner) {
+    return R"({"context":{"slot":5},"value":{"data":[")" + solana::base64_encode(data) +
+           R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + owner + R"(","rentEpoch":0,"space":)" +
+           std::to_string(data.size()) + "}}";
+}
+
+// An SPL mint: no authorities, `supply`, `decimals`.
+std::vector<uint8_t> mint_bytes(uint64_t supply, uint8_t decimals) {
+    std::vector<uint8_t> d(82, 0);
+    std::memcpy(d.data() + 36, &supply, 8);
+    d[44] = decimals;
+    d[45] = 1;
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("ws source: a PumpSwap pool's LP burned share from its pool account and LP mint, or unknown",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    const Pubkey pool = chain_test::key("GseMAnNDvntR5uFePZ51yZBXzNSn7GdFPkfHwfr6d77J");
+    const Pubkey token = chain_test::key("7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump");
+    const Pubkey lp_mint = chain_test::key("6dpnPD6UWDw5hbJEuPQwnCCMba1JYwHANKuL6GQ6otAH");
+    const Pubkey user = chain_test::key("9XDYTfQKwW8sHPqnFdUreMmtmffmkHVPGTNV2e3LKxNW");
+    // The pool account: lp_supply 4,000,000; 3,000,000 LP burned by holders
+    // leaves the LP mint's supply at 1,000,000: 75 % burned.
+    chain_test::Bytes p;
+    p.raw(chain::kPumpSwapPoolDisc, 8).u8(254).u16(0).key(user).key(token).key(chain::wsol_mint()).key(lp_mint);
+    p.key(user).key(user).u64(4'000'000).key(user); // token accounts, lp_supply, coin_creator
+    std::string pool_owner = "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
+    uint32_t want_flags = 0;
+    uint32_t want_bps = 7500;
+    SECTION("measured") {}
+    SECTION("a pool account owned by another program: the LP share stays unknown, the rest is taken") {
+        pool_owner = "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8";
+        want_flags = SNP_POOL_LP_UNKNOWN;
+        want_bps = 0;
+    }
+    SECTION("a pool account pairing another token: unknown") {
+        std::memcpy(p.b.data() + 43, user.bytes, 32);
+        want_flags = SNP_POOL_LP_UNKNOWN;
+        want_bps = 0;
+    }
+    const std::string largest = R"({"context":{"slot":5},"value":[{"address":")" + to_base58(user) +
+                                R"(","amount":"100000000000000","decimals":6,"uiAmount":1e8,"uiAmountString":"100000000"}]})";
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(pool)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(p.b, pool_owner));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(lp_mint)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000, 6),
+                                                         "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(token)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000'000'000'000, 6),
+                                                         "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"));
+        }
+        if (req.method == "getTokenLargestAccounts") {
+            return rpc::test::ok_reply(req, largest);
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    const std::string note = pump_swap_create(pool, token, lp_mint, user);
+    const std::vector<EventBuf> events = first_events(note, node.url());
+    REQUIRE(events.size() == 1);
+    const snp_ev_new_pool& np = events[0].new_pool;
+    REQUIRE(np.h.type == SNP_EVENT_NEW_POOL);
+    CHECK(np.dex == SNP_DEX_PUMP_SWAP);
+    CHECK(np.flags == want_flags);
+    CHECK(np.lp_burned_bps == want_bps);
+    CHECK(np.top10_holder_bps == 1000); // 100 M of 1 B
 }

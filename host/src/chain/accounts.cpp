@@ -11,6 +11,15 @@
 // close_authority COption @129; 165 bytes) from the same state.rs, and the
 // Token-2022 account type byte at 165 (token-2022 extension/mod.rs
 // AccountType: Uninitialized 0, Mint 1, Account 2).
+//
+// AMM pools' LP bookkeeping: raydium-io/raydium-amm program/src/state.rs
+// AmmInfo (16 u64, Fees 8 u64, StateData 144 bytes, 12 keys of which
+// coin_vault @336 .. lp_mint @464, amm_owner @688, lp_amount @720, 752
+// bytes); the initialize2 rule lp_amount = isqrt(coin * pc), user minted
+// lp_amount - 10^lp_decimals is verified on the four captured initialize2
+// transactions (tests/chain/lp_test.cpp). PumpSwap Pool from
+// pump-fun/pump-public-docs idl/pump_amm.json and docs/PUMP_SWAP_README.md
+// (lp_supply excludes burns; discriminator sha256("account:Pool")[..8]).
 #include "chain/accounts.hpp"
 
 #include "chain/wire.hpp"
@@ -138,6 +147,45 @@ Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, Token
         return Reject::CoptionTag;
     }
     return Reject::None;
+}
+
+Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmLp& out) {
+    if (len != kRaydiumAmmInfoLen) {
+        return Reject::AccountLength;
+    }
+    Cursor c(d, len);
+    c.skip(400);
+    c.key(out.mint_a);
+    c.key(out.mint_b);
+    c.key(out.lp_mint);
+    c.skip(720 - 496);
+    c.u64(out.lp_count);
+    return Reject::None;
+}
+
+Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmLp& out) {
+    if (len < 8 || std::memcmp(d, kPumpSwapPoolDisc, 8) != 0) {
+        return len < 8 ? Reject::AccountLength : Reject::AccountDiscriminator;
+    }
+    if (len < 211) {
+        return Reject::AccountLength;
+    }
+    Cursor c(d, len);
+    c.skip(43);
+    c.key(out.mint_a);
+    c.key(out.mint_b);
+    c.key(out.lp_mint);
+    c.skip(64);
+    c.u64(out.lp_count);
+    return Reject::None;
+}
+
+std::optional<uint32_t> lp_burned_bps(uint64_t lp_count, uint64_t lp_mint_supply) {
+    if (lp_count == 0 || lp_mint_supply > lp_count) {
+        return std::nullopt;
+    }
+    const unsigned __int128 burned = lp_count - lp_mint_supply;
+    return static_cast<uint32_t>(burned * 10000 / lp_count);
 }
 
 } // namespace sniper::chain

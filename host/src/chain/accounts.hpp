@@ -1,7 +1,9 @@
 // chain/accounts.hpp — account data the decoders read from
 // getAccountInfo / accountNotification / programNotification: the pump.fun
-// BondingCurve, SPL / Token-2022 mints and token accounts (AMM vaults). Bytes only; the JSON envelope
-// (owner, encoding tag) is checked by the message decoder.
+// BondingCurve, SPL / Token-2022 mints and token accounts (AMM vaults), and
+// the AMM pool accounts' LP bookkeeping (Raydium AMM v4 AmmInfo, PumpSwap
+// Pool). Bytes only; the JSON envelope (owner, encoding tag) is checked by
+// the caller.
 #pragma once
 
 #include "chain/reject.hpp"
@@ -9,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace sniper::chain {
 
@@ -67,5 +70,36 @@ struct TokenAccount {
 };
 inline constexpr size_t kTokenAccountLen = 165;
 Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, TokenAccount& out);
+
+// What an AMM pool account says about its LP token: the mints it pairs, its
+// LP mint, and the LP amount the program counts as outstanding. The
+// program's count is only changed by its own deposit / withdraw (Raydium
+// `lp_amount`, which also keeps the 10^decimals minted to nobody at
+// initialize2; PumpSwap `lp_supply`, "the total supply of the lp_mint
+// without burns and lock-ups"); a holder's burn lowers the LP mint's supply
+// only. So (count - mint supply) / count is the share burned.
+struct AmmLp {
+    Pubkey mint_a{}, mint_b{}; // Raydium: coin, pc; PumpSwap: base, quote
+    Pubkey lp_mint{};
+    uint64_t lp_count = 0;
+};
+
+// Raydium AMM v4 AmmInfo: 752 bytes, no discriminator; coin_mint @400,
+// pc_mint @432, lp_mint @464, lp_amount u64 @720.
+inline constexpr size_t kRaydiumAmmInfoLen = 752;
+Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmLp& out);
+
+// PumpSwap Pool: Anchor discriminator, pool_bump u8, index u16, creator,
+// base_mint @43, quote_mint @75, lp_mint @107, the two pool token accounts,
+// lp_supply u64 @203 (211 bytes; coin_creator makes 243; accounts may be
+// extended to 300 and beyond).
+inline constexpr uint8_t kPumpSwapPoolDisc[8] = {0xf1, 0x9a, 0x6d, 0x04, 0x11, 0xb1, 0x6d, 0xbc};
+Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmLp& out);
+
+// The share of `lp.lp_count` burned, in bps rounded down (never reported
+// as more burned than it is), given the LP mint's current supply; nullopt
+// when the two cannot both be true (supply above the count, or a count of
+// zero: an emptied pool).
+std::optional<uint32_t> lp_burned_bps(uint64_t lp_count, uint64_t lp_mint_supply);
 
 } // namespace sniper::chain

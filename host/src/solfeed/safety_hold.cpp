@@ -26,7 +26,11 @@ SafetyHold::Verdict SafetyHold::offer(const EventBuf& ev, int64_t now_mono_ns) {
     Pending p;
     p.want_mint = (np.flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0;
     p.want_holders = (np.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0;
-    if (!p.want_mint && !p.want_holders) {
+    // Only AMM pools have an LP token (a pump.fun curve's liquidity is the
+    // program's: its event says so).
+    p.want_lp = (np.flags & SNP_POOL_LP_UNKNOWN) != 0 &&
+                (np.dex == SNP_DEX_PUMP_SWAP || np.dex == SNP_DEX_RAYDIUM_AMM_V4);
+    if (!p.want_mint && !p.want_holders && !p.want_lp) {
         return Verdict::Pass;
     }
     p.events.push_back(ev);
@@ -45,6 +49,11 @@ bool SafetyHold::wants_holders(const Pubkey& pool) const {
     return it != pools_.end() && it->second.want_holders;
 }
 
+bool SafetyHold::wants_lp(const Pubkey& pool) const {
+    auto it = pools_.find(pool);
+    return it != pools_.end() && it->second.want_lp;
+}
+
 void SafetyHold::on_mint(const Pubkey& pool, const std::optional<MintFacts>& m) {
     if (auto it = pools_.find(pool); it != pools_.end()) {
         it->second.mint_done = true;
@@ -56,6 +65,13 @@ void SafetyHold::on_holders(const Pubkey& pool, const std::optional<uint64_t>& t
     if (auto it = pools_.find(pool); it != pools_.end()) {
         it->second.holders_done = true;
         it->second.top10 = top10_atoms;
+    }
+}
+
+void SafetyHold::on_lp(const Pubkey& pool, const std::optional<uint32_t>& burned_bps) {
+    if (auto it = pools_.find(pool); it != pools_.end()) {
+        it->second.lp_done = true;
+        it->second.lp_bps = burned_bps;
     }
 }
 
@@ -82,12 +98,17 @@ void SafetyHold::apply(Pending& p) {
         np.top10_holder_bps = static_cast<uint32_t>(std::min<unsigned __int128>(bps, 10000));
         np.flags &= ~SNP_POOL_HOLDERS_UNKNOWN;
     }
+    if (p.lp_bps && *p.lp_bps <= 10000) {
+        np.lp_burned_bps = *p.lp_bps;
+        np.flags &= ~SNP_POOL_LP_UNKNOWN;
+    }
 }
 
 void SafetyHold::take_ready(int64_t now_mono_ns, std::vector<EventBuf>& out) {
     for (auto it = pools_.begin(); it != pools_.end();) {
         Pending& p = it->second;
-        const bool complete = (!p.want_mint || p.mint_done) && (!p.want_holders || p.holders_done);
+        const bool complete = (!p.want_mint || p.mint_done) && (!p.want_holders || p.holders_done) &&
+                              (!p.want_lp || p.lp_done);
         if (!complete && now_mono_ns < p.deadline) {
             ++it;
             continue;

@@ -12,7 +12,10 @@
 // holders are unknown, the top 10 summed without the pool's own token
 // account (a curve's or PumpSwap pool's associated token account, a
 // Raydium pool's token vault). An AMM pool's share needs its mint's
-// supply (its event carries only the reserve). LP burned is not measured.
+// supply (its event carries only the reserve). For AMM pools (PumpSwap,
+// Raydium AMM v4) the LP burned share: the pool account's own count of LP
+// outstanding against its LP mint's supply (chain::lp_burned_bps); LP
+// locked in a third-party locker is not burned and is not counted as such.
 //
 // Pure logic: the caller (SolanaWsSource) does the I/O and the locking.
 #pragma once
@@ -45,11 +48,14 @@ class SafetyHold {
     // After Started: which facts to fetch for `pool`.
     bool wants_mint(const Pubkey& pool) const;
     bool wants_holders(const Pubkey& pool) const;
+    bool wants_lp(const Pubkey& pool) const;
 
     // Answers (nullopt: the fetch failed). `top10_atoms`: the ten largest
     // holders' sum, the pool's own account excluded.
     void on_mint(const Pubkey& pool, const std::optional<MintFacts>& m);
     void on_holders(const Pubkey& pool, const std::optional<uint64_t>& top10_atoms);
+    // The LP share burned, in bps (chain::lp_burned_bps).
+    void on_lp(const Pubkey& pool, const std::optional<uint32_t>& burned_bps);
 
     // Moves the events of pools whose facts are all in, or whose deadline
     // has passed, into `out` (NEW_POOL first, then in arrival order).
@@ -60,10 +66,11 @@ class SafetyHold {
     struct Pending {
         std::vector<EventBuf> events; // [0] is the NEW_POOL
         int64_t deadline = 0;
-        bool want_mint = false, want_holders = false;
-        bool mint_done = false, holders_done = false;
+        bool want_mint = false, want_holders = false, want_lp = false;
+        bool mint_done = false, holders_done = false, lp_done = false;
         std::optional<MintFacts> mint;
         std::optional<uint64_t> top10;
+        std::optional<uint32_t> lp_bps;
     };
     static void apply(Pending& p);
 

@@ -1,11 +1,13 @@
 // solfeed/ws_fetch.cpp — what the WebSocket source reads over JSON-RPC, off
 // its connection threads (answers arrive on the RPC client's thread and
 // take the source's mutex): the transaction of a Raydium pool seen in logs,
-// and new tokens' safety facts (the mint account; a pump.fun coin's largest
-// holders without the curve's own account).
+// and new tokens' safety facts (the mint account; the largest holders
+// without the pool's own account; an AMM pool's LP burned share from its
+// pool account and its LP mint).
 #include "solfeed/ws_source_impl.hpp"
 
 #include "chain/accounts.hpp"
+#include "chain/emit.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/solana_key.hpp"
@@ -21,9 +23,9 @@ namespace sniper::solfeed {
 
 namespace {
 
-// getAccountInfo of a mint -> its facts; nullopt and `why` when the answer
-// is not an initialized SPL Token / Token-2022 mint.
-std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
+// getAccountInfo's result -> the account; nullopt and `why` when malformed
+// or when there is no such account.
+std::optional<rpc::AccountInfo> account_of(const std::string& result_json, std::string& why) {
     uint64_t slot = 0;
     std::optional<rpc::AccountInfo> acc;
     if (auto e = rpc::parse_account_info(result_json, slot, acc)) {
@@ -32,6 +34,15 @@ std::optional<MintFacts> parse_mint(const std::string& result_json, std::string&
     }
     if (!acc) {
         why = "no such account";
+    }
+    return acc;
+}
+
+// getAccountInfo of a mint -> its facts; nullopt and `why` when the answer
+// is not an initialized SPL Token / Token-2022 mint.
+std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
+    const std::optional<rpc::AccountInfo> acc = account_of(result_json, why);
+    if (!acc) {
         return std::nullopt;
     }
     const bool t22 = acc->owner == solana::kToken2022Program;
@@ -48,6 +59,37 @@ std::optional<MintFacts> parse_mint(const std::string& result_json, std::string&
     f.supply = m.supply;
     f.decimals = m.decimals;
     return f;
+}
+
+// getAccountInfo of an AMM pool -> its LP bookkeeping; nullopt and `why`
+// when the answer is not the pool the event describes (owner, layout, the
+// pair of mints).
+std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
+                                          std::string& why) {
+    const std::optional<rpc::AccountInfo> acc = account_of(result_json, why);
+    if (!acc) {
+        return std::nullopt;
+    }
+    const bool raydium = dex == SNP_DEX_RAYDIUM_AMM_V4;
+    const solana::Pubkey& program = raydium ? solana::kRaydiumAmmV4Program : solana::kPumpSwapProgram;
+    if (acc->owner != program) {
+        why = "the pool account's owner is " + solana::to_base58(acc->owner) + ", expected " +
+              solana::to_base58(program);
+        return std::nullopt;
+    }
+    chain::AmmLp lp;
+    const chain::Reject r = raydium ? chain::decode_raydium_amm_lp(acc->data.data(), acc->data.size(), lp)
+                                    : chain::decode_pump_swap_pool_lp(acc->data.data(), acc->data.size(), lp);
+    if (r != chain::Reject::None) {
+        why = std::string("the pool account does not decode: ") + chain::reject_name(r);
+        return std::nullopt;
+    }
+    const Pubkey& wsol = chain::wsol_mint();
+    if (!((lp.mint_a == token && lp.mint_b == wsol) || (lp.mint_a == wsol && lp.mint_b == token))) {
+        why = "the pool account pairs other mints than its NEW_POOL";
+        return std::nullopt;
+    }
+    return lp;
 }
 
 // getTokenLargestAccounts -> the ten largest amounts summed, leaving out
@@ -100,13 +142,8 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
     const Pubkey pool = np.pool;
     const std::string mint = base58(np.base_mint);
     std::weak_ptr<Impl> weak = weak_from_this();
-    // A failed fact stays unknown (its field at the worst value); logged
-    // the first time and every 100th.
     const auto failed = [](Impl& self, const char* what, const std::string& why) {
-        if (self.enrich_failures++ % 100 == 0) {
-            log::warn("feed.ws", "a token-safety fact could not be read; the pool is released with it unknown",
-                      {{"fact", what}, {"error", why}, {"failures", self.enrich_failures}});
-        }
+        self.enrich_failed_locked(what, why);
     };
     if (hold.wants_mint(pool)) {
         rpc->call("getAccountInfo",
@@ -148,7 +185,68 @@ void SolanaWsSource::Impl::fetch_safety(const snp_ev_new_pool& np) {
                       self.release_ready_locked();
                   }));
     }
+    if (hold.wants_lp(pool)) {
+        fetch_lp(np);
+    }
     ++enriched;
+}
+
+// A failed fact stays unknown (its field at the worst value); logged the
+// first time and every 100th. Under `mu`.
+void SolanaWsSource::Impl::enrich_failed_locked(const char* fact, const std::string& why) {
+    if (enrich_failures++ % 100 == 0) {
+        log::warn("feed.ws", "a token-safety fact could not be read; the pool is released with it unknown",
+                  {{"fact", fact}, {"error", why}, {"failures", enrich_failures}});
+    }
+}
+
+// An AMM pool's LP burned share: its pool account (the LP mint and the
+// program's count of LP outstanding), then that LP mint's supply. Under
+// `mu`; the second request goes out from the first one's answer.
+void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
+    const Pubkey pool = np.pool, token = np.base_mint;
+    const uint32_t dex = np.dex;
+    const auto account_params = [](const std::string& key) {
+        return "[\"" + key + "\",{\"encoding\":\"base64\",\"commitment\":\"confirmed\"}]";
+    };
+    std::weak_ptr<Impl> weak = weak_from_this();
+    rpc->call("getAccountInfo", account_params(base58(pool)),
+              under_lock(weak, [pool, token, dex, account_params](Impl& self, const rpc::RpcResponse& resp) {
+                  std::string why = resp.ok() ? std::string() : resp.error.message;
+                  std::optional<chain::AmmLp> lp;
+                  if (resp.ok()) {
+                      lp = parse_pool_lp(resp.result_json, dex, token, why);
+                  }
+                  if (!lp) {
+                      self.enrich_failed_locked("lp pool", why);
+                      self.hold.on_lp(pool, std::nullopt);
+                      self.release_ready_locked();
+                      return;
+                  }
+                  const uint64_t count = lp->lp_count;
+                  self.rpc->call(
+                      "getAccountInfo", account_params(base58(lp->lp_mint)),
+                      under_lock(self.weak_from_this(), [pool, count](Impl& s, const rpc::RpcResponse& r) {
+                          std::string why2 = r.ok() ? std::string() : r.error.message;
+                          std::optional<MintFacts> m;
+                          if (r.ok()) {
+                              m = parse_mint(r.result_json, why2);
+                          }
+                          std::optional<uint32_t> bps;
+                          if (m) {
+                              bps = chain::lp_burned_bps(count, m->supply);
+                              if (!bps) {
+                                  why2 = "the LP mint's supply " + std::to_string(m->supply) +
+                                         " does not fit the pool's LP count " + std::to_string(count);
+                              }
+                          }
+                          if (!bps) {
+                              s.enrich_failed_locked("lp mint", why2);
+                          }
+                          s.hold.on_lp(pool, bps);
+                          s.release_ready_locked();
+                      }));
+              }));
 }
 
 void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {

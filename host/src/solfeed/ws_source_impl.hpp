@@ -98,6 +98,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void fetch_transaction(const uint8_t* sig);
     void deliver_locked(const EventBuf& ev, int64_t recv_mono_ns);
     void fetch_safety(const snp_ev_new_pool& np);
+    void fetch_lp(const snp_ev_new_pool& np);
+    void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
     void mark_stale_locked(const std::string& why);
     void count_locked(const std::string& reason, const std::string& detail);
