@@ -12,7 +12,8 @@
 //    two intervals after the previous send of its transaction.
 //
 // Output: one JSON object per line.
-// Usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B,...] [--seconds S]
+// Usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B,...] [--seconds S] [--pin]
+// --pin: the validator on the last CPU, this process and its signer on CPU 0.
 #include "core/log.hpp"
 #include "live/live_executor.hpp"
 #include "signer/signer_client.hpp"
@@ -22,6 +23,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <simdjson.h>
 #include <sys/wait.h>
@@ -68,10 +70,19 @@ std::string http(const std::string& url, const std::string* body = nullptr) {
     return out;
 }
 
+void pin_to(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (::sched_setaffinity(0, sizeof set, &set) != 0) {
+        throw std::runtime_error("sched_setaffinity(" + std::to_string(cpu) + ") failed");
+    }
+}
+
 struct Localnet {
     pid_t pid = -1;
     std::string url;
-    explicit Localnet(int slot_ms) {
+    Localnet(int slot_ms, int cpu) {
         int out[2];
         if (::pipe(out) != 0) {
             throw std::runtime_error("pipe");
@@ -82,6 +93,9 @@ struct Localnet {
             const int null = ::open("/dev/null", O_WRONLY);
             ::dup2(null, 2);
             ::setpgid(0, 0);
+            if (cpu >= 0) {
+                pin_to(cpu);
+            }
             const std::string script = std::string(SNIPER_SOURCE_DIR) + "/tools/localnet/start.sh";
             const std::string slot = std::to_string(slot_ms);
             ::execlp("bash", "bash", script.c_str(), "--port", "0", "--slot-ms", slot.c_str(), nullptr);
@@ -209,9 +223,16 @@ int main(int argc, char** argv) {
     size_t orders = 500;
     double seconds = 3;
     std::vector<double> rates = {50, 100, 200, 400};
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool pin = false;
+    for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--slot-ms") {
+        if (a == "--pin") {
+            pin = true;
+            --i;
+        } else if (i + 1 >= argc) {
+            std::fprintf(stderr, "sniper_live_bench: %s needs a value\n", a.c_str());
+            return 2;
+        } else if (a == "--slot-ms") {
             slot_ms = std::atoi(argv[i + 1]);
         } else if (a == "--orders") {
             orders = std::strtoull(argv[i + 1], nullptr, 10);
@@ -225,7 +246,8 @@ int main(int argc, char** argv) {
                 rates.push_back(std::atof(r.c_str()));
             }
         } else {
-            std::fprintf(stderr, "usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B] [--seconds S]\n");
+            std::fprintf(stderr,
+                         "usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B] [--seconds S] [--pin]\n");
             return 2;
         }
     }
@@ -233,7 +255,16 @@ int main(int argc, char** argv) {
         log::set_level(log::Level::Warn);
         char tmpl[] = "/tmp/sniper-live-bench-XXXXXX";
         const std::string base = ::mkdtemp(tmpl);
-        Localnet net(slot_ms);
+        // --pin: the validator on the last CPU, the host (and the signer it
+        // starts) on CPU 0, as when the validator is another machine.
+        const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+        if (pin && cpus < 2) {
+            throw std::runtime_error("--pin needs two CPUs");
+        }
+        Localnet net(slot_ms, pin ? cpus - 1 : -1);
+        if (pin) {
+            pin_to(0);
+        }
         const std::string key_path = base + "/id.json";
         solana::SecretKey key = solana::generate_keypair();
         if (!solana::write_keypair_file(key_path, key).empty()) {

@@ -21,6 +21,7 @@
 
 #include "solana/base64.hpp"
 #include "solana/message_compile.hpp"
+#include "solana/signing.hpp"
 #include "solana/system_program.hpp"
 #include "test_support.hpp"
 
@@ -372,6 +373,37 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     REQUIRE(two);
     CHECK_FALSE(check_route_tx(*two, policy, 1'000'000, err));
     CHECK_THAT(err, Catch::Contains("has not signed"));
+    CHECK_FALSE(check_route_shape(*two, policy, 1'000'000, err)); // an empty slot: refused before any verify
+    // A co-signer's signature that is there but wrong: the shape passes, the
+    // verification (run while the signer signs) refuses; signed by its key,
+    // it verifies.
+    std::array<uint8_t, 32> seed{};
+    seed.fill(42);
+    const solana::SigningKey other_key = solana::SigningKey::from_seed(seed);
+    const solana::Instruction ix2 = solana::system_transfer(other_key.pubkey(), wallet, 5);
+    auto m2 = solana::compile_message(wallet, std::span<const solana::Instruction>(&ix2, 1), bh,
+                                      solana::MessageVersion::V0);
+    REQUIRE(m2);
+    solana::Transaction t2;
+    t2.message = *m2;
+    t2.signatures.resize(2);
+    t2.signatures[1].bytes.fill(7);
+    auto forged = solana::serialize_transaction(t2);
+    REQUIRE(forged);
+    auto shaped = check_route_shape(*forged, policy, 1'000'000, err);
+    INFO(err);
+    REQUIRE(shaped);
+    CHECK_FALSE(verify_cosigners(*shaped, err));
+    CHECK_THAT(err, Catch::Contains("has an invalid signature"));
+    CHECK_FALSE(check_route_tx(*forged, policy, 1'000'000, err));
+    const auto msg2 = solana::serialize_message(*m2);
+    REQUIRE(msg2);
+    t2.signatures[1] = other_key.sign(*msg2);
+    auto cosigned = solana::serialize_transaction(t2);
+    REQUIRE(cosigned);
+    auto good = check_route_tx(*cosigned, policy, 1'000'000, err);
+    INFO(err);
+    CHECK(good);
     // A durable nonce: it would never expire, so it is refused.
     solana::Pubkey nonce;
     nonce.bytes.fill(5);

@@ -209,6 +209,65 @@ TEST_CASE("append order is kept under appends from 4 threads", "[store]") {
     }
 }
 
+TEST_CASE("commit writes on the caller's thread after what was queued, racing appends and the writer",
+          "[store]") {
+    TempDir tmp;
+    auto s = open_ok(tmp.path());
+    s->append(order(1)); // queued before any writer: commit writes it first
+    s->commit(intent(1));
+    CHECK(s->records_written() == 2);
+    s->start();
+    // Two threads append while this one commits (bounded: an unbounded
+    // producer would outrun any writer).
+    std::vector<std::thread> appenders;
+    for (uint64_t t = 1; t <= 2; ++t) {
+        appenders.emplace_back([&s, t] {
+            for (uint64_t i = 0; i < 3'000; ++i) {
+                s->append(order(t * 1'000'000 + i));
+                if (i % 10 == 0) {
+                    std::this_thread::yield();
+                }
+            }
+        });
+    }
+    RawDb raw(s->path());
+    bool visible = true;
+    for (uint64_t id = 2; id <= 300; ++id) {
+        s->commit(intent(id));
+        // Committed when commit returns: another connection sees it.
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(raw.get(), "SELECT count(*) FROM intents WHERE intent_id = ?", -1, &st,
+                                   nullptr) == SQLITE_OK);
+        sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(id));
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        visible = visible && sqlite3_column_int64(st, 0) == 1;
+        sqlite3_finalize(st);
+    }
+    for (auto& th : appenders) {
+        th.join();
+    }
+    s->flush();
+    CHECK(visible);
+    CHECK(s->healthy());
+    CHECK(s->max_intent_id() == 300);
+    // Each appender's orders are in its own order, whoever wrote them.
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw.get(), "SELECT intent_id FROM orders WHERE intent_id >= 1000000 ORDER BY id", -1,
+                               &st, nullptr) == SQLITE_OK);
+    std::map<uint64_t, uint64_t> next;
+    bool in_order = true;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const auto id = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+        in_order = in_order && next[id / 1'000'000] == id % 1'000'000;
+        next[id / 1'000'000] = id % 1'000'000 + 1;
+    }
+    sqlite3_finalize(st);
+    CHECK(in_order);
+    CHECK(next[1] == 3'000);
+    CHECK(next[2] == 3'000);
+    CHECK(s->records_written() == 2 + 299 + 6'000);
+}
+
 TEST_CASE("write_trading_state_sync is durable and writes what was queued before it", "[store]") {
     TempDir tmp;
     {

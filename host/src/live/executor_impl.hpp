@@ -246,8 +246,10 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
 
     void on_swap(uint64_t id, rpc::HttpResponse r);
 
+    // `meanwhile`: runs while the signer works (SignerClient::sign).
     std::optional<std::array<uint8_t, 64>> sign(uint64_t intent, const std::vector<uint8_t>& message, uint64_t lvbh,
-                                                uint64_t earlier, uint64_t height, std::string& err);
+                                                uint64_t earlier, uint64_t height, std::string& err,
+                                                const std::function<void()>& meanwhile = nullptr);
 
     void send(Flight& f, bool again);
 

@@ -165,7 +165,9 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
         fail(id, kLiveRouteRefused, "jupiter swap refused: " + err);
         return;
     }
-    auto checked = check_route_tx(answer->tx, policy, max_outflow(f), err);
+    // The co-signers' signatures are verified while the signer signs
+    // (below); everything else first.
+    auto checked = check_route_shape(answer->tx, policy, max_outflow(f), err);
     if (!checked) {
         fail(id, kLiveRouteRefused, err);
         return;
@@ -183,9 +185,20 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
     at.lvbh = answer->last_valid_block_height;
     at.blockhash = checked->tx.message.recent_blockhash;
     const uint64_t earlier = f.attempts.empty() ? 0 : f.attempts.back().lvbh;
-    auto sig = sign(id, checked->message, at.lvbh, earlier, height, err);
+    std::optional<bool> cosigned; // set once the request is out
+    std::string cosign_err = "route transaction: its co-signers' signatures were not verified";
+    auto sig = sign(id, checked->message, at.lvbh, earlier, height, err,
+                    [&] { cosigned = verify_cosigners(*checked, cosign_err); });
+    if (cosigned == false) { // whatever the signer said: nothing is sent
+        fail(id, kLiveRouteRefused, cosign_err);
+        return;
+    }
     if (!sig) {
         fail(id, kLiveSignerRefused, "signer: " + err);
+        return;
+    }
+    if (!cosigned) {
+        fail(id, kLiveRouteRefused, cosign_err);
         return;
     }
     at.sig.bytes = *sig;
@@ -228,8 +241,7 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
         rec.tip_tx = at.tip_tx;
         rec.last_valid_block_height = at.lvbh;
         rec.ts_ns = wall_ns();
-        store->append(std::move(rec));
-        store->flush();
+        store->commit(std::move(rec)); // on this thread: no hop to the writer
         if (!store->healthy()) {
             fail(id, kLiveJournalFailed, "the attempt could not be journaled (" + store->last_error() +
                                              "); nothing was sent");
@@ -268,7 +280,8 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
 }
 
 std::optional<std::array<uint8_t, 64>> LiveExecutor::Impl::sign(uint64_t intent, const std::vector<uint8_t>& message, uint64_t lvbh,
-                                            uint64_t earlier, uint64_t height, std::string& err) {
+                                            uint64_t earlier, uint64_t height, std::string& err,
+                                            const std::function<void()>& meanwhile) {
     signer::SignRequest req;
     req.intent_id = intent;
     req.host_state = state.load();
@@ -276,7 +289,7 @@ std::optional<std::array<uint8_t, 64>> LiveExecutor::Impl::sign(uint64_t intent,
     req.earlier_last_valid_block_height = earlier;
     req.current_block_height = height;
     req.message = message;
-    auto res = signer->sign(req, err);
+    auto res = signer->sign(req, err, meanwhile);
     if (!res) {
         err = "no answer: " + err;
         return std::nullopt;

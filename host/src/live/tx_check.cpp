@@ -5,8 +5,15 @@
 
 namespace sniper::live {
 
-std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
-                                        uint64_t max_outflow_lamports, std::string& err) {
+namespace {
+std::string cosigner_error(const CheckedTx& c, size_t i, const char* what) {
+    return "route transaction: signer " + std::to_string(i) + " (" + solana::to_base58(c.tx.message.account_keys[i]) +
+           ") " + what + "; expected every signer but the wallet to have signed";
+}
+} // namespace
+
+std::optional<CheckedTx> check_route_shape(std::span<const uint8_t> bytes, const signer::Policy& policy,
+                                           uint64_t max_outflow_lamports, std::string& err) {
     CheckedTx c;
     if (auto e = solana::parse_transaction(bytes, c.tx)) {
         err = "route transaction: " + e->to_string();
@@ -26,12 +33,8 @@ std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const si
         return std::nullopt;
     }
     for (size_t i = 1; i < c.tx.signatures.size(); ++i) {
-        const solana::Signature& sig = c.tx.signatures[i];
-        if (!solana::verify_signature(m.account_keys[i], sig, c.message.data(), c.message.size())) {
-            const bool empty = sig == solana::Signature{};
-            err = "route transaction: signer " + std::to_string(i) + " (" + solana::to_base58(m.account_keys[i]) +
-                  ") " + (empty ? "has not signed" : "has an invalid signature") +
-                  "; expected every signer but the wallet to have signed";
+        if (c.tx.signatures[i] == solana::Signature{}) {
+            err = cosigner_error(c, i, "has not signed");
             return std::nullopt;
         }
     }
@@ -57,6 +60,26 @@ std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const si
         return std::nullopt;
     }
     c.outflow_bound = a.outflow_lamports;
+    return c;
+}
+
+bool verify_cosigners(const CheckedTx& c, std::string& err) {
+    const solana::Message& m = c.tx.message;
+    for (size_t i = 1; i < c.tx.signatures.size(); ++i) {
+        if (!solana::verify_signature(m.account_keys[i], c.tx.signatures[i], c.message.data(), c.message.size())) {
+            err = cosigner_error(c, i, "has an invalid signature");
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
+                                        uint64_t max_outflow_lamports, std::string& err) {
+    auto c = check_route_shape(bytes, policy, max_outflow_lamports, err);
+    if (c && !verify_cosigners(*c, err)) {
+        return std::nullopt;
+    }
     return c;
 }
 

@@ -197,18 +197,23 @@ std::optional<Frame> SignerClient::read_answer(bool spin, std::string& err) {
     return f;
 }
 
-std::optional<Frame> SignerClient::raw_request(const std::vector<uint8_t>& bytes, std::string& err) {
+std::optional<Frame> SignerClient::raw_request(const std::vector<uint8_t>& bytes, std::string& err,
+                                               const std::function<void()>& meanwhile) {
     const bool signer_awake = mono_ns() - last_answer_ns_ < kSignerAwakeNs;
     if (!write_all(fd_, bytes)) {
         err = std::string("cannot write to the signer: ") + std::strerror(errno);
         return std::nullopt;
     }
+    if (meanwhile) {
+        meanwhile();
+    }
     return read_answer(signer_awake, err);
 }
 
-std::optional<SignResult> SignerClient::sign(const SignRequest& req, std::string& err) {
+std::optional<SignResult> SignerClient::sign(const SignRequest& req, std::string& err,
+                                             const std::function<void()>& meanwhile) {
     const uint64_t id = next_request_id_++;
-    auto f = raw_request(encode_sign_request(id, req), err);
+    auto f = raw_request(encode_sign_request(id, req), err, meanwhile);
     if (!f) {
         return std::nullopt;
     }

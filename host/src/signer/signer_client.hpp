@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,12 +68,16 @@ class SignerClient {
 
     // One request, one answer. nullopt and `err` when the signer did not
     // answer (gone, timed out, or an unreadable answer); a refusal is a
-    // SignResult with its reason.
-    std::optional<SignResult> sign(const SignRequest& req, std::string& err);
+    // SignResult with its reason. `meanwhile`, when set, runs on this
+    // thread after the request is written and before the answer is read
+    // (work that overlaps the signer's).
+    std::optional<SignResult> sign(const SignRequest& req, std::string& err,
+                                   const std::function<void()>& meanwhile = nullptr);
     // Reports the host's trading state (SNP_TRADING_*).
     bool set_trading_state(uint8_t state, std::string& err);
     // Sends raw bytes and reads one frame (for protocol tests).
-    std::optional<Frame> raw_request(const std::vector<uint8_t>& bytes, std::string& err);
+    std::optional<Frame> raw_request(const std::vector<uint8_t>& bytes, std::string& err,
+                                     const std::function<void()>& meanwhile = nullptr);
 
   private:
     SignerClient() = default;

@@ -241,6 +241,31 @@ void Store::flush() {
     m.drain_inline();
 }
 
+void Store::commit(StoreRecord record) {
+    Impl& m = *impl_;
+    // db_mu first (the lock order), so the record is queued and written in
+    // one hold: the writer cannot take a batch in between, and it is not
+    // woken for a record it would find already written.
+    std::lock_guard db_lk(m.db_mu);
+    uint64_t ticket = 0;
+    {
+        std::lock_guard lk(m.q_mu);
+        m.queue.push_back(Impl::Entry{++m.appended_seq, std::move(record)});
+        ticket = m.appended_seq;
+    }
+    for (;;) {
+        std::vector<Impl::Entry> batch = m.take_batch();
+        if (batch.empty()) {
+            return;
+        }
+        const bool mine = batch.back().seq >= ticket;
+        m.process(batch);
+        if (mine) {
+            return;
+        }
+    }
+}
+
 void Store::stop() {
     Impl& m = *impl_;
     std::lock_guard life(m.life_mu);

@@ -207,6 +207,12 @@ class Store {
     void append_group(std::vector<StoreRecord> records);
     void flush();                    // blocks until all appended records are written
                                      // (or dropped after a write error)
+    // Appends `record` and commits it (with whatever was queued before it)
+    // on the caller's thread, without waking the writer: for a write that
+    // must be durable before the caller goes on (the live executor's
+    // attempt, before its first send). Waits only if the writer is in the
+    // middle of a batch. Check healthy() afterwards.
+    void commit(StoreRecord record);
     void stop();                     // drains, then joins the writer
 
     // Writes a trading state record synchronously (and everything queued
