@@ -338,17 +338,24 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     other.bytes.fill(9);
     solana::Hash bh;
     bh.bytes.fill(1);
-    const auto tx_of = [&](const solana::Pubkey& payer, uint64_t lamports) {
-        const solana::Instruction ix = solana::system_transfer(payer, other, lamports);
+    // A v0 message paid by `payer` with one instruction, and its wire bytes
+    // with `sigs` signature slots (empty unless given).
+    const auto v0 = [&](const solana::Pubkey& payer, const solana::Instruction& ix) {
         auto m = solana::compile_message(payer, std::span<const solana::Instruction>(&ix, 1), bh,
                                          solana::MessageVersion::V0);
         REQUIRE(m);
+        return *m;
+    };
+    const auto wire = [](const solana::Message& m, std::vector<solana::Signature> sigs) {
         solana::Transaction t;
-        t.message = *m;
-        t.signatures.resize(1);
+        t.message = m;
+        t.signatures = std::move(sigs);
         auto bytes = solana::serialize_transaction(t);
         REQUIRE(bytes);
         return *bytes;
+    };
+    const auto tx_of = [&](const solana::Pubkey& payer, uint64_t lamports) {
+        return wire(v0(payer, solana::system_transfer(payer, other, lamports)), std::vector<solana::Signature>(1));
     };
     std::string err;
     auto ok = check_route_tx(tx_of(wallet, 1000), policy, 1'000'000, err);
@@ -362,46 +369,30 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     std::vector<uint8_t> junk{1, 2, 3};
     CHECK_FALSE(check_route_tx(junk, policy, 1'000'000, err));
     // A second signer that has not signed.
-    const solana::Instruction ix = solana::system_transfer(other, wallet, 5);
-    auto m = solana::compile_message(wallet, std::span<const solana::Instruction>(&ix, 1), bh,
-                                     solana::MessageVersion::V0);
-    REQUIRE(m);
-    solana::Transaction t;
-    t.message = *m;
-    t.signatures.resize(2);
-    auto two = solana::serialize_transaction(t);
-    REQUIRE(two);
-    CHECK_FALSE(check_route_tx(*two, policy, 1'000'000, err));
+    const auto two = wire(v0(wallet, solana::system_transfer(other, wallet, 5)), std::vector<solana::Signature>(2));
+    CHECK_FALSE(check_route_tx(two, policy, 1'000'000, err));
     CHECK_THAT(err, Catch::Contains("has not signed"));
-    CHECK_FALSE(check_route_shape(*two, policy, 1'000'000, err)); // an empty slot: refused before any verify
+    CHECK_FALSE(check_route_shape(two, policy, 1'000'000, err)); // an empty slot: refused before any verify
     // A co-signer's signature that is there but wrong: the shape passes, the
     // verification (run while the signer signs) refuses; signed by its key,
     // it verifies.
     std::array<uint8_t, 32> seed{};
     seed.fill(42);
     const solana::SigningKey other_key = solana::SigningKey::from_seed(seed);
-    const solana::Instruction ix2 = solana::system_transfer(other_key.pubkey(), wallet, 5);
-    auto m2 = solana::compile_message(wallet, std::span<const solana::Instruction>(&ix2, 1), bh,
-                                      solana::MessageVersion::V0);
-    REQUIRE(m2);
-    solana::Transaction t2;
-    t2.message = *m2;
-    t2.signatures.resize(2);
-    t2.signatures[1].bytes.fill(7);
-    auto forged = solana::serialize_transaction(t2);
-    REQUIRE(forged);
-    auto shaped = check_route_shape(*forged, policy, 1'000'000, err);
+    const solana::Message m2 = v0(wallet, solana::system_transfer(other_key.pubkey(), wallet, 5));
+    std::vector<solana::Signature> sigs(2);
+    sigs[1].bytes.fill(7);
+    const auto forged = wire(m2, sigs);
+    auto shaped = check_route_shape(forged, policy, 1'000'000, err);
     INFO(err);
     REQUIRE(shaped);
     CHECK_FALSE(verify_cosigners(*shaped, err));
     CHECK_THAT(err, Catch::Contains("has an invalid signature"));
-    CHECK_FALSE(check_route_tx(*forged, policy, 1'000'000, err));
-    const auto msg2 = solana::serialize_message(*m2);
+    CHECK_FALSE(check_route_tx(forged, policy, 1'000'000, err));
+    const auto msg2 = solana::serialize_message(m2);
     REQUIRE(msg2);
-    t2.signatures[1] = other_key.sign(*msg2);
-    auto cosigned = solana::serialize_transaction(t2);
-    REQUIRE(cosigned);
-    auto good = check_route_tx(*cosigned, policy, 1'000'000, err);
+    sigs[1] = other_key.sign(*msg2);
+    auto good = check_route_tx(wire(m2, sigs), policy, 1'000'000, err);
     INFO(err);
     CHECK(good);
     // A durable nonce: it would never expire, so it is refused.
@@ -417,12 +408,7 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     const std::vector<solana::Instruction> ixs{adv, pay};
     auto nm = solana::compile_message(wallet, ixs, bh, solana::MessageVersion::V0);
     REQUIRE(nm);
-    solana::Transaction nt;
-    nt.message = *nm;
-    nt.signatures.resize(1);
-    auto nb = solana::serialize_transaction(nt);
-    REQUIRE(nb);
-    CHECK_FALSE(check_route_tx(*nb, policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(wire(*nm, std::vector<solana::Signature>(1)), policy, 1'000'000, err));
     CHECK_THAT(err, Catch::Contains("durable nonce"));
 }
 
