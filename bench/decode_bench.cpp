@@ -6,7 +6,10 @@
 // per message, as JSON lines. tools/solana-check/bench_decode.js does the
 // same work in Node (scripts/bench_decode.sh runs both).
 //
-// Usage: sniper_decode_bench [--seconds S] [--messages FILE]
+// --dom sends every message through simdjson's DOM, as before the
+// logsNotification fast path (chain/fast_logs.hpp), for a side-by-side.
+//
+// Usage: sniper_decode_bench [--seconds S] [--dom] [--messages FILE]
 #include "chain/solana_ws_decoder.hpp"
 
 #include <algorithm>
@@ -60,15 +63,19 @@ void print(const char* name, size_t bytes, Stats& s) {
 
 int main(int argc, char** argv) {
     double seconds = 2.0;
+    bool dom_only = false; // --dom: every message through simdjson's DOM (no fast path)
     std::string file = SNIPER_BENCH_DATA "/decode_messages.ndjson";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--seconds" && i + 1 < argc) {
             seconds = std::atof(argv[++i]);
+        } else if (a == "--dom") {
+            dom_only = true;
         } else if (a == "--messages" && i + 1 < argc) {
             file = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: sniper_decode_bench [--seconds S] [--messages FILE]\n");
+            std::fprintf(stderr,
+                         "usage: sniper_decode_bench [--seconds S] [--dom] [--messages FILE]\n");
             return 2;
         }
     }
@@ -83,7 +90,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sniper_decode_bench: no messages in %s\n", file.c_str());
         return 2;
     }
-    chain::SolanaWsDecoder dec;
+    chain::DecoderConfig cfg;
+    cfg.fast_logs = !dom_only;
+    chain::SolanaWsDecoder dec(cfg);
     for (const auto& m : msgs) { // warm-up: parser buffers, PDA cache; all must decode
         if (!dec.decode(m).ok()) {
             std::fprintf(stderr, "sniper_decode_bench: a message is refused: %s\n",

@@ -7,6 +7,7 @@
 #include "chain/wire.hpp"
 #include "solana/base64.hpp"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -102,6 +103,38 @@ inline std::string logs_message(const std::vector<std::string>& lines) {
         j += (i ? ",\"" : "\"") + lines[i] + "\"";
     }
     return j + "]}},\"subscription\":1}}";
+}
+
+// What differs between two decodes of one message (empty: nothing):
+// refusal and where, kind, slot, signature, flags, skip counts, events.
+inline std::string diff_results(const sniper::chain::DecodeResult& a,
+                                const sniper::chain::DecodeResult& b) {
+    std::ostringstream o;
+    if (a.reject != b.reject || std::strcmp(a.where, b.where) != 0) {
+        o << "reject " << sniper::chain::reject_name(a.reject) << " at " << a.where << " vs "
+          << sniper::chain::reject_name(b.reject) << " at " << b.where << "; ";
+    }
+    if (a.kind != b.kind || a.slot != b.slot || a.has_signature != b.has_signature ||
+        a.failed_tx != b.failed_tx || a.needs_transaction != b.needs_transaction) {
+        o << "kind/slot/signature/failed/needs differ; ";
+    }
+    if (a.has_signature && std::memcmp(a.signature, b.signature, 64) != 0) {
+        o << "signature bytes differ; ";
+    }
+    if (std::memcmp(a.skipped, b.skipped, sizeof a.skipped) != 0) {
+        o << "skip counts differ; ";
+    }
+    if (a.n_events != b.n_events) {
+        o << "events " << a.n_events << " vs " << b.n_events << "; ";
+    } else {
+        for (uint32_t i = 0; i < a.n_events; ++i) {
+            if (a.events[i].h.size != b.events[i].h.size ||
+                std::memcmp(&a.events[i], &b.events[i], a.events[i].h.size) != 0) {
+                o << "event " << i << " differs; ";
+            }
+        }
+    }
+    return o.str();
 }
 
 } // namespace chain_test

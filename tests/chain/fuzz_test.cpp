@@ -5,11 +5,14 @@
 // bytes — and fed to the message decoder; the program-level decoders get
 // the same treatment on raw event bytes. Properties: no crash, no read out
 // of bounds (run the ASan+UBSan build), every event that comes out passes
-// event_valid. Bounded for CI; SNIPER_FUZZ_ITERS=N and SNIPER_FUZZ_SEED=S
+// event_valid; and the logsNotification fast path (chain/fast_logs.hpp)
+// gives what the DOM path gives on every input, near its edge or not.
+// Bounded for CI; SNIPER_FUZZ_ITERS=N and SNIPER_FUZZ_SEED=S
 // for a long run (scripts/fuzz_decoders.sh).
 #include "chain_test_util.hpp"
 
 #include "chain/accounts.hpp"
+#include "chain/fast_logs.hpp"
 #include "chain/pump_fun.hpp"
 #include "chain/pump_swap.hpp"
 #include "chain/raydium_v4.hpp"
@@ -294,4 +297,177 @@ TEST_CASE("fuzz: event decoders on mutated and random bytes", "[chain][fuzz]") {
         }
     }
     SUCCEED();
+}
+
+namespace {
+
+// Edits that keep a logsNotification close to the fast path's edge: JSON
+// whitespace, escapes, non-ASCII, duplicates and missing fields, other
+// number forms, a failed transaction, depth.
+std::string mutate_logs(const std::string& seed, Rng& rng) {
+    std::string s = seed;
+    if (s.size() < 2) { // cut to nothing by an earlier round
+        return s + "{}";
+    }
+    const auto somewhere = [&] { return rng.below(s.size() + 1); };
+    const auto replace_first = [&](const std::string& from, const std::string& to) {
+        if (const size_t a = s.find(from); a != std::string::npos) {
+            s.replace(a, from.size(), to);
+        }
+    };
+    switch (rng.below(14)) {
+    case 0: // whitespace where JSON allows it, or anywhere
+        for (size_t i = 1 + rng.below(3); i > 0; --i) {
+            const char ws[] = {' ', '\n', '\t', '\r'};
+            const size_t a = s.find_first_of(",:{}[]", rng.below(s.size()));
+            s.insert(a == std::string::npos ? somewhere() : a + (rng.below(2) ? 1 : 0), 1,
+                     ws[rng.below(4)]);
+        }
+        break;
+    case 1: { // an escape inside a log line (valid or not)
+        static const char* esc[] = {"\\\"", "\\\\", "\\u0041", "\\n", "\\x", "\\u12", "\\/"};
+        const size_t a = s.find("Program ", rng.below(s.size()));
+        s.insert(a == std::string::npos ? somewhere() : a + 8, esc[rng.below(7)]);
+        break;
+    }
+    case 2: { // non-ASCII: valid UTF-8 or a stray byte
+        static const char* bytes[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x92\xB0", "\xC3",
+                                      "\xFF", "\x7F", "\x01"};
+        s.insert(somewhere(), bytes[rng.below(7)]);
+        break;
+    }
+    case 3: // a duplicate of a field the decoder reads
+    {
+        static const char* dups[] = {"\"err\":null,", "\"slot\":1,", "\"logs\":[],",
+                                     "\"signature\":\"x\",", "\"method\":\"logsNotification\",",
+                                     "\"result\":{},", "\"context\":{\"slot\":2},",
+                                     "\"params\":{},", "\"value\":{},"};
+        const char* d = dups[rng.below(9)];
+        const size_t a = s.find('{', rng.below(s.size()));
+        s.insert(a == std::string::npos ? 1 : a + 1, d);
+        break;
+    }
+    case 4: { // a field removed or renamed
+        static const char* keys[] = {"\"err\"", "\"slot\"", "\"logs\"", "\"signature\"",
+                                     "\"method\"", "\"context\"", "\"value\"", "\"result\""};
+        replace_first(keys[rng.below(8)], "\"zzz\"");
+        break;
+    }
+    case 5: { // the slot in other number forms
+        static const char* slots[] = {"-1", "1.5", "1e3", "0", "-0", "007", "18446744073709551615",
+                                      "18446744073709551616", "999999999999999999",
+                                      "1000000000000000000", "\"5\"", "null", "true"};
+        const size_t a = s.find("\"slot\":");
+        if (a != std::string::npos) {
+            size_t b = a + 7;
+            while (b < s.size() && (std::isdigit(static_cast<unsigned char>(s[b])) != 0)) {
+                ++b;
+            }
+            s.replace(a + 7, b - a - 7, slots[rng.below(13)]);
+        }
+        break;
+    }
+    case 6: // a failed transaction, or err of another type
+    {
+        static const char* errs[] = {"{\"InstructionError\":[2,{\"Custom\":6001}]}", "\"x\"", "1",
+                                     "[]", "false", "nul", "{\"a\":1.5e3}"};
+        replace_first("\"err\":null", std::string("\"err\":") + errs[rng.below(7)]);
+        break;
+    }
+    case 7: // a JSON-RPC error beside the notification
+        s.insert(1, "\"error\":{\"code\":-32000,\"message\":\"x\"},");
+        break;
+    case 8: { // deep nesting in an ignored field
+        const size_t depth = 25 + rng.below(50);
+        s.insert(1, "\"deep\":" + std::string(depth, '[') + std::string(depth, ']') + ",");
+        break;
+    }
+    case 9: // trailing bytes, or a cut
+        if (rng.below(2)) {
+            s += rng.below(2) ? " " : "x";
+        } else {
+            s.resize(rng.below(s.size() + 1));
+        }
+        break;
+    case 10: { // literals and numbers in an ignored field
+        static const char* vals[] = {"true", "false", "null", "tru", "-", "01", "1.", "[1,]",
+                                     "{\"a\"}", "{,}", "[,1]", "\"\"", "-12", "{\"a\":[{}]}"};
+        s.insert(1, std::string("\"extra\":") + vals[rng.below(14)] + ",");
+        break;
+    }
+    case 11: // logs of another type
+    {
+        static const char* logs[] = {"null", "[1]", "[\"a\",null]", "{}", "[[]]", "[\"a\",]"};
+        const size_t a = s.find("\"logs\":");
+        if (a != std::string::npos) {
+            const size_t b = s.find(']', a);
+            if (b != std::string::npos) {
+                s.replace(a + 7, b - a - 6, logs[rng.below(6)]);
+            }
+        }
+        break;
+    }
+    case 12: // a log line over the node's limit or a spoofed one
+        replace_first("\"logs\":[", "\"logs\":[\"Program log: " +
+                                        std::string(rng.below(2) ? 10'100 : 10, 'a') + "\",");
+        break;
+    default: // a generic byte edit
+        s[rng.below(s.size())] = static_cast<char>(rng.next());
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("fuzz: the logsNotification fast path and the DOM path agree", "[chain][fuzz]") {
+    const auto corpus = load_corpus();
+    std::vector<std::string> logs_seeds;
+    for (const auto& c : corpus) {
+        if (c.find("\"logsNotification\"") != std::string::npos) {
+            logs_seeds.push_back(c);
+        }
+    }
+    REQUIRE(logs_seeds.size() >= 5);
+    const uint64_t iters = env_u64("SNIPER_FUZZ_ITERS", 50000) / 2;
+    Rng rng{(env_u64("SNIPER_FUZZ_SEED", 0x5eed5eedULL) * 0xD1B54A32D192ED03ULL) | 1};
+    DecoderConfig dom_cfg;
+    dom_cfg.fast_logs = false;
+    SolanaWsDecoder fast, dom(dom_cfg); // the same inputs in the same order: same registries
+    FastLogs probe;
+    uint64_t fast_taken = 0, fast_ok = 0, fast_refused = 0, declined = 0;
+    for (const auto& seed : logs_seeds) {
+        // Every real notification in the corpus takes the fast path.
+        INFO(seed.substr(0, 200));
+        REQUIRE(scan_logs_notification(seed, probe));
+    }
+    for (uint64_t i = 0; i < iters; ++i) {
+        std::string input = mutate_logs(logs_seeds[rng.below(logs_seeds.size())], rng);
+        if (rng.below(4) == 0) {
+            input = mutate_logs(input, rng);
+        } else if (rng.below(8) == 0) {
+            input = mutate(corpus, rng);
+        }
+        fast_logs_allow_avx2(i % 2 == 0); // both versions of the first pass
+        const bool taken = scan_logs_notification(input, probe);
+        const DecodeResult& a = fast.decode(input);
+        const DecodeResult& b = dom.decode(input);
+        if (const std::string d = chain_test::diff_results(a, b); !d.empty()) {
+            FAIL("fast path and DOM differ (" << d << ") on input #" << i << " (fast path "
+                                              << (taken ? "taken" : "declined")
+                                              << "): " << input.substr(0, 600));
+        }
+        if (taken) {
+            ++fast_taken;
+            (a.ok() ? fast_ok : fast_refused) += 1;
+        } else {
+            ++declined;
+        }
+    }
+    fast_logs_allow_avx2(true);
+    WARN("fast path: " << iters << " inputs, " << fast_taken << " taken (" << fast_ok
+                       << " accepted, " << fast_refused << " refused after the scan), "
+                       << declined << " declined to the DOM");
+    // Both sides of the edge are exercised.
+    REQUIRE(fast_ok > iters / 10);
+    REQUIRE(declined > iters / 10);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "chain/emit.hpp"
+#include "chain/fast_logs.hpp"
 #include "chain/log_stack.hpp"
 #include "chain/pool_registry.hpp"
 #include "chain/solana_ws_decoder.hpp"
@@ -134,6 +135,7 @@ struct SolanaWsDecoder::Impl {
     DecodeResult result;
     const Pubkey* account_hint = nullptr; // decode(json, account): whose accountNotification
     simdjson::dom::parser parser;
+    FastLogs fast; // the logsNotification fast path's finds
     std::string padded;
     std::string rewritten;
     std::vector<uint8_t> data_buf;
@@ -189,14 +191,19 @@ struct SolanaWsDecoder::Impl {
     Fail parse(std::string_view json, element& root);
     Fail message(element root);
     Fail logs_notification(element result);
+    Fail logs_notification_fast(); // from `fast`
     Fail transaction(element txwrap, uint64_t slot, std::string_view envelope_sig,
                      bool has_envelope_sig, int64_t block_ns);
     Fail account(element value, bool has_pubkey, const Pubkey& pubkey);
     Fail vault(const Vault& v, const uint8_t* d, size_t n, bool token_2022, Emitter& em);
     bool accounts_of(const KnownPool& k, std::vector<Pubkey>& out);
     Fail walk_logs(element logs, Emitter& em);
+    Fail walk_logs(const std::vector<std::string_view>& lines, Emitter& em);
+    template <class Lines, class AsLine>
+    Fail walk_lines(const Lines& logs, AsLine as_line, Emitter& em);
     Fail raydium_log(const Line& l, Emitter& em, raydium::Initialize2& init2, int64_t& init2_frame);
     Fail signature(element e, const char* where);
+    Fail signature(std::string_view text, const char* where);
     Fail collect_instructions(element message, element meta);
     Fail resolve_account(element accounts, size_t i, Pubkey& out);
     Fail ix_data(element ix, const uint8_t*& p, size_t& n);

@@ -1,9 +1,14 @@
 // chain/log_stack.cpp — the invoke stack over log lines (see log_stack.hpp).
 #include "chain/log_stack.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sniper::chain {
 namespace {
@@ -26,6 +31,22 @@ bool same_text(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         return false;
     }
+#if defined(__SSE2__)
+    if (a.size() >= 16 && a.size() <= 48) {
+        // Ids are 32..44 bytes: three 16-byte compares, the last one
+        // overlapping, with no loop and one branch.
+        const auto eq16 = [](const char* x, const char* y) {
+            return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x)),
+                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(y)));
+        };
+        const size_t mid = std::min<size_t>(16, a.size() - 16);
+        const size_t last = a.size() - 16;
+        const __m128i all = _mm_and_si128(
+            _mm_and_si128(eq16(a.data(), b.data()), eq16(a.data() + mid, b.data() + mid)),
+            eq16(a.data() + last, b.data() + last));
+        return _mm_movemask_epi8(all) == 0xFFFF;
+    }
+#endif
     size_t i = 0;
     for (; i + 8 <= a.size(); i += 8) {
         if (load8(a.data() + i) != load8(b.data() + i)) {

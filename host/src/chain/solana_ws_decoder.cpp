@@ -8,6 +8,9 @@
 // 18446744073709552000), so on that error the text is copied once with each
 // such integer token replaced by a marker string and parsed again: a field
 // we read that holds the marker is INT_RANGE, the others are ignored.
+// A logsNotification in plain form (no escapes, ASCII, integers only: what
+// nodes send) skips the DOM: chain/fast_logs.hpp reads it in one pass and
+// falls back to this path for anything else.
 #include "chain/solana_ws_decoder.hpp"
 
 #include "chain/accounts.hpp"
@@ -116,6 +119,10 @@ Fail SolanaWsDecoder::Impl::parse(std::string_view json, element& root) {
 Fail SolanaWsDecoder::Impl::signature(element e, const char* where) {
     std::string_view s;
     CHAIN_TRY(as_str(e, s, where));
+    return signature(s, where);
+}
+
+Fail SolanaWsDecoder::Impl::signature(std::string_view s, const char* where) {
     if (!signature_from_base58(s, result.signature)) {
         return {Reject::Base58Invalid, where};
     }
@@ -250,6 +257,20 @@ Fail SolanaWsDecoder::Impl::logs_notification(element res) {
     }
     Emitter em(result, registry, pending, n_pending, 0);
     return walk_logs(v.vals[2], em);
+}
+
+// The same steps as logs_notification, on what scan_logs_notification
+// found (logs are an array of strings there, or it would have said no).
+Fail SolanaWsDecoder::Impl::logs_notification_fast() {
+    result.kind = MessageKind::Logs;
+    result.slot = fast.slot;
+    CHAIN_TRY(signature(fast.signature, "value.signature"));
+    if (fast.failed) {
+        result.failed_tx = true; // rolled back: its events never happened
+        return kOk;
+    }
+    Emitter em(result, registry, pending, n_pending, 0);
+    return walk_logs(fast.lines, em);
 }
 
 Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey& pubkey) {
@@ -457,10 +478,16 @@ const DecodeResult& SolanaWsDecoder::decode(std::string_view json, const Pubkey&
 const DecodeResult& SolanaWsDecoder::decode(std::string_view json) {
     Impl& im = *impl_;
     im.reset();
-    element root;
-    Fail f = im.parse(json, root);
-    if (f.r == Reject::None) {
-        f = im.message(root);
+    Fail f = kOk;
+    if (im.cfg.fast_logs && json.size() <= im.cfg.max_message_bytes &&
+        scan_logs_notification(json, im.fast)) {
+        f = im.logs_notification_fast();
+    } else {
+        element root;
+        f = im.parse(json, root);
+        if (f.r == Reject::None) {
+            f = im.message(root);
+        }
     }
     DecodeResult& r = im.result;
     ++im.counters.messages;

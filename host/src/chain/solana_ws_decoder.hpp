@@ -69,6 +69,9 @@ struct DecoderConfig {
     size_t max_log_line_bytes = 10'000; // agave's default LOG_MESSAGES_BYTES_LIMIT
     size_t max_message_bytes = 8u << 20;
     size_t registry_capacity = 1u << 14; // power of two
+    // logsNotifications in plain form skip the DOM (chain/fast_logs.hpp);
+    // off only to compare the two paths in tests and benchmarks.
+    bool fast_logs = true;
 };
 
 class SolanaWsDecoder {

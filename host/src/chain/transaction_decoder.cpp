@@ -358,22 +358,21 @@ Fail SolanaWsDecoder::Impl::raydium_log(const Line& l, Emitter& em, raydium::Ini
     return kOk;
 }
 
-Fail SolanaWsDecoder::Impl::walk_logs(element logs_el, Emitter& em) {
-    array logs;
-    if (logs_el.get_array().get(logs) != simdjson::SUCCESS) {
-        return {Reject::FieldType, "logs"};
-    }
+// The walk itself, over a DOM array or the fast path's lines: as_line
+// turns one item into its text (or refuses it).
+template <class Lines, class AsLine>
+Fail SolanaWsDecoder::Impl::walk_lines(const Lines& logs, AsLine as_line, Emitter& em) {
     LogStack stack(cfg.max_log_line_bytes);
     raydium::Initialize2 init2{};
     int64_t init2_frame = -1; // ordinal of the Raydium frame that logged it
     bool pswap_data_seen = false;
-    for (element le : logs) {
+    for (const auto& item : logs) {
         if (stack.truncated()) {
             em.skip(Skip::LogTruncated); // each line after "Log truncated" (should be none)
             continue;
         }
         std::string_view line;
-        CHAIN_TRY(as_str(le, line, "logs[]"));
+        CHAIN_TRY(as_line(item, line));
         Line l;
         if (Reject r = stack.feed(line, l); r != Reject::None) {
             return {r, "logs[]"};
@@ -469,6 +468,25 @@ Fail SolanaWsDecoder::Impl::walk_logs(element logs_el, Emitter& em) {
         }
     }
     return kOk;
+}
+
+Fail SolanaWsDecoder::Impl::walk_logs(element logs_el, Emitter& em) {
+    array logs;
+    if (logs_el.get_array().get(logs) != simdjson::SUCCESS) {
+        return {Reject::FieldType, "logs"};
+    }
+    return walk_lines(
+        logs, [](element le, std::string_view& line) { return as_str(le, line, "logs[]"); }, em);
+}
+
+Fail SolanaWsDecoder::Impl::walk_logs(const std::vector<std::string_view>& lines, Emitter& em) {
+    return walk_lines(
+        lines,
+        [](std::string_view s, std::string_view& line) {
+            line = s;
+            return kOk;
+        },
+        em);
 }
 
 } // namespace sniper::chain
