@@ -9,6 +9,7 @@
 // string).
 #include "chain/fast_logs.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstring>
@@ -69,7 +70,9 @@ bool has_avx2() {
 // non-ASCII. Only a document with none of those is read here.
 bool classify(std::string_view doc, std::vector<uint64_t>& quotes) {
     const size_t n = doc.size();
-    quotes.assign((n + 63) / 64 + 1, 0);
+    // Every word is written whole below (no zeroing first), except by the
+    // byte-wise fallback of a build without SSE2.
+    quotes.resize((n + 63) / 64);
     const auto* p = reinterpret_cast<const unsigned char*>(doc.data());
     uint32_t bad = 0;
     size_t i = 0;
@@ -116,6 +119,8 @@ bool classify(std::string_view doc, std::vector<uint64_t>& quotes) {
         i = n;
     }
     bad = static_cast<uint32_t>(_mm_movemask_epi8(bad_v));
+#else
+    std::fill(quotes.begin(), quotes.end(), 0);
 #endif
     for (; i < n; ++i) {
         const unsigned char c = p[i];
@@ -168,6 +173,9 @@ class Reader {
         }
         const auto pos = static_cast<size_t>(p_ + 1 - base_);
         size_t w = pos >> 6;
+        if (w >= n_words_) {
+            return false; // the quote is the document's last byte
+        }
         uint64_t m = quotes_[w] & (~0ULL << (pos & 63));
         while (m == 0) {
             if (++w >= n_words_) {
