@@ -17,8 +17,7 @@
 
 namespace chain_test {
 
-inline std::string fixture(const std::string& rel) {
-    const std::string path = std::string(SNIPER_TEST_DATA) + "/chain/fixtures/" + rel;
+inline std::string read_file(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) {
         throw std::runtime_error("missing fixture " + path);
@@ -26,6 +25,10 @@ inline std::string fixture(const std::string& rel) {
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
+}
+
+inline std::string fixture(const std::string& rel) {
+    return read_file(std::string(SNIPER_TEST_DATA) + "/chain/fixtures/" + rel);
 }
 
 inline sniper::Pubkey key(const char* b58) {

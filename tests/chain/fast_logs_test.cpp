@@ -9,7 +9,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,8 +20,10 @@ namespace {
 std::string base_message(const std::string& slot = "5", const std::string& err = "null",
                          const std::string& logs = R"(["Program log: hi"])",
                          const std::string& extra = "") {
-    return R"({"jsonrpc":"2.0",)" + extra +
-           R"("method":"logsNotification","params":{"result":{"context":{"slot":)" + slot +
+    // `extra` goes after the method, which nodes write within the first
+    // bytes (the fast path looks for it there).
+    return R"({"jsonrpc":"2.0","method":"logsNotification",)" + extra +
+           R"("params":{"result":{"context":{"slot":)" + slot +
            R"(},"value":{"signature":"5h6xBEauJ3PK6SWCZ1PGjBvj8vDdWG3KpwATGy1ARAXFSDwt8GFXM7W5Ncn16wmqokgpiKRLuS83KUxyZyv2sUYv","err":)" +
            err + R"(,"logs":)" + logs + R"(}},"subscription":1}})";
 }
@@ -34,10 +35,7 @@ bool takes(const std::string& json) {
 
 // Every message of a file: one JSON document, or one per line.
 std::vector<std::string> messages_of(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string all = ss.str();
+    const std::string all = chain_test::read_file(p.string());
     std::vector<std::string> out{all};
     if (p.extension() == ".ndjson") {
         out.clear();

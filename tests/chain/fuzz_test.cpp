@@ -55,10 +55,7 @@ std::vector<std::string> load_corpus() {
     }
     std::sort(files.begin(), files.end()); // deterministic order
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        out.push_back(ss.str());
+        out.push_back(chain_test::read_file(f.string()));
     }
     return out;
 }
@@ -310,6 +307,13 @@ std::string mutate_logs(const std::string& seed, Rng& rng) {
         return s + "{}";
     }
     const auto somewhere = [&] { return rng.below(s.size() + 1); };
+    // Top-level additions go after the method (nodes write it first, and
+    // the fast path only looks for it in the first bytes).
+    const auto top = [&] {
+        const std::string m = "\"method\":\"logsNotification\",";
+        const size_t a = s.find(m);
+        return a == std::string::npos ? size_t{1} : a + m.size();
+    };
     const auto replace_first = [&](const std::string& from, const std::string& to) {
         if (const size_t a = s.find(from); a != std::string::npos) {
             s.replace(a, from.size(), to);
@@ -375,11 +379,11 @@ std::string mutate_logs(const std::string& seed, Rng& rng) {
         break;
     }
     case 7: // a JSON-RPC error beside the notification
-        s.insert(1, "\"error\":{\"code\":-32000,\"message\":\"x\"},");
+        s.insert(top(), "\"error\":{\"code\":-32000,\"message\":\"x\"},");
         break;
     case 8: { // deep nesting in an ignored field
         const size_t depth = 25 + rng.below(50);
-        s.insert(1, "\"deep\":" + std::string(depth, '[') + std::string(depth, ']') + ",");
+        s.insert(top(), "\"deep\":" + std::string(depth, '[') + std::string(depth, ']') + ",");
         break;
     }
     case 9: // trailing bytes, or a cut
@@ -392,7 +396,7 @@ std::string mutate_logs(const std::string& seed, Rng& rng) {
     case 10: { // literals and numbers in an ignored field
         static const char* vals[] = {"true", "false", "null", "tru", "-", "01", "1.", "[1,]",
                                      "{\"a\"}", "{,}", "[,1]", "\"\"", "-12", "{\"a\":[{}]}"};
-        s.insert(1, std::string("\"extra\":") + vals[rng.below(14)] + ",");
+        s.insert(top(), std::string("\"extra\":") + vals[rng.below(14)] + ",");
         break;
     }
     case 11: // logs of another type

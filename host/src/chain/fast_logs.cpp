@@ -341,6 +341,13 @@ bool scan_logs_notification(std::string_view json, FastLogs& out) {
     while (!json.empty() && json_ws(json.back())) {
         json.remove_suffix(1);
     }
+    // Other message kinds (account and transaction notifications, answers)
+    // leave at once instead of paying the first pass before the DOM: nodes
+    // put the method within the first bytes. One that puts it later is
+    // still decoded, by the DOM path.
+    if (json.substr(0, 128).find("\"logsNotification\"") == std::string_view::npos) {
+        return false;
+    }
     if (!classify(json, out.quotes)) {
         return false;
     }

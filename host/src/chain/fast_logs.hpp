@@ -10,7 +10,8 @@
 // nested at most 32 deep; and the notification's shape with every field SolanaWsDecoder
 // reads present once (method "logsNotification", params.result.context.slot
 // >= 0, params.result.value.{signature: string, err, logs: [strings]},
-// no top-level "error", no second "result"). Anything else — an escape, a
+// no top-level "error", no second "result"; the method named within the
+// first 128 bytes, as nodes write it). Anything else — an escape, a
 // non-ASCII byte, a float, a failed transaction, a duplicate, a missing
 // field, logs that are not strings, invalid JSON — answers no, and the caller runs the full
 // simdjson DOM path, which gives the precise refusal. So a yes means the DOM path would have parsed
