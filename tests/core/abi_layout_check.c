@@ -13,6 +13,7 @@ _Static_assert(sizeof(snp_intent) == SNP_INTENT_SIZE_1_1, "snp_intent");
 _Static_assert(offsetof(snp_intent, deadline_ns) == SNP_INTENT_SIZE_1_0, "deadline_ns");
 _Static_assert(sizeof(snp_ev_order_update) == SNP_EV_ORDER_UPDATE_SIZE_1_1, "order_update");
 _Static_assert(sizeof(snp_ev_tool_result) == SNP_EV_TOOL_RESULT_SIZE_1_1, "tool_result");
+_Static_assert(sizeof(snp_ev_pool_safety) == SNP_EV_POOL_SAFETY_SIZE_1_1, "pool_safety");
 _Static_assert(offsetof(snp_intent, amount_in) == 72, "amount_in");
 _Static_assert(offsetof(snp_intent, reason) == 120, "reason");
 _Static_assert(sizeof(snp_plugin_manifest) == 80, "manifest");
@@ -38,6 +39,8 @@ size_t snp_c_layout(int which) {
     case 14: return offsetof(snp_host_api, trading_state);
     case 15: return sizeof(snp_ev_tool_result);
     case 16: return offsetof(snp_ev_order_update, attempt);
+    case 17: return sizeof(snp_ev_pool_safety);
+    case 18: return offsetof(snp_ev_pool_safety, lp_burned_bps);
     default: return 0;
     }
 }

@@ -358,7 +358,8 @@ TEST_CASE("the fast decoder takes every field kind and every flag of the format"
             sides |= 1u << ev.trade.side;
         }
     }
-    CHECK(types == ((1u << SNP_EVENT_NEW_POOL) | (1u << SNP_EVENT_POOL_UPDATE) | (1u << SNP_EVENT_TRADE)));
+    CHECK(types == ((1u << SNP_EVENT_NEW_POOL) | (1u << SNP_EVENT_POOL_UPDATE) | (1u << SNP_EVENT_TRADE) |
+                    (1u << SNP_EVENT_POOL_SAFETY)));
     for (const event_json_detail::Bit* b = event_json_detail::Format<snp_ev_new_pool>::bits; b->json != nullptr;
          ++b) {
         INFO(b->json);

@@ -263,3 +263,59 @@ TEST_CASE("replay: a NUL byte makes one bad line, never two merged ones", "[feed
     CHECK(feed->skipped(ReplaySkip::Malformed) == 1);
     CHECK(feed->lines_read() == 3);
 }
+
+TEST_CASE("replay: pool_safety lines follow their pool's new_pool and carry no unknown fact at a safe value",
+          "[feeds][replay]") {
+    QuietLogs quiet;
+    const auto safety = [](int64_t t, const std::string& pool, const std::string& mint, const std::string& tail) {
+        return R"({"type":"pool_safety","source_ns":)" + std::to_string(t) + R"(,"slot":3,"pool":")" + pool +
+               R"(","base_mint":")" + mint + R"(","dex":"raydium_amm_v4","mint_authority":false,)" +
+               R"("freeze_authority":false,)" + tail + "}";
+    };
+    std::string text;
+    text += safety(5, kPool, kMint, R"("lp_burned_bps":10000,"top10_holder_bps":900)") + "\n"; // before its pool
+    text += new_pool(10) + "\n";
+    text += safety(20, kPool, kSol, R"("lp_burned_bps":10000,"top10_holder_bps":900)") + "\n"; // another mint
+    text += safety(30, kPool, kMint, R"("lp_burned_bps":10001,"top10_holder_bps":900)") + "\n"; // out of range
+    text += safety(40, kPool, kMint, R"("lp_burned_bps":5000,"top10_holder_bps":900,"lp_unknown":true)") +
+            "\n"; // unknown beside a value
+    text += safety(50, kPool, kMint, R"("lp_burned_bps":10000,"top10_holder_bps":900)") + "\n"; // ok
+    TempFile f(text);
+    std::string err;
+    ReplayOptions strict;
+    strict.reorder_lines = 0;
+    auto feed = ReplayFeed::open(f.path, &err, strict);
+    REQUIRE(feed);
+    EventBuf ev;
+    std::vector<uint16_t> types;
+    while (feed->next(ev)) {
+        types.push_back(ev.h.type);
+        if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+            CHECK(ev.h.size == sizeof(snp_ev_pool_safety));
+            CHECK(ev.h.source_ns == 50);
+            CHECK(ev.pool_safety.dex == SNP_DEX_RAYDIUM_AMM_V4);
+            CHECK(ev.pool_safety.flags == 0);
+            CHECK(ev.pool_safety.lp_burned_bps == 10000);
+            CHECK(ev.pool_safety.top10_holder_bps == 900);
+        }
+    }
+    CHECK(types == std::vector<uint16_t>{SNP_EVENT_NEW_POOL, SNP_EVENT_POOL_SAFETY});
+    CHECK(feed->skipped_summary() == "malformed 2, unknown_pool 1, mint_mismatch 1");
+    // The line the encoder writes for it decodes to the same event.
+    EventBuf s;
+    init_event(s, SNP_EVENT_POOL_SAFETY);
+    s.h.source_ns = 7;
+    s.pool_safety.pool.bytes[0] = 1;
+    s.pool_safety.base_mint.bytes[0] = 2;
+    s.pool_safety.dex = SNP_DEX_PUMP_SWAP;
+    s.pool_safety.flags = SNP_POOL_HOLDERS_UNKNOWN;
+    s.pool_safety.lp_burned_bps = 7500;
+    s.pool_safety.top10_holder_bps = 10000;
+    std::string line;
+    encode_event_json(s, false, line);
+    EventBuf back;
+    const DecodeResult r = decode_event_json(line, back);
+    INFO(line);
+    REQUIRE(r.ok);
+    CHECK(std::memcmp(&back, &s, sizeof(snp_ev_pool_safety)) == 0);
+}

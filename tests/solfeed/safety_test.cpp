@@ -24,6 +24,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -457,20 +458,31 @@ std::vector<uint8_t> mint_bytes(uint64_t supply, uint8_t decimals) {
     return d;
 }
 
+// A PumpSwap pool's keys and its pool account (layout: chain/pump_swap.hpp):
+// `token` paired with WSOL, `lp_mint`, the program's LP count 4,000,000.
+struct PumpSwapPool {
+    const Pubkey pool = chain_test::key("GseMAnNDvntR5uFePZ51yZBXzNSn7GdFPkfHwfr6d77J");
+    const Pubkey token = chain_test::key("7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump");
+    const Pubkey lp_mint = chain_test::key("6dpnPD6UWDw5hbJEuPQwnCCMba1JYwHANKuL6GQ6otAH");
+    const Pubkey user = chain_test::key("9XDYTfQKwW8sHPqnFdUreMmtmffmkHVPGTNV2e3LKxNW");
+    chain_test::Bytes account() const {
+        chain_test::Bytes p;
+        p.raw(chain::kPumpSwapPoolDisc, 8).u8(254).u16(0).key(user).key(token).key(chain::wsol_mint()).key(lp_mint);
+        p.key(user).key(user).u64(4'000'000).key(user); // token accounts, lp_supply, coin_creator
+        return p;
+    }
+};
+
 } // namespace
 
 TEST_CASE("ws source: a PumpSwap pool's LP burned share from its pool account and LP mint, or unknown",
           "[solfeed][safety]") {
     testing::QuietLogs quiet;
-    const Pubkey pool = chain_test::key("GseMAnNDvntR5uFePZ51yZBXzNSn7GdFPkfHwfr6d77J");
-    const Pubkey token = chain_test::key("7LSsEoJGhLeZzGvDofTdNg7M3JttxQqGWNLo6vWMpump");
-    const Pubkey lp_mint = chain_test::key("6dpnPD6UWDw5hbJEuPQwnCCMba1JYwHANKuL6GQ6otAH");
-    const Pubkey user = chain_test::key("9XDYTfQKwW8sHPqnFdUreMmtmffmkHVPGTNV2e3LKxNW");
+    const PumpSwapPool ps;
+    const Pubkey &pool = ps.pool, &token = ps.token, &lp_mint = ps.lp_mint, &user = ps.user;
     // The pool account: lp_supply 4,000,000; 3,000,000 LP burned by holders
     // leaves the LP mint's supply at 1,000,000: 75 % burned.
-    chain_test::Bytes p;
-    p.raw(chain::kPumpSwapPoolDisc, 8).u8(254).u16(0).key(user).key(token).key(chain::wsol_mint()).key(lp_mint);
-    p.key(user).key(user).u64(4'000'000).key(user); // token accounts, lp_supply, coin_creator
+    chain_test::Bytes p = ps.account();
     std::string pool_owner = "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
     uint32_t want_flags = 0;
     uint32_t want_bps = 7500;
@@ -513,4 +525,156 @@ TEST_CASE("ws source: a PumpSwap pool's LP burned share from its pool account an
     CHECK(np.flags == want_flags);
     CHECK(np.lp_burned_bps == want_bps);
     CHECK(np.top10_holder_bps == 1000); // 100 M of 1 B
+}
+
+TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a POOL_SAFETY, then the LP mint "
+          "is let go",
+          "[solfeed][safety][lp]") {
+    testing::QuietLogs quiet;
+    const PumpSwapPool ps;
+    const Pubkey &pool = ps.pool, &token = ps.token, &lp_mint = ps.lp_mint, &user = ps.user;
+    // lp_supply 4,000,000 and nothing burned at creation; later the holder
+    // burns 3,000,000 (75 %), then the rest (100 %).
+    const chain_test::Bytes p = ps.account();
+    const std::string owner = "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
+    const std::string token_program = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+    std::atomic<uint64_t> lp_supply{4'000'000};
+    std::atomic<int> multiple{0};
+    std::atomic<uint64_t> slot{10};
+    const std::string largest = R"({"context":{"slot":5},"value":[{"address":")" + to_base58(user) +
+                                R"(","amount":"100000000000000","decimals":6,"uiAmount":1e8,"uiAmountString":"100000000"}]})";
+    const auto account_value = [](const std::vector<uint8_t>& data, const std::string& own) {
+        return R"({"data":[")" + solana::base64_encode(data) +
+               R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + own +
+               R"(","rentEpoch":0,"space":)" + std::to_string(data.size()) + "}";
+    };
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getMultipleAccounts") {
+            // Both accounts at one slot, in the order asked: pool, LP mint.
+            const size_t at_pool = req.body.find(to_base58(pool)), at_lp = req.body.find(to_base58(lp_mint));
+            if (at_pool == std::string::npos || at_lp == std::string::npos || at_lp < at_pool) {
+                return FakeReply{500, "unexpected keys"};
+            }
+            ++multiple;
+            return rpc::test::ok_reply(req, R"({"context":{"slot":)" + std::to_string(slot.fetch_add(1)) +
+                                                R"(},"value":[)" + account_value(p.b, owner) + "," +
+                                                account_value(mint_bytes(lp_supply.load(), 6), token_program) +
+                                                "]}");
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(pool)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(p.b, owner));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(lp_mint)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(lp_supply.load(), 6), token_program));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(token)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000'000'000'000, 6), token_program));
+        }
+        if (req.method == "getTokenLargestAccounts") {
+            return rpc::test::ok_reply(req, largest);
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    const auto notification = [&](uint64_t sub) {
+        return R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":)" +
+               std::to_string(slot.load()) + R"(},"value":)" +
+               account_value(mint_bytes(lp_supply.load(), 6), token_program) + R"(},"subscription":)" +
+               std::to_string(sub) + "}}";
+    };
+    const auto id_of = [](const std::string& req) {
+        const size_t at = req.find("\"id\":");
+        return at == std::string::npos ? std::string("0") : req.substr(at + 5, req.find_first_of(",}", at) - at - 5);
+    };
+    const auto wait_multiple = [&](int n) {
+        for (int i = 0; i < 2000 && multiple.load() < n; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return multiple.load() >= n;
+    };
+    std::atomic<bool> subscribed{false}, unsubscribed{false}, second_subscribe{false};
+    const std::string note = pump_swap_create(pool, token, lp_mint, user);
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(note);
+        std::string req;
+        // The LP mint's accountSubscribe, once the pool is out.
+        while (conn.read(req)) {
+            if (req.find("\"accountSubscribe\"") != std::string::npos &&
+                req.find(to_base58(lp_mint)) != std::string::npos) {
+                break;
+            }
+        }
+        subscribed = true;
+        conn.send(R"({"jsonrpc":"2.0","result":77,"id":)" + id_of(req) + "}");
+        // The subscription's own read (nothing changed yet), then a burn
+        // of 75 % and its notification.
+        if (!wait_multiple(1)) {
+            return;
+        }
+        lp_supply = 1'000'000;
+        conn.send(notification(77));
+        if (!wait_multiple(2)) {
+            return;
+        }
+        // The rest burned, seen twice (two notifications for one change,
+        // as from a node that repeats itself): one event.
+        lp_supply = 0;
+        conn.send(notification(77));
+        conn.send(notification(77));
+        while (conn.read(req)) {
+            if (req.find("\"accountUnsubscribe\"") != std::string::npos && req.find("77") != std::string::npos) {
+                unsubscribed = true;
+                conn.send(R"({"jsonrpc":"2.0","result":true,"id":)" + id_of(req) + "}");
+                break;
+            }
+            if (req.find("\"accountSubscribe\"") != std::string::npos) {
+                second_subscribe = true;
+            }
+        }
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    source.start(sink);
+    const auto safety_events = [&] {
+        std::vector<snp_ev_pool_safety> out;
+        std::lock_guard<std::mutex> lk(got.mu);
+        for (const EventBuf& ev : got.events) {
+            if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+                out.push_back(ev.pool_safety);
+            }
+        }
+        return out;
+    };
+    REQUIRE(wait_for([&] { return safety_events().size() >= 2 && unsubscribed.load(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // anything more would show now
+    source.stop();
+    server.stop();
+    CHECK(subscribed.load());
+    CHECK_FALSE(second_subscribe.load());
+    std::lock_guard<std::mutex> lk(got.mu);
+    REQUIRE(got.events.size() == 3);
+    const snp_ev_new_pool& np = got.events[0].new_pool;
+    REQUIRE(np.h.type == SNP_EVENT_NEW_POOL);
+    CHECK(np.flags == 0);
+    CHECK(np.lp_burned_bps == 0); // measured at creation: nothing burned
+    CHECK(np.top10_holder_bps == 1000);
+    const uint32_t want[2] = {7500, 10000};
+    uint64_t last_slot = 0;
+    for (int i = 0; i < 2; ++i) {
+        const snp_ev_pool_safety& s = got.events[1 + i].pool_safety;
+        REQUIRE(s.h.type == SNP_EVENT_POOL_SAFETY);
+        CHECK(s.pool == pool);
+        CHECK(s.base_mint == token);
+        CHECK(s.dex == SNP_DEX_PUMP_SWAP);
+        CHECK(s.flags == 0);
+        CHECK(s.lp_burned_bps == want[i]);
+        CHECK(s.top10_holder_bps == 1000); // the other facts as the NEW_POOL had them
+        CHECK(s.h.slot > last_slot);
+        CHECK(s.h.source_ns > 0);
+        last_slot = s.h.slot;
+    }
 }

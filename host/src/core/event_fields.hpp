@@ -100,6 +100,14 @@
     X(error_code, Str, 88, "error_code", None)                                                     \
     X(error_message, Str, 104, "error_message", None)
 
+#define SNP_FIELDS_POOL_SAFETY(X)                                                                  \
+    X(pool, Key, 40, "pool", Key)                                                                  \
+    X(base_mint, Key, 72, "base_mint", Key)                                                        \
+    X(dex, Dex, 104, "dex", Dex)                                                                   \
+    X(flags, Flags, 108, "flags", Flags)                                                           \
+    X(lp_burned_bps, U32, 112, "lp_burned_bps", Bps)                                               \
+    X(top10_holder_bps, U32, 116, "top10_holder_bps", Bps)
+
 #define SNP_NO_FLAGS(F)
 
 // Every event: X(type constant, struct, "lua type name", FIELDS, FLAGS).
@@ -110,7 +118,9 @@
     E(SNP_EVENT_ORDER_UPDATE, snp_ev_order_update, "order_update", SNP_FIELDS_ORDER_UPDATE,        \
       SNP_NO_FLAGS)                                                                                \
     E(SNP_EVENT_TIMER, snp_ev_timer, "timer", SNP_FIELDS_TIMER, SNP_NO_FLAGS)                      \
-    E(SNP_EVENT_TOOL_RESULT, snp_ev_tool_result, "tool_result", SNP_FIELDS_TOOL_RESULT, SNP_NO_FLAGS)
+    E(SNP_EVENT_TOOL_RESULT, snp_ev_tool_result, "tool_result", SNP_FIELDS_TOOL_RESULT, SNP_NO_FLAGS) \
+    E(SNP_EVENT_POOL_SAFETY, snp_ev_pool_safety, "pool_safety", SNP_FIELDS_POOL_SAFETY,            \
+      SNP_FLAGS_NEW_POOL)
 
 namespace sniper::event_fields {
 

@@ -94,6 +94,8 @@ const char* event_type_name(uint32_t type) {
         return "timer";
     case SNP_EVENT_TOOL_RESULT:
         return "tool_result";
+    case SNP_EVENT_POOL_SAFETY:
+        return "pool_safety";
     default:
         return "invalid";
     }

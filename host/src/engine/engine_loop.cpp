@@ -324,6 +324,9 @@ void Engine::apply_feed_event(EventBuf& ev) {
     case SNP_EVENT_NEW_POOL:
         pools_.on_new_pool(ev.new_pool);
         break;
+    case SNP_EVENT_POOL_SAFETY:
+        pools_.on_pool_safety(ev.pool_safety);
+        break;
     case SNP_EVENT_POOL_UPDATE:
         pools_.on_pool_update(ev.pool_update);
         // Protection runs before strategies see the price, whatever state

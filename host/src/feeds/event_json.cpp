@@ -274,7 +274,7 @@ bool check_later(const Later& l, std::string& error) {
 constexpr bool in_format(uint32_t t) { return SNP_EVENTS(SNP_JSON_IN_FORMAT) false; }
 #undef SNP_JSON_IN_FORMAT
 static_assert(in_format(SNP_EVENT_NEW_POOL) && in_format(SNP_EVENT_POOL_UPDATE) && in_format(SNP_EVENT_TRADE) &&
-              !in_format(SNP_EVENT_ORDER_UPDATE));
+              in_format(SNP_EVENT_POOL_SAFETY) && !in_format(SNP_EVENT_ORDER_UPDATE));
 
 void encode_fields(const EventBuf& ev, JsonWriter& w) {
 #define SNP_JSON_ENCODE(type, T, lua, FIELDS, FLAGS)                                               \
@@ -360,7 +360,9 @@ bool check_across(EventBuf& out, std::string& error) {
         break;
     }
 #undef SNP_JSON_ACROSS
-    const auto& e = out.new_pool;
+    const bool safety = out.h.type == SNP_EVENT_POOL_SAFETY;
+    const uint32_t top10 = safety ? out.pool_safety.top10_holder_bps : out.new_pool.top10_holder_bps;
+    const uint32_t lp = safety ? out.pool_safety.lp_burned_bps : out.new_pool.lp_burned_bps;
     switch (fault) {
     case Fault::None:
         return true;
@@ -373,11 +375,11 @@ bool check_across(EventBuf& out, std::string& error) {
         break;
     case Fault::HoldersUnknown:
         error = "field \"holders_unknown\": unknown holders must be recorded as "
-                "top10_holder_bps 10000, found " + std::to_string(e.top10_holder_bps);
+                "top10_holder_bps 10000, found " + std::to_string(top10);
         break;
     case Fault::LpUnknown:
         error = "field \"lp_unknown\": an unknown LP share must be recorded as "
-                "lp_burned_bps 0, found " + std::to_string(e.lp_burned_bps);
+                "lp_burned_bps 0, found " + std::to_string(lp);
         break;
     }
     return false;

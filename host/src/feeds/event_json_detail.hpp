@@ -127,14 +127,11 @@ constexpr uint16_t kSellBlockedType = SNP_EVENT_NEW_POOL;
 // The checks across fields, after each field's own: a fee that takes the
 // whole trade, and an unknown fact that does not carry its worst value (a
 // line that says "unknown" beside a safe-looking value is refused, never
-// traded). Only new_pool has any.
+// traded). Only new_pool and pool_safety have any.
 enum class Fault : uint8_t { None, FeeBps, AuthoritiesUnknown, HoldersUnknown, LpUnknown };
 template <class T> constexpr Fault fault_of(const T&) { return Fault::None; }
-inline Fault fault_of(const snp_ev_new_pool& e) {
+template <class E> Fault safety_fault(const E& e) {
     const auto has = [&](uint32_t bit) { return (e.flags & bit) != 0; };
-    if (e.fee_bps >= 10000) {
-        return Fault::FeeBps;
-    }
     if (has(SNP_POOL_AUTHORITIES_UNKNOWN) &&
         !(has(SNP_POOL_MINT_AUTHORITY_PRESENT) && has(SNP_POOL_FREEZE_AUTHORITY_PRESENT))) {
         return Fault::AuthoritiesUnknown;
@@ -147,6 +144,10 @@ inline Fault fault_of(const snp_ev_new_pool& e) {
     }
     return Fault::None;
 }
+inline Fault fault_of(const snp_ev_new_pool& e) {
+    return e.fee_bps >= 10000 ? Fault::FeeBps : safety_fault(e);
+}
+inline Fault fault_of(const snp_ev_pool_safety& e) { return safety_fault(e); }
 
 // The members not in the line (rule None) that are derived from others.
 template <class T> constexpr void derive(T&) {}

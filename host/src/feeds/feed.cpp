@@ -25,6 +25,9 @@ void init_event(EventBuf& ev, uint16_t type) {
     case SNP_EVENT_TOOL_RESULT:
         ev.h.size = sizeof(snp_ev_tool_result);
         break;
+    case SNP_EVENT_POOL_SAFETY:
+        ev.h.size = sizeof(snp_ev_pool_safety);
+        break;
     default:
         ev.h.size = sizeof(snp_event_header);
         break;

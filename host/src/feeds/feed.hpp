@@ -33,6 +33,7 @@ union EventBuf {
     snp_ev_order_update order_update;
     snp_ev_timer timer;
     snp_ev_tool_result tool_result;
+    snp_ev_pool_safety pool_safety;
     EventBuf() { std::memset(static_cast<void*>(this), 0, sizeof *this); }
 };
 

@@ -235,9 +235,10 @@ bool ReplayFeed::fill_one() {
 
 bool ReplayFeed::emit_checked(const Held& h, EventBuf& out) {
     const EventBuf& ev = h.ev;
-    if (ev.h.type == SNP_EVENT_POOL_UPDATE || ev.h.type == SNP_EVENT_TRADE) {
-        const Pubkey& pool = ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.pool : ev.trade.pool;
-        const Pubkey& mint = ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.base_mint : ev.trade.base_mint;
+    if (ev.h.type == SNP_EVENT_POOL_UPDATE || ev.h.type == SNP_EVENT_TRADE || ev.h.type == SNP_EVENT_POOL_SAFETY) {
+        const bool update = ev.h.type == SNP_EVENT_POOL_UPDATE, trade = ev.h.type == SNP_EVENT_TRADE;
+        const Pubkey& pool = update ? ev.pool_update.pool : trade ? ev.trade.pool : ev.pool_safety.pool;
+        const Pubkey& mint = update ? ev.pool_update.base_mint : trade ? ev.trade.base_mint : ev.pool_safety.base_mint;
         auto it = pools_.find(pool);
         if (it == pools_.end()) {
             skip(ReplaySkip::UnknownPool, h.line_no,

@@ -1,5 +1,5 @@
 // market/pool_book.hpp — the latest known state of every pool, built from
-// NEW_POOL and POOL_UPDATE events. The paper executor fills against it,
+// NEW_POOL, POOL_UPDATE and POOL_SAFETY events. The paper executor fills against it,
 // the risk gate prices against it and positions are marked with it.
 #pragma once
 
@@ -17,9 +17,10 @@ struct PoolState {
     uint64_t base_reserve_atoms = 0;
     uint64_t quote_reserve_lamports = 0;
     uint32_t fee_bps = 0;
-    uint32_t flags = 0;            // SNP_POOL_* (mint / freeze authority present)
-    uint32_t lp_burned_bps = 0;    // share of LP burned/locked at creation, 0..10000
-    uint32_t top10_holder_bps = 0; // share held by the top-10 holders at creation
+    uint32_t flags = 0; // SNP_POOL_* (mint / freeze authority present)
+    uint32_t lp_burned_bps =
+        0; // share of LP burned, 0..10000: at creation, then the latest POOL_SAFETY
+    uint32_t top10_holder_bps = 0; // share held by the top-10 holders (likewise)
     uint8_t decimals = 0;          // of the token (base) mint
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
@@ -50,6 +51,17 @@ class PoolBook {
         it->second.quote_reserve_lamports = e.quote_reserve_lamports;
         it->second.updated_ns = e.h.source_ns;
         it->second.stale = false;
+    }
+    // The safety facts as a source measured them again (reserves and
+    // staleness are the price's business, untouched).
+    void on_pool_safety(const snp_ev_pool_safety& e) {
+        auto it = pools_.find(e.pool);
+        if (it == pools_.end() || !(it->second.mint == e.base_mint)) {
+            return; // feeds send it only for pools whose NEW_POOL they sent
+        }
+        it->second.flags = e.flags;
+        it->second.lp_burned_bps = e.lp_burned_bps;
+        it->second.top10_holder_bps = e.top10_holder_bps;
     }
     // A source lost data for `pool`: its reserves may be out of date until
     // the next NEW_POOL / POOL_UPDATE. False when the pool is unknown.

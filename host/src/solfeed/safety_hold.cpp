@@ -8,6 +8,7 @@ namespace sniper::solfeed {
 const Pubkey& event_pool(const EventBuf& ev) {
     return ev.h.type == SNP_EVENT_NEW_POOL      ? ev.new_pool.pool
            : ev.h.type == SNP_EVENT_POOL_UPDATE ? ev.pool_update.pool
+           : ev.h.type == SNP_EVENT_POOL_SAFETY ? ev.pool_safety.pool
                                                 : ev.trade.pool;
 }
 

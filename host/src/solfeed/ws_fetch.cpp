@@ -3,7 +3,8 @@
 // take the source's mutex): the transaction of a Raydium pool seen in logs,
 // and new tokens' safety facts (the mint account; the largest holders
 // without the pool's own account; an AMM pool's LP burned share from its
-// pool account and its LP mint).
+// pool account and its LP mint, at creation and then while it is followed,
+// solfeed/lp_follow).
 #include "solfeed/ws_source_impl.hpp"
 
 #include "chain/accounts.hpp"
@@ -38,10 +39,9 @@ std::optional<rpc::AccountInfo> account_of(const std::string& result_json, std::
     return acc;
 }
 
-// getAccountInfo of a mint -> its facts; nullopt and `why` when the answer
-// is not an initialized SPL Token / Token-2022 mint.
-std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
-    const std::optional<rpc::AccountInfo> acc = account_of(result_json, why);
+// A mint account -> its facts; nullopt and `why` when it is not an
+// initialized SPL Token / Token-2022 mint.
+std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, std::string& why) {
     if (!acc) {
         return std::nullopt;
     }
@@ -61,12 +61,15 @@ std::optional<MintFacts> parse_mint(const std::string& result_json, std::string&
     return f;
 }
 
-// getAccountInfo of an AMM pool -> its LP bookkeeping; nullopt and `why`
-// when the answer is not the pool the event describes (owner, layout, the
-// pair of mints).
-std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
-                                          std::string& why) {
-    const std::optional<rpc::AccountInfo> acc = account_of(result_json, why);
+// getAccountInfo of a mint -> its facts (mint_facts).
+std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
+    return mint_facts(account_of(result_json, why), why);
+}
+
+// An AMM pool account -> its LP bookkeeping; nullopt and `why` when it is
+// not the pool the event describes (owner, layout, the pair of mints).
+std::optional<chain::AmmLp> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex, const Pubkey& token,
+                                    std::string& why) {
     if (!acc) {
         return std::nullopt;
     }
@@ -90,6 +93,47 @@ std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32
         return std::nullopt;
     }
     return lp;
+}
+
+// getAccountInfo of an AMM pool -> its LP bookkeeping (pool_lp).
+std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
+                                          std::string& why) {
+    return pool_lp(account_of(result_json, why), dex, token, why);
+}
+
+// getMultipleAccounts of [pool, LP mint] -> the LP burned share at the
+// answer's slot; nullopt and `why` when either account does not validate
+// or the pool names another LP mint.
+std::optional<uint32_t> parse_lp_share(const std::string& result_json, const LpFollow::Check& c, uint64_t& slot,
+                                       std::string& why) {
+    rpc::MultipleAccounts accs;
+    if (auto e = rpc::parse_multiple_accounts(result_json, 2, accs)) {
+        why = *e;
+        return std::nullopt;
+    }
+    slot = accs.context_slot;
+    if (!accs.accounts[0] || !accs.accounts[1]) {
+        why = !accs.accounts[0] ? "the pool account does not exist" : "the LP mint does not exist";
+        return std::nullopt;
+    }
+    const std::optional<chain::AmmLp> lp = pool_lp(accs.accounts[0], c.dex, c.token, why);
+    if (!lp) {
+        return std::nullopt;
+    }
+    if (!(lp->lp_mint == c.lp_mint)) {
+        why = "the pool account names LP mint " + base58(lp->lp_mint) + ", followed " + base58(c.lp_mint);
+        return std::nullopt;
+    }
+    const std::optional<MintFacts> m = mint_facts(accs.accounts[1], why);
+    if (!m) {
+        return std::nullopt;
+    }
+    const std::optional<uint32_t> bps = chain::lp_burned_bps(lp->lp_count, m->supply);
+    if (!bps) {
+        why = "the LP mint's supply " + std::to_string(m->supply) + " does not fit the pool's LP count " +
+              std::to_string(lp->lp_count);
+    }
+    return bps;
 }
 
 // getTokenLargestAccounts -> the ten largest amounts summed, leaving out
@@ -224,6 +268,9 @@ void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
                       return;
                   }
                   const uint64_t count = lp->lp_count;
+                  if (self.hold.wants_lp(pool)) { // still held: its NEW_POOL names the LP mint to follow
+                      self.lp_mint_of[pool] = lp->lp_mint;
+                  }
                   self.rpc->call(
                       "getAccountInfo", account_params(base58(lp->lp_mint)),
                       under_lock(self.weak_from_this(), [pool, count](Impl& s, const rpc::RpcResponse& r) {
@@ -246,6 +293,47 @@ void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
                           s.hold.on_lp(pool, bps);
                           s.release_ready_locked();
                       }));
+              }));
+}
+
+void SolanaWsSource::Impl::lp_trigger_locked(const Pubkey& lp_mint) {
+    if (const std::optional<LpFollow::Check> c = lp_follow.trigger(lp_mint)) {
+        fetch_lp_check(*c);
+    }
+}
+
+// A followed pool's LP share: the pool account (the program's LP count)
+// and the LP mint (its supply) in one getMultipleAccounts, so both are of
+// the same slot. A changed share goes out as a POOL_SAFETY. Under `mu`.
+void SolanaWsSource::Impl::fetch_lp_check(const LpFollow::Check& c) {
+    const solana::Pubkey keys[2] = {to_solana(c.pool), to_solana(c.lp_mint)};
+    rpc->call("getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
+              under_lock(weak_from_this(), [c](Impl& self, const rpc::RpcResponse& resp) {
+                  std::string why = resp.ok() ? std::string() : resp.error.message;
+                  uint64_t slot = 0;
+                  std::optional<uint32_t> bps;
+                  if (resp.ok()) {
+                      bps = parse_lp_share(resp.result_json, c, slot, why);
+                  }
+                  if (!bps) {
+                      self.enrich_failed_locked("lp follow", why);
+                  }
+                  std::optional<EventBuf> ev;
+                  const uint32_t before = self.lp_follow.last_bps(c.pool);
+                  const std::optional<LpFollow::Check> next = self.lp_follow.on_answer(c.pool, bps, slot, ev);
+                  if (ev) {
+                      log::info("feed.ws", "LP burned share changed",
+                                {{"pool", base58(c.pool)},
+                                 {"mint", base58(c.token)},
+                                 {"from_bps", static_cast<uint64_t>(before)},
+                                 {"to_bps", static_cast<uint64_t>(ev->pool_safety.lp_burned_bps)},
+                                 {"slot", slot}});
+                      ev->h.source_ns = wall_ns();
+                      self.deliver_locked(*ev, mono_ns());
+                  }
+                  if (next) {
+                      self.fetch_lp_check(*next);
+                  }
               }));
 }
 

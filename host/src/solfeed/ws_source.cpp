@@ -44,7 +44,8 @@ SolanaWsSource::Impl::Impl(WsSourceConfig c)
     : cfg(std::move(c)),
       decoder(chain::DecoderConfig{cfg.ws.max_log_line_bytes, 8u << 20, 1u << 14}),
       dedup(cfg.dedup_capacity),
-      hold(cfg.rpc_urls.empty() ? 0 : cfg.ws.enrich_timeout_ns) {
+      hold(cfg.rpc_urls.empty() ? 0 : cfg.ws.enrich_timeout_ns),
+      lp_follow(cfg.rpc_urls.empty() ? 0 : cfg.ws.lp_follow_ns, kMaxLpFollowed) {
     if (cfg.ws.urls.empty()) {
         throw std::runtime_error("[feeds.ws] has no URL");
     }
@@ -227,6 +228,10 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
             return;
         }
         const Pubkey account = it->second;
+        if (lp_follow.is_lp_mint(account)) {
+            lp_trigger_locked(account); // a trigger only: the share is read over RPC
+            return;
+        }
         decoded(&ep, decoder.decode(msg, account), recv_mono_ns, false, &account);
         return;
     }
@@ -292,6 +297,9 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
             ep.account_by_sub[sub] = p.key;
             ep.sub_by_account[p.key] = sub;
             ep.account_retry.erase(p.key);
+            // A followed LP mint may have changed before this subscription
+            // stood (since the pool's first read, or during an outage).
+            lp_trigger_locked(p.key);
         }
         if (!refused) {
             return; // a subscription id, or an unsubscribe's `true`
@@ -370,6 +378,14 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
     if (pools.size() < kMaxTrackedPools) {
         pools.insert(event_pool(ev));
     }
+    if (ev.h.type == SNP_EVENT_NEW_POOL) {
+        if (const auto m = lp_mint_of.find(ev.new_pool.pool); m != lp_mint_of.end()) {
+            if (lp_follow.start(ev.new_pool, m->second, mono_ns())) {
+                follow_dirty = true; // its LP mint joins the subscriptions
+            }
+            lp_mint_of.erase(m);
+        }
+    }
     ++events;
     last_event_mono = std::max(last_event_mono, recv_mono_ns);
     if (sink != nullptr) {
@@ -401,6 +417,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     const int64_t now = mono_ns();
     if (follow_dirty) {
         wanted_accounts = decoder.follow(watched);
+        lp_follow.mints(wanted_accounts);
         following.clear();
         following.insert(wanted_accounts.begin(), wanted_accounts.end());
         follow_dirty = !std::all_of(watched.begin(), watched.end(),
@@ -455,6 +472,9 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
 
 void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     std::lock_guard<std::mutex> lk(mu);
+    if (lp_follow.expire(mono_ns())) {
+        follow_dirty = true; // its LP mint leaves the subscriptions
+    }
     sync_accounts(ep);
     sync_signatures(ep);
     release_ready_locked(); // pools past their safety deadline

@@ -1,5 +1,6 @@
 // solfeed/ws_source.hpp — [feeds.ws]: Solana WebSocket `logsSubscribe`
-// streams decoded into the host's events (NEW_POOL, POOL_UPDATE, TRADE).
+// streams decoded into the host's events (NEW_POOL, POOL_UPDATE, TRADE,
+// POOL_SAFETY).
 //
 // One connection (ws::Connection) per configured URL, each on its own
 // thread, all subscribed to the same programs. Every message is decoded
@@ -23,6 +24,11 @@
 // accountSubscribe (chain::SolanaWsDecoder::follow: a pump.fun curve, an
 // AMM pool's two vaults), and a new state becomes a POOL_UPDATE even when
 // nobody trades (the same state from two connections, by slot, once).
+//
+// New pools: their token-safety facts are read before they go out
+// (solfeed/safety_hold), and an AMM pool's LP burned share is followed
+// for a while after (solfeed/lp_follow: its LP mint subscribed like a
+// vault; a change becomes a POOL_SAFETY).
 //
 // Raydium AMM v4 pools created by initialize2 are not described by their
 // logs alone: with RPC endpoints configured the transaction is fetched

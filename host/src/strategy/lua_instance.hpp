@@ -48,6 +48,7 @@ enum Slot : int {
     kSlotOrderUpdate,
     kSlotTimer,
     kSlotToolResult,
+    kSlotPoolSafety,
     kSlotSaveState, // the script's save_state, or nil
     kSlotLoadState, // the script's load_state, or nil
     kBaseTop = kSlotLoadState,

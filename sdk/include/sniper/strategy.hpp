@@ -103,6 +103,7 @@ class Strategy {
     virtual void on_order_update(const snp_ev_order_update& ev) { (void)ev; }
     virtual void on_timer(const snp_ev_timer& ev) { (void)ev; }
     virtual void on_tool_result(const snp_ev_tool_result& ev) { (void)ev; } // ABI 1.1
+    virtual void on_pool_safety(const snp_ev_pool_safety& ev) { (void)ev; } // ABI 1.1, appended
 
     // State carried across hot reloads. Default: nothing to carry.
     virtual std::vector<uint8_t> save_state() { return {}; }
@@ -135,6 +136,9 @@ class Strategy {
             break;
         case SNP_EVENT_TOOL_RESULT:
             with_event<snp_ev_tool_result>(h, [this](const snp_ev_tool_result& e) { on_tool_result(e); });
+            break;
+        case SNP_EVENT_POOL_SAFETY:
+            with_event<snp_ev_pool_safety>(h, [this](const snp_ev_pool_safety& e) { on_pool_safety(e); });
             break;
         default:
             break;

@@ -141,7 +141,9 @@ enum {
     SNP_EVENT_ORDER_UPDATE = 4, /* snp_ev_order_update: one of our intents */
     SNP_EVENT_TIMER = 5,        /* snp_ev_timer: a timer this strategy set */
     SNP_EVENT_TOOL_RESULT = 6,  /* 1.1: snp_ev_tool_result, a call_tool answer */
-    SNP_EVENT_TYPE_COUNT = 7    /* one past the last type; grows */
+    SNP_EVENT_POOL_SAFETY = 7,  /* 1.1, appended: snp_ev_pool_safety, a pool's
+                                   safety facts changed after its NEW_POOL */
+    SNP_EVENT_TYPE_COUNT = 8    /* one past the last type; grows */
 };
 
 /* Bit for an event type in snp_plugin_manifest.event_mask. */
@@ -202,6 +204,24 @@ typedef struct snp_ev_new_pool {
     uint8_t base_decimals;
     uint8_t reserved[3];
 } snp_ev_new_pool;
+
+/* 1.1, appended: a pool's safety facts changed after its NEW_POOL. The
+ * live source keeps measuring what can still change once the pool exists
+ * (an AMM pool's LP burned share: LP is often burned minutes after the pool
+ * is made) and sends the whole set as now known, same meaning and same
+ * flags as in NEW_POOL (an *_UNKNOWN bit still means the field holds its
+ * worst value). The risk gate's safety limits use the latest set. Sent by
+ * live sources (and replayed from their recordings), only for a pool whose
+ * NEW_POOL was sent before it. */
+typedef struct snp_ev_pool_safety {
+    snp_event_header h;
+    snp_pubkey pool;
+    snp_pubkey base_mint;
+    uint32_t dex;              /* SNP_DEX_* */
+    uint32_t flags;            /* SNP_POOL_* */
+    uint32_t lp_burned_bps;    /* share of LP burned, 0..10000 */
+    uint32_t top10_holder_bps; /* share held by the top-10 holders */
+} snp_ev_pool_safety;
 
 /* New reserves for a pool, and the price they imply. */
 typedef struct snp_ev_pool_update {
@@ -362,6 +382,7 @@ typedef struct snp_position {
 #define SNP_EV_ORDER_UPDATE_SIZE_1_0 152u
 #define SNP_EV_ORDER_UPDATE_SIZE_1_1 232u
 #define SNP_EV_TOOL_RESULT_SIZE_1_1 120u
+#define SNP_EV_POOL_SAFETY_SIZE_1_1 120u
 
 /* ------------------------------------------------------------- host API */
 
