@@ -1,5 +1,6 @@
 // LpFollow's rules on their own: which pools are followed, one read in
-// flight per pool (a trigger meanwhile asks for one more), a changed share
+// flight per pool and reads at least an interval apart (a trigger
+// meanwhile asks for one more), a changed share
 // becomes one POOL_SAFETY with the pool's other facts, an older or failed
 // answer changes nothing, and a pool leaves at 100 % or at its window's end.
 // The source around it: tests/solfeed/safety_test.cpp.
@@ -63,23 +64,32 @@ TEST_CASE("lp follow: a changed share is one POOL_SAFETY, reads coalesce, stale 
     solfeed::LpFollow f(1'000'000, 16);
     const snp_ev_new_pool np = amm_pool(1, SNP_DEX_PUMP_SWAP, 0);
     REQUIRE(f.start(np, lp_of(1), 0));
-    CHECK_FALSE(f.trigger(lp_of(9))); // not followed
-    const auto c = f.trigger(lp_of(1));
+    constexpr int64_t kGap = solfeed::LpFollow::kMinIntervalNs;
+    CHECK_FALSE(f.trigger(lp_of(9), 0)); // not followed
+    const auto c = f.trigger(lp_of(1), 0);
     REQUIRE(c);
     CHECK(c->pool == np.pool);
     CHECK(c->lp_mint == lp_of(1));
     CHECK(c->token == np.base_mint);
     CHECK(c->dex == SNP_DEX_PUMP_SWAP);
-    CHECK_FALSE(f.trigger(lp_of(1))); // one in flight: noted, not sent
-    CHECK_FALSE(f.trigger(lp_of(1)));
+    CHECK_FALSE(f.trigger(lp_of(1), 10)); // one in flight: noted, not sent
+    CHECK_FALSE(f.trigger(lp_of(1), 20));
     std::optional<EventBuf> ev;
-    // The answer: nothing changed yet; the trigger that came meanwhile asks once more.
-    auto next = f.on_answer(np.pool, 0, 110, ev);
+    // The answer: nothing changed yet. The trigger that came meanwhile asks
+    // once more, but not before the interval since the last read.
+    CHECK_FALSE(f.on_answer(np.pool, 0, 110, 30, ev));
     CHECK_FALSE(ev);
-    REQUIRE(next);
+    std::vector<solfeed::LpFollow::Check> due;
+    f.due(kGap - 1, due);
+    CHECK(due.empty());
+    f.due(kGap, due);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].pool == np.pool);
+    due.clear();
+    f.due(10 * kGap, due);
+    CHECK(due.empty()); // asked once, not again
     // 60 % burned.
-    next = f.on_answer(np.pool, 6000, 111, ev);
-    CHECK_FALSE(next);
+    CHECK_FALSE(f.on_answer(np.pool, 6000, 111, kGap + 1, ev));
     REQUIRE(ev);
     const snp_ev_pool_safety& s = ev->pool_safety;
     CHECK(s.h.type == SNP_EVENT_POOL_SAFETY);
@@ -94,23 +104,31 @@ TEST_CASE("lp follow: a changed share is one POOL_SAFETY, reads coalesce, stale 
     CHECK(f.updates() == 1);
     CHECK(f.last_bps(np.pool) == 6000);
     // An answer from an older slot (a node behind) and a failed read: no change.
-    REQUIRE(f.trigger(lp_of(1)));
-    CHECK_FALSE(f.on_answer(np.pool, 0, 105, ev));
+    int64_t t = 2 * kGap;
+    REQUIRE(f.trigger(lp_of(1), t));
+    CHECK_FALSE(f.on_answer(np.pool, 0, 105, t, ev));
     CHECK_FALSE(ev);
-    REQUIRE(f.trigger(lp_of(1)));
-    CHECK_FALSE(f.on_answer(np.pool, std::nullopt, 120, ev));
+    REQUIRE(f.trigger(lp_of(1), t += kGap));
+    CHECK_FALSE(f.on_answer(np.pool, std::nullopt, 120, t, ev));
     CHECK_FALSE(ev);
-    REQUIRE(f.trigger(lp_of(1)));
-    CHECK_FALSE(f.on_answer(np.pool, 10001, 120, ev)); // out of range: refused
+    REQUIRE(f.trigger(lp_of(1), t += kGap));
+    CHECK_FALSE(f.on_answer(np.pool, 10001, 120, t, ev)); // out of range: refused
     CHECK_FALSE(ev);
     CHECK(f.last_bps(np.pool) == 6000);
     // A deposit lowers the share: that is a change too.
-    REQUIRE(f.trigger(lp_of(1)));
-    f.on_answer(np.pool, 5000, 121, ev);
+    REQUIRE(f.trigger(lp_of(1), t += kGap));
+    f.on_answer(np.pool, 5000, 121, t, ev);
     REQUIRE(ev);
     CHECK(ev->pool_safety.lp_burned_bps == 5000);
+    // A trigger inside the interval waits for it, then goes out at once
+    // after an answer that comes later.
+    CHECK_FALSE(f.trigger(lp_of(1), t + 1));
+    REQUIRE(f.trigger(lp_of(1), t += kGap)); // the noted one is this one
+    CHECK_FALSE(f.trigger(lp_of(1), t + 1));
+    CHECK(f.on_answer(np.pool, 5000, 122, t + kGap, ev));
+    CHECK_FALSE(ev);
     // An answer for a pool no longer followed is dropped.
-    CHECK_FALSE(f.on_answer(amm_pool(9, SNP_DEX_PUMP_SWAP, 0).pool, 10000, 200, ev));
+    CHECK_FALSE(f.on_answer(amm_pool(9, SNP_DEX_PUMP_SWAP, 0).pool, 10000, 200, t, ev));
     CHECK_FALSE(ev);
 }
 
@@ -121,14 +139,14 @@ TEST_CASE("lp follow: a pool leaves at 100 % burned or when its window ends", "[
     REQUIRE(f.start(a, lp_of(1), 0));
     REQUIRE(f.start(b, lp_of(2), 500));
     CHECK_FALSE(f.expire(999));
-    REQUIRE(f.trigger(lp_of(2)));
+    REQUIRE(f.trigger(lp_of(2), 0));
     std::optional<EventBuf> ev;
-    f.on_answer(b.pool, 10000, 150, ev);
+    f.on_answer(b.pool, 10000, 150, 0, ev);
     REQUIRE(ev);
     CHECK(f.expire(999)); // b at 100 %: no longer followed
     CHECK(f.size() == 1);
     CHECK_FALSE(f.is_lp_mint(lp_of(2)));
     CHECK(f.expire(1'000)); // a's window ends
     CHECK(f.size() == 0);
-    CHECK_FALSE(f.trigger(lp_of(1)));
+    CHECK_FALSE(f.trigger(lp_of(1), 2'000));
 }

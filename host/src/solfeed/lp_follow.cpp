@@ -40,23 +40,39 @@ LpFollow::Check LpFollow::check_of(const Entry& e) const {
     return c;
 }
 
-std::optional<LpFollow::Check> LpFollow::trigger(const Pubkey& lp_mint) {
+std::optional<LpFollow::Check> LpFollow::send(Entry& e, int64_t now_mono_ns) {
+    if (e.in_flight || now_mono_ns < e.next_at) {
+        e.again = true; // after the answer, or once the interval has passed (due())
+        return std::nullopt;
+    }
+    e.again = false;
+    e.in_flight = true;
+    e.next_at = now_mono_ns + kMinIntervalNs;
+    return check_of(e);
+}
+
+std::optional<LpFollow::Check> LpFollow::trigger(const Pubkey& lp_mint, int64_t now_mono_ns) {
     const auto m = by_mint_.find(lp_mint);
     if (m == by_mint_.end()) {
         return std::nullopt;
     }
-    Entry& e = pools_.at(m->second);
-    if (e.in_flight) {
-        e.again = true;
-        return std::nullopt;
+    return send(pools_.at(m->second), now_mono_ns);
+}
+
+void LpFollow::due(int64_t now_mono_ns, std::vector<Check>& out) {
+    for (auto& [pool, e] : pools_) {
+        if (e.again) {
+            if (const std::optional<Check> c = send(e, now_mono_ns)) {
+                out.push_back(*c);
+            }
+        }
     }
-    e.in_flight = true;
-    return check_of(e);
 }
 
 std::optional<LpFollow::Check> LpFollow::on_answer(const Pubkey& pool,
                                                    std::optional<uint32_t> burned_bps,
-                                                   uint64_t slot, std::optional<EventBuf>& event) {
+                                                   uint64_t slot, int64_t now_mono_ns,
+                                                   std::optional<EventBuf>& event) {
     event.reset();
     const auto it = pools_.find(pool);
     if (it == pools_.end()) {
@@ -77,9 +93,7 @@ std::optional<LpFollow::Check> LpFollow::on_answer(const Pubkey& pool,
         }
     }
     if (e.again) {
-        e.again = false;
-        e.in_flight = true;
-        return check_of(e);
+        return send(e, now_mono_ns);
     }
     return std::nullopt;
 }

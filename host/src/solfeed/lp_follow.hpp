@@ -40,19 +40,27 @@ class LpFollow {
         Pubkey pool{}, lp_mint{}, token{};
         uint32_t dex = 0;
     };
+    // Reads of one pool are at least this far apart: a node that repeats
+    // notifications cannot turn them into a stream of RPC calls.
+    static constexpr int64_t kMinIntervalNs = 250'000'000;
+
     // The followed LP mint `account` changed, or was (re)subscribed: a
-    // Check when none is in flight for its pool; else the answer in flight
-    // is followed by one more (a change may have come after its read).
-    // nullopt also when `account` is no followed LP mint.
-    std::optional<Check> trigger(const Pubkey& lp_mint);
+    // Check when none is in flight for its pool and the last went out at
+    // least kMinIntervalNs ago; else one more read is noted, sent after the
+    // answer in flight or by due() (a change may have come after the last
+    // read). nullopt also when `account` is no followed LP mint.
+    std::optional<Check> trigger(const Pubkey& lp_mint, int64_t now_mono_ns);
+    // The noted reads whose interval has passed (called on the source's tick).
+    void due(int64_t now_mono_ns, std::vector<Check>& out);
     bool is_lp_mint(const Pubkey& account) const { return by_mint_.count(account) != 0; }
 
     // The answer to a Check: the share (nullopt: the read failed or did
     // not validate: the last share stands) as of `slot`. Fills `event`
     // (a POOL_SAFETY) when the share changed; returns a Check to send at
-    // once when another trigger came in meanwhile.
+    // once when another trigger came in meanwhile and the interval allows.
     std::optional<Check> on_answer(const Pubkey& pool, std::optional<uint32_t> burned_bps,
-                                   uint64_t slot, std::optional<EventBuf>& event);
+                                   uint64_t slot, int64_t now_mono_ns,
+                                   std::optional<EventBuf>& event);
 
     // Ends the pools past their window or at 100 %. True when the set of
     // LP mints changed (the subscriptions follow).
@@ -74,10 +82,12 @@ class LpFollow {
         EventBuf last; // a POOL_SAFETY: the facts as last sent (NEW_POOL's, then each update)
         Pubkey lp_mint{};
         int64_t until = 0;
-        uint64_t slot = 0; // of the last answer taken
+        uint64_t slot = 0;   // of the last answer taken
+        int64_t next_at = 0; // no read before (mono ns)
         bool in_flight = false, again = false;
     };
     Check check_of(const Entry& e) const;
+    std::optional<Check> send(Entry& e, int64_t now_mono_ns);
 
     int64_t window_ns_;
     size_t capacity_;

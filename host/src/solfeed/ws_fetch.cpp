@@ -297,7 +297,7 @@ void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
 }
 
 void SolanaWsSource::Impl::lp_trigger_locked(const Pubkey& lp_mint) {
-    if (const std::optional<LpFollow::Check> c = lp_follow.trigger(lp_mint)) {
+    if (const std::optional<LpFollow::Check> c = lp_follow.trigger(lp_mint, mono_ns())) {
         fetch_lp_check(*c);
     }
 }
@@ -320,7 +320,8 @@ void SolanaWsSource::Impl::fetch_lp_check(const LpFollow::Check& c) {
                   }
                   std::optional<EventBuf> ev;
                   const uint32_t before = self.lp_follow.last_bps(c.pool);
-                  const std::optional<LpFollow::Check> next = self.lp_follow.on_answer(c.pool, bps, slot, ev);
+                  const std::optional<LpFollow::Check> next =
+                      self.lp_follow.on_answer(c.pool, bps, slot, mono_ns(), ev);
                   if (ev) {
                       log::info("feed.ws", "LP burned share changed",
                                 {{"pool", base58(c.pool)},

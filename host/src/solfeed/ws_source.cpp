@@ -475,6 +475,11 @@ void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     if (lp_follow.expire(mono_ns())) {
         follow_dirty = true; // its LP mint leaves the subscriptions
     }
+    std::vector<LpFollow::Check> due;
+    lp_follow.due(mono_ns(), due);
+    for (const LpFollow::Check& c : due) {
+        fetch_lp_check(c);
+    }
     sync_accounts(ep);
     sync_signatures(ep);
     release_ready_locked(); // pools past their safety deadline
