@@ -651,6 +651,10 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
     };
     REQUIRE(wait_for([&] { return safety_events().size() >= 2 && unsubscribed.load(); }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // anything more would show now
+    const std::optional<SourceStatus> st = source.status();
+    REQUIRE(st);
+    CHECK(st->lp_followed == 0); // at 100 %: let go
+    CHECK(st->safety_updates == 2);
     source.stop();
     server.stop();
     CHECK(subscribed.load());

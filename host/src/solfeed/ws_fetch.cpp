@@ -315,8 +315,9 @@ void SolanaWsSource::Impl::fetch_lp_check(const LpFollow::Check& c) {
                   if (resp.ok()) {
                       bps = parse_lp_share(resp.result_json, c, slot, why);
                   }
-                  if (!bps) {
-                      self.enrich_failed_locked("lp follow", why);
+                  if (!bps && self.enrich_failures++ % 100 == 0) {
+                      log::warn("feed.ws", "a followed pool's LP share could not be read; its last share stands",
+                                {{"pool", base58(c.pool)}, {"error", why}, {"failures", self.enrich_failures}});
                   }
                   std::optional<EventBuf> ev;
                   const uint32_t before = self.lp_follow.last_bps(c.pool);

@@ -594,6 +594,8 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
     s.skipped = im.skipped;
     s.outages = im.outages;
     s.stale_marks = im.stale_marks;
+    s.lp_followed = im.lp_follow.size();
+    s.safety_updates = im.lp_follow.updates();
     s.last_event_age_ms = im.last_event_mono == 0 ? -1 : (mono_ns() - im.last_event_mono) / 1'000'000;
     s.rejected_by_reason = im.rejected_by_reason;
     for (const auto& ep : im.endpoints) {
