@@ -22,7 +22,7 @@ max_log_line_bytes = 20000
 requests_per_s = 40
 rpc = ["http://127.0.0.1:8899"]
 enrich_timeout = "2s"
-lp_follow = "30m"
+safety_follow = "30m"
 [feeds.record]
 raw = "rec/raw.jsonl"
 events = "rec/events.jsonl"
@@ -49,7 +49,7 @@ events = "rec/events.jsonl"
     CHECK(w.requests_per_s == 40);
     CHECK(w.rpc_urls == std::vector<std::string>{"http://127.0.0.1:8899"});
     CHECK(w.enrich_timeout_ns == 2'000'000'000);
-    CHECK(w.lp_follow_ns == 1'800'000'000'000);
+    CHECK(w.safety_follow_ns == 1'800'000'000'000);
     CHECK(f.record.raw_path == "/cfg/rec/raw.jsonl");
     CHECK(f.record.events_path == "/cfg/rec/events.jsonl");
 }
@@ -68,7 +68,7 @@ TEST_CASE("[feeds.ws] defaults: the three programs, confirmed, 10s pings, 15s st
     CHECK(w.reconnect_max_ns == 30'000'000'000);
     CHECK(w.rpc_urls.empty());
     CHECK(w.enrich_timeout_ns == 1'500'000'000);
-    CHECK(w.lp_follow_ns == 600'000'000'000);
+    CHECK(w.safety_follow_ns == 600'000'000'000);
 }
 
 TEST_CASE("[feeds.ws] runs beside [feeds.watch], and with a replay or the sim it is an error", "[config][ws]") {
@@ -116,7 +116,7 @@ TEST_CASE("[feeds.ws] and [feeds.record] errors name the key, what was expected 
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\npings = 3\n"), 3, "pings"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nrequests_per_s = 0\n"), 3,
                      "requests_per_s"));
-    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nlp_follow = \"25h\"\n"), 3,
+    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nsafety_follow = \"25h\"\n"), 3,
                      "0s (off) or up to 24h"));
     CHECK(only_error(errors_of("[feeds.record]\nraw = \"r.jsonl\"\n"), 1,
                      "'feeds.record.raw' records [feeds.ws] wire messages"));

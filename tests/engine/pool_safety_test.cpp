@@ -1,9 +1,10 @@
 // POOL_SAFETY end to end in process: a recorded run (replay lines, as
-// [feeds.record] writes them from a live source) where a pool's LP is
-// burned after its creation. A Lua strategy tries to buy on every price:
-// the risk gate's min_lp_burned refuses while the NEW_POOL's share stands,
-// and lets the buy through once the POOL_SAFETY raised it. The script
-// checks the event's fields as scripts see them.
+// [feeds.record] writes them from a live source) where a token's mint
+// authority is revoked and then the pool's LP burned, after its creation.
+// A Lua strategy tries to buy on every price: the risk gate refuses for
+// the mint authority, then for the LP share, and lets the buy through once
+// the POOL_SAFETY events cleared both. The script checks the events'
+// fields as scripts see them.
 #include "engine/engine.hpp"
 #include "feeds/event_json.hpp"
 #include "feeds/replay.hpp"
@@ -32,9 +33,10 @@ return {
   events = { "pool_update", "pool_safety", "order_update" },
   on_event = function(ev)
     if ev.type == "pool_safety" then
-      if ev.lp_burned_bps ~= 10000 or ev.lp_unknown or ev.holders_unknown or ev.dex ~= "pump_swap"
-         or ev.top10_holder_bps ~= 1000 or ev.mint_authority_present or #ev.pool ~= 32
-         or ev.slot ~= 4 then
+      local want_lp = ev.slot == 3 and 0 or 10000
+      if (ev.slot ~= 3 and ev.slot ~= 5) or ev.lp_burned_bps ~= want_lp or ev.lp_unknown
+         or ev.holders_unknown or ev.dex ~= "pump_swap" or ev.top10_holder_bps ~= 1000
+         or ev.mint_authority_present or ev.freeze_authority_present or #ev.pool ~= 32 then
         error("unexpected pool_safety")
       end
       safety = safety + 1
@@ -61,14 +63,16 @@ Pubkey key(uint8_t b) {
 
 } // namespace
 
-TEST_CASE("a POOL_SAFETY after the NEW_POOL moves the risk gate: refused before the LP burn, "
-          "bought after",
-          "[engine][lp]") {
+TEST_CASE("POOL_SAFETY events after the NEW_POOL move the risk gate: refused before the authority "
+          "is revoked "
+          "and the LP burned, bought after",
+          "[engine][follow]") {
     QuietLogs quiet;
     TempDir d;
     Config cfg = testing::base_config(d.path, 1, 1);
     cfg.feeds.sim.enabled = false;
     cfg.risk.min_lp_burned_bps = 9000;
+    cfg.risk.reject_mint_authority = true;
     cfg.paper.failure_rate_bps = 0;
 
     const Pubkey pool = key(1), mint = key(40), wsol = key(80), creator = key(120);
@@ -83,6 +87,7 @@ TEST_CASE("a POOL_SAFETY after the NEW_POOL moves the risk gate: refused before 
     np.new_pool.quote_mint = wsol;
     np.new_pool.creator = creator;
     np.new_pool.dex = SNP_DEX_PUMP_SWAP;
+    np.new_pool.flags = SNP_POOL_MINT_AUTHORITY_PRESENT;
     np.new_pool.base_reserve_atoms = 1'000'000'000'000'000;
     np.new_pool.quote_reserve_lamports = 50'000'000'000;
     np.new_pool.token_supply_atoms = 1'000'000'000'000'000;
@@ -102,21 +107,25 @@ TEST_CASE("a POOL_SAFETY after the NEW_POOL moves the risk gate: refused before 
         u.pool_update.quote_reserve_lamports = 50'000'000'000;
         encode_event_json(u, false, lines);
     };
-    update(2);
-    update(3);
-    EventBuf s;
-    init_event(s, SNP_EVENT_POOL_SAFETY);
-    s.h.source_ns = t += 1'000'000'000;
-    s.h.slot = 4;
-    s.pool_safety.pool = pool;
-    s.pool_safety.base_mint = mint;
-    s.pool_safety.dex = SNP_DEX_PUMP_SWAP;
-    s.pool_safety.lp_burned_bps = 10000;
-    s.pool_safety.top10_holder_bps = 1000;
-    encode_event_json(s, false, lines);
+    const auto safety = [&](uint64_t slot, uint32_t lp_bps) {
+        EventBuf e;
+        init_event(e, SNP_EVENT_POOL_SAFETY);
+        e.h.source_ns = t += 1'000'000'000;
+        e.h.slot = slot;
+        e.pool_safety.pool = pool;
+        e.pool_safety.base_mint = mint;
+        e.pool_safety.dex = SNP_DEX_PUMP_SWAP;
+        e.pool_safety.lp_burned_bps = lp_bps;
+        e.pool_safety.top10_holder_bps = 1000;
+        encode_event_json(e, false, lines);
+    };
+    update(2);    // refused: the mint authority
+    safety(3, 0); // revoked
+    update(4);    // refused: no LP burned
+    safety(5, 10000);
     REQUIRE(lines.find(R"("type":"pool_safety")") != std::string::npos);
-    for (uint64_t slot = 5; slot < 10; ++slot) {
-        update(slot);
+    for (uint64_t slot = 6; slot < 10; ++slot) {
+        update(slot); // the first buys
     }
     const std::string recording = (d.path / "market.jsonl").string();
     std::ofstream(recording, std::ios::binary) << lines;
@@ -130,8 +139,8 @@ TEST_CASE("a POOL_SAFETY after the NEW_POOL moves the risk gate: refused before 
     engine.run();
     const EngineSnapshot snap = engine.snapshot();
     CHECK(feed->rejected_inputs() == 0);
-    CHECK(snap.rejections_by_reason.count("min_lp_burned") == 1);
-    CHECK(snap.rejections_by_reason.at("min_lp_burned") == 2); // the two prices before the burn
+    CHECK(snap.rejections_by_reason ==
+          std::map<std::string, uint64_t>{{"mint_authority", 1}, {"min_lp_burned", 1}});
     CHECK(snap.rejections == 2);
     CHECK(snap.fills == 1);
     const auto rows = engine.strategy_rows();
@@ -139,5 +148,6 @@ TEST_CASE("a POOL_SAFETY after the NEW_POOL moves the risk gate: refused before 
     CHECK(rows[0].errors == 0);
     std::vector<uint8_t> st;
     REQUIRE(engine.strategy_state("lp_waiter", st));
-    CHECK(std::string(st.begin(), st.end()) == "1"); // one POOL_SAFETY, its fields as expected
+    CHECK(std::string(st.begin(), st.end()) ==
+          "2"); // both POOL_SAFETY events, their fields as expected
 }

@@ -2,7 +2,9 @@
 // the [feeds.ws] source against a scripted JSON-RPC node (getAccountInfo,
 // getTokenLargestAccounts, getTransaction for a Raydium pool seen in logs):
 // a new pool is held until its facts are in or its deadline passes, its
-// later events follow it in order, and unknown stays flagged at the worst.
+// later events follow it in order, and unknown stays flagged at the worst;
+// then what changes after creation (an LP burn, a revoked authority) is
+// followed over accountSubscribe + getMultipleAccounts into POOL_SAFETY.
 #include "solfeed/safety_hold.hpp"
 #include "solfeed/ws_source.hpp"
 
@@ -458,6 +460,69 @@ std::vector<uint8_t> mint_bytes(uint64_t supply, uint8_t decimals) {
     return d;
 }
 
+// The same with a mint authority `auth` (COption<Pubkey> at 0).
+std::vector<uint8_t> mint_bytes_with_authority(uint64_t supply, uint8_t decimals, const Pubkey& auth) {
+    std::vector<uint8_t> d = mint_bytes(supply, decimals);
+    d[0] = 1;
+    std::memcpy(d.data() + 4, auth.bytes, 32);
+    return d;
+}
+
+// An account as the `value` of getAccountInfo / getMultipleAccounts / an
+// accountNotification.
+std::string account_value(const std::vector<uint8_t>& data, const std::string& owner) {
+    return R"({"data":[")" + solana::base64_encode(data) +
+           R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + owner +
+           R"(","rentEpoch":0,"space":)" + std::to_string(data.size()) + "}";
+}
+
+// The id of a JSON-RPC request, as text.
+std::string id_of(const std::string& req) {
+    const size_t at = req.find("\"id\":");
+    return at == std::string::npos ? std::string("0") : req.substr(at + 5, req.find_first_of(",}", at) - at - 5);
+}
+
+std::string account_notification(uint64_t slot, const std::string& value, uint64_t sub) {
+    return R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":)" +
+           std::to_string(slot) + R"(},"value":)" + value + R"(},"subscription":)" + std::to_string(sub) + "}}";
+}
+
+// Reads requests until an accountSubscribe naming `key`, answers it with
+// subscription `sub`; false when the client went away.
+bool answer_account_subscribe(ws_test::Conn& conn, const Pubkey& key, uint64_t sub) {
+    std::string req;
+    while (conn.read(req)) {
+        if (req.find("\"accountSubscribe\"") != std::string::npos && req.find(to_base58(key)) != std::string::npos) {
+            return conn.send(R"({"jsonrpc":"2.0","result":)" + std::to_string(sub) + R"(,"id":)" + id_of(req) + "}");
+        }
+    }
+    return false;
+}
+
+// Reads requests until the accountUnsubscribe of `sub`, answers it; false
+// when the client went away first. `other_subscribe` is set when another
+// accountSubscribe came meanwhile.
+bool answer_account_unsubscribe(ws_test::Conn& conn, uint64_t sub, std::atomic<bool>& other_subscribe) {
+    std::string req;
+    while (conn.read(req)) {
+        if (req.find("\"accountUnsubscribe\"") != std::string::npos &&
+            req.find(std::to_string(sub)) != std::string::npos) {
+            return conn.send(R"({"jsonrpc":"2.0","result":true,"id":)" + id_of(req) + "}");
+        }
+        if (req.find("\"accountSubscribe\"") != std::string::npos) {
+            other_subscribe = true;
+        }
+    }
+    return false;
+}
+
+bool wait_count(const std::atomic<int>& n, int at_least) {
+    for (int i = 0; i < 2000 && n.load() < at_least; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return n.load() >= at_least;
+}
+
 // A PumpSwap pool's keys and its pool account (layout: chain/pump_swap.hpp):
 // `token` paired with WSOL, `lp_mint`, the program's LP count 4,000,000.
 struct PumpSwapPool {
@@ -543,11 +608,6 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
     std::atomic<uint64_t> slot{10};
     const std::string largest = R"({"context":{"slot":5},"value":[{"address":")" + to_base58(user) +
                                 R"(","amount":"100000000000000","decimals":6,"uiAmount":1e8,"uiAmountString":"100000000"}]})";
-    const auto account_value = [](const std::vector<uint8_t>& data, const std::string& own) {
-        return R"({"data":[")" + solana::base64_encode(data) +
-               R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + own +
-               R"(","rentEpoch":0,"space":)" + std::to_string(data.size()) + "}";
-    };
     FakeServer node([&](const FakeRequest& req) {
         if (req.method == "getMultipleAccounts") {
             // Both accounts at one slot, in the order asked: pool, LP mint.
@@ -576,20 +636,7 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
         return FakeReply{500, "unexpected"};
     });
     const auto notification = [&](uint64_t sub) {
-        return R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":)" +
-               std::to_string(slot.load()) + R"(},"value":)" +
-               account_value(mint_bytes(lp_supply.load(), 6), token_program) + R"(},"subscription":)" +
-               std::to_string(sub) + "}}";
-    };
-    const auto id_of = [](const std::string& req) {
-        const size_t at = req.find("\"id\":");
-        return at == std::string::npos ? std::string("0") : req.substr(at + 5, req.find_first_of(",}", at) - at - 5);
-    };
-    const auto wait_multiple = [&](int n) {
-        for (int i = 0; i < 2000 && multiple.load() < n; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return multiple.load() >= n;
+        return account_notification(slot.load(), account_value(mint_bytes(lp_supply.load(), 6), token_program), sub);
     };
     std::atomic<bool> subscribed{false}, unsubscribed{false}, second_subscribe{false};
     const std::string note = pump_swap_create(pool, token, lp_mint, user);
@@ -598,24 +645,19 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
             return;
         }
         conn.send(note);
-        std::string req;
         // The LP mint's accountSubscribe, once the pool is out.
-        while (conn.read(req)) {
-            if (req.find("\"accountSubscribe\"") != std::string::npos &&
-                req.find(to_base58(lp_mint)) != std::string::npos) {
-                break;
-            }
+        if (!answer_account_subscribe(conn, lp_mint, 77)) {
+            return;
         }
         subscribed = true;
-        conn.send(R"({"jsonrpc":"2.0","result":77,"id":)" + id_of(req) + "}");
         // The subscription's own read (nothing changed yet), then a burn
         // of 75 % and its notification.
-        if (!wait_multiple(1)) {
+        if (!wait_count(multiple, 1)) {
             return;
         }
         lp_supply = 1'000'000;
         conn.send(notification(77));
-        if (!wait_multiple(2)) {
+        if (!wait_count(multiple, 2)) {
             return;
         }
         // The rest burned, seen twice (two notifications for one change,
@@ -623,16 +665,7 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
         lp_supply = 0;
         conn.send(notification(77));
         conn.send(notification(77));
-        while (conn.read(req)) {
-            if (req.find("\"accountUnsubscribe\"") != std::string::npos && req.find("77") != std::string::npos) {
-                unsubscribed = true;
-                conn.send(R"({"jsonrpc":"2.0","result":true,"id":)" + id_of(req) + "}");
-                break;
-            }
-            if (req.find("\"accountSubscribe\"") != std::string::npos) {
-                second_subscribe = true;
-            }
-        }
+        unsubscribed = answer_account_unsubscribe(conn, 77, second_subscribe);
         conn.hold();
     });
     Collected got;
@@ -653,7 +686,7 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // anything more would show now
     const std::optional<SourceStatus> st = source.status();
     REQUIRE(st);
-    CHECK(st->lp_followed == 0); // at 100 %: let go
+    CHECK(st->safety_followed == 0); // at 100 %: let go
     CHECK(st->safety_updates == 2);
     source.stop();
     server.stop();
@@ -681,4 +714,88 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
         CHECK(s.h.source_ns > 0);
         last_slot = s.h.slot;
     }
+}
+
+TEST_CASE("ws source: a mint authority revoked after the pool's creation arrives as a POOL_SAFETY, then the "
+          "token's mint is let go",
+          "[solfeed][safety][follow]") {
+    testing::QuietLogs quiet;
+    const PumpSwapPool ps;
+    // LP all burned at creation (the LP mint's supply is 0); the token
+    // still has a mint authority, revoked later.
+    const chain_test::Bytes p = ps.account();
+    const std::string owner = "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
+    const std::string token_program = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+    const uint64_t supply = 1'000'000'000'000'000;
+    std::atomic<bool> revoked{false};
+    std::atomic<int> multiple{0};
+    const auto token_mint = [&] {
+        return revoked ? mint_bytes(supply, 6) : mint_bytes_with_authority(supply, 6, ps.user);
+    };
+    const std::string largest = R"({"context":{"slot":5},"value":[{"address":")" + to_base58(ps.user) +
+                                R"(","amount":"100000000000000","decimals":6,"uiAmount":1e8,"uiAmountString":"100000000"}]})";
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getMultipleAccounts") {
+            // Only the token's mint is followed: the LP cannot burn further.
+            if (req.body.find(to_base58(ps.token)) == std::string::npos ||
+                req.body.find(to_base58(ps.lp_mint)) != std::string::npos) {
+                return FakeReply{500, "unexpected keys"};
+            }
+            ++multiple;
+            return rpc::test::ok_reply(req, R"({"context":{"slot":)" + std::to_string(20 + multiple.load()) +
+                                                R"(},"value":[)" + account_value(token_mint(), token_program) + "]}");
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(ps.pool)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(p.b, owner));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(ps.lp_mint)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(0, 6), token_program));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(to_base58(ps.token)) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(token_mint(), token_program));
+        }
+        if (req.method == "getTokenLargestAccounts") {
+            return rpc::test::ok_reply(req, largest);
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    std::atomic<bool> unsubscribed{false}, other_subscribe{false};
+    const std::string note = pump_swap_create(ps.pool, ps.token, ps.lp_mint, ps.user);
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(note);
+        if (!answer_account_subscribe(conn, ps.token, 88) || !wait_count(multiple, 1)) {
+            return;
+        }
+        revoked = true;
+        conn.send(account_notification(30, account_value(token_mint(), token_program), 88));
+        unsubscribed = answer_account_unsubscribe(conn, 88, other_subscribe);
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return got.events.size() >= 2 && unsubscribed.load();
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    source.stop();
+    server.stop();
+    CHECK_FALSE(other_subscribe.load()); // the LP mint was never followed
+    std::lock_guard<std::mutex> lk(got.mu);
+    REQUIRE(got.events.size() == 2);
+    const snp_ev_new_pool& np = got.events[0].new_pool;
+    REQUIRE(np.h.type == SNP_EVENT_NEW_POOL);
+    CHECK(np.flags == SNP_POOL_MINT_AUTHORITY_PRESENT);
+    CHECK(np.lp_burned_bps == 10000);
+    const snp_ev_pool_safety& s = got.events[1].pool_safety;
+    REQUIRE(s.h.type == SNP_EVENT_POOL_SAFETY);
+    CHECK(s.pool == ps.pool);
+    CHECK(s.flags == 0); // revoked
+    CHECK(s.lp_burned_bps == 10000);
+    CHECK(s.top10_holder_bps == 1000); // 100 M of 1 B, as the NEW_POOL had it
 }

@@ -113,7 +113,7 @@ struct WsFeedConfig {
     uint32_t max_log_line_bytes = 10'000;      // the node's log line limit
     std::vector<std::string> rpc_urls; // getTransaction for Raydium pools and safety facts; empty = [live] rpc
     int64_t enrich_timeout_ns = 1'500'000'000; // a new pool waits this long at most for its safety facts; 0 = off
-    int64_t lp_follow_ns = 600'000'000'000; // an AMM pool's LP burned share is followed this long; 0 = off
+    int64_t safety_follow_ns = 600'000'000'000; // a new pool's LP share / authorities are followed this long; 0 = off
     uint32_t requests_per_s = 10; // (un)subscribe requests per second per connection; more wait
 };
 

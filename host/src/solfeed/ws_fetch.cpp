@@ -3,8 +3,8 @@
 // take the source's mutex): the transaction of a Raydium pool seen in logs,
 // and new tokens' safety facts (the mint account; the largest holders
 // without the pool's own account; an AMM pool's LP burned share from its
-// pool account and its LP mint, at creation and then while it is followed,
-// solfeed/lp_follow).
+// pool account and its LP mint), and then, while a pool is followed, its
+// LP share and its token's authorities (solfeed/safety_follow).
 #include "solfeed/ws_source_impl.hpp"
 
 #include "chain/accounts.hpp"
@@ -101,22 +101,17 @@ std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32
     return pool_lp(account_of(result_json, why), dex, token, why);
 }
 
-// getMultipleAccounts of [pool, LP mint] -> the LP burned share at the
-// answer's slot; nullopt and `why` when either account does not validate
-// or the pool names another LP mint.
-std::optional<uint32_t> parse_lp_share(const std::string& result_json, const LpFollow::Check& c, uint64_t& slot,
-                                       std::string& why) {
-    rpc::MultipleAccounts accs;
-    if (auto e = rpc::parse_multiple_accounts(result_json, 2, accs)) {
-        why = *e;
+// A followed pool's pool account and LP mint (one slot) -> its LP burned
+// share; nullopt and `why` when either does not validate or the pool
+// names another LP mint.
+std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
+                                 const std::optional<rpc::AccountInfo>& lp_mint, const SafetyFollow::Check& c,
+                                 std::string& why) {
+    if (!pool || !lp_mint) {
+        why = !pool ? "the pool account does not exist" : "the LP mint does not exist";
         return std::nullopt;
     }
-    slot = accs.context_slot;
-    if (!accs.accounts[0] || !accs.accounts[1]) {
-        why = !accs.accounts[0] ? "the pool account does not exist" : "the LP mint does not exist";
-        return std::nullopt;
-    }
-    const std::optional<chain::AmmLp> lp = pool_lp(accs.accounts[0], c.dex, c.token, why);
+    const std::optional<chain::AmmLp> lp = pool_lp(pool, c.dex, c.token, why);
     if (!lp) {
         return std::nullopt;
     }
@@ -124,7 +119,7 @@ std::optional<uint32_t> parse_lp_share(const std::string& result_json, const LpF
         why = "the pool account names LP mint " + base58(lp->lp_mint) + ", followed " + base58(c.lp_mint);
         return std::nullopt;
     }
-    const std::optional<MintFacts> m = mint_facts(accs.accounts[1], why);
+    const std::optional<MintFacts> m = mint_facts(lp_mint, why);
     if (!m) {
         return std::nullopt;
     }
@@ -134,6 +129,26 @@ std::optional<uint32_t> parse_lp_share(const std::string& result_json, const LpF
               std::to_string(lp->lp_count);
     }
     return bps;
+}
+
+// A followed token's mint account -> its authorities; nullopt and `why`
+// when it is no initialized mint or its decimals are not the token's.
+std::optional<SafetyFollow::Authorities> token_authorities(const std::optional<rpc::AccountInfo>& mint,
+                                                           const SafetyFollow::Check& c, std::string& why) {
+    if (!mint) {
+        why = "the token's mint account does not exist";
+        return std::nullopt;
+    }
+    const std::optional<MintFacts> m = mint_facts(mint, why);
+    if (!m) {
+        return std::nullopt;
+    }
+    if (m->decimals != c.decimals) {
+        why = "the token's mint has " + std::to_string(m->decimals) + " decimals, its NEW_POOL said " +
+              std::to_string(c.decimals);
+        return std::nullopt;
+    }
+    return SafetyFollow::Authorities{m->mint_authority, m->freeze_authority};
 }
 
 // getTokenLargestAccounts -> the ten largest amounts summed, leaving out
@@ -296,47 +311,82 @@ void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
               }));
 }
 
-void SolanaWsSource::Impl::lp_trigger_locked(const Pubkey& lp_mint) {
-    if (const std::optional<LpFollow::Check> c = lp_follow.trigger(lp_mint, mono_ns())) {
-        fetch_lp_check(*c);
+void SolanaWsSource::Impl::follow_trigger_locked(const Pubkey& account) {
+    std::vector<SafetyFollow::Check> checks;
+    safety_follow.trigger(account, mono_ns(), checks);
+    for (const SafetyFollow::Check& c : checks) {
+        fetch_follow_check(c);
     }
 }
 
-// A followed pool's LP share: the pool account (the program's LP count)
-// and the LP mint (its supply) in one getMultipleAccounts, so both are of
-// the same slot. A changed share goes out as a POOL_SAFETY. Under `mu`.
-void SolanaWsSource::Impl::fetch_lp_check(const LpFollow::Check& c) {
-    const solana::Pubkey keys[2] = {to_solana(c.pool), to_solana(c.lp_mint)};
-    rpc->call("getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
-              under_lock(weak_from_this(), [c](Impl& self, const rpc::RpcResponse& resp) {
-                  std::string why = resp.ok() ? std::string() : resp.error.message;
-                  uint64_t slot = 0;
-                  std::optional<uint32_t> bps;
-                  if (resp.ok()) {
-                      bps = parse_lp_share(resp.result_json, c, slot, why);
-                  }
-                  if (!bps && self.enrich_failures++ % 100 == 0) {
-                      log::warn("feed.ws", "a followed pool's LP share could not be read; its last share stands",
-                                {{"pool", base58(c.pool)}, {"error", why}, {"failures", self.enrich_failures}});
-                  }
-                  std::optional<EventBuf> ev;
-                  const uint32_t before = self.lp_follow.last_bps(c.pool);
-                  const std::optional<LpFollow::Check> next =
-                      self.lp_follow.on_answer(c.pool, bps, slot, mono_ns(), ev);
-                  if (ev) {
-                      log::info("feed.ws", "LP burned share changed",
-                                {{"pool", base58(c.pool)},
-                                 {"mint", base58(c.token)},
-                                 {"from_bps", static_cast<uint64_t>(before)},
-                                 {"to_bps", static_cast<uint64_t>(ev->pool_safety.lp_burned_bps)},
-                                 {"slot", slot}});
-                      ev->h.source_ns = wall_ns();
-                      self.deliver_locked(*ev, mono_ns());
-                  }
-                  if (next) {
-                      self.fetch_lp_check(*next);
-                  }
-              }));
+// A followed pool's facts in one getMultipleAccounts: the pool account (the
+// program's LP count) and the LP mint (its supply), so both are of one
+// slot, and the token's mint (its authorities). A changed fact goes out as
+// a POOL_SAFETY. Under `mu`.
+void SolanaWsSource::Impl::fetch_follow_check(const SafetyFollow::Check& c) {
+    std::vector<solana::Pubkey> keys;
+    if (c.lp) {
+        keys.push_back(to_solana(c.pool));
+        keys.push_back(to_solana(c.lp_mint));
+    }
+    if (c.auth) {
+        keys.push_back(to_solana(c.token));
+    }
+    if (keys.empty()) {
+        return;
+    }
+    rpc->call(
+        "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
+        under_lock(weak_from_this(), [c, n = keys.size()](Impl& self, const rpc::RpcResponse& resp) {
+            std::string why = resp.ok() ? std::string() : resp.error.message;
+            rpc::MultipleAccounts accs;
+            bool read = resp.ok();
+            if (read) {
+                if (auto e = rpc::parse_multiple_accounts(resp.result_json, n, accs)) {
+                    why = *e;
+                    read = false;
+                }
+            }
+            std::optional<uint32_t> bps;
+            std::optional<SafetyFollow::Authorities> auth;
+            if (read && c.lp) {
+                bps = lp_share(accs.accounts[0], accs.accounts[1], c, why);
+            }
+            if (read && c.auth) {
+                auth = token_authorities(accs.accounts[n - 1], c, why);
+            }
+            if ((c.lp && !bps) || (c.auth && !auth)) {
+                if (self.enrich_failures++ % 100 == 0) {
+                    log::warn("feed.ws", "a followed pool's safety facts could not be read; what was known stands",
+                              {{"pool", base58(c.pool)}, {"error", why}, {"failures", self.enrich_failures}});
+                }
+            }
+            const snp_ev_pool_safety* before = self.safety_follow.last(c.pool);
+            const uint32_t lp_before = before != nullptr ? before->lp_burned_bps : 0;
+            const uint32_t flags_before = before != nullptr ? before->flags : 0;
+            std::optional<EventBuf> ev;
+            const std::optional<SafetyFollow::Check> next =
+                self.safety_follow.on_answer(c.pool, bps, auth, accs.context_slot, mono_ns(), ev);
+            if (ev) {
+                const snp_ev_pool_safety& s = ev->pool_safety;
+                log::info("feed.ws", "a pool's safety facts changed",
+                          {{"pool", base58(c.pool)},
+                           {"mint", base58(c.token)},
+                           {"lp_burned_bps", std::to_string(lp_before) + " -> " + std::to_string(s.lp_burned_bps)},
+                           {"mint_authority", (flags_before & SNP_POOL_MINT_AUTHORITY_PRESENT) == 0 ? "none"
+                                              : (s.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0 ? "present"
+                                                                                                  : "revoked"},
+                           {"freeze_authority", (flags_before & SNP_POOL_FREEZE_AUTHORITY_PRESENT) == 0 ? "none"
+                                                : (s.flags & SNP_POOL_FREEZE_AUTHORITY_PRESENT) != 0 ? "present"
+                                                                                                      : "revoked"},
+                           {"slot", accs.context_slot}});
+                ev->h.source_ns = wall_ns();
+                self.deliver_locked(*ev, mono_ns());
+            }
+            if (next) {
+                self.fetch_follow_check(*next);
+            }
+        }));
 }
 
 void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {

@@ -45,7 +45,7 @@ SolanaWsSource::Impl::Impl(WsSourceConfig c)
       decoder(chain::DecoderConfig{cfg.ws.max_log_line_bytes, 8u << 20, 1u << 14}),
       dedup(cfg.dedup_capacity),
       hold(cfg.rpc_urls.empty() ? 0 : cfg.ws.enrich_timeout_ns),
-      lp_follow(cfg.rpc_urls.empty() ? 0 : cfg.ws.lp_follow_ns, kMaxLpFollowed) {
+      safety_follow(cfg.rpc_urls.empty() ? 0 : cfg.ws.safety_follow_ns, kMaxSafetyFollowed) {
     if (cfg.ws.urls.empty()) {
         throw std::runtime_error("[feeds.ws] has no URL");
     }
@@ -228,8 +228,8 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
             return;
         }
         const Pubkey account = it->second;
-        if (lp_follow.is_lp_mint(account)) {
-            lp_trigger_locked(account); // a trigger only: the share is read over RPC
+        if (safety_follow.follows(account)) {
+            follow_trigger_locked(account); // a trigger only: the facts are read over RPC
             return;
         }
         decoded(&ep, decoder.decode(msg, account), recv_mono_ns, false, &account);
@@ -297,9 +297,9 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
             ep.account_by_sub[sub] = p.key;
             ep.sub_by_account[p.key] = sub;
             ep.account_retry.erase(p.key);
-            // A followed LP mint may have changed before this subscription
+            // A followed account may have changed before this subscription
             // stood (since the pool's first read, or during an outage).
-            lp_trigger_locked(p.key);
+            follow_trigger_locked(p.key);
         }
         if (!refused) {
             return; // a subscription id, or an unsubscribe's `true`
@@ -379,11 +379,13 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
         pools.insert(event_pool(ev));
     }
     if (ev.h.type == SNP_EVENT_NEW_POOL) {
+        Pubkey lp_mint{};
         if (const auto m = lp_mint_of.find(ev.new_pool.pool); m != lp_mint_of.end()) {
-            if (lp_follow.start(ev.new_pool, m->second, mono_ns())) {
-                follow_dirty = true; // its LP mint joins the subscriptions
-            }
+            lp_mint = m->second;
             lp_mint_of.erase(m);
+        }
+        if (safety_follow.start(ev.new_pool, lp_mint, mono_ns())) {
+            follow_dirty = true; // its LP mint or token mint joins the subscriptions
         }
     }
     ++events;
@@ -417,7 +419,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     const int64_t now = mono_ns();
     if (follow_dirty) {
         wanted_accounts = decoder.follow(watched);
-        lp_follow.mints(wanted_accounts);
+        safety_follow.accounts(wanted_accounts);
         following.clear();
         following.insert(wanted_accounts.begin(), wanted_accounts.end());
         follow_dirty = !std::all_of(watched.begin(), watched.end(),
@@ -472,13 +474,13 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
 
 void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     std::lock_guard<std::mutex> lk(mu);
-    if (lp_follow.expire(mono_ns())) {
-        follow_dirty = true; // its LP mint leaves the subscriptions
+    if (safety_follow.expire(mono_ns())) {
+        follow_dirty = true; // accounts no longer followed leave the subscriptions
     }
-    std::vector<LpFollow::Check> due;
-    lp_follow.due(mono_ns(), due);
-    for (const LpFollow::Check& c : due) {
-        fetch_lp_check(c);
+    std::vector<SafetyFollow::Check> due;
+    safety_follow.due(mono_ns(), due);
+    for (const SafetyFollow::Check& c : due) {
+        fetch_follow_check(c);
     }
     sync_accounts(ep);
     sync_signatures(ep);
@@ -594,8 +596,8 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
     s.skipped = im.skipped;
     s.outages = im.outages;
     s.stale_marks = im.stale_marks;
-    s.lp_followed = im.lp_follow.size();
-    s.safety_updates = im.lp_follow.updates();
+    s.safety_followed = im.safety_follow.size();
+    s.safety_updates = im.safety_follow.updates();
     s.last_event_age_ms = im.last_event_mono == 0 ? -1 : (mono_ns() - im.last_event_mono) / 1'000'000;
     s.rejected_by_reason = im.rejected_by_reason;
     for (const auto& ep : im.endpoints) {

@@ -26,9 +26,10 @@
 // nobody trades (the same state from two connections, by slot, once).
 //
 // New pools: their token-safety facts are read before they go out
-// (solfeed/safety_hold), and an AMM pool's LP burned share is followed
-// for a while after (solfeed/lp_follow: its LP mint subscribed like a
-// vault; a change becomes a POOL_SAFETY).
+// (solfeed/safety_hold), and what can still change (an AMM pool's LP
+// burned share, the token's authorities) is followed for a while after
+// (solfeed/safety_follow: the LP mint and the token's mint subscribed like
+// a vault; a change becomes a POOL_SAFETY).
 //
 // Raydium AMM v4 pools created by initialize2 are not described by their
 // logs alone: with RPC endpoints configured the transaction is fetched

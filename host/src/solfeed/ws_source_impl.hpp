@@ -1,8 +1,8 @@
 // solfeed/ws_source_impl.hpp — (internal to solfeed) the state of one
 // SolanaWsSource, shared by its two halves: ws_source.cpp (connections,
 // subscriptions, decode, dedup, staleness, status) and ws_fetch.cpp (what
-// it reads over JSON-RPC: Raydium transactions, token-safety facts, the LP
-// share of followed pools).
+// it reads over JSON-RPC: Raydium transactions, token-safety facts, and
+// the facts of followed pools).
 #pragma once
 
 #include "solfeed/ws_source.hpp"
@@ -10,7 +10,7 @@
 #include "chain/solana_ws_decoder.hpp"
 #include "rpc/rpc_client.hpp"
 #include "solfeed/dedup.hpp"
-#include "solfeed/lp_follow.hpp"
+#include "solfeed/safety_follow.hpp"
 #include "solfeed/safety_hold.hpp"
 #include "ws/ws_client.hpp"
 
@@ -32,7 +32,7 @@
 namespace sniper::solfeed {
 
 inline constexpr size_t kMaxTrackedPools = 1u << 16;
-inline constexpr size_t kMaxLpFollowed = 1024; // pools whose LP share is followed at once
+inline constexpr size_t kMaxSafetyFollowed = 1024; // pools whose safety facts are followed at once
 inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
 inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
@@ -102,10 +102,11 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void deliver_locked(const EventBuf& ev, int64_t recv_mono_ns);
     void fetch_safety(const snp_ev_new_pool& np);
     void fetch_lp(const snp_ev_new_pool& np);
-    // lp_follow: a followed LP mint changed or was (re)subscribed; the
-    // pool account and LP mint read together (ws_fetch.cpp). Under `mu`.
-    void lp_trigger_locked(const Pubkey& lp_mint);
-    void fetch_lp_check(const LpFollow::Check& c);
+    // safety_follow: a followed account (an LP mint, a token's mint)
+    // changed or was (re)subscribed; what its pools follow read in one
+    // getMultipleAccounts (ws_fetch.cpp). Under `mu`.
+    void follow_trigger_locked(const Pubkey& account);
+    void fetch_follow_check(const SafetyFollow::Check& c);
     void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
     void mark_stale_locked(const std::string& why);
@@ -129,7 +130,7 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts
     std::unordered_map<Pubkey, Pubkey, PubkeyHash> lp_mint_of; // held pool -> its LP mint (fetch_lp)
-    LpFollow lp_follow;                           // AMM pools whose LP burned share is followed
+    SafetyFollow safety_follow;                   // new pools whose LP share or authorities are followed
     // Watched signatures (SignatureWatch): true once a notification for it
     // reached the listener (not subscribed again, not told twice).
     std::map<SignatureBytes, bool> signatures;

@@ -207,8 +207,9 @@ typedef struct snp_ev_new_pool {
 
 /* 1.1, appended: a pool's safety facts changed after its NEW_POOL. The
  * live source keeps measuring what can still change once the pool exists
- * (an AMM pool's LP burned share: LP is often burned minutes after the pool
- * is made) and sends the whole set as now known, same meaning and same
+ * (an AMM pool's LP burned share, often burned minutes after the pool is
+ * made; the token's mint and freeze authorities, often revoked then) and
+ * sends the whole set as now known, same meaning and same
  * flags as in NEW_POOL (an *_UNKNOWN bit still means the field holds its
  * worst value). The risk gate's safety limits use the latest set. Sent by
  * live sources (and replayed from their recordings), only for a pool whose
