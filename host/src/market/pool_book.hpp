@@ -17,10 +17,10 @@ struct PoolState {
     uint64_t base_reserve_atoms = 0;
     uint64_t quote_reserve_lamports = 0;
     uint32_t fee_bps = 0;
-    uint32_t flags = 0; // SNP_POOL_* (mint / freeze authority present)
-    uint32_t lp_burned_bps =
-        0; // share of LP burned, 0..10000: at creation, then the latest POOL_SAFETY
-    uint32_t top10_holder_bps = 0; // share held by the top-10 holders (likewise)
+    // Safety facts: the NEW_POOL's, then the latest POOL_SAFETY's.
+    uint32_t flags = 0;            // SNP_POOL_* (mint / freeze authority present)
+    uint32_t lp_burned_bps = 0;    // share of LP burned, 0..10000
+    uint32_t top10_holder_bps = 0; // share held by the top-10 holders
     uint8_t decimals = 0;          // of the token (base) mint
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
