@@ -537,3 +537,74 @@ TEST_CASE("accountNotification of a subscribed curve the decoder saw created bec
     // Without the hint nothing is guessed.
     CHECK(dec.decode(an).n_events == 0);
 }
+
+// PumpSwap BuyEvent of the 2025-09 IDL (408 bytes: min_base_amount_out and
+// ix_name "buy" after the volume fields). The event names the pool, not its
+// mints: the decoder knows the pool as it would from its create_pool.
+// Second source: the pool's two vault balances in pre/postTokenBalances
+// (the event's reserves are the vaults before; after, the base vault is
+// down by base_amount_out and the quote vault up by the amount with the
+// LP fee: protocol and creator fees go elsewhere).
+TEST_CASE("getTransaction PumpSwap buy routed through an aggregator (2025-10, BuyEvent with ix_name)",
+          "[chain][payloads]") {
+    const std::string j = fixture("payloads/http_getTransaction_pumpswap_buy_routed_2025-10.json");
+    const char* pool = "9S3zAF8zVffQvD6EfqaVAdRbnYjVW51kVQDH2vHjk4vq";
+    const char* mint = "8k1DvnFBsbuWJw2t4JqTibR7cAgqadMveqiykMr1pump";
+    SolanaWsDecoder dec;
+    dec.pools().put(KnownPool{key(pool), key(mint), SNP_DEX_PUMP_SWAP, false, 6, {}, {}});
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.slot == 376396640);
+    // The event is both a `Program data:` line and a self-CPI: one trade.
+    REQUIRE(count_type(r, SNP_EVENT_TRADE) == 1);
+    REQUIRE(count_type(r, SNP_EVENT_POOL_UPDATE) == 1);
+    const auto& t = nth(r, SNP_EVENT_TRADE, 0)->trade;
+    CHECK(t.side == SNP_SIDE_BUY);
+    CHECK(t.base_mint == key(mint));
+    CHECK(t.base_atoms == 4'374'143'343ULL);
+    CHECK(t.quote_lamports == 3'608'391ULL);
+    const auto& u = nth(r, SNP_EVENT_POOL_UPDATE, 0)->pool_update;
+    CHECK(u.base_reserve_atoms == token_balance(j, "postTokenBalances", mint, pool));
+    CHECK(u.quote_reserve_lamports ==
+          token_balance(j, "postTokenBalances", "So11111111111111111111111111111111111111112", pool));
+    CHECK(token_balance(j, "preTokenBalances", mint, pool) == 147'932'989'042'582ULL);
+    CHECK(u.base_reserve_atoms == 147'932'989'042'582ULL - 4'374'143'343ULL);
+    // The user got exactly the event's amount.
+    CHECK(token_balance(j, "postTokenBalances", mint, "G2341KGbNxuSAfCfqNuPhfLQtPB94hPfgyVPC89Faor4") -
+              token_balance(j, "preTokenBalances", mint, "G2341KGbNxuSAfCfqNuPhfLQtPB94hPfgyVPC89Faor4") ==
+          t.base_atoms);
+    for (uint32_t i = 0; i < r.n_events; ++i) {
+        CHECK(event_valid(r.events[i]));
+    }
+}
+
+TEST_CASE("getTransaction PumpSwap buy on a pool whose base is WSOL (2025-10): the token is made base",
+          "[chain][payloads]") {
+    const std::string j = fixture("payloads/http_getTransaction_pumpswap_buy_reversed_pool_2025-10.json");
+    const char* pool = "CW644FAJoQE9B9MGqmdfDseS4XfsmgS77ve7zJDJxiPS";
+    const char* mint = "EWV6bjhKF5zkXANCdWPvDs7dofRVk4pKyVTitqgEWj8E";
+    SolanaWsDecoder dec;
+    dec.pools().put(KnownPool{key(pool), key(mint), SNP_DEX_PUMP_SWAP, true, 9, {}, {}});
+    const DecodeResult& r = dec.decode(j);
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    CHECK(r.slot == 376243586);
+    REQUIRE(count_type(r, SNP_EVENT_TRADE) == 1);
+    REQUIRE(count_type(r, SNP_EVENT_POOL_UPDATE) == 1);
+    // The program's "buy" buys its base, WSOL, with the token: for us the
+    // token is sold.
+    const auto& t = nth(r, SNP_EVENT_TRADE, 0)->trade;
+    CHECK(t.side == SNP_SIDE_SELL);
+    CHECK(t.base_mint == key(mint));
+    CHECK(t.base_atoms == 467'531'681'651'503ULL);
+    CHECK(t.quote_lamports == 201'692'493ULL);
+    const auto& u = nth(r, SNP_EVENT_POOL_UPDATE, 0)->pool_update;
+    CHECK(u.base_reserve_atoms == token_balance(j, "postTokenBalances", mint, pool));
+    CHECK(u.base_reserve_atoms == 344'503'076'480'687'631ULL);
+    CHECK(u.quote_reserve_lamports ==
+          token_balance(j, "postTokenBalances", "So11111111111111111111111111111111111111112", pool));
+    for (uint32_t i = 0; i < r.n_events; ++i) {
+        CHECK(event_valid(r.events[i]));
+    }
+}

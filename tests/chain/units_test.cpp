@@ -265,6 +265,76 @@ TEST_CASE("PumpSwap CreatePoolEvent and Buy/SellEvent, from logs and from a self
               .decode(logs_message({amm + " invoke [1]", "Program data: " + b64(swap(false, true)),
                                     amm + " success"}))
               .reject == Reject::EventLength);
+
+    // The later generations (pump_amm IDL 2025-09 on): every one decodes
+    // to the same amounts; shapes that fit none are refused.
+    const auto decode_one = [](const std::vector<uint8_t>& ev, pump_swap::Event& out) {
+        return pump_swap::decode_event(ev.data(), ev.size(), out);
+    };
+    const auto buy_v = [&](const std::string& ix_name, size_t tail) {
+        Bytes s;
+        s.b = swap(true, true);
+        s.u64(999'000'000'000).u32(static_cast<uint32_t>(ix_name.size()));
+        s.raw(reinterpret_cast<const uint8_t*>(ix_name.data()), ix_name.size());
+        s.b.resize(s.b.size() + tail, 0);
+        return s.b;
+    };
+    for (const auto& [name, tail, size] :
+         std::vector<std::tuple<std::string, size_t, size_t>>{{"buy", 0, 408},
+                                                              {"buy_exact_quote_in", 0, 423},
+                                                              {"buy", 32, 440},
+                                                              {"buy", 73, 481},
+                                                              {"buy", 81, 489},
+                                                              {"buy_v2", 81, 492},
+                                                              {"buy_exact_quote_in_v2", 81, 507}}) {
+        const auto ev = buy_v(name, tail);
+        REQUIRE(ev.size() == size);
+        pump_swap::Event out;
+        INFO(name << " + " << tail);
+        REQUIRE(decode_one(ev, out) == Reject::None);
+        CHECK(out.swap.is_buy);
+        CHECK(out.swap.base_amount == 1'000'000'000'000ULL);
+        CHECK(out.swap.quote_after == 84'990'359'561ULL + 411'822'000ULL);
+    }
+    for (const size_t size : {392u, 433u, 441u}) {
+        auto ev = swap(false, false);
+        ev.resize(size, 0);
+        pump_swap::Event out;
+        INFO(size);
+        REQUIRE(decode_one(ev, out) == Reject::None);
+        CHECK_FALSE(out.swap.is_buy);
+        CHECK(out.swap.quote_after == 84'990'359'561ULL - 408'182'000ULL);
+    }
+    for (const size_t size : {334u, 344u}) {
+        auto ev = cp.b;
+        ev.resize(size, 0);
+        ev[333] = 1; // is_mayhem_mode
+        pump_swap::Event out;
+        INFO(size);
+        REQUIRE(decode_one(ev, out) == Reject::None);
+        CHECK(out.create.pool == pool);
+        CHECK(out.create.coin_creator == kUser);
+    }
+    pump_swap::Event out;
+    auto bad = buy_v("buy", 1); // a tail no generation has
+    CHECK(decode_one(bad, out) == Reject::EventLength);
+    bad = buy_v("Buy", 0); // not an instruction name
+    CHECK(decode_one(bad, out) == Reject::EventLength);
+    bad = buy_v("buy", 0);
+    bad[401] = 4; // the name's length runs past the event
+    CHECK(decode_one(bad, out) == Reject::EventLength);
+    bad = buy_v("buy", 0);
+    bad[360] = 2; // track_volume is a bool
+    CHECK(decode_one(bad, out) == Reject::BorshBool);
+    auto sell = swap(false, false);
+    sell.resize(408, 0); // a buy's length is not a sell's
+    CHECK(decode_one(sell, out) == Reject::EventLength);
+    auto create = cp.b;
+    create.resize(334, 0);
+    create[333] = 2;
+    CHECK(decode_one(create, out) == Reject::BorshBool);
+    create.resize(335, 0);
+    CHECK(decode_one(create, out) == Reject::EventLength);
 }
 
 TEST_CASE("wire helpers: strict base64, base58 of the right length, UTF-8, decimal u64",

@@ -3,7 +3,8 @@
 // events CreatePoolEvent, BuyEvent, SellEvent. They reach us as
 // `Program data:` lines or as the data of Anchor's self-CPI (emit_cpi!,
 // prefix e445a52e51cb9a1d before the event discriminator); both carry the
-// same bytes from the discriminator on. Generation chosen by exact length.
+// same bytes from the discriminator on. Generation chosen by exact length
+// (see pump_swap.cpp for each one and where it comes from).
 #pragma once
 
 #include "chain/reject.hpp"
@@ -31,8 +32,9 @@ struct CreatePool {
     Pubkey coin_creator{};
 };
 
-// BuyEvent and SellEvent share their shape: 14 integers, 6 keys, then the
-// coin-creator fee fields (2025-05) and, for buys, volume tracking (2025-08).
+// BuyEvent and SellEvent share their first 360 bytes: 14 integers, 6 keys,
+// then the coin-creator fee fields (2025-05); later fields (volume, the
+// buy's ix_name, cashback, holder rewards) are checked for shape, not read.
 struct Swap {
     bool is_buy = false;
     int64_t timestamp = 0;
