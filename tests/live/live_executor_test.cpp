@@ -20,12 +20,14 @@
 #include "live/tx_check.hpp"
 
 #include "solana/base64.hpp"
+#include "solana/compute_budget.hpp"
 #include "solana/message_compile.hpp"
 #include "solana/signing.hpp"
 #include "solana/system_program.hpp"
 #include "test_support.hpp"
 
 #include <sqlite3.h>
+#include <thread>
 
 #include <cstdlib>
 #include <set>
@@ -296,6 +298,58 @@ TEST_CASE("live: a restart settles attempts in flight from the chain", "[localne
     CHECK(landed_for(ln.url, rig.wallet).size() == 1); // the one buy (the airdrop is paid by the faucet)
 }
 
+TEST_CASE("live: a restart rebroadcasts a journaled attempt that can still land and expires one only once "
+          "its blockhash is dead",
+          "[localnet][live][restart]") {
+    testing::QuietLogs quiet;
+    rpc::test::Localnet ln({}, 50); // 150 blocks = 7.5 s
+    LiveRig rig({ln.url}, ln.url, 2'000'000'000);
+    const solana::Pubkey mint = seeded_pools(ln.url)[0].mint;
+    // Every send is lost: the attempts are journaled, none lands. The route
+    // names a lastValidBlockHeight 100 blocks below the true one.
+    REQUIRE(ln.faults(R"({"drop_send_share": 1, "swap_lvbh_understate": 100})").status == 200);
+    rig.ex->submit(rig.order(21, SNP_SIDE_BUY, mint, 10'000'000, SNP_ROUTE_JUPITER), 0);
+    rig.ex->submit(rig.order(22, SNP_SIDE_BUY, mint, 11'000'000, SNP_ROUTE_JUPITER), 0);
+    const auto journaled = [&](uint64_t id) {
+        for (int i = 0; i < 400 && rig.store->send_attempts(id).empty(); ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        return rig.store->send_attempts(id);
+    };
+    REQUIRE(journaled(21).size() == 1);
+    REQUIRE(journaled(22).size() == 1);
+    rig.ex.reset(); // the process stops with both in flight
+    CHECK(landed_for(ln.url, rig.wallet).empty());
+
+    // 21: sends work again at restart: its journaled bytes land, once.
+    REQUIRE(ln.faults(R"({"drop_send_share": 0})").status == 200);
+    rig.start();
+    auto settled = rig.ex->reconcile({UnsettledOrder{21, "t", SNP_SIDE_BUY, from_solana(mint)}});
+    REQUIRE(settled.size() == 1);
+    CHECK(settled[0].status == SNP_ORDER_FILLED);
+    CHECK(settled[0].attempt == 1);
+    const auto landed = landed_for(ln.url, rig.wallet);
+    REQUIRE(landed.size() == 1);
+    CHECK(landed[0].signature == rig.store->send_attempts(21)[0].signature);
+
+    // 22: its sends stay lost. It is settled EXPIRED only when the chain
+    // refuses its blockhash, not when the route's height passes: its
+    // bytes, sent afterwards, cannot land.
+    REQUIRE(ln.faults(R"({"drop_send_share": 1})").status == 200);
+    settled = rig.ex->reconcile({UnsettledOrder{22, "t", SNP_SIDE_BUY, from_solana(mint)}});
+    REQUIRE(settled.size() == 1);
+    CHECK(settled[0].status == SNP_ORDER_EXPIRED);
+    CHECK(settled[0].code == kLiveExpired);
+    REQUIRE(ln.faults(R"({"drop_send_share": 0})").status == 200);
+    const SendAttemptRecord a = rig.store->send_attempts(22).at(0);
+    const rpc::test::Http late = rpc::test::http_post(
+        ln.url, R"({"jsonrpc":"2.0","id":1,"method":"sendTransaction","params":[")" + solana::base64_encode(a.tx) +
+                    R"(",{"encoding":"base64","maxRetries":0}]})");
+    INFO(late.body);
+    CHECK_THAT(late.body, Catch::Contains("Blockhash not found"));
+    CHECK(landed_for(ln.url, rig.wallet).size() == 1);
+}
+
 // ---- without a network ------------------------------------------------------
 
 TEST_CASE("jupiter quote answers are read exactly or refused with the reason", "[live]") {
@@ -358,21 +412,21 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
         return wire(v0(payer, solana::system_transfer(payer, other, lamports)), std::vector<solana::Signature>(1));
     };
     std::string err;
-    auto ok = check_route_tx(tx_of(wallet, 1000), policy, 1'000'000, err);
+    auto ok = check_route_tx(tx_of(wallet, 1000), policy, 1'000'000, 10'000, err);
     INFO(err);
     REQUIRE(ok);
     CHECK(ok->outflow_bound == 1000 + 5000);
-    CHECK_FALSE(check_route_tx(tx_of(wallet, 2'000'000), policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(tx_of(wallet, 2'000'000), policy, 1'000'000, 10'000, err));
     CHECK_THAT(err, Catch::Contains("the intent allows at most 1000000"));
-    CHECK_FALSE(check_route_tx(tx_of(other, 1000), policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(tx_of(other, 1000), policy, 1'000'000, 10'000, err));
     CHECK_THAT(err, Catch::Contains("fee payer"));
     std::vector<uint8_t> junk{1, 2, 3};
-    CHECK_FALSE(check_route_tx(junk, policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(junk, policy, 1'000'000, 10'000, err));
     // A second signer that has not signed.
     const auto two = wire(v0(wallet, solana::system_transfer(other, wallet, 5)), std::vector<solana::Signature>(2));
-    CHECK_FALSE(check_route_tx(two, policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(two, policy, 1'000'000, 10'000, err));
     CHECK_THAT(err, Catch::Contains("has not signed"));
-    CHECK_FALSE(check_route_shape(two, policy, 1'000'000, err)); // an empty slot: refused before any verify
+    CHECK_FALSE(check_route_shape(two, policy, 1'000'000, 10'000, err)); // an empty slot: refused before any verify
     // A co-signer's signature that is there but wrong: the shape passes, the
     // verification (run while the signer signs) refuses; signed by its key,
     // it verifies.
@@ -383,16 +437,16 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     std::vector<solana::Signature> sigs(2);
     sigs[1].bytes.fill(7);
     const auto forged = wire(m2, sigs);
-    auto shaped = check_route_shape(forged, policy, 1'000'000, err);
+    auto shaped = check_route_shape(forged, policy, 1'000'000, 10'000, err);
     INFO(err);
     REQUIRE(shaped);
     CHECK_FALSE(verify_cosigners(*shaped, err));
     CHECK_THAT(err, Catch::Contains("has an invalid signature"));
-    CHECK_FALSE(check_route_tx(forged, policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(forged, policy, 1'000'000, 10'000, err));
     const auto msg2 = solana::serialize_message(m2);
     REQUIRE(msg2);
     sigs[1] = other_key.sign(*msg2);
-    auto good = check_route_tx(wire(m2, sigs), policy, 1'000'000, err);
+    auto good = check_route_tx(wire(m2, sigs), policy, 1'000'000, 10'000, err);
     INFO(err);
     CHECK(good);
     // A durable nonce: it would never expire, so it is refused.
@@ -408,8 +462,18 @@ TEST_CASE("route transactions are checked before the signer sees them", "[live]"
     const std::vector<solana::Instruction> ixs{adv, pay};
     auto nm = solana::compile_message(wallet, ixs, bh, solana::MessageVersion::V0);
     REQUIRE(nm);
-    CHECK_FALSE(check_route_tx(wire(*nm, std::vector<solana::Signature>(1)), policy, 1'000'000, err));
+    CHECK_FALSE(check_route_tx(wire(*nm, std::vector<solana::Signature>(1)), policy, 1'000'000, 10'000, err));
     CHECK_THAT(err, Catch::Contains("durable nonce"));
+    // The route sets the unit price: 200,000 units x 60,000 micro-lamports
+    // = 12,000 lamports of priority fee, over the 10,000 the host asked for
+    // (though the whole outflow is within the intent's bound).
+    const std::vector<solana::Instruction> priced{solana::set_compute_unit_limit(200'000),
+                                                  solana::set_compute_unit_price(60'000), pay};
+    auto pm = solana::compile_message(wallet, priced, bh, solana::MessageVersion::V0);
+    REQUIRE(pm);
+    CHECK_FALSE(check_route_tx(wire(*pm, std::vector<solana::Signature>(1)), policy, 1'000'000, 10'000, err));
+    CHECK_THAT(err, Catch::Contains("priority fee of 12000 lamports"));
+    CHECK(check_route_tx(wire(*pm, std::vector<solana::Signature>(1)), policy, 1'000'000, 12'000, err));
 }
 
 TEST_CASE("the route's on-chain minimum is raised to the host's bound", "[live]") {

@@ -218,6 +218,13 @@ TEST_CASE("signer refuses a different message while the earlier one can land (30
     // After expiry, the re-sign is allowed.
     rb.current_block_height = 1001;
     CHECK(s.sign(rb).signed_ok());
+    // An intent the signer has no record of (a lost journal): the host's
+    // own word that an earlier message can still land holds.
+    SignRequest rc = signer_test::request(101, s.transfer(1000, 3), 1300, 1100);
+    rc.earlier_last_valid_block_height = 1150;
+    CHECK(s.sign(rc).reason == Reason::EarlierMessageCanLand);
+    rc.current_block_height = 1151;
+    CHECK(s.sign(rc).signed_ok());
 }
 
 TEST_CASE("signer refuses re-signs beyond the limit (3010)", "[signer][process][refusal]") {

@@ -291,6 +291,8 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
         return f.get();
     }
 
+    // Every attempt's blockhash is refused by a node past its height.
+    bool blockhashes_dead(const std::vector<SendAttemptRecord>& attempts);
     std::vector<ExecReport> reconcile(const std::vector<UnsettledOrder>& orders);
 };
 

@@ -167,7 +167,7 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
     }
     // The co-signers' signatures are verified while the signer signs
     // (below); everything else first.
-    auto checked = check_route_shape(answer->tx, policy, max_outflow(f), err);
+    auto checked = check_route_shape(answer->tx, policy, max_outflow(f), f.priority_fee, err);
     if (!checked) {
         fail(id, kLiveRouteRefused, err);
         return;

@@ -9,6 +9,30 @@
 
 namespace sniper::live {
 
+bool LiveExecutor::Impl::blockhashes_dead(const std::vector<SendAttemptRecord>& attempts) {
+    // The journaled lastValidBlockHeight is the route's number: as on the
+    // live path (confirm_blockhash_dead), a node past that height must
+    // also say the blockhash is no longer valid before nothing can land.
+    for (const SendAttemptRecord& a : attempts) {
+        solana::Transaction t;
+        if (solana::parse_transaction(a.tx, t)) {
+            return false; // unreadable bytes: cannot be shown dead
+        }
+        auto done = std::make_shared<std::promise<rpc::RpcResponse>>();
+        auto answer = done->get_future();
+        rpc->call("isBlockhashValid",
+                  rpc::params::is_blockhash_valid(t.message.recent_blockhash, rpc::Commitment::Processed),
+                  [done](rpc::RpcResponse r) { done->set_value(std::move(r)); });
+        const rpc::RpcResponse r = answer.get();
+        bool valid = true;
+        if (!r.ok() || endpoint_height(r.endpoint) <= a.last_valid_block_height ||
+            rpc::parse_blockhash_valid(r.result_json, valid) || valid) {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::vector<ExecReport> LiveExecutor::Impl::reconcile(const std::vector<UnsettledOrder>& orders) {
     std::vector<ExecReport> out;
     struct Pending {
@@ -120,7 +144,7 @@ std::vector<ExecReport> LiveExecutor::Impl::reconcile(const std::vector<Unsettle
                 still.push_back(std::move(p));
                 continue;
             }
-            if (st.ok() && bh.ok() && !processed && height > p.max_lvbh) {
+            if (st.ok() && bh.ok() && !processed && height > p.max_lvbh && blockhashes_dead(p.attempts)) {
                 ExecReport r;
                 r.intent_id = p.o.intent_id;
                 r.status = SNP_ORDER_EXPIRED;

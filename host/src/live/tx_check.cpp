@@ -13,7 +13,8 @@ std::string cosigner_error(const CheckedTx& c, size_t i, const char* what) {
 } // namespace
 
 std::optional<CheckedTx> check_route_shape(std::span<const uint8_t> bytes, const signer::Policy& policy,
-                                           uint64_t max_outflow_lamports, std::string& err) {
+                                           uint64_t max_outflow_lamports, uint64_t max_priority_fee_lamports,
+                                           std::string& err) {
     CheckedTx c;
     if (auto e = solana::parse_transaction(bytes, c.tx)) {
         err = "route transaction: " + e->to_string();
@@ -54,6 +55,14 @@ std::optional<CheckedTx> check_route_shape(std::span<const uint8_t> bytes, const
         err = std::string("route transaction refused (") + signer::reason_name(a.reason) + "): " + a.detail;
         return std::nullopt;
     }
+    // The route sets the compute unit price; what it comes to must stay
+    // within the fee the host asked for (capped by [live]'s hard cap).
+    if (a.priority_fee_lamports > max_priority_fee_lamports) {
+        err = "route transaction pays a priority fee of " + std::to_string(a.priority_fee_lamports) +
+              " lamports (unit limit x unit price); the host asked for at most " +
+              std::to_string(max_priority_fee_lamports);
+        return std::nullopt;
+    }
     if (a.outflow_lamports > max_outflow_lamports) {
         err = "route transaction can take " + std::to_string(a.outflow_lamports) +
               " lamports from the wallet; the intent allows at most " + std::to_string(max_outflow_lamports);
@@ -75,8 +84,9 @@ bool verify_cosigners(const CheckedTx& c, std::string& err) {
 }
 
 std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
-                                        uint64_t max_outflow_lamports, std::string& err) {
-    auto c = check_route_shape(bytes, policy, max_outflow_lamports, err);
+                                        uint64_t max_outflow_lamports, uint64_t max_priority_fee_lamports,
+                                        std::string& err) {
+    auto c = check_route_shape(bytes, policy, max_outflow_lamports, max_priority_fee_lamports, err);
     if (c && !verify_cosigners(*c, err)) {
         return std::nullopt;
     }

@@ -5,7 +5,9 @@
 // sign later, so a missing one would make it unlandable or someone else's);
 // every program it calls is on the signer's allowlist; and the lamports it
 // can take from the wallet (the signer's outflow bound) are within what
-// the intent allows (amount + fee caps + a token account's rent). The
+// the intent allows (amount + fee caps + a token account's rent), and its
+// priority fee (unit limit x unit price) within the one the host asked the
+// route for, itself within the configured hard cap. The
 // signer checks the allowlist and bound again on its own; this check gives
 // the order a precise reason before anything is signed.
 //
@@ -35,12 +37,14 @@ struct CheckedTx {
 // Everything but the co-signers' signatures being valid (an all-zero one
 // is refused here: not signed).
 std::optional<CheckedTx> check_route_shape(std::span<const uint8_t> bytes, const signer::Policy& policy,
-                                           uint64_t max_outflow_lamports, std::string& err);
+                                           uint64_t max_outflow_lamports, uint64_t max_priority_fee_lamports,
+                                           std::string& err);
 // Every signature but the wallet's verifies; false and `err` otherwise.
 bool verify_cosigners(const CheckedTx& c, std::string& err);
 // Both.
 std::optional<CheckedTx> check_route_tx(std::span<const uint8_t> bytes, const signer::Policy& policy,
-                                        uint64_t max_outflow_lamports, std::string& err);
+                                        uint64_t max_outflow_lamports, uint64_t max_priority_fee_lamports,
+                                        std::string& err);
 
 // The wire bytes of `tx` with the wallet's signature in slot 0.
 std::vector<uint8_t> with_wallet_signature(const CheckedTx& c, const std::array<uint8_t, 64>& sig);

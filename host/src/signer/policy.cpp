@@ -258,7 +258,8 @@ Assessment Policy::bound_outflow(const solana::Message& m) const {
     const unsigned __int128 micro =
         static_cast<unsigned __int128>(units) * cb.unit_price_micro_lamports;
     const unsigned __int128 prio = (micro + 999'999) / 1'000'000;
-    total = prio > kSaturated ? kSaturated : add_sat(total, static_cast<uint64_t>(prio));
+    a.priority_fee_lamports = prio > kSaturated ? kSaturated : static_cast<uint64_t>(prio);
+    total = add_sat(total, a.priority_fee_lamports);
     a.outflow_lamports = total;
     return a;
 }

@@ -69,6 +69,7 @@ std::vector<solana::Pubkey> wrapped_sol_accounts(const solana::Pubkey& wallet);
 struct Assessment {
     Reason reason = Reason::None;  // None = acceptable so far
     uint64_t outflow_lamports = 0; // the bound (valid when reason is None or a cap)
+    uint64_t priority_fee_lamports = 0; // its priority-fee part: ceil(unit limit x price / 1e6)
     std::string detail;
 };
 

@@ -130,6 +130,18 @@ SignResult SignerService::decide(uint64_t request_id, const SignRequest& r, Jour
                           a.outflow_lamports);
         }
     }
+    if (h == nullptr && r.earlier_last_valid_block_height != 0 &&
+        r.current_block_height <= r.earlier_last_valid_block_height) {
+        // The signer has no record of this intent (a lost journal, another
+        // signer), but the host says an earlier message exists: its word
+        // is the only guard left, so it holds.
+        return refuse(Reason::EarlierMessageCanLand,
+                      "intent " + std::to_string(r.intent_id) +
+                          " has an earlier message that can still land, by the host's request (current block "
+                          "height " + std::to_string(r.current_block_height) + ", earlier message valid through " +
+                          std::to_string(r.earlier_last_valid_block_height) + ")",
+                      a.outflow_lamports);
+    }
     const uint64_t today = day_signed_lamports();
     const uint64_t after = add_sat(today, a.outflow_lamports);
     if (after > policy_.config().max_day_lamports) {

@@ -24,10 +24,14 @@ const FAULT_DEFAULTS = Object.freeze({
   // The lagging endpoint (--lag-port) sees the chain this many slots late:
   // slot, block height, blockhashes, signature statuses and notifications.
   lag_slots: 0,
-  // getLatestBlockhash answers a blockhash this many blocks old (and its true
-  // lastValidBlockHeight), for a share of calls.
+  // getLatestBlockhash, and Jupiter's /swap for the transaction it builds,
+  // use a blockhash this many blocks old (and its true lastValidBlockHeight),
+  // for a share of calls.
   stale_blockhash_share: 0,
   stale_blockhash_age: 140,
+  // /swap reports a lastValidBlockHeight this many blocks below the true one
+  // (a route's number is a third party's: the blockhash stays valid longer).
+  swap_lvbh_understate: 0,
   // A WebSocket notification is replaced by an abrupt close of its socket.
   ws_close_share: 0,
 });
@@ -40,6 +44,7 @@ const INT_LIMITS = {
   land_late_slots: [0, 10000],
   lag_slots: [0, 10000],
   stale_blockhash_age: [0, 150],
+  swap_lvbh_understate: [0, 150],
 };
 
 // Checks a partial fault object; returns a list of every problem found.

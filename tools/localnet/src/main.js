@@ -91,6 +91,7 @@ async function main() {
   const chain = new Chain({ log });
   const faults = new Faults(faultConfig);
   const pools = new Pools(chain, seed);
+  pools.faults = faults;
   const faucet = new Faucet(chain, pools.label);
   const engine = new BlockEngine({ chain, faults, log });
   const sender = new Sender(chain, faults);

@@ -137,6 +137,7 @@ class Pools {
     this.mintAuthority = keypairFor(this.label, 'mint-authority');
     this.pools = [];
     this.swaps = new Map(); // sha256(message) hex -> swap terms, for the guard
+    this.faults = null; // set by the server: stale blockhash, understated lastValidBlockHeight
     this.tipCounter = 0;
     const rent0 = chain.rentExemptMinimum(0);
     for (const p of seed.pools || []) {
@@ -315,7 +316,12 @@ class Pools {
       const tipAccount = programs.JITO_TIP_ACCOUNTS[this.tipCounter++ % programs.JITO_TIP_ACCOUNTS.length];
       ixs.push(web3.SystemProgram.transfer({ fromPubkey: user, toPubkey: new web3.PublicKey(tipAccount), lamports: fees.jitoTipLamports }));
     }
-    const { blockhash, lastValidBlockHeight } = this.chain.blockhashAt(this.chain.height);
+    let height = this.chain.height;
+    if (this.faults && this.faults.roll('stale_blockhash_share')) {
+      height -= this.faults.get('stale_blockhash_age');
+    }
+    const { blockhash, lastValidBlockHeight } = this.chain.blockhashAt(height);
+    const reportedLastValid = lastValidBlockHeight - (this.faults ? this.faults.get('swap_lvbh_understate') : 0);
     const message = new web3.TransactionMessage({ payerKey: user, recentBlockhash: blockhash, instructions: ixs }).compileToV0Message();
     const tx = new web3.VersionedTransaction(message);
     tx.sign([pool.authority]); // slot 0 (the user, fee payer) stays zeroed
@@ -326,7 +332,7 @@ class Pools {
     const priorityLamports = (BigInt(SWAP_COMPUTE_UNIT_LIMIT) * fees.microLamports + 999_999n) / 1_000_000n;
     return {
       swapTransaction: Buffer.from(tx.serialize()).toString('base64'),
-      lastValidBlockHeight,
+      lastValidBlockHeight: reportedLastValid,
       prioritizationFeeLamports: Number(priorityLamports),
       computeUnitLimit: SWAP_COMPUTE_UNIT_LIMIT,
       prioritizationType: { computeBudget: { microLamports: Number(fees.microLamports), estimatedMicroLamports: Number(fees.microLamports) } },
