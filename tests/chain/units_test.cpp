@@ -143,6 +143,30 @@ TEST_CASE("every pump.fun CreateEvent generation decodes", "[chain][units]") {
     CHECK(out.kind == pump::EventKind::Complete);
 }
 
+TEST_CASE("a pump.fun CompleteEvent becomes CURVE_COMPLETE for the mint's own curve", "[chain][units]") {
+    SolanaWsDecoder dec;
+    const std::string pump = "Program 6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P";
+    sniper::Pubkey curve{};
+    REQUIRE(dec.pools().bonding_curve_of(kMint, curve));
+    const auto complete = [&](const sniper::Pubkey& c) {
+        Bytes b;
+        b.raw(pump::kCompleteEventDisc, 8).key(kUser).key(kMint).key(c).u64(1'742'000'000);
+        return logs_message({pump + " invoke [1]", "Program data: " + b64(b.b), pump + " success"});
+    };
+    const auto& r = dec.decode(complete(curve));
+    INFO(reject_name(r.reject) << " " << r.where);
+    REQUIRE(r.ok());
+    REQUIRE(r.n_events == 1);
+    CHECK(r.events[0].h.type == SNP_EVENT_CURVE_COMPLETE);
+    CHECK(r.events[0].h.size == sizeof(snp_ev_curve_complete));
+    CHECK(r.events[0].curve_complete.pool == curve);
+    CHECK(r.events[0].curve_complete.base_mint == kMint);
+    CHECK(r.events[0].curve_complete.dex == SNP_DEX_PUMP_FUN);
+    CHECK(event_valid(r.events[0]));
+    // A curve that is not the mint's PDA: the event is refused, not trusted.
+    CHECK(dec.decode(complete(kUser)).reject == Reject::CrosscheckMismatch);
+}
+
 TEST_CASE("log lines attribute events to the emitting program", "[chain][units]") {
     SolanaWsDecoder dec;
     const std::string create = b64(create_event(2));

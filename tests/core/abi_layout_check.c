@@ -14,6 +14,7 @@ _Static_assert(offsetof(snp_intent, deadline_ns) == SNP_INTENT_SIZE_1_0, "deadli
 _Static_assert(sizeof(snp_ev_order_update) == SNP_EV_ORDER_UPDATE_SIZE_1_1, "order_update");
 _Static_assert(sizeof(snp_ev_tool_result) == SNP_EV_TOOL_RESULT_SIZE_1_1, "tool_result");
 _Static_assert(sizeof(snp_ev_pool_safety) == SNP_EV_POOL_SAFETY_SIZE_1_1, "pool_safety");
+_Static_assert(sizeof(snp_ev_curve_complete) == SNP_EV_CURVE_COMPLETE_SIZE_1_1, "curve_complete");
 _Static_assert(offsetof(snp_intent, amount_in) == 72, "amount_in");
 _Static_assert(offsetof(snp_intent, reason) == 120, "reason");
 _Static_assert(sizeof(snp_plugin_manifest) == 80, "manifest");
@@ -41,6 +42,8 @@ size_t snp_c_layout(int which) {
     case 16: return offsetof(snp_ev_order_update, attempt);
     case 17: return sizeof(snp_ev_pool_safety);
     case 18: return offsetof(snp_ev_pool_safety, lp_burned_bps);
+    case 19: return sizeof(snp_ev_curve_complete);
+    case 20: return offsetof(snp_ev_curve_complete, dex);
     default: return 0;
     }
 }

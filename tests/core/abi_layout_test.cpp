@@ -38,6 +38,8 @@ static_assert(sizeof(snp_ev_timer) == 56);
 static_assert(sizeof(snp_ev_pool_safety) == SNP_EV_POOL_SAFETY_SIZE_1_1);
 static_assert(offsetof(snp_ev_pool_safety, dex) == 104);
 static_assert(offsetof(snp_ev_pool_safety, lp_burned_bps) == 112);
+static_assert(sizeof(snp_ev_curve_complete) == SNP_EV_CURVE_COMPLETE_SIZE_1_1);
+static_assert(offsetof(snp_ev_curve_complete, dex) == 104);
 static_assert(sizeof(snp_intent) == SNP_INTENT_SIZE_1_1);
 static_assert(offsetof(snp_intent, deadline_ns) == SNP_INTENT_SIZE_1_0);
 static_assert(offsetof(snp_intent, route) == 144);
@@ -70,7 +72,7 @@ static_assert(SNP_ORDER_INVALID == 0 && SNP_ORDER_FILLED == 3);
 static_assert(SNP_SIDE_INVALID == 0 && SNP_SIDE_BUY == 1 && SNP_SIDE_SELL == 2);
 static_assert(SNP_TRADING_INVALID == 0 && SNP_TRADING_HALTED == 3);
 static_assert(SNP_EVENT_TOOL_RESULT == 6 && SNP_ORDER_SENT == 6 && SNP_ERR_TIMEOUT == 10 && SNP_ERR_TOOL == 11);
-static_assert(SNP_EVENT_POOL_SAFETY == 7 && SNP_EVENT_TYPE_COUNT == 8);
+static_assert(SNP_EVENT_POOL_SAFETY == 7 && SNP_EVENT_CURVE_COMPLETE == 8 && SNP_EVENT_TYPE_COUNT == 9);
 static_assert(SNP_ROUTE_DEFAULT == 0 && SNP_ROUTE_DIRECT == 1 && SNP_ROUTE_JUPITER == 2 && SNP_ROUTE_JITO == 3);
 static_assert(SNP_ABI_VERSION == 0x10001u);
 
@@ -94,6 +96,8 @@ TEST_CASE("the ABI has the same layout in C11 and in C++", "[abi]") {
     CHECK(snp_c_layout(16) == offsetof(snp_ev_order_update, attempt));
     CHECK(snp_c_layout(17) == sizeof(snp_ev_pool_safety));
     CHECK(snp_c_layout(18) == offsetof(snp_ev_pool_safety, lp_burned_bps));
+    CHECK(snp_c_layout(19) == sizeof(snp_ev_curve_complete));
+    CHECK(snp_c_layout(20) == offsetof(snp_ev_curve_complete, dex));
 }
 
 TEST_CASE("ABI version macros split major and minor", "[abi]") {

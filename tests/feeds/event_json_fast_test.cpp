@@ -359,7 +359,7 @@ TEST_CASE("the fast decoder takes every field kind and every flag of the format"
         }
     }
     CHECK(types == ((1u << SNP_EVENT_NEW_POOL) | (1u << SNP_EVENT_POOL_UPDATE) | (1u << SNP_EVENT_TRADE) |
-                    (1u << SNP_EVENT_POOL_SAFETY)));
+                    (1u << SNP_EVENT_POOL_SAFETY) | (1u << SNP_EVENT_CURVE_COMPLETE)));
     for (const event_json_detail::Bit* b = event_json_detail::Format<snp_ev_new_pool>::bits; b->json != nullptr;
          ++b) {
         INFO(b->json);

@@ -70,13 +70,52 @@ struct Fixture {
 } // namespace
 
 TEST_CASE("every new reason code has a name and an index in range", "[risk][limits]") {
-    for (int32_t c = 1001; c <= 1026; ++c) {
+    for (int32_t c = 1001; c <= 1027; ++c) {
         const auto r = static_cast<RiskReason>(c);
         CHECK(std::string(risk_reason_name(r)) != "unknown");
         CHECK(risk_reason_index(r) < kRiskReasonCount);
     }
-    CHECK(kRiskReasonCount == 27);
+    CHECK(kRiskReasonCount == 28);
     CHECK(std::string(risk_reason_name(RiskReason::StalePrice)) == "stale_price");
+    CHECK(std::string(risk_reason_name(RiskReason::CurveComplete)) == "curve_complete");
+}
+
+TEST_CASE("a completed bonding curve refuses entries for good and never exits", "[risk][limits]") {
+    Fixture f;
+    PoolBook book;
+    snp_ev_new_pool np{};
+    np.pool = f.pool.pool;
+    np.base_mint = f.pool.mint;
+    np.dex = SNP_DEX_PUMP_FUN;
+    np.base_reserve_atoms = f.pool.base_reserve_atoms;
+    np.quote_reserve_lamports = f.pool.quote_reserve_lamports;
+    np.lp_burned_bps = 10000;
+    np.top10_holder_bps = 1000;
+    np.h.source_ns = kNow - kNsPerSec;
+    book.on_new_pool(np);
+    f.in.pool = book.find(f.pool.pool);
+    CHECK(f.check() == RiskReason::None);
+    snp_ev_curve_complete done{};
+    done.pool = f.pool.pool;
+    done.base_mint = f.pool.pool; // another mint: not this pool's, ignored
+    book.on_curve_complete(done);
+    CHECK(f.check() == RiskReason::None);
+    done.base_mint = f.pool.mint;
+    book.on_curve_complete(done);
+    CHECK(f.check() == RiskReason::CurveComplete);
+    RiskGate g(f.limits);
+    CHECK_THAT(g.check(f.in).message, Catch::Contains("bonding curve completed"));
+    // A later update of its reserves does not reopen it.
+    snp_ev_pool_update up{};
+    up.pool = f.pool.pool;
+    up.base_mint = f.pool.mint;
+    up.base_reserve_atoms = f.pool.base_reserve_atoms;
+    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
+    up.h.source_ns = kNow;
+    book.on_pool_update(up);
+    CHECK(f.check() == RiskReason::CurveComplete);
+    f.make_exit();
+    CHECK(f.check() == RiskReason::None); // a held coin can still be sold
 }
 
 TEST_CASE("no new limit is applied when absent, whatever the unfilled inputs say",

@@ -258,7 +258,7 @@ TEST_CASE("broken Lua files are refused at load with file and line", "[strategy]
     CHECK_THAT(refused("bad_event.lua",
                        "return { name = 'x', events = { 'new_pool', 'pool_updates' }, on_event = print }"),
                Catch::Contains("events[2] is \"pool_updates\", not an event type (valid: new_pool, pool_update, "
-                               "trade, order_update, timer, tool_result, pool_safety)"));
+                               "trade, order_update, timer, tool_result, pool_safety, curve_complete)"));
     CHECK_THAT(refused("no_events.lua", "return { name = 'x', on_event = print }"),
                Catch::Contains("events must be a list of event names"));
     CHECK_THAT(refused("no_on_event.lua", "return { name = 'x', events = {} }"),

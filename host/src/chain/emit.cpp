@@ -77,9 +77,10 @@ ChainEvent* Emitter::add(uint16_t type, int64_t event_time_s) {
     std::memset(static_cast<void*>(&e), 0, sizeof e);
     e.h.type = type;
     e.h.version = 1;
-    e.h.size = type == SNP_EVENT_NEW_POOL      ? sizeof(snp_ev_new_pool)
-               : type == SNP_EVENT_POOL_UPDATE ? sizeof(snp_ev_pool_update)
-                                               : sizeof(snp_ev_trade);
+    e.h.size = type == SNP_EVENT_NEW_POOL        ? sizeof(snp_ev_new_pool)
+               : type == SNP_EVENT_POOL_UPDATE   ? sizeof(snp_ev_pool_update)
+               : type == SNP_EVENT_CURVE_COMPLETE ? sizeof(snp_ev_curve_complete)
+                                                 : sizeof(snp_ev_trade);
     e.h.slot = r_.slot;
     int64_t ns = block_ns_;
     if (ns == 0 && event_time_s > 0 && event_time_s < INT64_MAX / kNsPerS) {
@@ -104,6 +105,18 @@ Reject Emitter::pool_update(const Pubkey& pool, const Pubkey& mint, uint64_t bas
     u.base_reserve_atoms = base;
     u.quote_reserve_lamports = quote;
     u.price_lamports_per_atom = static_cast<double>(quote) / static_cast<double>(base);
+    return Reject::None;
+}
+
+Reject Emitter::curve_complete(const Pubkey& curve, const Pubkey& mint, int64_t t) {
+    ChainEvent* e = add(SNP_EVENT_CURVE_COMPLETE, t);
+    if (!e) {
+        return Reject::TooManyEvents;
+    }
+    auto& c = e->curve_complete;
+    c.pool = curve;
+    c.base_mint = mint;
+    c.dex = SNP_DEX_PUMP_FUN;
     return Reject::None;
 }
 
@@ -184,9 +197,16 @@ Reject Emitter::pump(const pump::Event& ev) {
         return pool_update(curve, t.mint, t.virtual_token_reserves, t.virtual_sol_reserves,
                            t.timestamp);
     }
-    case pump::EventKind::Complete:
-        skip(Skip::CurveComplete);
-        return Reject::None;
+    case pump::EventKind::Complete: {
+        // CompleteEvent { user, mint, bonding_curve, timestamp }: the curve
+        // must be the mint's own (the PDA), as for a trade.
+        const auto& c = ev.complete;
+        Pubkey curve{};
+        if (!reg_.bonding_curve_of(c.mint, curve) || !(curve == c.bonding_curve)) {
+            return Reject::CrosscheckMismatch;
+        }
+        return curve_complete(curve, c.mint, c.timestamp);
+    }
     case pump::EventKind::Unknown:
         break;
     }
@@ -349,6 +369,10 @@ bool event_valid(const ChainEvent& e) {
         return e.h.size == sizeof t && !is_zero(t.pool) && !is_zero(t.base_mint) &&
                (t.side == SNP_SIDE_BUY || t.side == SNP_SIDE_SELL) && t.base_atoms > 0 &&
                t.quote_lamports > 0;
+    }
+    case SNP_EVENT_CURVE_COMPLETE: {
+        const auto& c = e.curve_complete;
+        return e.h.size == sizeof c && !is_zero(c.pool) && !is_zero(c.base_mint) && c.dex == SNP_DEX_PUMP_FUN;
     }
     default:
         return false;

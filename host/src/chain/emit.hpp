@@ -35,6 +35,9 @@ class Emitter {
 
     Reject pool_update(const Pubkey& pool, const Pubkey& mint, uint64_t base, uint64_t quote,
                        int64_t t);
+    // A pump.fun bonding curve completed (its CompleteEvent, or its account
+    // with `complete` set).
+    Reject curve_complete(const Pubkey& curve, const Pubkey& mint, int64_t t);
     // A pool created earlier in this message, or known to the registry.
     const KnownPool* find(const Pubkey& pool) const;
 

@@ -61,7 +61,7 @@ enum class Skip : uint8_t {
     QuoteNotSol = 1,     // a pool quoted in another token (USDC-paired pump.fun coins)
     UnknownPool = 2,     // a swap or account update for a pool not seen created
     NoAccounts = 3,      // a ray_log swap in a logs-only message (the pool address is not in logs)
-    CurveComplete = 4,   // a pump.fun curve completed (counted; no normalized event type yet)
+    CurveComplete = 4,   // the account of a completed pump.fun curve the decoder does not know
     LogTruncated = 5,    // the node cut the logs; what followed is not guessed
     AccountNotEvent = 6, // a valid account (mint, curve without known mint) that is no event
     ZeroTrade = 7,       // a trade of zero tokens or lamports (no TRADE; the pool update stays)

@@ -327,7 +327,16 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
         if (Reject r = decode_bonding_curve(account_buf.data(), n, bc); r != Reject::None) {
             return {r, "BondingCurve"};
         }
+        const KnownPool* k = has_pubkey ? em.find(pubkey) : nullptr;
         if (bc.complete) {
+            // A followed curve that completed: the same fact as its
+            // CompleteEvent (a second source when the logs were missed).
+            if (k != nullptr && k->dex == SNP_DEX_PUMP_FUN) {
+                if (Reject r = em.curve_complete(k->pool, k->base_mint, 0); r != Reject::None) {
+                    return {r, "BondingCurve"};
+                }
+                return kOk;
+            }
             em.skip(Skip::CurveComplete);
             return kOk;
         }
@@ -335,7 +344,6 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
             em.skip(Skip::QuoteNotSol);
             return kOk;
         }
-        const KnownPool* k = has_pubkey ? em.find(pubkey) : nullptr;
         if (!k || k->dex != SNP_DEX_PUMP_FUN) {
             em.skip(has_pubkey ? Skip::UnknownPool : Skip::AccountNotEvent);
             return kOk;

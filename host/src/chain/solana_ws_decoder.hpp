@@ -36,6 +36,7 @@ union ChainEvent {
     snp_ev_new_pool new_pool;
     snp_ev_pool_update pool_update;
     snp_ev_trade trade;
+    snp_ev_curve_complete curve_complete;
 };
 
 enum class MessageKind : uint8_t {

@@ -108,6 +108,12 @@
     X(lp_burned_bps, U32, 112, "lp_burned_bps", Bps)                                               \
     X(top10_holder_bps, U32, 116, "top10_holder_bps", Bps)
 
+#define SNP_FIELDS_CURVE_COMPLETE(X)                                                               \
+    X(pool, Key, 40, "pool", Key)                                                                  \
+    X(base_mint, Key, 72, "base_mint", Key)                                                        \
+    X(dex, Dex, 104, "dex", Dex)                                                                   \
+    X(reserved, Reserved, 108, "", None)
+
 #define SNP_NO_FLAGS(F)
 
 // Every event: X(type constant, struct, "lua type name", FIELDS, FLAGS).
@@ -120,7 +126,9 @@
     E(SNP_EVENT_TIMER, snp_ev_timer, "timer", SNP_FIELDS_TIMER, SNP_NO_FLAGS)                      \
     E(SNP_EVENT_TOOL_RESULT, snp_ev_tool_result, "tool_result", SNP_FIELDS_TOOL_RESULT, SNP_NO_FLAGS) \
     E(SNP_EVENT_POOL_SAFETY, snp_ev_pool_safety, "pool_safety", SNP_FIELDS_POOL_SAFETY,            \
-      SNP_FLAGS_NEW_POOL)
+      SNP_FLAGS_NEW_POOL)                                                                          \
+    E(SNP_EVENT_CURVE_COMPLETE, snp_ev_curve_complete, "curve_complete", SNP_FIELDS_CURVE_COMPLETE, \
+      SNP_NO_FLAGS)
 
 namespace sniper::event_fields {
 

@@ -96,6 +96,8 @@ const char* event_type_name(uint32_t type) {
         return "tool_result";
     case SNP_EVENT_POOL_SAFETY:
         return "pool_safety";
+    case SNP_EVENT_CURVE_COMPLETE:
+        return "curve_complete";
     default:
         return "invalid";
     }

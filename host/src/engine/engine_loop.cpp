@@ -327,6 +327,9 @@ void Engine::apply_feed_event(EventBuf& ev) {
     case SNP_EVENT_POOL_SAFETY:
         pools_.on_pool_safety(ev.pool_safety);
         break;
+    case SNP_EVENT_CURVE_COMPLETE:
+        pools_.on_curve_complete(ev.curve_complete);
+        break;
     case SNP_EVENT_POOL_UPDATE:
         pools_.on_pool_update(ev.pool_update);
         // Protection runs before strategies see the price, whatever state

@@ -274,7 +274,8 @@ bool check_later(const Later& l, std::string& error) {
 constexpr bool in_format(uint32_t t) { return SNP_EVENTS(SNP_JSON_IN_FORMAT) false; }
 #undef SNP_JSON_IN_FORMAT
 static_assert(in_format(SNP_EVENT_NEW_POOL) && in_format(SNP_EVENT_POOL_UPDATE) && in_format(SNP_EVENT_TRADE) &&
-              in_format(SNP_EVENT_POOL_SAFETY) && !in_format(SNP_EVENT_ORDER_UPDATE));
+              in_format(SNP_EVENT_POOL_SAFETY) && in_format(SNP_EVENT_CURVE_COMPLETE) &&
+              !in_format(SNP_EVENT_ORDER_UPDATE));
 
 void encode_fields(const EventBuf& ev, JsonWriter& w) {
 #define SNP_JSON_ENCODE(type, T, lua, FIELDS, FLAGS)                                               \

@@ -28,6 +28,9 @@ void init_event(EventBuf& ev, uint16_t type) {
     case SNP_EVENT_POOL_SAFETY:
         ev.h.size = sizeof(snp_ev_pool_safety);
         break;
+    case SNP_EVENT_CURVE_COMPLETE:
+        ev.h.size = sizeof(snp_ev_curve_complete);
+        break;
     default:
         ev.h.size = sizeof(snp_event_header);
         break;

@@ -34,6 +34,7 @@ union EventBuf {
     snp_ev_timer timer;
     snp_ev_tool_result tool_result;
     snp_ev_pool_safety pool_safety;
+    snp_ev_curve_complete curve_complete;
     EventBuf() { std::memset(static_cast<void*>(this), 0, sizeof *this); }
 };
 

@@ -235,10 +235,27 @@ bool ReplayFeed::fill_one() {
 
 bool ReplayFeed::emit_checked(const Held& h, EventBuf& out) {
     const EventBuf& ev = h.ev;
-    if (ev.h.type == SNP_EVENT_POOL_UPDATE || ev.h.type == SNP_EVENT_TRADE || ev.h.type == SNP_EVENT_POOL_SAFETY) {
-        const bool update = ev.h.type == SNP_EVENT_POOL_UPDATE, trade = ev.h.type == SNP_EVENT_TRADE;
-        const Pubkey& pool = update ? ev.pool_update.pool : trade ? ev.trade.pool : ev.pool_safety.pool;
-        const Pubkey& mint = update ? ev.pool_update.base_mint : trade ? ev.trade.base_mint : ev.pool_safety.base_mint;
+    const Pubkey* pool_of = nullptr;
+    const Pubkey* mint_of = nullptr;
+    switch (ev.h.type) {
+    case SNP_EVENT_POOL_UPDATE:
+        pool_of = &ev.pool_update.pool, mint_of = &ev.pool_update.base_mint;
+        break;
+    case SNP_EVENT_TRADE:
+        pool_of = &ev.trade.pool, mint_of = &ev.trade.base_mint;
+        break;
+    case SNP_EVENT_POOL_SAFETY:
+        pool_of = &ev.pool_safety.pool, mint_of = &ev.pool_safety.base_mint;
+        break;
+    case SNP_EVENT_CURVE_COMPLETE:
+        pool_of = &ev.curve_complete.pool, mint_of = &ev.curve_complete.base_mint;
+        break;
+    default:
+        break;
+    }
+    if (pool_of != nullptr) {
+        const Pubkey& pool = *pool_of;
+        const Pubkey& mint = *mint_of;
         auto it = pools_.find(pool);
         if (it == pools_.end()) {
             skip(ReplaySkip::UnknownPool, h.line_no,

@@ -1,5 +1,5 @@
 // market/pool_book.hpp — the latest known state of every pool, built from
-// NEW_POOL, POOL_UPDATE and POOL_SAFETY events. The paper executor fills against it,
+// NEW_POOL, POOL_UPDATE, POOL_SAFETY and CURVE_COMPLETE events. The paper executor fills against it,
 // the risk gate prices against it and positions are marked with it.
 #pragma once
 
@@ -24,6 +24,7 @@ struct PoolState {
     uint8_t decimals = 0;          // of the token (base) mint
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
+    bool complete = false; // a bonding curve that takes no more trades (CURVE_COMPLETE): for good
 };
 
 class PoolBook {
@@ -62,6 +63,15 @@ class PoolBook {
         it->second.flags = e.flags;
         it->second.lp_burned_bps = e.lp_burned_bps;
         it->second.top10_holder_bps = e.top10_holder_bps;
+    }
+    // A bonding curve completed: no entry on it again (its coin trades on
+    // the AMM pool its migration makes, a pool of its own).
+    void on_curve_complete(const snp_ev_curve_complete& e) {
+        auto it = pools_.find(e.pool);
+        if (it == pools_.end() || !(it->second.mint == e.base_mint)) {
+            return; // feeds send it only for pools whose NEW_POOL they sent
+        }
+        it->second.complete = true;
     }
     // A source lost data for `pool`: its reserves may be out of date until
     // the next NEW_POOL / POOL_UPDATE. False when the pool is unknown.

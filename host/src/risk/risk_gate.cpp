@@ -62,6 +62,8 @@ const char* risk_reason_name(RiskReason r) {
         return "loss_cooldown";
     case RiskReason::StalePrice:
         return "stale_price";
+    case RiskReason::CurveComplete:
+        return "curve_complete";
     }
     return "unknown";
 }
@@ -156,6 +158,11 @@ RiskDecision RiskGate::evaluate(const RiskInput& in) const {
         return reject(RiskReason::DuplicatePending, "an order for this mint is still in flight");
     }
     if (buy) {
+        if (in.pool->complete) {
+            return reject(RiskReason::CurveComplete,
+                          "the bonding curve completed and takes no more trades; the coin trades on the "
+                          "pool its migration makes (a new_pool with the same mint)");
+        }
         if (it.amount_in > max_order_lamports) {
             return reject(RiskReason::MaxOrderSize,
                           "order " + sol(it.amount_in) + " above limit " + sol(max_order_lamports));

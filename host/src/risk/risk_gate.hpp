@@ -70,8 +70,9 @@ enum class RiskReason : int32_t {
     MaxTop10Holders = 1024,         // top-10 holders above max_top10_holder_pct
     LossCooldown = 1025,            // a losing exit on this mint within loss_cooldown
     StalePrice = 1026,              // pool not updated within max_price_age
+    CurveComplete = 1027,           // BUY on a bonding curve that completed (CURVE_COMPLETE)
 };
-constexpr size_t kRiskReasonCount = 27;
+constexpr size_t kRiskReasonCount = 28;
 const char* risk_reason_name(RiskReason r);
 
 struct RiskInput {

@@ -271,12 +271,18 @@ CREATE TABLE send_attempts (
 CREATE INDEX send_attempts_signature ON send_attempts (signature);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// A risk reason appended to the registry (docs/error-codes.md).
+constexpr const char* kV6 = R"sql(
+INSERT INTO risk_reasons VALUES (1027, 'curve_complete');
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
+    {6, kV6},
 }};
 
 std::string db_message(sqlite3* db) {

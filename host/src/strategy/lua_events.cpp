@@ -171,7 +171,8 @@ template <class E> const E& as(const snp_event_header* h, E& copy) {
 constexpr int slot_of(uint16_t type) {
     return kSlotNewPool + (type - SNP_EVENT_NEW_POOL); // the dispatchers in SNP_EVENTS order
 }
-static_assert(slot_of(SNP_EVENT_TOOL_RESULT) == kSlotToolResult && slot_of(SNP_EVENT_POOL_SAFETY) == kSlotPoolSafety);
+static_assert(slot_of(SNP_EVENT_TOOL_RESULT) == kSlotToolResult && slot_of(SNP_EVENT_POOL_SAFETY) == kSlotPoolSafety &&
+              slot_of(SNP_EVENT_CURVE_COMPLETE) == kSlotCurveComplete);
 
 } // namespace
 

@@ -49,6 +49,7 @@ enum Slot : int {
     kSlotTimer,
     kSlotToolResult,
     kSlotPoolSafety,
+    kSlotCurveComplete,
     kSlotSaveState, // the script's save_state, or nil
     kSlotLoadState, // the script's load_state, or nil
     kBaseTop = kSlotLoadState,

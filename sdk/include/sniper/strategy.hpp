@@ -104,6 +104,7 @@ class Strategy {
     virtual void on_timer(const snp_ev_timer& ev) { (void)ev; }
     virtual void on_tool_result(const snp_ev_tool_result& ev) { (void)ev; } // ABI 1.1
     virtual void on_pool_safety(const snp_ev_pool_safety& ev) { (void)ev; } // ABI 1.1, appended
+    virtual void on_curve_complete(const snp_ev_curve_complete& ev) { (void)ev; } // ABI 1.1, appended
 
     // State carried across hot reloads. Default: nothing to carry.
     virtual std::vector<uint8_t> save_state() { return {}; }
@@ -139,6 +140,10 @@ class Strategy {
             break;
         case SNP_EVENT_POOL_SAFETY:
             with_event<snp_ev_pool_safety>(h, [this](const snp_ev_pool_safety& e) { on_pool_safety(e); });
+            break;
+        case SNP_EVENT_CURVE_COMPLETE:
+            with_event<snp_ev_curve_complete>(h,
+                                              [this](const snp_ev_curve_complete& e) { on_curve_complete(e); });
             break;
         default:
             break;

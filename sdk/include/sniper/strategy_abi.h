@@ -143,7 +143,9 @@ enum {
     SNP_EVENT_TOOL_RESULT = 6,  /* 1.1: snp_ev_tool_result, a call_tool answer */
     SNP_EVENT_POOL_SAFETY = 7,  /* 1.1, appended: snp_ev_pool_safety, a pool's
                                    safety facts changed after its NEW_POOL */
-    SNP_EVENT_TYPE_COUNT = 8    /* one past the last type; grows */
+    SNP_EVENT_CURVE_COMPLETE = 8, /* 1.1, appended: snp_ev_curve_complete, a
+                                     bonding curve takes no more trades */
+    SNP_EVENT_TYPE_COUNT = 9    /* one past the last type; grows */
 };
 
 /* Bit for an event type in snp_plugin_manifest.event_mask. */
@@ -223,6 +225,21 @@ typedef struct snp_ev_pool_safety {
     uint32_t lp_burned_bps;    /* share of LP burned, 0..10000 */
     uint32_t top10_holder_bps; /* share held by the top-10 holders */
 } snp_ev_pool_safety;
+
+/* 1.1, appended: a launchpad's bonding curve completed (pump.fun's
+ * CompleteEvent): the curve takes no more trades, and the coin migrates to
+ * an AMM pool, which arrives as a NEW_POOL with the same base_mint
+ * (PumpSwap since 2025-03; Raydium AMM v4 before). The risk gate refuses
+ * entries on the curve from then on; a strategy that holds the coin
+ * follows it to the new pool by its mint. Sent only for a curve whose
+ * NEW_POOL was sent before it. */
+typedef struct snp_ev_curve_complete {
+    snp_event_header h;
+    snp_pubkey pool;      /* the bonding curve */
+    snp_pubkey base_mint; /* the coin */
+    uint32_t dex;         /* SNP_DEX_* (SNP_DEX_PUMP_FUN) */
+    uint32_t reserved;
+} snp_ev_curve_complete;
 
 /* New reserves for a pool, and the price they imply. */
 typedef struct snp_ev_pool_update {
@@ -384,6 +401,7 @@ typedef struct snp_position {
 #define SNP_EV_ORDER_UPDATE_SIZE_1_1 232u
 #define SNP_EV_TOOL_RESULT_SIZE_1_1 120u
 #define SNP_EV_POOL_SAFETY_SIZE_1_1 120u
+#define SNP_EV_CURVE_COMPLETE_SIZE_1_1 112u
 
 /* ------------------------------------------------------------- host API */
 
