@@ -7,6 +7,9 @@
 //   wallet's SOL and token balances on chain equal what the journal says,
 //   to the lamport and atom; `sniperctl status --json` shows the landing
 //   figures per route;
+// - the key is nowhere in the memory of the running sniperd (a
+//   /proc/<pid>/mem scan), nor in its logs or journal, and its signer
+//   exits when sniperd is killed with SIGKILL;
 // - kill -9 of sniperd while orders are in flight (the validator lands
 //   them late), many times: after each restart every order is settled from
 //   the chain, no intent has two landed transactions, and the journal's
@@ -14,7 +17,14 @@
 //   everything on chain and halts.
 #include "e2e_localnet.hpp"
 
+#include "solana/base58.hpp"
+#include "solana/keypair.hpp"
+
 #include <simdjson.h>
+
+#include <fcntl.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include <random>
 #include <set>
@@ -150,6 +160,134 @@ return {
 )lua";
 
 } // namespace
+
+// Every readable mapping of `pid` (reservations over 512 MiB skipped), and
+// whether each needle occurs in it.
+std::map<std::string, bool> scan_process(pid_t pid, const std::map<std::string, std::string>& needles,
+                                         uint64_t& scanned) {
+    std::map<std::string, bool> found;
+    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    const int mem = ::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY);
+    REQUIRE(mem >= 0);
+    std::string line;
+    std::vector<char> buf;
+    while (std::getline(maps, line)) {
+        unsigned long lo = 0, hi = 0;
+        char perms[8] = {};
+        if (std::sscanf(line.c_str(), "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+            hi - lo > (512UL << 20) || line.find("[vvar") != std::string::npos) {
+            continue;
+        }
+        buf.resize(hi - lo);
+        const ssize_t n = ::pread(mem, buf.data(), buf.size(), static_cast<off_t>(lo));
+        if (n <= 0) {
+            continue;
+        }
+        scanned += static_cast<uint64_t>(n);
+        const std::string_view hay(buf.data(), static_cast<size_t>(n));
+        for (const auto& [name, needle] : needles) {
+            found[name] = found[name] || hay.find(needle) != std::string_view::npos;
+        }
+    }
+    ::close(mem);
+    return found;
+}
+
+// The pids whose parent is `parent` and whose command is `comm`.
+std::vector<pid_t> children_named(pid_t parent, const std::string& comm) {
+    std::vector<pid_t> out;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        std::ifstream f(e.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const size_t open = stat.find('('), close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos || close + 4 > stat.size()) {
+            continue;
+        }
+        const std::vector<std::string> rest = split_words(stat.substr(close + 2));
+        if (rest.size() > 1 && stat.substr(open + 1, close - open - 1) == comm &&
+            std::stol(rest[1]) == static_cast<long>(parent) && rest[0] != "Z") {
+            out.push_back(static_cast<pid_t>(std::stol(name)));
+        }
+    }
+    return out;
+}
+
+TEST_CASE("live: the key is nowhere in a running sniperd, its logs or journal, and its signer dies with it",
+          "[app][e2e][live][localnet]") {
+    Workspace w;
+    Localnet net(w, 20);
+    const Pool pool = first_pool(net);
+    const Wallet wallet = funded_wallet(w, net, 1'000'000'000);
+    std::filesystem::create_directories(w.plugins_dir);
+    write_file(w.config, live_toml(w, net, wallet, pool));
+    const sniper::solana::KeyLoad k = sniper::solana::read_keypair_file(wallet.key);
+    REQUIRE(k.ok());
+    const auto bytes = [](const uint8_t* p, size_t n) { return std::string(reinterpret_cast<const char*>(p), n); };
+    const std::string key_json = read_file(wallet.key);
+    const std::map<std::string, std::string> secret{
+        {"seed", bytes(k.key->seed(), 32)},
+        {"secret64", bytes(k.key->data(), 64)},
+        {"base58 secret", sniper::solana::base58_encode(k.key->data(), 64)},
+        {"key file text", key_json.substr(0, std::min<size_t>(key_json.size(), 60))}};
+
+    Child daemon({kSniperd, "run", "--config", w.config}, w.out("sniperd"), {{"SNIPER_TRADING_MODE", "live"}});
+    std::string status_out;
+    const bool live = poll_until(
+        [&] {
+            const RunResult st = sniperctl(w, {"status", "--json"});
+            status_out = st.out;
+            return st.exit_code == 0 && contains(st.out, "\"executor\":\"live\"");
+        },
+        60s, [&] { return !daemon.running(); }, 200ms);
+    INFO("status: " << status_out << "\nsniperd stderr:\n" << tail(daemon.stderr_text()));
+    REQUIRE(live);
+    const std::vector<pid_t> signers = children_named(daemon.pid(), "sniper-signer");
+    REQUIRE(signers.size() == 1);
+
+    // The scan sees sniperd's memory: the wallet's public key, which
+    // sniperd holds, is found; no form of the secret is.
+    std::map<std::string, std::string> needles = secret;
+    const auto wallet_key = sniper::solana::read_keypair_file(wallet.key).key->public_key();
+    needles["wallet public key"] = bytes(wallet_key.bytes.data(), 32);
+    uint64_t scanned = 0;
+    const auto found = scan_process(daemon.pid(), needles, scanned);
+    INFO("scanned " << scanned << " bytes of sniperd (pid " << daemon.pid() << ")");
+    CHECK(scanned > (4u << 20));
+    CHECK(found.at("wallet public key"));
+    for (const auto& [name, needle] : secret) {
+        INFO(name);
+        CHECK_FALSE(found.at(name));
+    }
+    // Nor in what it wrote: its logs and its journal.
+    const std::string logs = daemon.stdout_text() + daemon.stderr_text();
+    std::string journal = read_file(w.db());
+    for (const char* extra : {"-wal", "-shm"}) {
+        journal += read_file(w.db() + extra);
+    }
+    for (const auto& [name, needle] : secret) {
+        INFO(name);
+        CHECK(logs.find(needle) == std::string::npos);
+        CHECK(journal.find(needle) == std::string::npos);
+    }
+
+    // kill -9 of sniperd: its signer sees the socket close and exits.
+    daemon.signal(SIGKILL);
+    REQUIRE(poll_until([&] { return !daemon.running(); }, 10s));
+    const bool signer_gone = poll_until(
+        [&] {
+            std::ifstream f("/proc/" + std::to_string(signers[0]) + "/stat");
+            std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+            const size_t close = stat.rfind(')');
+            return stat.empty() || (close != std::string::npos && close + 2 < stat.size() &&
+                                    (stat[close + 2] == 'Z' || stat[close + 2] == 'X'));
+        },
+        10s);
+    CHECK(signer_gone);
+}
 
 TEST_CASE("live: a strategy buys through jupiter and jito and sells, and the chain equals the journal",
           "[app][e2e][live][localnet]") {
