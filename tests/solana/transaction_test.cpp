@@ -247,4 +247,12 @@ TEST_CASE("base64 round-trips and refuses malformed text", "[solana][base64]") {
     CHECK_FALSE(base64_decode("Zm9vYh=="));  // non-zero padding bits
     CHECK_FALSE(base64_decode("Zm=vYg=="));  // padding in the middle
     CHECK_FALSE(base64_decode("Zm9v\nYg==")); // whitespace inside
+    // Each refusal named at its character.
+    CHECK(base64_problem("Zm9vYg==").empty());
+    CHECK(base64_problem("").empty());
+    CHECK(base64_problem("Zm9vYg=") == "7 characters: base64 comes in groups of 4, the last group (from character 4) is short");
+    CHECK(base64_problem("Zm9vYh==") == "character 5: bits under the '=' padding are not zero (not the canonical encoding)");
+    CHECK(base64_problem("Zm=vYg==") == "character 3: 'v' after the '=' padding at 2 (padding only ends the text)");
+    CHECK(base64_problem("Zm9v\nYg==") == "character 4 is 0x0a, not in the base64 alphabet (A-Z a-z 0-9 + /, '=' padding)");
+    CHECK(base64_problem("Zm9v====") == "character 4: 4 '=' padding characters, at most 2");
 }

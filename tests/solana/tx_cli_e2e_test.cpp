@@ -181,4 +181,10 @@ TEST_CASE("sniperd tx decode exits 2 on malformed input, naming the byte offset"
     r = e2e::run({e2e::kSniperd, "tx", "decode", "%%%not base64"}, dir / "m3");
     CHECK(r.exit_code == 2);
     CHECK(e2e::contains(r.err, "not base64"));
+    CHECK(e2e::contains(r.err, "character 0 is 0x25"));
+    std::string cut = base64_encode(b);
+    cut.insert(100, "!");
+    r = e2e::run({e2e::kSniperd, "tx", "decode", cut}, dir / "m4");
+    CHECK(r.exit_code == 2);
+    CHECK(e2e::contains(r.err, "character 100 is 0x21"));
 }

@@ -3,15 +3,22 @@
 // signatures and whole transactions must match byte for byte; PDAs, ATA
 // addresses and on-curve answers must agree.
 #include "solana/associated_token.hpp"
+#include "solana/compute_budget.hpp"
 #include "solana/curve25519.hpp"
+#include "solana/jito_tip.hpp"
 #include "solana/message_compile.hpp"
 #include "solana/pda.hpp"
+#include "solana/program_ids.hpp"
+#include "solana/system_program.hpp"
+#include "solana/token_program.hpp"
 #include "solana/transaction.hpp"
 #include "solana/base64.hpp"
 
 #include <catch2/catch.hpp>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -81,6 +88,103 @@ std::vector<Seed> spans_of(const std::vector<std::vector<uint8_t>>& seeds) {
 }
 
 } // namespace
+
+namespace {
+
+uint64_t le_u64(const std::vector<uint8_t>& d, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) {
+        v |= static_cast<uint64_t>(d.at(at + i)) << (8 * i);
+    }
+    return v;
+}
+
+bool same(const Instruction& a, const Instruction& b) {
+    if (!(a.program_id == b.program_id) || a.data != b.data || a.accounts.size() != b.accounts.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.accounts.size(); ++i) {
+        if (!(a.accounts[i].pubkey == b.accounts[i].pubkey) || a.accounts[i].is_signer != b.accounts[i].is_signer ||
+            a.accounts[i].is_writable != b.accounts[i].is_writable) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+// Our instruction builders against @solana/web3.js's and @solana/spl-token's
+// (SystemProgram.transfer, ComputeBudgetProgram, createTransferChecked-,
+// createCloseAccount-, createSyncNative-,
+// createAssociatedTokenAccountIdempotentInstruction, a transfer to a Jito
+// tip account): given the parameters the vector's instruction carries, each
+// builder must produce the same program, accounts (order, signer and
+// writable flags) and data.
+TEST_CASE("web3.js and spl-token instructions: our builders make the same ones", "[solana][vectors]") {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.load(kVectorDir + "/tx_vectors.json");
+    std::map<std::string, size_t> checked;
+    for (simdjson::dom::element v : doc["tx_vectors"].get_array()) {
+        const std::string name(str(v["name"]));
+        for (auto jix : v["instructions"].get_array()) {
+            Instruction want;
+            want.program_id = key(str(jix["program_id"]));
+            for (auto a : jix["accounts"].get_array()) {
+                want.accounts.push_back(AccountMeta{key(str(a["pubkey"])), a["is_signer"].get_bool().value(),
+                                                    a["is_writable"].get_bool().value()});
+            }
+            want.data = from_hex(str(jix["data_hex"]));
+            const auto& acc = want.accounts;
+            const auto& d = want.data;
+            std::string kind;
+            Instruction got;
+            if (want.program_id == kComputeBudgetProgram && d.size() == 5 && d[0] == 2) {
+                kind = "set_compute_unit_limit";
+                got = set_compute_unit_limit(static_cast<uint32_t>(d[1] | d[2] << 8 | d[3] << 16 | uint32_t(d[4]) << 24));
+            } else if (want.program_id == kComputeBudgetProgram && d.size() == 9 && d[0] == 3) {
+                kind = "set_compute_unit_price";
+                got = set_compute_unit_price(le_u64(d, 1));
+            } else if (want.program_id == kSystemProgram && d.size() == 12 && d[0] == 2 && acc.size() == 2) {
+                const auto tip = std::find(kJitoTipAccounts.begin(), kJitoTipAccounts.end(), acc[1].pubkey);
+                if (tip != kJitoTipAccounts.end()) {
+                    kind = "jito_tip";
+                    got = jito_tip(acc[0].pubkey, le_u64(d, 4), static_cast<uint64_t>(tip - kJitoTipAccounts.begin()));
+                } else {
+                    kind = "system_transfer";
+                    got = system_transfer(acc[0].pubkey, acc[1].pubkey, le_u64(d, 4));
+                }
+            } else if ((want.program_id == kTokenProgram || want.program_id == kToken2022Program) && !d.empty()) {
+                if (d[0] == kTokenTransferCheckedTag && d.size() == 10 && acc.size() == 4) {
+                    kind = "transfer_checked";
+                    got = token_transfer_checked(want.program_id, acc[0].pubkey, acc[1].pubkey, acc[2].pubkey,
+                                                 acc[3].pubkey, le_u64(d, 1), d[9]);
+                } else if (d[0] == kTokenCloseAccountTag && acc.size() == 3) {
+                    kind = "close_account";
+                    got = token_close_account(want.program_id, acc[0].pubkey, acc[1].pubkey, acc[2].pubkey);
+                } else if (d[0] == kTokenSyncNativeTag && acc.size() == 1) {
+                    kind = "sync_native";
+                    got = token_sync_native(want.program_id, acc[0].pubkey);
+                }
+            } else if (want.program_id == kAssociatedTokenProgram && d == std::vector<uint8_t>{1} && acc.size() == 6) {
+                kind = "ata_create_idempotent";
+                got = ata_create_idempotent(acc[0].pubkey, acc[2].pubkey, acc[3].pubkey, acc[5].pubkey);
+                CHECK(associated_token_address(acc[2].pubkey, acc[3].pubkey, acc[5].pubkey) == acc[1].pubkey);
+            }
+            if (kind.empty()) {
+                continue; // a custom program's instruction: no builder
+            }
+            INFO(name << ": " << kind);
+            CHECK(same(got, want));
+            ++checked[kind];
+        }
+    }
+    for (const char* kind : {"set_compute_unit_limit", "set_compute_unit_price", "system_transfer", "jito_tip",
+                             "transfer_checked", "close_account", "sync_native", "ata_create_idempotent"}) {
+        INFO(kind);
+        CHECK(checked[kind] >= 2);
+    }
+}
 
 TEST_CASE("web3.js transactions: compiled messages, signatures and wire bytes match", "[solana][vectors]") {
     simdjson::dom::parser parser;

@@ -8,7 +8,10 @@
 //      tests/solana/vectors/tx_vectors.json, what web3.js decodes from the
 //      same bytes (version, header, account keys and flags, blockhash,
 //      lookups, instructions, signatures, all verified), flag a flipped
-//      signature as unverified, and refuse truncated input with exit 2.
+//      signature as unverified, and refuse truncated input with exit 2;
+//   3. a keypair file `sniperd keygen` writes must load in web3.js
+//      (Keypair.fromSecretKey checks that its public half is the seed's) to
+//      the address sniperd printed and `sniperd pubkey` reads back.
 // Exits 1 on any mismatch, 2 on bad usage.
 //
 // Usage: node web3_equal.js PATH/TO/sniperd [VECTORS_DIR]
@@ -199,6 +202,34 @@ function checkDecode(sniperd, vectorsDir) {
   return vectors.length;
 }
 
+function checkKeygen(sniperd, tmp) {
+  let n = 0;
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(tmp, `keygen-${i}.json`);
+    const made = run(sniperd, ['keygen', '--out', file]);
+    if (!check(made.status === 0, `keygen ${i}: exit ${made.status}: ${made.stderr}`)) {
+      continue;
+    }
+    const printed = made.stdout.trim().split(/\s+/).pop();
+    let kp = null;
+    try {
+      const bytes = JSON.parse(fs.readFileSync(file, 'utf8'));
+      check(Array.isArray(bytes) && bytes.length === 64, `keygen ${i}: a JSON array of 64 numbers`);
+      kp = web3.Keypair.fromSecretKey(Uint8Array.from(bytes));
+    } catch (e) {
+      check(false, `keygen ${i}: web3.js cannot load the file: ${e.message}`);
+      continue;
+    }
+    check(kp.publicKey.toBase58() === printed, `keygen ${i}: web3.js reads ${kp.publicKey.toBase58()}, sniperd printed ${printed}`);
+    const pk = run(sniperd, ['pubkey', '--keypair', file]);
+    check(pk.status === 0 && pk.stdout.trim() === kp.publicKey.toBase58(),
+      `pubkey ${i}: ${pk.stdout.trim()} vs web3.js ${kp.publicKey.toBase58()}`);
+    check((fs.statSync(file).mode & 0o777) === 0o600, `keygen ${i}: file mode ${(fs.statSync(file).mode & 0o777).toString(8)}, expected 600`);
+    n++;
+  }
+  return n;
+}
+
 function main() {
   const sniperd = process.argv[2];
   const vectorsDir = process.argv[3] || path.join(__dirname, '..', '..', 'tests', 'solana', 'vectors');
@@ -209,15 +240,17 @@ function main() {
   const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'web3-equal-'));
   let transfers = 0;
   let decoded = 0;
+  let keys = 0;
   try {
     transfers = checkTransfers(sniperd, tmp);
     decoded = checkDecode(sniperd, vectorsDir);
+    keys = checkKeygen(sniperd, tmp);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const verdict = failures.length === 0 ? 'OK' : 'FAILED';
   process.stdout.write(`web3_equal ${verdict}: ${transfers} sniperd transfers compared byte for byte with web3.js, ` +
-    `${decoded} golden transactions decoded and compared; ${checks - failures.length} passed, ${failures.length} failed\n`);
+    `${decoded} golden transactions decoded and compared, ${keys} keygen files loaded by web3.js; ${checks - failures.length} passed, ${failures.length} failed\n`);
   process.exit(failures.length === 0 ? 0 : 1);
 }
 

@@ -294,7 +294,7 @@ int decode(int argc, char** argv) {
     text = trim(std::move(text));
     const auto bytes = base64_decode(text);
     if (!bytes) {
-        return fail_usage("decode: the input is not base64 (standard alphabet, '=' padding)");
+        return fail_usage("decode: the input is not base64: " + base64_problem(text));
     }
     Transaction tx;
     if (auto e = parse_transaction(*bytes, tx)) {

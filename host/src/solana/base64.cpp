@@ -1,6 +1,7 @@
 #include "solana/base64.hpp"
 
 #include <array>
+#include <cstdio>
 
 namespace sniper::solana {
 
@@ -84,6 +85,42 @@ std::optional<std::vector<uint8_t>> base64_decode(std::string_view text) {
         out.push_back(static_cast<uint8_t>(v));
     }
     return out;
+}
+
+std::string base64_problem(std::string_view text) {
+    size_t data_end = text.size(); // where the '=' padding starts
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '=') {
+            if (data_end == text.size()) {
+                data_end = i;
+            }
+            continue;
+        }
+        if (data_end != text.size()) {
+            return "character " + std::to_string(i) + ": '" + std::string(1, c) + "' after the '=' padding at " +
+                   std::to_string(data_end) + " (padding only ends the text)";
+        }
+        if (kIndex[static_cast<uint8_t>(c)] < 0) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned>(static_cast<uint8_t>(c)));
+            return "character " + std::to_string(i) + " is " + hex +
+                   ", not in the base64 alphabet (A-Z a-z 0-9 + /, '=' padding)";
+        }
+    }
+    if (text.size() % 4 != 0) {
+        return std::to_string(text.size()) + " characters: base64 comes in groups of 4, the last group (from " +
+               "character " + std::to_string(text.size() / 4 * 4) + ") is short";
+    }
+    if (text.size() - data_end > 2) {
+        return "character " + std::to_string(data_end) + ": " + std::to_string(text.size() - data_end) +
+               " '=' padding characters, at most 2";
+    }
+    if (!base64_decode(text)) {
+        return "character " + std::to_string(data_end == 0 ? 0 : data_end - 1) +
+               ": bits under the '=' padding are not zero (not the canonical encoding)";
+    }
+    return "";
 }
 
 } // namespace sniper::solana

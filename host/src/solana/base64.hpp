@@ -15,5 +15,8 @@ std::string base64_encode(std::span<const uint8_t> bytes);
 // nullopt on a character outside the alphabet, a length that is not a
 // multiple of 4, misplaced padding, or non-zero bits in the padding.
 std::optional<std::vector<uint8_t>> base64_decode(std::string_view text);
+// Why base64_decode refuses `text`, naming the character offset ("" when
+// it decodes): for a person reading `sniperd tx decode`'s error.
+std::string base64_problem(std::string_view text);
 
 } // namespace sniper::solana
