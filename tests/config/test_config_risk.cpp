@@ -25,6 +25,8 @@ TEST_CASE("risk limits are absent by default: no limit", "[config][risk]") {
     CHECK_FALSE(k.max_fees_per_day_lamports);
     CHECK_FALSE(k.reject_mint_authority);
     CHECK_FALSE(k.reject_freeze_authority);
+    CHECK(k.refuse_unknown_safety);
+    CHECK(k.global_limits().refuse_unknown_safety == true);
     CHECK_FALSE(k.min_lp_burned_bps);
     CHECK_FALSE(k.max_top10_holder_bps);
     CHECK_FALSE(k.loss_cooldown_ns);
@@ -47,6 +49,7 @@ min_liquidity_sol = 7.5
 max_fees_per_day_sol = 0.000000001
 reject_mint_authority = true
 reject_freeze_authority = false
+refuse_unknown_safety = false
 min_lp_burned_pct = 90
 max_top10_holder_pct = 35.5
 loss_cooldown = "15m"
@@ -65,6 +68,7 @@ min_liquidity_sol = 10
 max_fees_per_day_sol = 0.000000001
 reject_mint_authority = true
 reject_freeze_authority = true
+refuse_unknown_safety = true
 min_lp_burned_pct = 99.99
 max_top10_holder_pct = 20
 loss_cooldown = "1h"
@@ -89,6 +93,7 @@ min_liquidity_sol = 30
     CHECK(k.max_fees_per_day_lamports == 1u);
     CHECK(k.reject_mint_authority);
     CHECK_FALSE(k.reject_freeze_authority);
+    CHECK_FALSE(k.refuse_unknown_safety);
     CHECK(k.min_lp_burned_bps == 9000u);
     CHECK(k.max_top10_holder_bps == 3550u);
     CHECK(k.loss_cooldown_ns == 15 * 60 * kNsPerSec);
@@ -108,6 +113,9 @@ min_liquidity_sol = 30
     CHECK(s.max_fees_per_day_lamports == 1u);
     CHECK(s.reject_mint_authority == true);
     CHECK(s.reject_freeze_authority == true);
+    CHECK(s.refuse_unknown_safety == true);
+    CHECK(k.limits_for("sniper").refuse_unknown_safety == true);   // the override tightens
+    CHECK(k.limits_for("momentum").refuse_unknown_safety == false); // the [risk] value
     CHECK(s.min_lp_burned_bps == 9999u);
     CHECK(s.max_top10_holder_bps == 2000u);
     CHECK(s.loss_cooldown_ns == 3600 * kNsPerSec);

@@ -267,6 +267,41 @@ TEST_CASE("token safety gates", "[risk][limits]") {
     }
 }
 
+TEST_CASE("refuse_unknown_safety = false lets a fact the feed could not establish through its limit, and only "
+          "that one",
+          "[risk][limits]") {
+    Fixture f;
+    f.limits.reject_mint_authority = true;
+    f.limits.reject_freeze_authority = true;
+    f.limits.min_lp_burned_bps = 9000;
+    f.limits.max_top10_holder_bps = 3500;
+    // Every fact unknown, each at its worst value: refused by default.
+    f.pool.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT | SNP_POOL_AUTHORITIES_UNKNOWN |
+                   SNP_POOL_LP_UNKNOWN | SNP_POOL_HOLDERS_UNKNOWN;
+    f.pool.lp_burned_bps = 0;
+    f.pool.top10_holder_bps = 10000;
+    CHECK(f.check() == RiskReason::MintAuthority);
+    RiskGate g(f.limits);
+    CHECK_THAT(g.check(f.in).message, Catch::Contains("not established"));
+    f.limits.refuse_unknown_safety = true;
+    CHECK(f.check() == RiskReason::MintAuthority);
+    f.limits.refuse_unknown_safety = false;
+    CHECK(f.check() == RiskReason::None);
+    // A measured fact still counts: each limit refuses on its own measure.
+    f.pool.flags &= ~SNP_POOL_LP_UNKNOWN;
+    CHECK(f.check() == RiskReason::MinLpBurned);
+    f.pool.lp_burned_bps = 10000;
+    f.pool.flags &= ~SNP_POOL_HOLDERS_UNKNOWN;
+    CHECK(f.check() == RiskReason::MaxTop10Holders);
+    f.pool.top10_holder_bps = 1000;
+    f.pool.flags &= ~SNP_POOL_AUTHORITIES_UNKNOWN;
+    CHECK(f.check() == RiskReason::MintAuthority);
+    f.pool.flags = SNP_POOL_FREEZE_AUTHORITY_PRESENT;
+    CHECK(f.check() == RiskReason::FreezeAuthority);
+    f.pool.flags = 0;
+    CHECK(f.check() == RiskReason::None);
+}
+
 TEST_CASE("loss_cooldown: refused within the cooldown after a losing exit", "[risk][limits]") {
     Fixture f;
     f.limits.loss_cooldown_ns = 15 * 60 * kNsPerSec;

@@ -177,6 +177,9 @@ struct RiskLimits {
     std::optional<uint64_t> max_fees_per_day_lamports; // fees + tips this UTC day incl. this order
     std::optional<bool> reject_mint_authority;
     std::optional<bool> reject_freeze_authority;
+    // false: a safety limit lets a pool through when the feed could not
+    // establish its fact (SNP_POOL_*_UNKNOWN); true (default): refuses it.
+    std::optional<bool> refuse_unknown_safety;
     std::optional<uint32_t> min_lp_burned_bps;    // 0..10000
     std::optional<uint32_t> max_top10_holder_bps; // 0..10000
     std::optional<int64_t> loss_cooldown_ns;      // >= 0
@@ -217,14 +220,15 @@ struct RiskConfig {
     std::optional<uint64_t> max_fees_per_day_lamports;
     bool reject_mint_authority = false;
     bool reject_freeze_authority = false;
+    bool refuse_unknown_safety = true;
     std::optional<uint32_t> min_lp_burned_bps;
     std::optional<uint32_t> max_top10_holder_bps;
     std::optional<int64_t> loss_cooldown_ns;
     std::optional<int64_t> max_price_age_ns;
     std::map<std::string, RiskLimits> strategy; // [risk.strategy.<name>], by name
 
-    // The [risk] values as a RiskLimits (the first three and both reject_*
-    // always set).
+    // The [risk] values as a RiskLimits (the first three, both reject_* and
+    // refuse_unknown_safety always set).
     RiskLimits global_limits() const;
     // The limits one strategy's intents are held to: for each field the
     // tighter of the [risk] value and the strategy's override (so a looser

@@ -66,6 +66,7 @@ struct BoolKey {
 constexpr BoolKey kBoolKeys[] = {
     {"reject_mint_authority", &RiskLimits::reject_mint_authority},
     {"reject_freeze_authority", &RiskLimits::reject_freeze_authority},
+    {"refuse_unknown_safety", &RiskLimits::refuse_unknown_safety},
 };
 
 struct DurationKey {
@@ -300,6 +301,7 @@ void read_risk(Reader& r, const toml::table& t, RiskConfig& out) {
     set(out.max_fees_per_day_lamports, written.max_fees_per_day_lamports);
     set(out.reject_mint_authority, written.reject_mint_authority);
     set(out.reject_freeze_authority, written.reject_freeze_authority);
+    set(out.refuse_unknown_safety, written.refuse_unknown_safety);
     set(out.min_lp_burned_bps, written.min_lp_burned_bps);
     set(out.max_top10_holder_bps, written.max_top10_holder_bps);
     set(out.loss_cooldown_ns, written.loss_cooldown_ns);
@@ -349,6 +351,7 @@ RiskLimits RiskConfig::global_limits() const {
     g.max_fees_per_day_lamports = max_fees_per_day_lamports;
     g.reject_mint_authority = reject_mint_authority;
     g.reject_freeze_authority = reject_freeze_authority;
+    g.refuse_unknown_safety = refuse_unknown_safety;
     g.min_lp_burned_bps = min_lp_burned_bps;
     g.max_top10_holder_bps = max_top10_holder_bps;
     g.loss_cooldown_ns = loss_cooldown_ns;

@@ -228,22 +228,32 @@ RiskDecision RiskGate::check_entry(const RiskInput& in, const RiskLimits& lim) c
                       "pool liquidity " + sol(pool.quote_reserve_lamports) + " below minimum " +
                           sol(*lim.min_liquidity_lamports));
     }
-    if (lim.reject_mint_authority.value_or(false) &&
+    // A fact the feed could not establish holds its worst value and so
+    // refuses, unless refuse_unknown_safety = false lets it through.
+    const bool refuse_unknown = lim.refuse_unknown_safety.value_or(true);
+    const auto checked = [&](uint32_t unknown_bit) { return refuse_unknown || (pool.flags & unknown_bit) == 0; };
+    const auto unknown_note = [&](uint32_t unknown_bit) {
+        return (pool.flags & unknown_bit) != 0 ? std::string(" (not established: counted as unsafe)") : std::string();
+    };
+    if (lim.reject_mint_authority.value_or(false) && checked(SNP_POOL_AUTHORITIES_UNKNOWN) &&
         (pool.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0) {
-        return reject(RiskReason::MintAuthority, "the mint still has a mint authority");
+        return reject(RiskReason::MintAuthority,
+                      "the mint still has a mint authority" + unknown_note(SNP_POOL_AUTHORITIES_UNKNOWN));
     }
-    if (lim.reject_freeze_authority.value_or(false) &&
+    if (lim.reject_freeze_authority.value_or(false) && checked(SNP_POOL_AUTHORITIES_UNKNOWN) &&
         (pool.flags & SNP_POOL_FREEZE_AUTHORITY_PRESENT) != 0) {
-        return reject(RiskReason::FreezeAuthority, "the mint still has a freeze authority");
+        return reject(RiskReason::FreezeAuthority,
+                      "the mint still has a freeze authority" + unknown_note(SNP_POOL_AUTHORITIES_UNKNOWN));
     }
-    if (lim.min_lp_burned_bps && pool.lp_burned_bps < *lim.min_lp_burned_bps) {
-        return reject(RiskReason::MinLpBurned, "LP burned " + pct(pool.lp_burned_bps) +
-                                                   " below minimum " + pct(*lim.min_lp_burned_bps));
+    if (lim.min_lp_burned_bps && checked(SNP_POOL_LP_UNKNOWN) && pool.lp_burned_bps < *lim.min_lp_burned_bps) {
+        return reject(RiskReason::MinLpBurned, "LP burned " + pct(pool.lp_burned_bps) + " below minimum " +
+                                                   pct(*lim.min_lp_burned_bps) + unknown_note(SNP_POOL_LP_UNKNOWN));
     }
-    if (lim.max_top10_holder_bps && pool.top10_holder_bps > *lim.max_top10_holder_bps) {
-        return reject(RiskReason::MaxTop10Holders, "top-10 holders own " +
-                                                       pct(pool.top10_holder_bps) + ", limit " +
-                                                       pct(*lim.max_top10_holder_bps));
+    if (lim.max_top10_holder_bps && checked(SNP_POOL_HOLDERS_UNKNOWN) &&
+        pool.top10_holder_bps > *lim.max_top10_holder_bps) {
+        return reject(RiskReason::MaxTop10Holders, "top-10 holders own " + pct(pool.top10_holder_bps) +
+                                                       ", limit " + pct(*lim.max_top10_holder_bps) +
+                                                       unknown_note(SNP_POOL_HOLDERS_UNKNOWN));
     }
     if (pool.stale) {
         return reject(RiskReason::StalePrice,
