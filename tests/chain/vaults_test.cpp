@@ -171,3 +171,32 @@ TEST_CASE("PumpSwap: a pool is followed by its associated token accounts (SPL an
     r = &dec.decode(account_note(52, kRaydiumTokenVaultData, kToken), spl_vault);
     CHECK(r->reject == Reject::VaultMismatch);
 }
+
+TEST_CASE("a followed (held) pool stays known when newer pools fill its registry bucket, until unfollowed",
+          "[chain][vaults]") {
+    const auto pool = key(kPumpSwapPool);
+    DecoderConfig cfg;
+    cfg.registry_capacity = 4; // one bucket of four
+    SolanaWsDecoder dec(cfg);
+    REQUIRE(dec.decode(pump_swap_create_logs()).n_events == 1);
+    REQUIRE(dec.follow({pool}).size() == 3);
+    CHECK(dec.pools().pinned() == 1);
+    const auto other = [](uint8_t i) {
+        KnownPool k;
+        k.pool.bytes[0] = i;
+        k.base_mint.bytes[0] = static_cast<uint8_t>(i + 100);
+        k.dex = SNP_DEX_PUMP_SWAP;
+        return k;
+    };
+    for (uint8_t i = 1; i <= 8; ++i) {
+        dec.pools().put(other(i));
+    }
+    CHECK(dec.pools().find(other(1).pool) == nullptr); // an unpinned one was pushed out
+    const KnownPool* held = dec.pools().find(pool);
+    REQUIRE(held != nullptr);
+    CHECK(held->base_mint == key(kPumpSwapMint));
+    CHECK(dec.pools().find(other(8).pool) != nullptr);
+    dec.follow({});
+    CHECK(dec.pools().pinned() == 0);
+    CHECK(dec.pools().find(pool) == nullptr); // its bucket entry was long gone
+}

@@ -50,8 +50,16 @@ const KnownPool* PoolRegistry::find(const Pubkey& pool) const {
             return &s.p;
         }
     }
-    return nullptr;
+    if (pinned_.empty()) {
+        return nullptr;
+    }
+    const auto it = pinned_.find(pool);
+    return it == pinned_.end() ? nullptr : &it->second;
 }
+
+void PoolRegistry::pin(const KnownPool& p) { pinned_[p.pool] = p; }
+
+void PoolRegistry::unpin(const Pubkey& pool) { pinned_.erase(pool); }
 
 bool PoolRegistry::bonding_curve_of(const Pubkey& mint, Pubkey& out) {
     CurveSlot& s = curves_[index(mint) | (mint.bytes[31] & (kWays - 1))];

@@ -2,7 +2,8 @@
 // told about), so later messages that name only a pool (a Raydium swap, a
 // PumpSwap trade, a bonding-curve account update) can be normalized with
 // the token side first. Fixed capacity, allocated once: a full slot set
-// evicts the oldest entry of the bucket. Also caches pump.fun bonding-curve
+// evicts the oldest entry of the bucket; pinned pools (the ones the host
+// holds) are kept beside the buckets and never evicted. Also caches pump.fun bonding-curve
 // addresses by mint (a PDA derivation costs two SHA-256 and a curve check).
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 
 namespace sniper::chain {
 
@@ -31,7 +33,14 @@ class PoolRegistry {
   public:
     explicit PoolRegistry(size_t capacity_pow2 = 1u << 14);
     void put(const KnownPool& p);
+    // Found in the buckets, else among the pinned pools.
     const KnownPool* find(const Pubkey& pool) const;
+    // A pool that must stay known whatever newer pools push out of its
+    // bucket (one the host holds): kept beside the buckets until unpinned.
+    // Off the event path (allocates).
+    void pin(const KnownPool& p);
+    void unpin(const Pubkey& pool);
+    size_t pinned() const { return pinned_.size(); }
     // pump.fun: the bonding curve of `mint` (cached derivation).
     bool bonding_curve_of(const Pubkey& mint, Pubkey& out);
     size_t size() const { return count_; }
@@ -51,6 +60,7 @@ class PoolRegistry {
     size_t mask_;
     size_t count_ = 0;
     uint64_t clock_ = 0;
+    std::unordered_map<Pubkey, KnownPool, PubkeyHash> pinned_;
 };
 
 } // namespace sniper::chain

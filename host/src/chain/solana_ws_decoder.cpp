@@ -447,6 +447,7 @@ std::vector<Pubkey> SolanaWsDecoder::follow(const std::vector<Pubkey>& pools) {
         for (const Pubkey& a : it->second.accounts) {
             im.vaults.erase(a);
         }
+        im.registry.unpin(it->first);
         it = im.followed.erase(it);
     }
     std::vector<Pubkey> out;
@@ -459,6 +460,9 @@ std::vector<Pubkey> SolanaWsDecoder::follow(const std::vector<Pubkey>& pools) {
                 continue;
             }
             f.mint = k->base_mint;
+            // Held: its swaps and account updates must keep finding it when
+            // newer pools fill its bucket.
+            im.registry.pin(*k);
             it = im.followed.emplace(pool, std::move(f)).first;
         }
         out.insert(out.end(), it->second.accounts.begin(), it->second.accounts.end());

@@ -97,7 +97,8 @@ class SolanaWsDecoder {
     // and under Token-2022: one of the two exists). A pool the registry
     // does not know yields nothing (ask again later). The decoder remembers
     // the vaults of exactly these pools (their mint and owner are checked
-    // on every update); called off the event path (it may allocate).
+    // on every update) and pins them in the registry, so newer pools never
+    // push a held one out; called off the event path (it may allocate).
     std::vector<Pubkey> follow(const std::vector<Pubkey>& pools);
     // Whether follow() found `pool`'s accounts (false: not known yet, or
     // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
