@@ -289,6 +289,7 @@ struct LiveConfig {
     std::vector<std::string> rpc_urls;             // JSON-RPC endpoints, in order of preference
     uint64_t min_balance_lamports = kLamportsPerSol / 10; // live mode refuses below this
     double rpc_requests_per_second = 10;           // per endpoint
+    double jito_requests_per_second = 5;           // the block engine's budget (sendBundle, getBundleStatuses)
     // Routes (SNP_ROUTE_JUPITER / SNP_ROUTE_JITO): the default, and per
     // strategy ([live.strategy.NAME] route = "jito").
     std::string jupiter_url = "https://quote-api.jup.ag/v6"; // base of /quote and /swap

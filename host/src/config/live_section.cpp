@@ -9,7 +9,7 @@ namespace sniper::config_detail {
 void read_live(Reader& r, const toml::table& t, LiveConfig& out) {
     const std::string p = "live";
     r.check_keys(t, p,
-                 {"rpc", "min_balance_sol", "rpc_requests_per_second", "jupiter_url", "jito_url", "route",
+                 {"rpc", "min_balance_sol", "rpc_requests_per_second", "jito_requests_per_second", "jupiter_url", "jito_url", "route",
                   "priority_fee_lamports", "priority_fee_percentile", "compute_unit_estimate",
                   "max_priority_fee_lamports", "tip_sol", "max_tip_sol", "rebroadcast_interval",
                   "status_interval", "order_timeout", "max_resigns", "strategy"});
@@ -38,6 +38,9 @@ void read_live(Reader& r, const toml::table& t, LiveConfig& out) {
     }
     if (auto v = r.number(t, "rpc_requests_per_second", p, NumRange{0, true, 10000, false})) {
         out.rpc_requests_per_second = *v;
+    }
+    if (auto v = r.number(t, "jito_requests_per_second", p, NumRange{0, true, 10000, false})) {
+        out.jito_requests_per_second = *v;
     }
     const auto url = [&](std::string_view key, std::string& field) {
         if (auto v = r.string(t, key, p)) {

@@ -53,8 +53,8 @@ LiveExecutor::Impl::Impl(const Config& c, std::unique_ptr<signer::SignerClient> 
     rpc::EndpointConfig je;
     je.name = "jito";
     je.url = cfg.jito_url + "/api/v1/bundles";
-    je.requests_per_s = 5;
-    je.burst = 5;
+    je.requests_per_s = cfg.jito_requests_per_second;
+    je.burst = static_cast<uint32_t>(std::max(1.0, cfg.jito_requests_per_second));
     jc.endpoints.push_back(je);
     jito = std::make_unique<rpc::RpcClient>(jc);
     rpc::BlockhashCacheConfig bc;
