@@ -121,6 +121,9 @@ TEST_CASE("getTransaction pump.fun create + buy (2024-08)", "[chain][payloads]")
     const auto& np = nth(r, SNP_EVENT_NEW_POOL)->new_pool;
     CHECK(np.pool == key("FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH"));
     CHECK(np.base_mint == key("ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp"));
+    // A 2024 create: an SPL Token mint (the event names no token program).
+    CHECK((np.flags & (SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN)) == 0);
+    CHECK(std::string_view(j).find("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb") == std::string_view::npos);
     const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;
     CHECK(tr.pool == np.pool);
     CHECK(tr.base_atoms == 37'951'768'488'745ULL);
@@ -183,6 +186,16 @@ TEST_CASE("getTransaction pump.fun create_v2 Token-2022 + buy_exact_sol_in (2026
     CHECK(np.pool == key("3jJ83NDorkbFkF1JKbEfFWGeX16aXUiwby9RwJm9kat3"));
     CHECK(np.base_mint == key("CWiTGbCiDd8BKtNYNE2boT9fJGFG2MU53Uf6HQk4pump"));
     CHECK(np.creator == key("5htGpHK2oV9g2BcDqLdRBqjCLdy8mc3fsESfR5DU73eM"));
+    // create_v2: a Token-2022 mint, as the event's token_program and the
+    // RPC's own postTokenBalances programId say.
+    CHECK((np.flags & SNP_POOL_TOKEN_2022) != 0);
+    CHECK((np.flags & SNP_POOL_TOKEN_PROGRAM_UNKNOWN) == 0);
+    const bool rpc_says_2022 =
+        std::string_view(j).find(R"("programId": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")") !=
+            std::string_view::npos ||
+        std::string_view(j).find(R"("programId":"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")") !=
+            std::string_view::npos;
+    CHECK(rpc_says_2022);
     CHECK(np.base_reserve_atoms == 1'073'000'000'000'000ULL);
     CHECK(np.quote_reserve_lamports == 30'000'000'000ULL);
     const auto& tr = nth(r, SNP_EVENT_TRADE)->trade;

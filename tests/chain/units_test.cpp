@@ -263,6 +263,9 @@ TEST_CASE("PumpSwap CreatePoolEvent and Buy/SellEvent, from logs and from a self
     REQUIRE(r.ok());
     REQUIRE(r.n_events == 5);
     CHECK(r.events[0].new_pool.dex == SNP_DEX_PUMP_SWAP);
+    // The event does not say which token program: unknown, at its worst.
+    CHECK((r.events[0].new_pool.flags & (SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN)) ==
+          (SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN));
     CHECK(r.events[0].new_pool.base_mint == kMint);
     CHECK(r.events[0].new_pool.base_reserve_atoms == 206'900'000'000'000ULL);
     CHECK(r.events[1].trade.side == SNP_SIDE_BUY);

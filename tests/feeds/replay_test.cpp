@@ -279,7 +279,10 @@ TEST_CASE("replay: pool_safety lines follow their pool's new_pool and carry no u
     text += safety(30, kPool, kMint, R"("lp_burned_bps":10001,"top10_holder_bps":900)") + "\n"; // out of range
     text += safety(40, kPool, kMint, R"("lp_burned_bps":5000,"top10_holder_bps":900,"lp_unknown":true)") +
             "\n"; // unknown beside a value
-    text += safety(50, kPool, kMint, R"("lp_burned_bps":10000,"top10_holder_bps":900)") + "\n"; // ok
+    text += safety(45, kPool, kMint, R"("lp_burned_bps":10000,"top10_holder_bps":900,"token_program_unknown":true)") +
+            "\n"; // an unknown token program not recorded as Token-2022
+    text += safety(50, kPool, kMint, R"("lp_burned_bps":10000,"top10_holder_bps":900,"token_2022":true)") +
+            "\n"; // ok
     TempFile f(text);
     std::string err;
     ReplayOptions strict;
@@ -294,13 +297,13 @@ TEST_CASE("replay: pool_safety lines follow their pool's new_pool and carry no u
             CHECK(ev.h.size == sizeof(snp_ev_pool_safety));
             CHECK(ev.h.source_ns == 50);
             CHECK(ev.pool_safety.dex == SNP_DEX_RAYDIUM_AMM_V4);
-            CHECK(ev.pool_safety.flags == 0);
+            CHECK(ev.pool_safety.flags == SNP_POOL_TOKEN_2022);
             CHECK(ev.pool_safety.lp_burned_bps == 10000);
             CHECK(ev.pool_safety.top10_holder_bps == 900);
         }
     }
     CHECK(types == std::vector<uint16_t>{SNP_EVENT_NEW_POOL, SNP_EVENT_POOL_SAFETY});
-    CHECK(feed->skipped_summary() == "malformed 2, unknown_pool 1, mint_mismatch 1");
+    CHECK(feed->skipped_summary() == "malformed 3, unknown_pool 1, mint_mismatch 1");
     // The line the encoder writes for it decodes to the same event.
     EventBuf s;
     init_event(s, SNP_EVENT_POOL_SAFETY);
@@ -308,7 +311,7 @@ TEST_CASE("replay: pool_safety lines follow their pool's new_pool and carry no u
     s.pool_safety.pool.bytes[0] = 1;
     s.pool_safety.base_mint.bytes[0] = 2;
     s.pool_safety.dex = SNP_DEX_PUMP_SWAP;
-    s.pool_safety.flags = SNP_POOL_HOLDERS_UNKNOWN;
+    s.pool_safety.flags = SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
     s.pool_safety.lp_burned_bps = 7500;
     s.pool_safety.top10_holder_bps = 10000;
     std::string line;

@@ -551,7 +551,12 @@ TEST_CASE("ws source: a PumpSwap pool's LP burned share from its pool account an
     std::string pool_owner = "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
     uint32_t want_flags = 0;
     uint32_t want_bps = 7500;
+    std::string token_owner = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
     SECTION("measured") {}
+    SECTION("a Token-2022 coin: its mint's owner says so") {
+        token_owner = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
+        want_flags = SNP_POOL_TOKEN_2022;
+    }
     SECTION("a pool account owned by another program: the LP share stays unknown, the rest is taken") {
         pool_owner = "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8";
         want_flags = SNP_POOL_LP_UNKNOWN;
@@ -573,8 +578,7 @@ TEST_CASE("ws source: a PumpSwap pool's LP burned share from its pool account an
                                                          "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"));
         }
         if (req.method == "getAccountInfo" && req.body.find(to_base58(token)) != std::string::npos) {
-            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000'000'000'000, 6),
-                                                         "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"));
+            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000'000'000'000, 6), token_owner));
         }
         if (req.method == "getTokenLargestAccounts") {
             return rpc::test::ok_reply(req, largest);

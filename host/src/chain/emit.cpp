@@ -45,6 +45,15 @@ constexpr int64_t kNsPerS = 1'000'000'000;
 constexpr uint8_t kMaxDecimals = 18;
 } // namespace
 
+const Pubkey& token_2022_program() {
+    static const Pubkey k = [] {
+        Pubkey p{};
+        key_from_base58("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb", p);
+        return p;
+    }();
+    return k;
+}
+
 const Pubkey& wsol_mint() {
     static const Pubkey k = [] {
         Pubkey p{};
@@ -144,6 +153,9 @@ Reject Emitter::pump(const pump::Event& ev) {
     switch (ev.kind) {
     case pump::EventKind::Create: {
         const auto& c = ev.create;
+        // Generations before D name no token program: pump.fun minted under
+        // SPL Token only then; create_v2 names Token-2022.
+        const bool token_2022 = c.has_token_program && c.token_program == token_2022_program();
         if (c.has_quote && !pump::sol_paired(c.quote_mint)) {
             skip(Skip::QuoteNotSol);
             return Reject::None;
@@ -166,7 +178,8 @@ Reject Emitter::pump(const pump::Event& ev) {
         p.quote_mint = wsol_mint();
         p.creator = c.has_creator ? c.creator : c.user;
         p.dex = SNP_DEX_PUMP_FUN;
-        p.flags = SNP_POOL_HOLDERS_UNKNOWN; // authorities and LP: known by the program
+        p.flags = SNP_POOL_HOLDERS_UNKNOWN | // authorities and LP: known by the program
+                  (token_2022 ? SNP_POOL_TOKEN_2022 : 0u);
         p.base_reserve_atoms = vtr;
         p.quote_reserve_lamports = vsr;
         p.token_supply_atoms = supply;
@@ -244,7 +257,9 @@ Reject Emitter::pump_swap(const pump_swap::Event& ev) {
         p.quote_mint = wsol;
         p.creator = (c.has_coin_creator && !is_zero(c.coin_creator)) ? c.coin_creator : c.creator;
         p.dex = SNP_DEX_PUMP_SWAP;
-        p.flags = kAmmUnknownFlags;
+        // PumpSwap takes Token-2022 coins: the mint's owner (read by the
+        // source's safety step) tells.
+        p.flags = kAmmUnknownFlags | SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
         p.base_reserve_atoms = token;
         p.quote_reserve_lamports = sol;
         p.token_supply_atoms = token;
@@ -307,7 +322,7 @@ Reject Emitter::raydium_new_pool(const RaydiumPool& rp) {
     p.quote_mint = wsol;
     p.creator = rp.user;
     p.dex = SNP_DEX_RAYDIUM_AMM_V4;
-    p.flags = kAmmUnknownFlags;
+    p.flags = kAmmUnknownFlags; // AMM v4 vaults are SPL Token accounts: an SPL Token mint
     p.base_reserve_atoms = token;
     p.quote_reserve_lamports = sol;
     p.token_supply_atoms = token;

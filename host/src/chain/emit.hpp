@@ -54,5 +54,6 @@ class Emitter {
 };
 
 const Pubkey& wsol_mint();
+const Pubkey& token_2022_program();
 
 } // namespace sniper::chain

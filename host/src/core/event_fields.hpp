@@ -51,7 +51,9 @@
     F(SNP_POOL_FREEZE_AUTHORITY_PRESENT, "freeze_authority_present", "freeze_authority", Required) \
     F(SNP_POOL_AUTHORITIES_UNKNOWN, "authorities_unknown", "authorities_unknown", Optional)        \
     F(SNP_POOL_HOLDERS_UNKNOWN, "holders_unknown", "holders_unknown", Optional)                    \
-    F(SNP_POOL_LP_UNKNOWN, "lp_unknown", "lp_unknown", Optional)
+    F(SNP_POOL_LP_UNKNOWN, "lp_unknown", "lp_unknown", Optional)                                   \
+    F(SNP_POOL_TOKEN_2022, "token_2022", "token_2022", Optional)                                   \
+    F(SNP_POOL_TOKEN_PROGRAM_UNKNOWN, "token_program_unknown", "token_program_unknown", Optional)
 
 #define SNP_FIELDS_POOL_UPDATE(X)                                                                  \
     X(pool, Key, 40, "pool", Key)                                                                  \

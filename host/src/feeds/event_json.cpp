@@ -382,6 +382,10 @@ bool check_across(EventBuf& out, std::string& error) {
         error = "field \"lp_unknown\": an unknown LP share must be recorded as "
                 "lp_burned_bps 0, found " + std::to_string(lp);
         break;
+    case Fault::TokenProgramUnknown:
+        error = "field \"token_program_unknown\": an unknown token program must be recorded as "
+                "Token-2022 (token_2022 true)";
+        break;
     }
     return false;
 }

@@ -128,7 +128,7 @@ constexpr uint16_t kSellBlockedType = SNP_EVENT_NEW_POOL;
 // whole trade, and an unknown fact that does not carry its worst value (a
 // line that says "unknown" beside a safe-looking value is refused, never
 // traded). Only new_pool and pool_safety have any.
-enum class Fault : uint8_t { None, FeeBps, AuthoritiesUnknown, HoldersUnknown, LpUnknown };
+enum class Fault : uint8_t { None, FeeBps, AuthoritiesUnknown, HoldersUnknown, LpUnknown, TokenProgramUnknown };
 template <class T> constexpr Fault fault_of(const T&) { return Fault::None; }
 template <class E> Fault safety_fault(const E& e) {
     const auto has = [&](uint32_t bit) { return (e.flags & bit) != 0; };
@@ -141,6 +141,9 @@ template <class E> Fault safety_fault(const E& e) {
     }
     if (has(SNP_POOL_LP_UNKNOWN) && e.lp_burned_bps != 0) {
         return Fault::LpUnknown;
+    }
+    if (has(SNP_POOL_TOKEN_PROGRAM_UNKNOWN) && !has(SNP_POOL_TOKEN_2022)) {
+        return Fault::TokenProgramUnknown;
     }
     return Fault::None;
 }

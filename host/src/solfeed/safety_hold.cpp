@@ -86,9 +86,10 @@ void SafetyHold::apply(Pending& p) {
     const bool mint_read = p.mint && p.mint->decimals == np.base_decimals && p.mint->supply > 0;
     if (mint_read) {
         np.flags &= ~(SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT |
-                      SNP_POOL_AUTHORITIES_UNKNOWN);
+                      SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN);
         np.flags |= (p.mint->mint_authority ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
-                    (p.mint->freeze_authority ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u);
+                    (p.mint->freeze_authority ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u) |
+                    (p.mint->token_2022 ? SNP_POOL_TOKEN_2022 : 0u);
         np.token_supply_atoms = p.mint->supply;
     }
     const bool supply_known = mint_read || np.dex == SNP_DEX_PUMP_FUN;

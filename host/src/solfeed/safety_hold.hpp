@@ -33,6 +33,7 @@ struct MintFacts {
     bool mint_authority = true, freeze_authority = true;
     uint64_t supply = 0;
     uint8_t decimals = 0;
+    bool token_2022 = false; // owned by Token-2022 (else SPL Token)
 };
 
 class SafetyHold {

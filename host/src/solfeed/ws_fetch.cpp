@@ -58,6 +58,7 @@ std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, 
     f.freeze_authority = m.has_freeze_authority;
     f.supply = m.supply;
     f.decimals = m.decimals;
+    f.token_2022 = t22;
     return f;
 }
 

@@ -186,6 +186,13 @@ enum {
 #define SNP_POOL_AUTHORITIES_UNKNOWN (1u << 2) /* both *_AUTHORITY_PRESENT set */
 #define SNP_POOL_HOLDERS_UNKNOWN (1u << 3)     /* top10_holder_bps = 10000 */
 #define SNP_POOL_LP_UNKNOWN (1u << 4)          /* lp_burned_bps = 0 */
+/* 1.1, appended: the token's mint is a Token-2022 mint (its extensions,
+ * such as a transfer fee or a transfer hook, may apply to every transfer);
+ * clear: an SPL Token mint. When the source could not tell,
+ * SNP_POOL_TOKEN_PROGRAM_UNKNOWN is set and so is SNP_POOL_TOKEN_2022 (the
+ * worst case, as for the other unknown facts). */
+#define SNP_POOL_TOKEN_2022 (1u << 5)
+#define SNP_POOL_TOKEN_PROGRAM_UNKNOWN (1u << 6)
 
 /* A pool was created. Quote side is SOL (lamports) for every pool the host
  * reports; base is the token. */
