@@ -3,8 +3,9 @@
 // PumpSwap trade, a bonding-curve account update) can be normalized with
 // the token side first. Fixed capacity, allocated once: a full slot set
 // evicts the oldest entry of the bucket; pinned pools (the ones the host
-// holds) are kept beside the buckets and never evicted. Also caches pump.fun bonding-curve
-// addresses by mint (a PDA derivation costs two SHA-256 and a curve check).
+// holds) are kept beside the buckets and never evicted. Also caches
+// pump.fun bonding-curve addresses by mint (a PDA derivation costs two
+// SHA-256 and a curve check).
 #pragma once
 
 #include "core/types.hpp"

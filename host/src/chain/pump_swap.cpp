@@ -20,8 +20,9 @@
 //     0, 32, 73 or 81.
 // A length that fits none of these, or an ix_name that is not a short
 // lowercase identifier, is refused (EVENT_LENGTH): no guessing at a layout.
-// The shared fixtures carry no PumpSwap payload; tests build events to the
-// IDL.
+// Checked on chain bytes for the 408-byte BuyEvent (two 2025-10 captures in
+// tests/chain/fixtures/payloads, reserves against the vaults' balances);
+// the other generations only against the IDL (units_test.cpp builds them).
 #include "chain/pump_swap.hpp"
 
 #include "chain/wire.hpp"

@@ -9,8 +9,8 @@ namespace sniper::config_detail {
 void read_live(Reader& r, const toml::table& t, LiveConfig& out) {
     const std::string p = "live";
     r.check_keys(t, p,
-                 {"rpc", "min_balance_sol", "rpc_requests_per_second", "jito_requests_per_second", "jupiter_url", "jito_url", "route",
-                  "priority_fee_lamports", "priority_fee_percentile", "compute_unit_estimate",
+                 {"rpc", "min_balance_sol", "rpc_requests_per_second", "jito_requests_per_second", "jupiter_url",
+                  "jito_url", "route", "priority_fee_lamports", "priority_fee_percentile", "compute_unit_estimate",
                   "max_priority_fee_lamports", "tip_sol", "max_tip_sol", "rebroadcast_interval",
                   "status_interval", "order_timeout", "max_resigns", "strategy"});
     if (const toml::node* n = t.get("rpc")) {

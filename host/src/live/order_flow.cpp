@@ -167,7 +167,10 @@ void LiveExecutor::Impl::on_swap(uint64_t id, rpc::HttpResponse r) {
     }
     // The co-signers' signatures are verified while the signer signs
     // (below); everything else first.
-    auto checked = check_route_shape(answer->tx, policy, max_outflow(f), f.priority_fee, err);
+    // The route turns the fee into a unit price: a price rounded up adds at
+    // most 1.4 lamports (1.4M units x 1 micro-lamport).
+    constexpr uint64_t kUnitPriceRounding = 2;
+    auto checked = check_route_shape(answer->tx, policy, max_outflow(f), f.priority_fee + kUnitPriceRounding, err);
     if (!checked) {
         fail(id, kLiveRouteRefused, err);
         return;

@@ -1,6 +1,7 @@
 // market/pool_book.hpp — the latest known state of every pool, built from
-// NEW_POOL, POOL_UPDATE, POOL_SAFETY and CURVE_COMPLETE events. The paper executor fills against it,
-// the risk gate prices against it and positions are marked with it.
+// NEW_POOL, POOL_UPDATE, POOL_SAFETY and CURVE_COMPLETE events. The paper
+// executor fills against it, the risk gate prices against it and positions
+// are marked with it.
 #pragma once
 
 #include "core/types.hpp"
