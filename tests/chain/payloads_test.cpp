@@ -269,21 +269,27 @@ struct Init2Case {
     const char* token;
     bool reversed; // coin = WSOL
     uint64_t token_amount, sol_amount;
+    uint8_t decimals; // the token's, from the payload's postTokenBalances
 };
 } // namespace
 
 TEST_CASE("Raydium initialize2 transactionNotifications (2024-12)", "[chain][payloads]") {
     // Amounts from each payload's own `initialize2: InitializeInstruction2`
     // text line; the decoder refuses the message unless the ray_log, the
-    // instruction data and the vault balances all agree with it.
+    // instruction data and the vault balances all agree with it. Pool and
+    // mints: the instruction's accounts 4, 8 and 9 as the node's
+    // jsonParsed message lists them; decimals: its postTokenBalances.
     const Init2Case cases[] = {
         {"ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json",
          "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6",
          "6Ed5YTw9AoUhr5VcsjZdGHqpdruqgCaZcLv7WU6npump", true, 206'900'000'000'000ULL,
-         79'005'359'551ULL},
-        {"ws_txn_raydium_initialize2_openbook_pool_2024-12.json", nullptr, nullptr, false, 0, 0},
-        {"ws_txn_raydium_initialize2_big_coin_amount_2024-12.json", nullptr, nullptr, false, 0, 0},
-        {"ws_txn_raydium_initialize2_small_2024-12.json", nullptr, nullptr, false, 0, 0},
+         79'005'359'551ULL, 6},
+        {"ws_txn_raydium_initialize2_openbook_pool_2024-12.json", "Hb5nPV8QeyAcom4tMPEZKbpKVEXBQeQgnU7pPQbb1FyG",
+         "B4qKiQd97nBgME2c6GwRwYWRCCuw7WzqmxzCHaQMpump", false, 100'000'000'000'000ULL, 19'010'000'000ULL, 6},
+        {"ws_txn_raydium_initialize2_big_coin_amount_2024-12.json", "E7jJ9je7eNQdrjcVRYgXusyCN4T7bLj2amcGfYQkjmVE",
+         "7sAvBe6mEqPT9yEwQj639FYwT4VM6jShnSdG1Ldipump", false, 610'000'000'000'000'000ULL, 4'000'000'000ULL, 9},
+        {"ws_txn_raydium_initialize2_small_2024-12.json", "DwVWNQ4JhMPzZdfvWUrMzCEDAzD7qP1G4aeB6XxvfuGH",
+         "3SmC1XiU4exzePDooUzihCJdoYhzk7ZEXVcDmYQApump", true, 1'000'000'000ULL, 7'900'000'000ULL, 6},
     };
     for (const auto& c : cases) {
         INFO(c.file);
@@ -311,14 +317,12 @@ TEST_CASE("Raydium initialize2 transactionNotifications (2024-12)", "[chain][pay
         const bool straight = np.base_reserve_atoms == init.init_coin_amount &&
                               np.quote_reserve_lamports == init.init_pc_amount;
         CHECK((reversed || straight));
-        if (c.amm) {
-            CHECK(np.pool == key(c.amm));
-            CHECK(np.base_mint == key(c.token));
-            CHECK(reversed == c.reversed);
-            CHECK(np.base_reserve_atoms == c.token_amount);
-            CHECK(np.quote_reserve_lamports == c.sol_amount);
-            CHECK(np.base_decimals == 6);
-        }
+        CHECK(np.pool == key(c.amm));
+        CHECK(np.base_mint == key(c.token));
+        CHECK(reversed == c.reversed);
+        CHECK(np.base_reserve_atoms == c.token_amount);
+        CHECK(np.quote_reserve_lamports == c.sol_amount);
+        CHECK(np.base_decimals == c.decimals);
         CHECK(np.flags == (SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT |
                            SNP_POOL_AUTHORITIES_UNKNOWN | SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN));
         CHECK(np.lp_burned_bps == 0);

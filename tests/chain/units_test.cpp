@@ -8,6 +8,7 @@
 #include "chain/log_stack.hpp"
 #include "chain/pump_fun.hpp"
 #include "chain/pump_swap.hpp"
+#include "chain/raydium_v4.hpp"
 #include "feeds/event_json.hpp"
 #include "feeds/feed.hpp"
 #include "solana/base64.hpp"
@@ -362,6 +363,33 @@ TEST_CASE("PumpSwap CreatePoolEvent and Buy/SellEvent, from logs and from a self
     CHECK(decode_one(create, out) == Reject::BorshBool);
     create.resize(335, 0);
     CHECK(decode_one(create, out) == Reject::EventLength);
+}
+
+TEST_CASE("Raydium SwapBaseOutLog: fields in log.rs order, what moved is deduct_in in and amount_out out",
+          "[chain][units]") {
+    // raydium-amm program/src/log.rs: SwapBaseOutLog { log_type: u8 = 4,
+    // max_in, amount_out, direction, user_source, pool_coin, pool_pc,
+    // deduct_in: u64 }, bincode (little-endian, no padding): 57 bytes.
+    Bytes b;
+    b.u8(4).u64(1'000'000).u64(2'500'000).u64(raydium::kPc2Coin).u64(5'000'000).u64(900'000'000).u64(
+        40'000'000'000ULL).u64(987'654);
+    REQUIRE(b.b.size() == 57);
+    raydium::RayLog rl;
+    REQUIRE(raydium::decode_ray_log(b.b.data(), b.b.size(), rl) == Reject::None);
+    CHECK(rl.type == raydium::LogType::SwapBaseOut);
+    CHECK_FALSE(rl.swap.base_in);
+    CHECK(rl.swap.amount_in == 1'000'000);  // max_in
+    CHECK(rl.swap.amount_out == 2'500'000); // amount_out
+    CHECK(rl.swap.direction == raydium::kPc2Coin);
+    CHECK(rl.swap.pool_coin == 900'000'000);
+    CHECK(rl.swap.pool_pc == 40'000'000'000ULL);
+    CHECK(rl.swap.actual == 987'654); // deduct_in
+    CHECK(rl.swap.in_amount() == 987'654);
+    CHECK(rl.swap.out_amount() == 2'500'000);
+    // One byte short or long: refused, never guessed.
+    CHECK(raydium::decode_ray_log(b.b.data(), 56, rl) != Reject::None);
+    b.u8(0);
+    CHECK(raydium::decode_ray_log(b.b.data(), b.b.size(), rl) != Reject::None);
 }
 
 TEST_CASE("wire helpers: strict base64, base58 of the right length, UTF-8, decimal u64",
