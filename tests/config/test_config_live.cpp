@@ -45,7 +45,8 @@ route = "jupiter"
     INFO(dump(r.errors));
     REQUIRE(r.config);
     const LiveConfig& l = r.config->live;
-    CHECK(l.rpc_urls == std::vector<std::string>{"http://127.0.0.1:8899", "https://rpc.example.com/"});
+    CHECK(l.rpc_urls ==
+          std::vector<std::string>{"http://127.0.0.1:8899", "https://rpc.example.com/"});
     CHECK(l.min_balance_lamports == 250'000'000);
     CHECK(l.rpc_requests_per_second == 40);
     CHECK(l.jito_requests_per_second == 1.5);
@@ -66,7 +67,8 @@ route = "jupiter"
 }
 
 TEST_CASE("[live] refusals name the key, what was expected and what was found", "[config][live]") {
-    CHECK(only_error(errors_of("[live]\njito_requests_per_second = 0\n"), 2, "jito_requests_per_second"));
+    CHECK(only_error(errors_of("[live]\njito_requests_per_second = 0\n"), 2,
+                     "jito_requests_per_second"));
     CHECK(only_error(errors_of("[live]\nrpc = [\"ws://x\"]\n"), 2, "http:// or https://"));
     CHECK(only_error(errors_of("[live]\npriority_fee_lamports = 2000000\n"), 2,
                      "'live.priority_fee_lamports' is above 'live.max_priority_fee_lamports'"));

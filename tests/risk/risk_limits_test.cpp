@@ -59,6 +59,21 @@ struct Fixture {
         RiskGate g(limits);
         return g.check(in).reason;
     }
+    // The fixture's pool as a NEW_POOL into `book` (safe facts, a second
+    // old), and the intent priced against the book's entry.
+    void book_pool(PoolBook& book, uint32_t dex) {
+        snp_ev_new_pool np{};
+        np.pool = pool.pool;
+        np.base_mint = pool.mint;
+        np.dex = dex;
+        np.base_reserve_atoms = pool.base_reserve_atoms;
+        np.quote_reserve_lamports = pool.quote_reserve_lamports;
+        np.lp_burned_bps = 10000;
+        np.top10_holder_bps = 1000;
+        np.h.source_ns = kNow - kNsPerSec;
+        book.on_new_pool(np);
+        in.pool = book.find(pool.pool);
+    }
     void make_exit() {
         intent.side = SNP_SIDE_SELL;
         intent.flags = SNP_INTENT_SELL_ALL;
@@ -83,17 +98,7 @@ TEST_CASE("every new reason code has a name and an index in range", "[risk][limi
 TEST_CASE("a completed bonding curve refuses entries for good and never exits", "[risk][limits]") {
     Fixture f;
     PoolBook book;
-    snp_ev_new_pool np{};
-    np.pool = f.pool.pool;
-    np.base_mint = f.pool.mint;
-    np.dex = SNP_DEX_PUMP_FUN;
-    np.base_reserve_atoms = f.pool.base_reserve_atoms;
-    np.quote_reserve_lamports = f.pool.quote_reserve_lamports;
-    np.lp_burned_bps = 10000;
-    np.top10_holder_bps = 1000;
-    np.h.source_ns = kNow - kNsPerSec;
-    book.on_new_pool(np);
-    f.in.pool = book.find(f.pool.pool);
+    f.book_pool(book, SNP_DEX_PUMP_FUN);
     CHECK(f.check() == RiskReason::None);
     snp_ev_curve_complete done{};
     done.pool = f.pool.pool;
@@ -335,16 +340,7 @@ TEST_CASE("max_price_age: stale or unknown update time refuses entries", "[risk]
 TEST_CASE("a pool a feed marked stale refuses entries until fresh data, never exits", "[risk][limits]") {
     Fixture f;
     PoolBook book;
-    snp_ev_new_pool np{};
-    np.pool = f.pool.pool;
-    np.base_mint = f.pool.mint;
-    np.base_reserve_atoms = f.pool.base_reserve_atoms;
-    np.quote_reserve_lamports = f.pool.quote_reserve_lamports;
-    np.lp_burned_bps = 10000;
-    np.top10_holder_bps = 1000;
-    np.h.source_ns = kNow - kNsPerSec;
-    book.on_new_pool(np);
-    f.in.pool = book.find(f.pool.pool);
+    f.book_pool(book, SNP_DEX_SIM);
     CHECK(f.check() == RiskReason::None); // no max_price_age: the age alone is no reason
     CHECK(book.mark_stale(f.pool.pool));
     Pubkey unknown{};
