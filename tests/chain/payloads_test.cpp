@@ -406,6 +406,32 @@ TEST_CASE("bare ray_logs decode to the values the Go test asserts", "[chain][pay
     CHECK(seen == 2);
 }
 
+TEST_CASE("a held pump.fun curve the decoder never saw created is learned from its mint (after a restart)",
+          "[chain][payloads]") {
+    // The 2024-08 create names curve FFzx... for mint ER2N... (the decoder
+    // checks that pair against the PDA when it decodes that create).
+    const auto curve = key("FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH");
+    const auto mint = key("ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp");
+    SolanaWsDecoder dec;
+    CHECK(dec.follow({curve}).empty()); // not known: nothing to follow
+    CHECK_FALSE(dec.learn_curve(curve, key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump"))); // not its PDA
+    CHECK(dec.pools().find(curve) == nullptr);
+    REQUIRE(dec.learn_curve(curve, mint));
+    REQUIRE(dec.follow({curve}) == std::vector<sniper::Pubkey>{curve});
+    // Its account updates now become prices (a captured curve account,
+    // readdressed to this curve).
+    std::string pn = fixture("payloads/ws_program_notification_pumpfun_bonding_curve_2024-12.json");
+    const std::string other = "Hmd2s7SgPdmjqS9Z8w4DCHyomCnVRStZ6KE265rn7CDf";
+    REQUIRE(pn.find(other) != std::string::npos);
+    pn.replace(pn.find(other), other.size(), "FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH");
+    const DecodeResult& d = dec.decode(pn);
+    INFO(reject_name(d.reject) << " " << d.where);
+    REQUIRE(d.ok());
+    REQUIRE(d.n_events == 1);
+    CHECK(d.events[0].pool_update.pool == curve);
+    CHECK(d.events[0].pool_update.base_mint == mint);
+}
+
 TEST_CASE("bonding-curve accounts: getAccountInfo and programNotification", "[chain][payloads]") {
     SolanaWsDecoder dec;
     const DecodeResult& a =

@@ -375,6 +375,44 @@ TEST_CASE("ws source: a refused connection is retried with back-off and reported
     CHECK(st.endpoints[0].connects == 0);
 }
 
+TEST_CASE("ws source follows a held pump.fun curve it never saw created, known by its mint (after a restart)",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    // The 2024-08 create's curve and mint (the curve is the mint's PDA).
+    const std::string curve = "FFzxakVNzpirwMFtLyD22UZ6UM3KLF2EAGC2RxNPaYoH";
+    const std::string mint = "ER2N5eaDoC68kNhj7LyaScimzq7deaqxiw88rewvxaKp";
+    std::mutex mu;
+    std::string account_request;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        if (c.read(req)) {
+            std::lock_guard<std::mutex> lk(mu);
+            account_request = req;
+        }
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    Collect sink;
+    Pubkey curve_key{}, mint_key{};
+    REQUIRE(pubkey_from_base58(curve, curve_key));
+    REQUIRE(pubkey_from_base58(mint, mint_key));
+    source.start(sink);
+    source.watch_pools({curve_key}); // a position from before the restart
+    source.watch_mints({mint_key});
+    status_when(source, [&](const SourceStatus&) {
+        std::lock_guard<std::mutex> lk(mu);
+        return !account_request.empty();
+    });
+    source.stop();
+    server.stop();
+    std::lock_guard<std::mutex> lk(mu);
+    CHECK_THAT(account_request, Catch::Contains("accountSubscribe"));
+    CHECK_THAT(account_request, Catch::Contains(curve));
+}
+
 TEST_CASE("ws source follows held pump.fun curves with accountSubscribe: updates without trades, once each",
           "[solfeed]") {
     testing::QuietLogs quiet;

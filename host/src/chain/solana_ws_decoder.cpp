@@ -437,6 +437,17 @@ bool SolanaWsDecoder::Impl::accounts_of(const KnownPool& k, std::vector<Pubkey>&
 
 bool SolanaWsDecoder::follows(const Pubkey& pool) const { return impl_->followed.count(pool) != 0; }
 
+bool SolanaWsDecoder::learn_curve(const Pubkey& pool, const Pubkey& mint) {
+    Pubkey curve{};
+    if (!impl_->registry.bonding_curve_of(mint, curve) || !(curve == pool)) {
+        return false;
+    }
+    if (impl_->registry.find(pool) == nullptr) {
+        impl_->registry.put(KnownPool{pool, mint, SNP_DEX_PUMP_FUN, false, pump::kTokenDecimals});
+    }
+    return true;
+}
+
 std::vector<Pubkey> SolanaWsDecoder::follow(const std::vector<Pubkey>& pools) {
     Impl& im = *impl_;
     for (auto it = im.followed.begin(); it != im.followed.end();) {

@@ -100,6 +100,10 @@ class SolanaWsDecoder {
     // on every update) and pins them in the registry, so newer pools never
     // push a held one out; called off the event path (it may allocate).
     std::vector<Pubkey> follow(const std::vector<Pubkey>& pools);
+    // A pool the host holds but the decoder never saw created (a position
+    // from before a restart): when `pool` is `mint`'s pump.fun bonding
+    // curve (the PDA), it is registered as that curve and true is returned.
+    bool learn_curve(const Pubkey& pool, const Pubkey& mint);
     // Whether follow() found `pool`'s accounts (false: not known yet, or
     // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
     bool follows(const Pubkey& pool) const;

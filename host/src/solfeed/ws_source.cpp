@@ -418,6 +418,18 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     std::vector<std::string> out;
     const int64_t now = mono_ns();
     if (follow_dirty) {
+        // A held pump.fun curve the decoder never saw created (a position
+        // from before a restart) is known by its mint: the curve is the
+        // mint's PDA. (An AMM pool needs its creation or its accounts.)
+        for (const Pubkey& pool : watched) {
+            if (decoder.pools().find(pool) == nullptr) {
+                for (const Pubkey& mint : watched_mints) {
+                    if (decoder.learn_curve(pool, mint)) {
+                        break;
+                    }
+                }
+            }
+        }
         wanted_accounts = decoder.follow(watched);
         safety_follow.accounts(wanted_accounts);
         following.clear();
@@ -571,6 +583,14 @@ void SolanaWsSource::watch_pools(const std::vector<Pubkey>& pools) {
     std::lock_guard<std::mutex> lk(impl_->mu);
     if (impl_->watched != pools) {
         impl_->watched = pools;
+        impl_->follow_dirty = true;
+    }
+}
+
+void SolanaWsSource::watch_mints(const std::vector<Pubkey>& mints) {
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    if (impl_->watched_mints != mints) {
+        impl_->watched_mints = mints;
         impl_->follow_dirty = true;
     }
 }

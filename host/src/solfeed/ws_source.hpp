@@ -23,7 +23,9 @@
 // connection follows the accounts holding their reserves with
 // accountSubscribe (chain::SolanaWsDecoder::follow: a pump.fun curve, an
 // AMM pool's two vaults), and a new state becomes a POOL_UPDATE even when
-// nobody trades (the same state from two connections, by slot, once).
+// nobody trades (the same state from two connections, by slot, once). A
+// held curve whose creation this run never saw (a position from before a
+// restart) is known by its mint (Feed::watch_mints): the mint's PDA.
 //
 // New pools: their token-safety facts are read before they go out
 // (solfeed/safety_hold), and what can still change (an AMM pool's LP
@@ -78,6 +80,7 @@ class SolanaWsSource final : public PushSource, public SignatureWatch {
     uint64_t rejected_inputs() const override;
     std::optional<SourceStatus> status() const override;
     void watch_pools(const std::vector<Pubkey>& pools) override;
+    void watch_mints(const std::vector<Pubkey>& mints) override;
 
     // SignatureWatch
     void set_signature_listener(Listener listener) override;

@@ -124,6 +124,7 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     SignatureDedup dedup;
     std::unordered_set<Pubkey, PubkeyHash> pools; // delivered by this source
     std::vector<Pubkey> watched;                  // pools to follow (Feed::watch_pools)
+    std::vector<Pubkey> watched_mints;            // their mints (Feed::watch_mints)
     std::unordered_set<Pubkey, PubkeyHash> following; // their accounts (the decoder's follow())
     std::vector<Pubkey> wanted_accounts;          // the same, in follow()'s order
     bool follow_dirty = true; // watched changed, or a watched pool's accounts are not known yet
