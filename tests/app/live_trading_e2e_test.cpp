@@ -402,8 +402,18 @@ return {
             CHECK(s->trading_state == "HALTED");
             REQUIRE(sniperctl(w, {"resume", "--confirm"}).exit_code == 0);
         }
-        // Let orders get sent, then pull the plug while some are in flight.
+        // Let orders get sent, then pull the plug while one is in flight:
+        // its latest journal row says sent (landing takes 15 slots).
         std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1200));
+        if (round < 5) {
+            poll_until(
+                [&] {
+                    Db db(w.db());
+                    return db.count("SELECT COUNT(*) FROM orders o JOIN (SELECT intent_id, MAX(id) AS last FROM "
+                                    "orders GROUP BY intent_id) l ON o.id = l.last WHERE o.status = 6") > 0;
+                },
+                10s, [&] { return !daemon.running(); }, 5ms);
+        }
         if (round < 5) {
             daemon.signal(SIGKILL);
             ++kills;
