@@ -8,6 +8,7 @@
 #include "chain/accounts.hpp"
 #include "chain/pump_fun.hpp"
 #include "chain/raydium_v4.hpp"
+#include "solana/base64.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -579,6 +580,57 @@ TEST_CASE("accountNotification of a subscribed curve the decoder saw created bec
     CHECK(chain_test::skipped(unknown, Skip::UnknownPool) == 1);
     // Without the hint nothing is guessed.
     CHECK(dec.decode(an).n_events == 0);
+}
+
+// A completion is one fact: the followed curve's account says complete on
+// every later notification, and the CompleteEvent in the logs says it too.
+TEST_CASE("a followed curve's completion becomes one CURVE_COMPLETE however often it is reported",
+          "[chain][payloads]") {
+    SolanaWsDecoder dec;
+    const DecodeResult& created = dec.decode(fixture("payloads/ws_logs_pumpfun_create_buy_2024-12.json"));
+    REQUIRE(created.ok());
+    const snp_ev_new_pool np = nth(created, SNP_EVENT_NEW_POOL)->new_pool;
+    auto curve = sniper::solana::base64_decode("F7f4N2DYrGC51jcK4kICAM11d8YLAAAAuT4lvlBEAQDNyVPKBAAAAACAxqR+jQMAAA==");
+    REQUIRE(curve);
+    REQUIRE(curve->size() == 49);
+    (*curve)[48] = 1; // complete
+    const std::string note = R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":310200001},"value":{"data":[")" +
+                             chain_test::b64(*curve) +
+                             R"(","base64"],"executable":false,"lamports":20575589885,"owner":"6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P","rentEpoch":18446744073709551615,"space":49}},"subscription":9}})";
+    const DecodeResult& first = dec.decode(note, np.pool);
+    INFO(reject_name(first.reject) << " " << first.where);
+    REQUIRE(first.ok());
+    REQUIRE(first.n_events == 1);
+    CHECK(first.events[0].h.type == SNP_EVENT_CURVE_COMPLETE);
+    CHECK(first.events[0].curve_complete.pool == np.pool);
+    CHECK(first.events[0].curve_complete.base_mint == np.base_mint);
+    for (int i = 0; i < 3; ++i) {
+        const DecodeResult& again = dec.decode(note, np.pool);
+        REQUIRE(again.ok());
+        CHECK(again.n_events == 0);
+        CHECK(chain_test::skipped(again, Skip::CompleteAgain) == 1);
+    }
+    // The CompleteEvent of the same curve, seen later in the logs.
+    chain_test::Bytes ev;
+    ev.raw(pump::kCompleteEventDisc, 8).key(np.base_mint).key(np.base_mint).key(np.pool).u64(1'742'000'000);
+    const std::string pump = "Program 6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P";
+    const DecodeResult& logged = dec.decode(
+        chain_test::logs_message({pump + " invoke [1]", "Program data: " + chain_test::b64(ev.b), pump + " success"}));
+    INFO(reject_name(logged.reject) << " " << logged.where);
+    REQUIRE(logged.ok());
+    CHECK(logged.n_events == 0);
+    CHECK(chain_test::skipped(logged, Skip::CompleteAgain) == 1);
+    // Another curve's completion still goes out.
+    sniper::Pubkey other_mint = np.base_mint;
+    other_mint.bytes[5] ^= 1;
+    sniper::Pubkey other_curve{};
+    REQUIRE(dec.pools().bonding_curve_of(other_mint, other_curve));
+    chain_test::Bytes ev2;
+    ev2.raw(pump::kCompleteEventDisc, 8).key(other_mint).key(other_mint).key(other_curve).u64(1'742'000'001);
+    const DecodeResult& other = dec.decode(
+        chain_test::logs_message({pump + " invoke [1]", "Program data: " + chain_test::b64(ev2.b), pump + " success"}));
+    REQUIRE(other.ok());
+    CHECK(count_type(other, SNP_EVENT_CURVE_COMPLETE) == 1);
 }
 
 // PumpSwap BuyEvent of the 2025-09 IDL (408 bytes: min_base_amount_out and

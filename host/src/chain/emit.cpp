@@ -118,6 +118,10 @@ Reject Emitter::pool_update(const Pubkey& pool, const Pubkey& mint, uint64_t bas
 }
 
 Reject Emitter::curve_complete(const Pubkey& curve, const Pubkey& mint, int64_t t) {
+    if (const KnownPool* k = find(curve); k != nullptr && k->complete) {
+        skip(Skip::CompleteAgain); // a completion is a fact once: the host already has it
+        return Reject::None;
+    }
     ChainEvent* e = add(SNP_EVENT_CURVE_COMPLETE, t);
     if (!e) {
         return Reject::TooManyEvents;

@@ -61,6 +61,19 @@ void PoolRegistry::pin(const KnownPool& p) { pinned_[p.pool] = p; }
 
 void PoolRegistry::unpin(const Pubkey& pool) { pinned_.erase(pool); }
 
+void PoolRegistry::mark_complete(const Pubkey& pool) {
+    const size_t b = index(pool);
+    for (size_t i = 0; i < kWays; ++i) {
+        Slot& s = slots_[b + i];
+        if (s.stamp != 0 && s.p.pool == pool) {
+            s.p.complete = true;
+        }
+    }
+    if (const auto it = pinned_.find(pool); it != pinned_.end()) {
+        it->second.complete = true;
+    }
+}
+
 bool PoolRegistry::bonding_curve_of(const Pubkey& mint, Pubkey& out) {
     CurveSlot& s = curves_[index(mint) | (mint.bytes[31] & (kWays - 1))];
     if (s.used && s.mint == mint) {

@@ -28,6 +28,9 @@ struct KnownPool {
     // accounts); zero where not known (PumpSwap derives them, pump.fun has
     // none).
     Pubkey token_vault{}, sol_vault{};
+    // pump.fun: its CURVE_COMPLETE went out; later notices of the same
+    // completion are not sent again.
+    bool complete = false;
 };
 
 class PoolRegistry {
@@ -41,6 +44,9 @@ class PoolRegistry {
     // Off the event path (allocates).
     void pin(const KnownPool& p);
     void unpin(const Pubkey& pool);
+    // Marks a known pool's curve complete (in the buckets and among the
+    // pinned); an unknown pool is left unknown.
+    void mark_complete(const Pubkey& pool);
     size_t pinned() const { return pinned_.size(); }
     // pump.fun: the bonding curve of `mint` (cached derivation).
     bool bonding_curve_of(const Pubkey& mint, Pubkey& out);

@@ -97,6 +97,8 @@ const char* skip_name(Skip s) {
         return "ZERO_TRADE";
     case Skip::VaultWaiting:
         return "VAULT_WAITING";
+    case Skip::CompleteAgain:
+        return "COMPLETE_AGAIN";
     case Skip::kCount:
         break;
     }

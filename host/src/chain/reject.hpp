@@ -66,6 +66,7 @@ enum class Skip : uint8_t {
     AccountNotEvent = 6, // a valid account (mint, curve without known mint) that is no event
     ZeroTrade = 7,       // a trade of zero tokens or lamports (no TRADE; the pool update stays)
     VaultWaiting = 8,    // one AMM vault at a slot the other has not reached yet (no POOL_UPDATE yet)
+    CompleteAgain = 9,   // a curve whose CURVE_COMPLETE already went out (later account notices, a replayed log)
     kCount
 };
 const char* skip_name(Skip s);

@@ -536,6 +536,11 @@ const DecodeResult& SolanaWsDecoder::decode(std::string_view json) {
         for (size_t i = 0; i < im.n_pending; ++i) {
             im.registry.put(im.pending[i]);
         }
+        for (uint32_t i = 0; i < r.n_events; ++i) {
+            if (r.events[i].h.type == SNP_EVENT_CURVE_COMPLETE) {
+                im.registry.mark_complete(r.events[i].curve_complete.pool);
+            }
+        }
         for (size_t i = 0; i < static_cast<size_t>(Skip::kCount); ++i) {
             im.counters.skipped[i] += r.skipped[i];
         }
