@@ -61,7 +61,8 @@ class Journal {
     Journal& operator=(const Journal&) = delete;
 
     // Committed to the WAL when it returns true (survives a crash of any
-    // process; synced to disk by the syncer within about 50 ms).
+    // process; synced to disk by the syncer about 50 ms after a pause in
+    // the appends, at most ~300 ms after the row under sustained signing).
     bool append(const JournalRow& row, std::string& err);
     // Checkpoints now from the syncer's connection (syncs the WAL, then the
     // database). True when every committed row is on disk.
@@ -83,6 +84,7 @@ class Journal {
     sqlite3* sync_db_ =
         nullptr; // the syncer's connection (sync_now may also run on the caller's thread)
     std::atomic<bool> dirty_{false};
+    std::atomic<int64_t> last_append_ns_{0}; // steady clock of the latest append (the syncer waits for a pause)
     std::mutex mu_;
     std::condition_variable cv_;
     bool stop_ = false; // guarded by mu_
