@@ -1,7 +1,8 @@
 // The key stays in the signer: a process that starts the signer the way
 // sniperd does holds no copy of it in memory, logs or journal; the signer
 // dies with its parent and leaves when the socket closes; core dumps are
-// off in the signer.
+// off in the signer, and an unprivileged process can neither ptrace it nor
+// read its memory.
 #include "signer_test_util.hpp"
 
 #include "solana/base58.hpp"
@@ -12,8 +13,11 @@
 #include <sodium.h>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -328,4 +332,93 @@ TEST_CASE("the signer exits when sniperd's end of the socket closes", "[signer][
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     CHECK(ms < 2000);
     CHECK(process_gone(pid));
+}
+
+// PR_SET_DUMPABLE 0: nobody but a privileged process attaches to the
+// signer or reads its memory. Root bypasses that (CAP_SYS_PTRACE), so the
+// check runs as an unprivileged user: a child of this test drops to
+// `nobody`, starts the signer the way sniperd does (it is the signer's
+// parent, which even a Yama ptrace_scope of 1 allows to attach), and tries
+// PTRACE_ATTACH and /proc/<pid>/mem. The same child, on a process it
+// exec'd without the prctl, succeeds at both: the refusal is the signer's.
+TEST_CASE("an unprivileged parent can neither ptrace the signer nor read its memory", "[signer][isolation]") {
+    if (::geteuid() != 0) {
+        SUCCEED("needs root to drop to nobody: as a normal user the signer's user is the test's");
+        return;
+    }
+    TempDir dir;
+    const uid_t nobody = 65534;
+    const std::string key = signer_test::make_key_file(dir, "id.json", nullptr);
+    REQUIRE(::chown(dir.path().c_str(), nobody, nobody) == 0);
+    REQUIRE(::chown(key.c_str(), nobody, nobody) == 0);
+    const SignerLaunch launch = signer_test::launch_for(dir, key);
+    // The test binary's directory must be reachable by nobody (the signer
+    // is exec'd from it).
+    REQUIRE(::access(launch.executable.c_str(), X_OK) == 0);
+    int pipefd[2];
+    REQUIRE(::pipe(pipefd) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(pipefd[0]);
+        // Results: [0] signer started, [1] attach errno, [2] mem errno,
+        // [3] control attach errno, [4] control mem errno (0 = it worked).
+        int res[5] = {0, -1, -1, -1, -1};
+        if (::setgroups(0, nullptr) != 0 || ::setgid(nobody) != 0 || ::setuid(nobody) != 0) {
+            (void)!::write(pipefd[1], res, sizeof res);
+            ::_exit(1);
+        }
+        std::string err;
+        auto c = SignerClient::start(launch, err);
+        if (c) {
+            res[0] = 1;
+            const auto try_attach = [](pid_t pid) {
+                if (::ptrace(PTRACE_ATTACH, pid, nullptr, nullptr) == 0) {
+                    int st = 0;
+                    ::waitpid(pid, &st, __WALL);
+                    ::ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+                    return 0;
+                }
+                return errno;
+            };
+            const auto try_mem = [](pid_t pid) {
+                const int fd = ::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY);
+                if (fd < 0) {
+                    return errno;
+                }
+                ::close(fd);
+                return 0;
+            };
+            res[1] = try_attach(c->pid());
+            res[2] = try_mem(c->pid());
+            const pid_t control = ::fork();
+            if (control == 0) {
+                ::execl("/bin/sleep", "sleep", "5", static_cast<char*>(nullptr));
+                ::_exit(127);
+            }
+            ::usleep(50'000); // past the exec
+            res[3] = try_attach(control);
+            res[4] = try_mem(control);
+            ::kill(control, SIGKILL);
+            ::waitpid(control, nullptr, 0);
+        } else {
+            std::fprintf(stderr, "signer as nobody: %s\n", err.c_str());
+        }
+        (void)!::write(pipefd[1], res, sizeof res);
+        c.reset();
+        ::_exit(0);
+    }
+    ::close(pipefd[1]);
+    int res[5] = {};
+    const ssize_t got = ::read(pipefd[0], res, sizeof res);
+    ::close(pipefd[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(got == static_cast<ssize_t>(sizeof res));
+    REQUIRE(res[0] == 1); // the signer ran as nobody
+    INFO("errno: attach " << res[1] << ", mem " << res[2] << "; control: attach " << res[3] << ", mem " << res[4]);
+    CHECK(res[3] == 0); // the same user attaches to a process of its own that did not opt out
+    CHECK(res[4] == 0);
+    CHECK(res[1] == EPERM);
+    CHECK(res[2] == EACCES);
 }
