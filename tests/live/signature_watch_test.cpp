@@ -58,6 +58,12 @@ TEST_CASE("live: confirmations heard over the feed's WebSocket settle orders wit
     const auto pools = seeded_pools(ln.url);
     REQUIRE(!pools.empty());
     const solana::Pubkey mint = pools[0].mint;
+    // The slot is known once the source's slotSubscribe has its first
+    // notification (a send before that has no slot count).
+    for (int i = 0; i < 100 && source.current_slot() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(source.current_slot() > 0);
 
     const auto t0 = std::chrono::steady_clock::now();
     rig.ex->submit(rig.order(1, SNP_SIDE_BUY, mint, 100'000'000, SNP_ROUTE_JUPITER), 0);
@@ -77,6 +83,14 @@ TEST_CASE("live: confirmations heard over the feed's WebSocket settle orders wit
     CHECK(rig.ex->signature_hints() >= 1);
     // The subscriptions were answered as expected: nothing refused or unreadable.
     CHECK(source.rejected_inputs() == 0);
+    // The executor asked the source to follow the slots (slotSubscribe):
+    // each send knew the slot, and each landing's slot count is measured
+    // from it (the validator makes a slot every 400 ms; a confirmation
+    // comes within a few).
+    const auto stats = rig.ex->route_stats();
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].confirm_slots_n == 2);
+    CHECK(stats[0].confirm_slots_max <= 20);
     rig.ex.reset(); // the executor goes first: it forgets its listener
     source.stop();
 }

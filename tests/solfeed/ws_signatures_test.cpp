@@ -248,3 +248,77 @@ TEST_CASE("ws signatures: a refused subscription is not asked again, a forgotten
     CHECK_THAT(requests[1], Catch::Contains(b58(later)));
     CHECK_THAT(requests[2], Catch::Contains("\"method\":\"signatureUnsubscribe\",\"params\":[900]"));
 }
+
+TEST_CASE("ws slots: follow_slots subscribes each connection, the highest valid slot is the slot now, bad ones counted",
+          "[solfeed][signatures]") {
+    testing::QuietLogs quiet;
+    std::mutex mu;
+    std::vector<std::string> requests;
+    std::atomic<bool> sent{false};
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) { // logsSubscribe
+            return;
+        }
+        std::string req;
+        if (!c.read(req)) {
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lk(mu);
+            requests.push_back(req);
+        }
+        c.send(R"({"jsonrpc":"2.0","result":31,"id":)" + id_of(req) + "}");
+        const auto slot = [](uint64_t parent, uint64_t s) {
+            return R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":)" +
+                   std::to_string(parent) + R"(,"root":)" + std::to_string(parent > 32 ? parent - 32 : 0) +
+                   R"(,"slot":)" + std::to_string(s) + R"(},"subscription":31}})";
+        };
+        c.send(slot(4999, 5000));
+        c.send(slot(5000, 5001));
+        c.send(slot(4000, 4001)); // an older one (another fork, a late frame): the slot stays
+        c.send(slot(9000, 9000)); // parent not below the slot: refused
+        c.send(R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"slot":"7000"},"subscription":31}})");
+        c.send(R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":6999,"slot":7000}}})");
+        sent = true;
+        c.hold();
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    CHECK(source.current_slot() == 0);
+    source.follow_slots();
+    NullSink sink;
+    source.start(sink);
+    REQUIRE(eventually([&] { return sent.load() && source.current_slot() == 5001; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const SourceStatus st = *source.status();
+    source.stop();
+    server.stop();
+    CHECK(source.current_slot() == 5001);
+    CHECK(reason(st, "SLOT_NOTIFICATION_INVALID") == 3);
+    CHECK(reason(st, "SUBSCRIBE_ERROR") == 0);
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(requests.size() == 1);
+    CHECK_THAT(requests[0], Catch::Contains("\"method\":\"slotSubscribe\""));
+}
+
+TEST_CASE("ws slots: without follow_slots no slotSubscribe is sent", "[solfeed][signatures]") {
+    testing::QuietLogs quiet;
+    std::atomic<int> extra{0};
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        while (c.read(req)) {
+            ++extra;
+        }
+    });
+    solfeed::SolanaWsSource source(config({server.url()}));
+    NullSink sink;
+    source.start(sink);
+    REQUIRE(eventually([&] { return server.connections() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    source.stop();
+    server.stop();
+    CHECK(extra.load() == 0);
+    CHECK(source.current_slot() == 0);
+}

@@ -44,6 +44,9 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         w.kv("confirm_ms_p50", r.confirm_ms_p50).kv("confirm_ms_p99", r.confirm_ms_p99);
         w.kv("confirm_ms_max", r.confirm_ms_max);
         w.kv("confirm_blocks_p50", r.confirm_blocks_p50).kv("confirm_blocks_max", r.confirm_blocks_max);
+        w.kv("confirm_slots_n", r.confirm_slots_n)
+            .kv("confirm_slots_p50", r.confirm_slots_p50)
+            .kv("confirm_slots_max", r.confirm_slots_max);
         w.end_object();
     }
     w.end_array();

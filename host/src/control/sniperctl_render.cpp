@@ -52,12 +52,16 @@ void render_status(const dom::object& d) {
                             text_field(r, "failed_on_chain"), text_field(r, "expired"), text_field(r, "refused"),
                             text_field(r, "resigns"), text_field(r, "rebroadcasts"),
                             text_field(r, "confirm_ms_p50") + "/" + text_field(r, "confirm_ms_p99"),
-                            text_field(r, "confirm_blocks_p50") + "/" + text_field(r, "confirm_blocks_max")});
+                            text_field(r, "confirm_blocks_p50") + "/" + text_field(r, "confirm_blocks_max"),
+                            // "-" until a slot at the send was known ([feeds.ws] follows the slots)
+                            text_field(r, "confirm_slots_n") == "0"
+                                ? std::string("-")
+                                : text_field(r, "confirm_slots_p50") + "/" + text_field(r, "confirm_slots_max")});
         }
         std::printf("\nlanding\n");
         print_table({{"route", false}, {"sent", true}, {"landed", true}, {"failed", true}, {"expired", true},
                      {"refused", true}, {"re-signs", true}, {"rebroadcasts", true}, {"confirm ms p50/p99", true},
-                     {"blocks p50/max", true}},
+                     {"blocks p50/max", true}, {"slots p50/max", true}},
                     rows);
     }
     // Push feeds: each live source and its connections.

@@ -29,6 +29,13 @@ class SignatureWatch {
     // forgotten; beyond the watcher's capacity a signature is not watched.
     virtual void watch_signature(const SignatureBytes& signature) = 0;
     virtual void forget_signature(const SignatureBytes& signature) = 0;
+    // Any thread: the highest slot a node reported to the watcher
+    // (slotSubscribe, or a notification's context slot); 0 while none did.
+    // What "the slot now" is when a transaction is sent.
+    virtual uint64_t current_slot() const { return 0; }
+    // Any thread: keep current_slot() fresh from now on (slotSubscribe on
+    // every connection, as they come up).
+    virtual void follow_slots() {}
 };
 
 } // namespace sniper

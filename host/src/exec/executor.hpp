@@ -57,6 +57,10 @@ struct RouteStats {
     // Send to confirmation, over landed and failed orders.
     uint64_t confirm_ms_p50 = 0, confirm_ms_p99 = 0, confirm_ms_max = 0;
     uint64_t confirm_blocks_p50 = 0, confirm_blocks_max = 0; // block height at send to at confirmation
+    // Slots from the slot the node reported at the send (slotSubscribe on
+    // the [feeds.ws] connections) to the slot the transaction landed in;
+    // over the orders where both were known (n).
+    uint64_t confirm_slots_n = 0, confirm_slots_p50 = 0, confirm_slots_max = 0;
 };
 
 // Where an asynchronous executor delivers its reports, from any thread.

@@ -68,6 +68,7 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
         solana::Hash blockhash{};
         int64_t first_send_us = 0, last_send_us = 0;
         uint64_t height_at_send = 0;
+        uint64_t slot_at_send = 0; // the watcher's slot at the first send (0: unknown)
     };
     enum class Phase : uint8_t { Routing, Sending, Checking, Fetching };
     struct Flight {
@@ -83,10 +84,11 @@ struct LiveExecutor::Impl : std::enable_shared_from_this<Impl> {
         int64_t next_check_us = 0; // expiry look-ups at most every 250 ms
         bool busy = false;
         uint64_t priority_fee = 0, tip = 0;
+        uint64_t landed_slot = 0; // the confirmed transaction's slot (getTransaction)
     };
     struct RouteAcc {
         RouteStats s;
-        std::vector<uint64_t> confirm_ms, confirm_blocks;
+        std::vector<uint64_t> confirm_ms, confirm_blocks, confirm_slots;
     };
 
     LiveConfig cfg;

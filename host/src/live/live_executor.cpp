@@ -91,7 +91,10 @@ void LiveExecutor::Impl::finish(uint64_t id, ExecReport r) {
             if (at.height_at_send != 0) { // the height was known at the send
                 a.confirm_blocks.push_back(h > at.height_at_send ? h - at.height_at_send : 0);
             }
-            for (std::vector<uint64_t>* v : {&a.confirm_ms, &a.confirm_blocks}) {
+            if (at.slot_at_send != 0 && f.landed_slot != 0) { // the slot it landed in, from the slot it was sent at
+                a.confirm_slots.push_back(f.landed_slot > at.slot_at_send ? f.landed_slot - at.slot_at_send : 0);
+            }
+            for (std::vector<uint64_t>* v : {&a.confirm_ms, &a.confirm_blocks, &a.confirm_slots}) {
                 if (v->size() > 100'000) { // the latest 50,000 make the percentiles
                     v->erase(v->begin(), v->begin() + 50'000);
                 }
@@ -223,6 +226,7 @@ void LiveExecutor::use_signature_watch(SignatureWatch* watch) {
     if (watch == nullptr) {
         return;
     }
+    watch->follow_slots(); // the slot at each send, for the landing figures
     std::weak_ptr<Impl> w = impl_;
     watch->set_signature_listener([w](const SignatureBytes& sig, uint64_t, bool) {
         if (auto self = w.lock()) {
@@ -304,6 +308,10 @@ std::vector<RouteStats> LiveExecutor::route_stats() const {
         s.confirm_blocks_p50 = percentile(a.confirm_blocks, 50);
         s.confirm_blocks_max =
             a.confirm_blocks.empty() ? 0 : *std::max_element(a.confirm_blocks.begin(), a.confirm_blocks.end());
+        s.confirm_slots_n = a.confirm_slots.size();
+        s.confirm_slots_p50 = percentile(a.confirm_slots, 50);
+        s.confirm_slots_max =
+            a.confirm_slots.empty() ? 0 : *std::max_element(a.confirm_slots.begin(), a.confirm_slots.end());
         out.push_back(std::move(s));
     }
     return out;

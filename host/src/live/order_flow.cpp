@@ -310,6 +310,7 @@ void LiveExecutor::Impl::send(Flight& f, bool again) {
     const int64_t gap = at.last_send_us == 0 ? 0 : now - at.last_send_us;
     if (at.first_send_us == 0) {
         at.first_send_us = now;
+        at.slot_at_send = sig_watch != nullptr ? sig_watch->current_slot() : 0;
     }
     at.last_send_us = now;
     {
@@ -503,6 +504,7 @@ void LiveExecutor::Impl::fetch(uint64_t id) {
                     fl.phase = Phase::Sending; // not visible yet: the next poll asks again
                     return;
                 }
+                fl.landed_slot = r.value->slot;
                 if (fl.route == SNP_ROUTE_JITO) {
                     s.fetch_tip(id, std::move(*r.value));
                     return;

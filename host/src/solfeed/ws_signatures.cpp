@@ -21,6 +21,11 @@ namespace sniper::solfeed {
 
 void SolanaWsSource::Impl::sync_signatures(Endpoint& ep) {
     std::vector<std::string> out;
+    if (slots_wanted && !ep.slot_asked && ep.tokens >= 1) {
+        ep.tokens -= 1;
+        ep.slot_asked = true;
+        out.push_back(ws_request(kSlotRequest, "slotSubscribe", ""));
+    }
     for (const auto& [sig, heard] : signatures) {
         if (heard || ep.sub_by_signature.count(sig) != 0 || ep.signatures_refused.count(sig) != 0) {
             continue;
@@ -137,6 +142,42 @@ void SolanaWsSource::Impl::on_signature_notification(Endpoint& ep, std::string_v
     if (listener) {
         listener(sig, slot, failed);
     }
+}
+
+void SolanaWsSource::Impl::observe_slot(uint64_t slot) {
+    uint64_t cur = highest_slot.load(std::memory_order_relaxed);
+    while (slot > cur && !highest_slot.compare_exchange_weak(cur, slot, std::memory_order_relaxed)) {
+    }
+}
+
+void SolanaWsSource::Impl::on_slot_notification(Endpoint& ep, std::string_view msg) {
+    // {"jsonrpc":"2.0","method":"slotNotification","params":{"result":
+    //  {"parent":P,"root":R,"slot":S},"subscription":N}}
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    uint64_t slot = 0, parent = 0;
+    const bool read = parser.parse(msg.data(), msg.size()).get(doc) == simdjson::SUCCESS &&
+                      doc["params"]["result"]["slot"].get_uint64().get(slot) == simdjson::SUCCESS &&
+                      doc["params"]["result"]["parent"].get_uint64().get(parent) == simdjson::SUCCESS &&
+                      doc["params"]["subscription"].get_uint64().error() == simdjson::SUCCESS;
+    std::lock_guard<std::mutex> lk(mu);
+    ++messages;
+    ++ep.messages;
+    if (!read || slot == 0 || parent >= slot) {
+        count_locked(kSlotNotification,
+                     "a slotNotification without result.slot, result.parent below it, or subscription from " +
+                         ep.display);
+        return;
+    }
+    ++slot_notifications;
+    observe_slot(slot);
+}
+
+uint64_t SolanaWsSource::current_slot() const { return impl_->highest_slot.load(std::memory_order_relaxed); }
+
+void SolanaWsSource::follow_slots() {
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    impl_->slots_wanted = true;
 }
 
 void SolanaWsSource::set_signature_listener(Listener listener) {

@@ -111,6 +111,7 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         ep.signature_by_sub.clear();
         ep.sub_by_signature.clear();
         ep.signatures_refused.clear();
+        ep.slot_asked = false;
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
@@ -212,6 +213,10 @@ void SolanaWsSource::Impl::on_message(Endpoint& ep, std::string_view msg, int64_
         on_signature_notification(ep, msg); // the live executor's (ws_signatures.cpp)
         return;
     }
+    if (head.find("\"slotNotification\"") != std::string_view::npos) {
+        on_slot_notification(ep, msg); // the slot now, for the live executor (ws_signatures.cpp)
+        return;
+    }
     std::lock_guard<std::mutex> lk(mu);
     ++messages;
     ++ep.messages;
@@ -266,6 +271,15 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
     const bool refused = doc["error"].error() == simdjson::SUCCESS;
     std::string what = "request " + std::to_string(id);
     uint64_t sub = 0;
+    if (has_id && id == kSlotRequest) {
+        uint64_t slot_sub = 0;
+        if (refused || doc["result"].get_uint64().get(slot_sub) != simdjson::SUCCESS) {
+            count_locked(kSubscribeError, "slotSubscribe refused by " + ep.display + ": " +
+                                              (refused ? simdjson::to_string(doc["error"]).substr(0, 300)
+                                                       : std::string("no subscription id")));
+        }
+        return;
+    }
     if (has_id && id >= kFirstAccountRequest) { // account or signature (un)subscribe
         uint64_t answered = 0; // stays 0 when the result is not a subscription id
         if (!refused && doc["result"].get_uint64().get(answered) != simdjson::SUCCESS) {
@@ -330,6 +344,9 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
     }
     if (ep != nullptr && r.slot > ep->last_slot) {
         ep->last_slot = r.slot;
+    }
+    if (ep != nullptr && !fetched) {
+        observe_slot(r.slot); // a notification's context slot: the node's slot now
     }
     last_activity_mono = recv_mono_ns;
     stalled = false;

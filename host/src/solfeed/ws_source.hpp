@@ -86,6 +86,8 @@ class SolanaWsSource final : public PushSource, public SignatureWatch {
     void set_signature_listener(Listener listener) override;
     void watch_signature(const SignatureBytes& signature) override;
     void forget_signature(const SignatureBytes& signature) override;
+    uint64_t current_slot() const override;
+    void follow_slots() override;
 
     struct Impl;
 

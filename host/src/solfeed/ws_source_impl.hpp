@@ -35,6 +35,7 @@ inline constexpr size_t kMaxTrackedPools = 1u << 16;
 inline constexpr size_t kMaxSafetyFollowed = 1024; // pools whose safety facts are followed at once
 inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
+inline constexpr uint64_t kSlotRequest = kFirstAccountRequest - 1; // the connection's slotSubscribe
 inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
 
 struct KeyLess {
@@ -68,6 +69,7 @@ inline constexpr const char* kSubscribeError = "SUBSCRIBE_ERROR";
 inline constexpr const char* kUnexpectedResponse = "UNEXPECTED_RESPONSE";
 inline constexpr const char* kUnknownSubscription = "UNKNOWN_SUBSCRIPTION";
 inline constexpr const char* kSignatureNotification = "SIGNATURE_NOTIFICATION_INVALID";
+inline constexpr const char* kSlotNotification = "SLOT_NOTIFICATION_INVALID";
 inline constexpr size_t kMaxWatchedSignatures = 4096;
 
 inline std::string base58(const Pubkey& k) { return to_base58(k); }
@@ -96,6 +98,10 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void sync_signatures(Endpoint& ep);
     bool signature_answer_locked(Endpoint& ep, uint64_t id, bool refused, uint64_t sub, const std::string& error);
     void on_signature_notification(Endpoint& ep, std::string_view msg);
+    // A slotNotification: raises `highest_slot` (takes mu only to count a
+    // malformed one).
+    void on_slot_notification(Endpoint& ep, std::string_view msg);
+    void observe_slot(uint64_t slot);
     void decoded(Endpoint* ep, const chain::DecodeResult& r, int64_t recv_mono_ns, bool fetched,
                  const Pubkey* account = nullptr);
     void fetch_transaction(const uint8_t* sig);
@@ -136,6 +142,9 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // reached the listener (not subscribed again, not told twice).
     std::map<SignatureBytes, bool> signatures;
     SignatureWatch::Listener signature_listener;
+    std::atomic<uint64_t> highest_slot{0}; // SignatureWatch::current_slot (no lock)
+    bool slots_wanted = false;             // follow_slots() was called
+    uint64_t slot_notifications = 0;
     uint64_t signature_notifications = 0;
     uint64_t enriched = 0, enrich_failures = 0;
     std::map<std::string, uint64_t> rejected_by_reason;
@@ -194,6 +203,7 @@ struct Endpoint {
     std::map<uint64_t, SignatureBytes> signature_by_sub;
     std::map<SignatureBytes, uint64_t> sub_by_signature;
     std::set<SignatureBytes> signatures_refused;
+    bool slot_asked = false; // slotSubscribe sent on this connection
     double tokens = 0;                          // request budget left (feeds.ws.requests_per_s)
     int64_t tokens_mono = 0;
     // One request from the budget, with its id; false (counted as delayed)
