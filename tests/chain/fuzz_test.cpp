@@ -286,7 +286,7 @@ TEST_CASE("fuzz: event decoders on mutated and random bytes", "[chain][fuzz]") {
         (void)decode_mint(p.get(), b.size(), rng.below(2) == 0, m);
         TokenAccount ta;
         (void)decode_token_account(p.get(), b.size(), rng.below(2) == 0, ta);
-        AmmLp lp;
+        AmmPoolAccount lp;
         if (decode_raydium_amm_lp(p.get(), b.size(), lp) == Reject::None ||
             decode_pump_swap_pool_lp(p.get(), b.size(), lp) == Reject::None) {
             const auto bps = lp_burned_bps(lp.lp_count, static_cast<uint64_t>(rng.next()));

@@ -130,13 +130,13 @@ TEST_CASE("Raydium AmmInfo: mints, LP mint and lp_amount at their offsets, 752 b
     REQUIRE(a.b.size() == 720);
     a.u64(4'043'044'507'682).u64(1).u64(2).u64(3);
     REQUIRE(a.b.size() == kRaydiumAmmInfoLen);
-    AmmLp out;
+    AmmPoolAccount out;
     REQUIRE(decode_raydium_amm_lp(a.b.data(), a.b.size(), out) == Reject::None);
     CHECK(out.mint_a == coin);
     CHECK(out.mint_b == pc);
     CHECK(out.lp_mint == lp);
     CHECK(out.lp_count == 4'043'044'507'682ULL);
-    AmmLp none;
+    AmmPoolAccount none;
     CHECK(decode_raydium_amm_lp(a.b.data(), a.b.size() - 1, none) == Reject::AccountLength);
     a.u8(0);
     CHECK(decode_raydium_amm_lp(a.b.data(), a.b.size(), none) == Reject::AccountLength);
@@ -157,14 +157,14 @@ TEST_CASE("PumpSwap Pool: discriminator, 211 bytes or more, lp_supply at 203", "
     for (size_t extra : {size_t{0}, size_t{32}, size_t{89}}) { // before coin_creator, with it, extended to 300
         std::vector<uint8_t> d = p.b;
         d.resize(d.size() + extra, 0x11);
-        AmmLp out;
+        AmmPoolAccount out;
         REQUIRE(decode_pump_swap_pool_lp(d.data(), d.size(), out) == Reject::None);
         CHECK(out.mint_a == base);
         CHECK(out.mint_b == quote);
         CHECK(out.lp_mint == lp);
         CHECK(out.lp_count == 4'193'388'284'800ULL);
     }
-    AmmLp out;
+    AmmPoolAccount out;
     CHECK(decode_pump_swap_pool_lp(p.b.data(), 210, out) == Reject::AccountLength);
     CHECK(decode_pump_swap_pool_lp(p.b.data(), 7, out) == Reject::AccountLength);
     std::vector<uint8_t> wrong = p.b;

@@ -149,12 +149,24 @@ Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, Token
     return Reject::None;
 }
 
-Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmLp& out) {
+Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmPoolAccount& out) {
     if (len != kRaydiumAmmInfoLen) {
         return Reject::AccountLength;
     }
     Cursor c(d, len);
-    c.skip(400);
+    uint64_t coin_decimals = 0, pc_decimals = 0;
+    c.skip(32);
+    c.u64(coin_decimals);
+    c.u64(pc_decimals);
+    if (coin_decimals > 18 || pc_decimals > 18) {
+        return Reject::DecimalsRange;
+    }
+    out.has_decimals = true;
+    out.decimals_a = static_cast<uint8_t>(coin_decimals);
+    out.decimals_b = static_cast<uint8_t>(pc_decimals);
+    c.skip(336 - 48);
+    c.key(out.vault_a);
+    c.key(out.vault_b);
     c.key(out.mint_a);
     c.key(out.mint_b);
     c.key(out.lp_mint);
@@ -163,7 +175,7 @@ Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmLp& out) {
     return Reject::None;
 }
 
-Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmLp& out) {
+Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmPoolAccount& out) {
     if (len < 8 || std::memcmp(d, kPumpSwapPoolDisc, 8) != 0) {
         return len < 8 ? Reject::AccountLength : Reject::AccountDiscriminator;
     }
@@ -175,7 +187,8 @@ Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmLp& out) {
     c.key(out.mint_a);
     c.key(out.mint_b);
     c.key(out.lp_mint);
-    c.skip(64);
+    c.key(out.vault_a);
+    c.key(out.vault_b);
     c.u64(out.lp_count);
     return Reject::None;
 }

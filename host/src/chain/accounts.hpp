@@ -71,30 +71,37 @@ struct TokenAccount {
 inline constexpr size_t kTokenAccountLen = 165;
 Reject decode_token_account(const uint8_t* d, size_t len, bool token_2022, TokenAccount& out);
 
-// What an AMM pool account says about its LP token: the mints it pairs, its
-// LP mint, and the LP amount the program counts as outstanding. The
+// What an AMM pool account says: the mints it pairs and the token accounts
+// (vaults) that hold its reserves, the decimals (Raydium only: PumpSwap's
+// pool does not keep them), and about its LP token: its LP mint and the LP
+// amount the program counts as outstanding. The
 // program's count is only changed by its own deposit / withdraw (Raydium
 // `lp_amount`, which also keeps the 10^decimals minted to nobody at
 // initialize2; PumpSwap `lp_supply`, "the total supply of the lp_mint
 // without burns and lock-ups"); a holder's burn lowers the LP mint's supply
 // only. So (count - mint supply) / count is the share burned.
-struct AmmLp {
-    Pubkey mint_a{}, mint_b{}; // Raydium: coin, pc; PumpSwap: base, quote
+struct AmmPoolAccount {
+    Pubkey mint_a{}, mint_b{};   // Raydium: coin, pc; PumpSwap: base, quote
+    Pubkey vault_a{}, vault_b{}; // the pool's token accounts of mint_a, mint_b
+    bool has_decimals = false;   // Raydium: coin_decimals, pc_decimals (each at most 18)
+    uint8_t decimals_a = 0, decimals_b = 0;
     Pubkey lp_mint{};
     uint64_t lp_count = 0;
 };
 
-// Raydium AMM v4 AmmInfo: 752 bytes, no discriminator; coin_mint @400,
-// pc_mint @432, lp_mint @464, lp_amount u64 @720.
+// Raydium AMM v4 AmmInfo: 752 bytes, no discriminator; coin_decimals u64
+// @32, pc_decimals u64 @40, coin_vault @336, pc_vault @368, coin_mint @400,
+// pc_mint @432, lp_mint @464, lp_amount u64 @720. Decimals above 18:
+// DECIMALS_RANGE.
 inline constexpr size_t kRaydiumAmmInfoLen = 752;
-Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmLp& out);
+Reject decode_raydium_amm_lp(const uint8_t* d, size_t len, AmmPoolAccount& out);
 
 // PumpSwap Pool: Anchor discriminator, pool_bump u8, index u16, creator,
-// base_mint @43, quote_mint @75, lp_mint @107, the two pool token accounts,
-// lp_supply u64 @203 (211 bytes; coin_creator makes 243; accounts may be
+// base_mint @43, quote_mint @75, lp_mint @107, pool_base_token_account
+// @139, pool_quote_token_account @171, lp_supply u64 @203 (211 bytes; coin_creator makes 243; accounts may be
 // extended to 300 and beyond).
 inline constexpr uint8_t kPumpSwapPoolDisc[8] = {0xf1, 0x9a, 0x6d, 0x04, 0x11, 0xb1, 0x6d, 0xbc};
-Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmLp& out);
+Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmPoolAccount& out);
 
 // The share of `lp.lp_count` burned, in bps rounded down (never reported
 // as more burned than it is), given the LP mint's current supply; nullopt

@@ -71,6 +71,8 @@ const char* reject_name(Reject r) {
         return "BAD_INSTRUCTION";
     case Reject::VaultMismatch:
         return "VAULT_MISMATCH";
+    case Reject::DecimalsRange:
+        return "DECIMALS_RANGE";
     case Reject::kCount:
         break;
     }

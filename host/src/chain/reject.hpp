@@ -50,6 +50,7 @@ enum class Reject : uint8_t {
     TooManyEvents = 30,        // more normalized events than one message may yield
     BadInstruction = 31,       // instruction accounts/data that do not fit the instruction
     VaultMismatch = 32,        // a followed pool vault whose mint or owner is not the pool's
+    DecimalsRange = 33,        // a token's decimals above 18 (no SPL mint has more)
     kCount
 };
 

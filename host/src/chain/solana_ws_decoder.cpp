@@ -418,6 +418,12 @@ bool SolanaWsDecoder::Impl::accounts_of(const KnownPool& k, std::vector<Pubkey>&
         out = {k.token_vault, k.sol_vault};
         return true;
     case SNP_DEX_PUMP_SWAP: {
+        if (!is_zero(k.token_vault) && !is_zero(k.sol_vault)) { // named by its pool account (learn_amm_pool)
+            vaults[k.token_vault] = Vault{k.pool, k.base_mint, k.pool, false};
+            vaults[k.sol_vault] = Vault{k.pool, wsol, k.pool, true};
+            out = {k.token_vault, k.sol_vault};
+            return true;
+        }
         // pump_amm's create_pool makes the pool's vaults as its associated
         // token accounts (idl/pump_amm.json: pool_base_token_account,
         // pool_quote_token_account); the token's program is not in the
@@ -445,6 +451,43 @@ bool SolanaWsDecoder::learn_curve(const Pubkey& pool, const Pubkey& mint) {
     if (impl_->registry.find(pool) == nullptr) {
         impl_->registry.put(KnownPool{pool, mint, SNP_DEX_PUMP_FUN, false, pump::kTokenDecimals});
     }
+    return true;
+}
+
+bool SolanaWsDecoder::learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len,
+                                     std::string& why) {
+    AmmPoolAccount a;
+    const bool raydium = dex == SNP_DEX_RAYDIUM_AMM_V4;
+    if (!raydium && dex != SNP_DEX_PUMP_SWAP) {
+        why = "not an AMM the decoder knows";
+        return false;
+    }
+    if (Reject r = raydium ? decode_raydium_amm_lp(data, len, a) : decode_pump_swap_pool_lp(data, len, a);
+        r != Reject::None) {
+        why = std::string(raydium ? "AmmInfo" : "PumpSwap Pool") + " does not decode: " + reject_name(r);
+        return false;
+    }
+    const Pubkey& wsol = wsol_mint();
+    if ((a.mint_a == wsol) == (a.mint_b == wsol)) {
+        why = "the pool does not pair a token with SOL (" + to_base58(a.mint_a) + " / " + to_base58(a.mint_b) + ")";
+        return false;
+    }
+    if (is_zero(a.vault_a) || is_zero(a.vault_b) || a.vault_a == a.vault_b) {
+        why = "the pool account names no distinct vaults";
+        return false;
+    }
+    // Raydium: the token is pc when coin is WSOL; PumpSwap: the token is
+    // quote when base is WSOL (as their creations register them).
+    const bool token_second = a.mint_a == wsol;
+    KnownPool k;
+    k.pool = pool;
+    k.dex = dex;
+    k.base_mint = token_second ? a.mint_b : a.mint_a;
+    k.token_is_quote = token_second;
+    k.base_decimals = a.has_decimals ? (token_second ? a.decimals_b : a.decimals_a) : 0;
+    k.token_vault = token_second ? a.vault_b : a.vault_a;
+    k.sol_vault = token_second ? a.vault_a : a.vault_b;
+    impl_->registry.put(k);
     return true;
 }
 

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace sniper::chain {
@@ -104,6 +105,12 @@ class SolanaWsDecoder {
     // from before a restart): when `pool` is `mint`'s pump.fun bonding
     // curve (the PDA), it is registered as that curve and true is returned.
     bool learn_curve(const Pubkey& pool, const Pubkey& mint);
+    // The same for an AMM pool (`dex` SNP_DEX_RAYDIUM_AMM_V4 or
+    // SNP_DEX_PUMP_SWAP) from its pool account, read by the caller from
+    // the pool's own address and checked to be owned by that program: the
+    // token, its side, and the vaults the account names. False and `why`
+    // when the account does not decode or does not pair a token with SOL.
+    bool learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len, std::string& why);
     // Whether follow() found `pool`'s accounts (false: not known yet, or
     // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
     bool follows(const Pubkey& pool) const;

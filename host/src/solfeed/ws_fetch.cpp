@@ -69,7 +69,7 @@ std::optional<MintFacts> parse_mint(const std::string& result_json, std::string&
 
 // An AMM pool account -> its LP bookkeeping; nullopt and `why` when it is
 // not the pool the event describes (owner, layout, the pair of mints).
-std::optional<chain::AmmLp> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex, const Pubkey& token,
+std::optional<chain::AmmPoolAccount> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex, const Pubkey& token,
                                     std::string& why) {
     if (!acc) {
         return std::nullopt;
@@ -81,7 +81,7 @@ std::optional<chain::AmmLp> pool_lp(const std::optional<rpc::AccountInfo>& acc, 
               solana::to_base58(program);
         return std::nullopt;
     }
-    chain::AmmLp lp;
+    chain::AmmPoolAccount lp;
     const chain::Reject r = raydium ? chain::decode_raydium_amm_lp(acc->data.data(), acc->data.size(), lp)
                                     : chain::decode_pump_swap_pool_lp(acc->data.data(), acc->data.size(), lp);
     if (r != chain::Reject::None) {
@@ -97,7 +97,7 @@ std::optional<chain::AmmLp> pool_lp(const std::optional<rpc::AccountInfo>& acc, 
 }
 
 // getAccountInfo of an AMM pool -> its LP bookkeeping (pool_lp).
-std::optional<chain::AmmLp> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
+std::optional<chain::AmmPoolAccount> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
                                           std::string& why) {
     return pool_lp(account_of(result_json, why), dex, token, why);
 }
@@ -112,7 +112,7 @@ std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
         why = !pool ? "the pool account does not exist" : "the LP mint does not exist";
         return std::nullopt;
     }
-    const std::optional<chain::AmmLp> lp = pool_lp(pool, c.dex, c.token, why);
+    const std::optional<chain::AmmPoolAccount> lp = pool_lp(pool, c.dex, c.token, why);
     if (!lp) {
         return std::nullopt;
     }
@@ -273,7 +273,7 @@ void SolanaWsSource::Impl::fetch_lp(const snp_ev_new_pool& np) {
     rpc->call("getAccountInfo", account_params(base58(pool)),
               under_lock(weak, [pool, token, dex, account_params](Impl& self, const rpc::RpcResponse& resp) {
                   std::string why = resp.ok() ? std::string() : resp.error.message;
-                  std::optional<chain::AmmLp> lp;
+                  std::optional<chain::AmmPoolAccount> lp;
                   if (resp.ok()) {
                       lp = parse_pool_lp(resp.result_json, dex, token, why);
                   }
