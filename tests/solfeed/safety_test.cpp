@@ -803,3 +803,109 @@ TEST_CASE("ws source: a mint authority revoked after the pool's creation arrives
     CHECK(s.lp_burned_bps == 10000);
     CHECK(s.top10_holder_bps == 1000); // 100 M of 1 B, as the NEW_POOL had it
 }
+
+namespace {
+
+// A real pool account from tests/chain/fixtures/accounts (base64 data).
+std::string captured_pool_data(const std::string& name) {
+    const std::string text = chain_test::fixture("accounts/amm_pool_accounts.json");
+    simdjson::dom::parser parser;
+    simdjson::dom::array list;
+    REQUIRE(parser.parse(text)["accounts"].get_array().get(list) == simdjson::SUCCESS);
+    for (simdjson::dom::element e : list) {
+        std::string_view n, b64;
+        if (e["name"].get(n) == simdjson::SUCCESS && n == name && e["data_base64"].get(b64) == simdjson::SUCCESS) {
+            return std::string(b64);
+        }
+    }
+    FAIL("no capture " << name);
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("ws source: held AMM pools it never saw created (a restart) are read from their pool accounts and their "
+          "vaults followed",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    const Pubkey pump_swap = chain_test::key("7vEpDRUy5PSiBJNdBiiuMxN7KbM7HA3fxhFvgrjRrEnV");
+    const Pubkey raydium = chain_test::key("8WQsKRXNjTdSpbDpwRAaZJfPxUEBvAEZ6eeQSt4bjACh");
+    const Pubkey missing = chain_test::key("9XDYTfQKwW8sHPqnFdUreMmtmffmkHVPGTNV2e3LKxNW");
+    // The vaults the two accounts name (tests/chain/pool_accounts_test.cpp
+    // derives them independently).
+    const std::vector<std::string> vaults = {
+        "8iWkrWUntx3iRxyk59p5mcNnvF6qwER21xXHDsFTgHJn", "C991coUvgVFfHhhkaJUhPEdz6CYGk1yJrmHNPQdRp3Hh",
+        "CveKgAzJW8jzyjBxDZLGtVbY251PCKcXDwQ5dtTfuefP", "4pJFH98gmpF9JH2PiwF1dWRw9V9nAsrZHT2h72DDemvK"};
+    const auto value = [](const std::string& b64, const char* owner) {
+        return R"({"data":[")" + b64 + R"(","base64"],"executable":false,"lamports":2039280,"owner":")" + owner +
+               R"(","rentEpoch":0,"space":1})";
+    };
+    std::atomic<int> reads{0};
+    std::string body;
+    std::mutex mu;
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method != "getMultipleAccounts") {
+            return FakeReply{500, "unexpected"};
+        }
+        {
+            std::lock_guard<std::mutex> lk(mu);
+            body = req.body;
+        }
+        ++reads;
+        // In the order asked (watched order).
+        std::string list;
+        for (const Pubkey* p : {&pump_swap, &raydium, &missing}) {
+            list += list.empty() ? "" : ",";
+            if (*p == pump_swap) {
+                list += value(captured_pool_data("pumpswap_pool_7vEp"), "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA");
+            } else if (*p == raydium) {
+                list += value(captured_pool_data("raydium_amm_v4_8WQs"), "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8");
+            } else {
+                list += "null";
+            }
+        }
+        return rpc::test::ok_reply(req, R"({"context":{"slot":77},"value":[)" + list + "]}");
+    });
+    std::mutex seen_mu;
+    std::vector<std::string> subscribed;
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        uint64_t sub = 100;
+        while (conn.read(req)) {
+            if (req.find("\"accountSubscribe\"") != std::string::npos) {
+                {
+                    std::lock_guard<std::mutex> lk(seen_mu);
+                    subscribed.push_back(req);
+                }
+                conn.send(R"({"jsonrpc":"2.0","result":)" + std::to_string(++sub) + R"(,"id":)" + id_of(req) + "}");
+            }
+        }
+    });
+    solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    source.watch_pools({pump_swap, raydium, missing});
+    Collected got;
+    Sink sink(got);
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(seen_mu);
+        return subscribed.size() >= 4;
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // a few ticks more: nothing else is asked
+    source.stop();
+    server.stop();
+    CHECK(reads.load() == 1); // the missing pool waits kHeldPoolRetryNs before it is asked again
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        CHECK_THAT(body, Catch::Contains(to_base58(pump_swap)));
+        CHECK_THAT(body, Catch::Contains(to_base58(missing)));
+    }
+    std::lock_guard<std::mutex> lk(seen_mu);
+    REQUIRE(subscribed.size() == 4);
+    for (const std::string& v : vaults) {
+        CHECK(std::count_if(subscribed.begin(), subscribed.end(),
+                            [&](const std::string& r) { return r.find("\"" + v + "\"") != std::string::npos; }) == 1);
+    }
+}

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace sniper::solfeed {
 
@@ -386,6 +387,71 @@ void SolanaWsSource::Impl::fetch_follow_check(const SafetyFollow::Check& c) {
             }
             if (next) {
                 self.fetch_follow_check(*next);
+            }
+        }));
+}
+
+void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& pools) {
+    const int64_t now = mono_ns();
+    if (!rpc) {
+        for (const Pubkey& p : pools) {
+            held_pool_asked[p] = std::numeric_limits<int64_t>::max(); // said once
+            log::warn("feed.ws", "a held pool is not followed: reading its pool account needs feeds.ws.rpc or [live] rpc",
+                      {{"pool", base58(p)}});
+        }
+        return;
+    }
+    std::vector<solana::Pubkey> keys;
+    for (const Pubkey& p : pools) {
+        if (keys.size() == 100) { // getMultipleAccounts' limit; the rest on a later tick
+            break;
+        }
+        held_pool_asked[p] = now + kHeldPoolRetryNs; // one read in flight, or the back-off
+        keys.push_back(to_solana(p));
+    }
+    rpc->call(
+        "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
+        under_lock(weak_from_this(), [keys](Impl& self, const rpc::RpcResponse& resp) {
+            std::string why = resp.ok() ? std::string() : resp.error.message;
+            rpc::MultipleAccounts accs;
+            if (resp.ok()) {
+                if (auto e = rpc::parse_multiple_accounts(resp.result_json, keys.size(), accs)) {
+                    why = *e;
+                }
+            }
+            if (!why.empty()) {
+                self.enrich_failed_locked("held pool", why);
+                return; // asked again after kHeldPoolRetryNs
+            }
+            for (size_t i = 0; i < keys.size(); ++i) {
+                Pubkey pool{};
+                std::memcpy(pool.bytes, keys[i].bytes.data(), 32);
+                const std::optional<rpc::AccountInfo>& a = accs.accounts[i];
+                std::string problem;
+                uint32_t dex = 0;
+                if (!a) {
+                    problem = "the account does not exist";
+                } else if (a->owner == solana::kRaydiumAmmV4Program) {
+                    dex = SNP_DEX_RAYDIUM_AMM_V4;
+                } else if (a->owner == solana::kPumpSwapProgram) {
+                    dex = SNP_DEX_PUMP_SWAP;
+                } else {
+                    problem = "owned by " + solana::to_base58(a->owner) +
+                              ", not an AMM the feed decodes (a pump.fun curve is known by its mint)";
+                }
+                if (problem.empty() && !self.decoder.learn_amm_pool(pool, dex, a->data.data(), a->data.size(), problem)) {
+                    problem = "its pool account: " + problem;
+                }
+                if (!problem.empty()) {
+                    log::warn("feed.ws", "a held pool cannot be followed: its price comes from trades only",
+                              {{"pool", base58(pool)}, {"error", problem}, {"retry_s", kHeldPoolRetryNs / 1'000'000'000}});
+                    continue;
+                }
+                self.held_pool_asked.erase(pool);
+                self.follow_dirty = true; // followed on the next tick
+                log::info("feed.ws", "a held pool from before the restart is followed again",
+                          {{"pool", base58(pool)}, {"dex", dex == SNP_DEX_RAYDIUM_AMM_V4 ? "raydium_amm_v4" : "pump_swap"},
+                           {"slot", accs.context_slot}});
             }
         }));
 }

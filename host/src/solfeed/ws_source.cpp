@@ -437,15 +437,26 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     if (follow_dirty) {
         // A held pump.fun curve the decoder never saw created (a position
         // from before a restart) is known by its mint: the curve is the
-        // mint's PDA. (An AMM pool needs its creation or its accounts.)
+        // mint's PDA. A held AMM pool is known from its pool account, read
+        // over RPC (fetch_held_pools_locked).
+        std::vector<Pubkey> unknown;
         for (const Pubkey& pool : watched) {
             if (decoder.pools().find(pool) == nullptr) {
+                bool curve = false;
                 for (const Pubkey& mint : watched_mints) {
                     if (decoder.learn_curve(pool, mint)) {
+                        curve = true;
                         break;
                     }
                 }
+                const auto asked = held_pool_asked.find(pool);
+                if (!curve && (asked == held_pool_asked.end() || now >= asked->second)) {
+                    unknown.push_back(pool);
+                }
             }
+        }
+        if (!unknown.empty()) {
+            fetch_held_pools_locked(unknown);
         }
         wanted_accounts = decoder.follow(watched);
         safety_follow.accounts(wanted_accounts);

@@ -37,6 +37,7 @@ inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up th
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
 inline constexpr uint64_t kSlotRequest = kFirstAccountRequest - 1; // the connection's slotSubscribe
 inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
+inline constexpr int64_t kHeldPoolRetryNs = 30'000'000'000;  // a held pool's account read again after a failure
 
 struct KeyLess {
     bool operator()(const Pubkey& a, const Pubkey& b) const {
@@ -113,6 +114,11 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // getMultipleAccounts (ws_fetch.cpp). Under `mu`.
     void follow_trigger_locked(const Pubkey& account);
     void fetch_follow_check(const SafetyFollow::Check& c);
+    // Held pools the decoder does not know (positions from before a
+    // restart): their pool accounts in one getMultipleAccounts; an AMM
+    // pool's account makes it known (learn_amm_pool), so it is followed on
+    // the next tick. Under `mu`.
+    void fetch_held_pools_locked(const std::vector<Pubkey>& pools);
     void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
     void mark_stale_locked(const std::string& why);
@@ -137,6 +143,9 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts
     std::unordered_map<Pubkey, Pubkey, PubkeyHash> lp_mint_of; // held pool -> its LP mint (fetch_lp)
+    // Held pools whose account was asked for: not asked again before the
+    // mono ns here (a failed or refused read waits kHeldPoolRetryNs).
+    std::unordered_map<Pubkey, int64_t, PubkeyHash> held_pool_asked;
     SafetyFollow safety_follow;                   // new pools whose LP share or authorities are followed
     // Watched signatures (SignatureWatch): true once a notification for it
     // reached the listener (not subscribed again, not told twice).
