@@ -113,7 +113,8 @@ TEST_CASE("Raydium AmmInfo: mints, LP mint and lp_amount at their offsets, 752 b
     const Pubkey lp = key("EQRWgCWEwXD2QADZNE9nviKRqDeK3GnibLTnTdq8H2SA");
     Bytes a;
     for (int i = 0; i < 16 + 8; ++i) { // status .. sys_decimal_value, Fees
-        a.u64(0xAAAA'0000u + static_cast<uint64_t>(i));
+        // coin_decimals (4) and pc_decimals (5): 9 and 6
+        a.u64(i == 4 ? 9 : i == 5 ? 6 : 0xAAAA'0000u + static_cast<uint64_t>(i));
     }
     for (int i = 0; i < 144; ++i) { // StateData
         a.u8(0xEE);
@@ -136,7 +137,15 @@ TEST_CASE("Raydium AmmInfo: mints, LP mint and lp_amount at their offsets, 752 b
     CHECK(out.mint_b == pc);
     CHECK(out.lp_mint == lp);
     CHECK(out.lp_count == 4'043'044'507'682ULL);
+    CHECK(out.vault_a == key("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"));
+    CHECK(out.vault_b == key("9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77"));
+    CHECK(out.has_decimals);
+    CHECK(out.decimals_a == 9);
+    CHECK(out.decimals_b == 6);
     AmmPoolAccount none;
+    auto wide = a;
+    wide.b[32] = 19; // coin_decimals: no mint has more than 18
+    CHECK(decode_raydium_amm_lp(wide.b.data(), wide.b.size(), none) == Reject::DecimalsRange);
     CHECK(decode_raydium_amm_lp(a.b.data(), a.b.size() - 1, none) == Reject::AccountLength);
     a.u8(0);
     CHECK(decode_raydium_amm_lp(a.b.data(), a.b.size(), none) == Reject::AccountLength);
