@@ -12,11 +12,16 @@
 //    two intervals after the previous send of its transaction.
 //
 // Output: one JSON object per line.
-// Usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B,...] [--seconds S] [--pin]
+// Usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B,...] [--seconds S] [--pin] [--ws]
 // --pin: the validator on the last CPU, this process and its signer on CPU 0.
+// --ws: a [feeds.ws] source on the validator's WebSocket, as a configured
+//       daemon has: confirmations are heard (signatureSubscribe) and each
+//       send knows the slot (slotSubscribe), so the latency line also has
+//       send-to-landing slots.
 #include "core/log.hpp"
 #include "live/live_executor.hpp"
 #include "signer/signer_client.hpp"
+#include "solfeed/ws_source.hpp"
 #include "solana/keypair.hpp"
 #include "store/store.hpp"
 
@@ -152,13 +157,22 @@ int64_t pct(std::vector<int64_t> v, double p) {
     return v[i];
 }
 
+// The feed's market events are not what the bench is about.
+class NullSink final : public EventSink {
+  public:
+    void push_market_event(const EventBuf&) override {}
+    void source_ended() override {}
+};
+
 struct Rig {
     std::string dir;
     Config cfg;
     std::unique_ptr<Store> store;
+    NullSink sink;
+    std::unique_ptr<solfeed::SolanaWsSource> ws; // --ws
     std::unique_ptr<live::LiveExecutor> ex;
     Collector reports;
-    Rig(const std::string& base, const std::string& url, const std::string& key_path) {
+    Rig(const std::string& base, const std::string& url, const std::string& key_path, bool with_ws = false) {
         static int n = 0;
         dir = base + "/run" + std::to_string(++n);
         std::filesystem::create_directories(dir);
@@ -187,9 +201,28 @@ struct Rig {
         }
         ex = std::make_unique<live::LiveExecutor>(cfg, std::move(signer), store.get());
         ex->attach([this](ExecReport r) { reports.push(r); });
+        if (with_ws) {
+            solfeed::WsSourceConfig wc;
+            wc.ws.enabled = true;
+            wc.ws.urls = {"ws" + url.substr(url.find(':'))}; // the validator serves it on the HTTP port too
+            Pubkey pump{};
+            pubkey_from_base58("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", pump);
+            wc.ws.programs = {pump};
+            wc.ws.stale_after_ns = 0;
+            wc.ws.requests_per_s = 1000;
+            ws = std::make_unique<solfeed::SolanaWsSource>(wc);
+            ws->start(sink);
+            ex->use_signature_watch(ws.get());
+            for (int i = 0; i < 200 && ws->current_slot() == 0; ++i) { // the first slotNotification
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
     }
     ~Rig() {
-        ex.reset();
+        ex.reset(); // forgets its listener first
+        if (ws) {
+            ws->stop();
+        }
         store->stop();
     }
 };
@@ -224,10 +257,14 @@ int main(int argc, char** argv) {
     double seconds = 3;
     std::vector<double> rates = {50, 100, 200, 400};
     bool pin = false;
+    bool with_ws = false;
     for (int i = 1; i < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--pin") {
             pin = true;
+            --i;
+        } else if (a == "--ws") {
+            with_ws = true;
             --i;
         } else if (i + 1 >= argc) {
             std::fprintf(stderr, "sniper_live_bench: %s needs a value\n", a.c_str());
@@ -247,7 +284,7 @@ int main(int argc, char** argv) {
             }
         } else {
             std::fprintf(stderr,
-                         "usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B] [--seconds S] [--pin]\n");
+                         "usage: sniper_live_bench [--slot-ms N] [--orders N] [--rates A,B] [--seconds S] [--pin] [--ws]\n");
             return 2;
         }
     }
@@ -284,7 +321,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(3 * slot_ms)); // the airdrop confirmed
 
         {
-            Rig rig(base, net.url, key_path);
+            Rig rig(base, net.url, key_path, with_ws);
             const double rate = 100;
             pace(rig, 1, orders, rate, mint);
             rig.reports.wait(orders, 300s);
@@ -294,13 +331,17 @@ int main(int argc, char** argv) {
             std::printf("{\"bench\":\"live_latency\",\"slot_ms\":%d,\"orders\":%zu,\"rate_per_s\":%.0f,\"filled\":%zu,"
                         "\"host_send_us_p50\":%.1f,\"host_send_us_p99\":%.1f,\"host_send_us_max\":%.1f,"
                         "\"confirm_ms_p50\":%llu,\"confirm_ms_p99\":%llu,\"confirm_blocks_p50\":%llu,"
-                        "\"confirm_blocks_max\":%llu}\n",
+                        "\"confirm_blocks_max\":%llu,\"ws\":%s,\"confirm_slots_n\":%llu,\"confirm_slots_p50\":%llu,"
+                        "\"confirm_slots_max\":%llu}\n",
                         slot_ms, orders, rate, rig.reports.filled, static_cast<double>(pct(host, 50)) / 1000.0,
                         static_cast<double>(pct(host, 99)) / 1000.0, static_cast<double>(pct(host, 100)) / 1000.0,
                         static_cast<unsigned long long>(s.confirm_ms_p50),
                         static_cast<unsigned long long>(s.confirm_ms_p99),
                         static_cast<unsigned long long>(s.confirm_blocks_p50),
-                        static_cast<unsigned long long>(s.confirm_blocks_max));
+                        static_cast<unsigned long long>(s.confirm_blocks_max), with_ws ? "true" : "false",
+                        static_cast<unsigned long long>(s.confirm_slots_n),
+                        static_cast<unsigned long long>(s.confirm_slots_p50),
+                        static_cast<unsigned long long>(s.confirm_slots_max));
             for (const auto& [stage, v] : rig.ex->host_send_stages()) {
                 std::printf("{\"bench\":\"live_latency_stage\",\"stage\":\"%s\",\"us_p50\":%.1f,\"us_p99\":%.1f}\n",
                             stage.c_str(), static_cast<double>(pct(v, 50)) / 1000.0,
@@ -310,7 +351,7 @@ int main(int argc, char** argv) {
         }
         uint64_t next_id = 1'000'000;
         for (const double rate : rates) {
-            Rig rig(base, net.url, key_path);
+            Rig rig(base, net.url, key_path, with_ws);
             const size_t n = static_cast<size_t>(rate * seconds);
             const double took = pace(rig, next_id, n, rate, mint);
             next_id += n;
