@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 using namespace sniper;
@@ -79,11 +80,18 @@ TEST_CASE("simulated events are valid and in time order", "[feeds][sim]") {
             REQUIRE(ev.trade.quote_lamports > 0);
             REQUIRE((ev.trade.side == SNP_SIDE_BUY || ev.trade.side == SNP_SIDE_SELL));
             break;
+        case SNP_EVENT_POOL_SAFETY:
+            REQUIRE(ev.h.size == sizeof(snp_ev_pool_safety));
+            REQUIRE(ev.pool_safety.dex == SNP_DEX_SIM);
+            REQUIRE(ev.pool_safety.lp_burned_bps <= 10000);
+            REQUIRE(ev.pool_safety.top10_holder_bps <= 10000);
+            break;
         default:
             FAIL("unexpected event type " << ev.h.type);
         }
     }
-    CHECK(types == std::set<uint32_t>{SNP_EVENT_NEW_POOL, SNP_EVENT_POOL_UPDATE, SNP_EVENT_TRADE});
+    CHECK(types ==
+          std::set<uint32_t>{SNP_EVENT_NEW_POOL, SNP_EVENT_POOL_UPDATE, SNP_EVENT_TRADE, SNP_EVENT_POOL_SAFETY});
     CHECK(pools == m.pools_launched());
     // ~10 pools a minute for 20 minutes, every story represented.
     CHECK(pools > 120);
@@ -114,6 +122,60 @@ TEST_CASE("honeypots are sell-blocked and rug pulls crash the price", "[feeds][s
     CHECK(blocked > 0);
     CHECK(blocked < pools);
     CHECK(worst_ratio < 0.01); // a rug takes > 99% of the price
+}
+
+// After launch: LP burned only goes up, a revoked authority stays revoked,
+// each change names a pool launched before it and says what changed, and a
+// rug pull's holders concentrate before the pull, never after.
+TEST_CASE("safety facts change after launch as on the chain: LP burned, authority revoked, holders before a rug",
+          "[feeds][sim]") {
+    SimFeedConfig cfg = small(21);
+    cfg.duration_ns = 60LL * 60 * kNsPerSec;
+    SimMarket m(cfg);
+    struct Facts {
+        uint32_t flags, lp, top10;
+        double price;
+        bool pulled = false;
+    };
+    std::map<Pubkey, Facts> pools;
+    uint64_t lp_burns = 0, revoked = 0, concentrated = 0, changes = 0;
+    EventBuf ev;
+    while (m.next(ev)) {
+        if (ev.h.type == SNP_EVENT_NEW_POOL) {
+            const auto& np = ev.new_pool;
+            pools[np.pool] = Facts{np.flags, np.lp_burned_bps, np.top10_holder_bps,
+                                   static_cast<double>(np.quote_reserve_lamports) /
+                                       static_cast<double>(np.base_reserve_atoms)};
+        } else if (ev.h.type == SNP_EVENT_POOL_UPDATE) {
+            auto it = pools.find(ev.pool_update.pool);
+            REQUIRE(it != pools.end());
+            if (ev.pool_update.price_lamports_per_atom < it->second.price * 0.05) {
+                it->second.pulled = true; // a rug pull took the liquidity
+            }
+        } else if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+            ++changes;
+            const auto& s = ev.pool_safety;
+            auto it = pools.find(s.pool);
+            REQUIRE(it != pools.end()); // launched before
+            Facts& f = it->second;
+            CHECK((s.flags != f.flags || s.lp_burned_bps != f.lp || s.top10_holder_bps != f.top10));
+            CHECK(s.lp_burned_bps >= f.lp);
+            CHECK((s.flags & ~f.flags) == 0); // nothing comes back once revoked
+            lp_burns += s.lp_burned_bps > f.lp ? 1 : 0;
+            revoked += (f.flags & ~s.flags) != 0 ? 1 : 0;
+            if (s.top10_holder_bps > f.top10) {
+                ++concentrated;
+                CHECK_FALSE(f.pulled);
+            }
+            f.flags = s.flags;
+            f.lp = s.lp_burned_bps;
+            f.top10 = s.top10_holder_bps;
+        }
+    }
+    CHECK(lp_burns > 0);
+    CHECK(revoked > 0);
+    CHECK(concentrated > 0);
+    CHECK(changes < pools.size()); // most pools never change
 }
 
 TEST_CASE("the simulated market stops at its simulated duration", "[feeds][sim]") {

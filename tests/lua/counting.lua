@@ -33,7 +33,7 @@ end
 return {
   name = "counting_lua",
   version = "1.0.0",
-  events = { "new_pool", "pool_update", "trade", "order_update", "timer" },
+  events = { "new_pool", "pool_update", "trade", "order_update", "timer", "pool_safety", "curve_complete" },
   state_version = 1,
   init = function(p)
     if p.buy_on_new_pool ~= nil then buy = p.buy_on_new_pool end

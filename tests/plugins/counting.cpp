@@ -37,6 +37,8 @@ class Counting final : public sniper::Strategy {
         }
     }
     void on_trade(const snp_ev_trade& ev) override { count(ev.h); }
+    void on_pool_safety(const snp_ev_pool_safety& ev) override { count(ev.h); }
+    void on_curve_complete(const snp_ev_curve_complete& ev) override { count(ev.h); }
     void on_order_update(const snp_ev_order_update& ev) override { count(ev.h); }
     void on_timer(const snp_ev_timer& ev) override { count(ev.h); }
     // Carried across hot reloads: the count and the last sequence number,
@@ -80,5 +82,6 @@ class Counting final : public sniper::Strategy {
 SNIPER_EXPORT_STRATEGY(Counting, "counting", COUNTING_VERSION,
                        SNP_EVENT_BIT(SNP_EVENT_NEW_POOL) | SNP_EVENT_BIT(SNP_EVENT_POOL_UPDATE) |
                            SNP_EVENT_BIT(SNP_EVENT_TRADE) | SNP_EVENT_BIT(SNP_EVENT_ORDER_UPDATE) |
-                           SNP_EVENT_BIT(SNP_EVENT_TIMER),
+                           SNP_EVENT_BIT(SNP_EVENT_TIMER) | SNP_EVENT_BIT(SNP_EVENT_POOL_SAFETY) |
+                           SNP_EVENT_BIT(SNP_EVENT_CURVE_COMPLETE),
                        1)

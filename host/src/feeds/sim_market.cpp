@@ -36,7 +36,8 @@ const char* SimMarket::regime_name(Regime r) {
     return "invalid";
 }
 
-SimMarket::SimMarket(const SimFeedConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+SimMarket::SimMarket(const SimFeedConfig& cfg)
+    : cfg_(cfg), rng_(cfg.seed), safety_rng_(cfg.seed ^ 0x5afe'7c0d'e5a1'e000ULL) {
     const double w[] = {cfg.regimes.pump_and_dump, cfg.regimes.slow_bleed, cfg.regimes.rug_pull,
                         cfg.regimes.honeypot, cfg.regimes.runner};
     double total = 0;
@@ -227,6 +228,10 @@ void SimMarket::launch(int64_t now_ns) {
     np.base_decimals = 6;
     ev.new_pool = np;
     out_.push_back(ev);
+    t.flags = flags;
+    t.lp_burned_bps = lp_burned;
+    t.top10_bps = top10;
+    plan_safety_change(t, life_min);
 
     const auto idx = static_cast<uint32_t>(tokens_.size());
     by_mint_.emplace(t.mint, idx);
@@ -234,6 +239,56 @@ void SimMarket::launch(int64_t now_ns) {
     tokens_.push_back(t);
     // The first trade lands in the launch slot or the next: the burst.
     schedule(now_ns + static_cast<int64_t>(rng_.uniform(0.05, 0.35) * 1e9), idx);
+}
+
+void SimMarket::plan_safety_change(Token& t, double life_min) {
+    Rng& r = safety_rng_;
+    const double u = r.uniform(0.0, 1.0); // drawn for every pool: one draw per launch keeps the stream aligned
+    const double when = r.uniform(0.1, 0.5);
+    t.next_flags = t.flags;
+    t.next_lp_burned_bps = t.lp_burned_bps;
+    t.next_top10_bps = t.top10_bps;
+    switch (t.regime) {
+    case Regime::PumpAndDump:
+    case Regime::SlowBleed:
+        if (t.lp_burned_bps < 10000 && u < 0.6) {
+            t.next_lp_burned_bps = 10000; // the creator burns the LP it kept
+        }
+        if ((t.flags & SNP_POOL_MINT_AUTHORITY_PRESENT) != 0 && u < 0.8) {
+            t.next_flags &= ~static_cast<uint32_t>(SNP_POOL_MINT_AUTHORITY_PRESENT);
+        }
+        break;
+    case Regime::RugPull:
+        if (u < 0.5) { // the creator's wallets gather supply before the pull
+            t.next_top10_bps = std::min<uint32_t>(10000, t.top10_bps + 1500 + static_cast<uint32_t>(u * 4000));
+        }
+        break;
+    default:
+        break;
+    }
+    if (t.next_flags == t.flags && t.next_lp_burned_bps == t.lp_burned_bps && t.next_top10_bps == t.top10_bps) {
+        return;
+    }
+    // Before a rug: early enough to be seen before the pull.
+    const double at_min = t.regime == Regime::RugPull ? t.t_peak_min * when : life_min * when;
+    t.safety_ns = t.launch_ns + static_cast<int64_t>(at_min * kNsPerMin);
+}
+
+void SimMarket::emit_safety(Token& t, int64_t now_ns) {
+    t.flags = t.next_flags;
+    t.lp_burned_bps = t.next_lp_burned_bps;
+    t.top10_bps = t.next_top10_bps;
+    t.safety_ns = 0;
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_POOL_SAFETY);
+    stamp(ev, now_ns);
+    ev.pool_safety.pool = t.pool;
+    ev.pool_safety.base_mint = t.mint;
+    ev.pool_safety.dex = SNP_DEX_SIM;
+    ev.pool_safety.flags = t.flags;
+    ev.pool_safety.lp_burned_bps = t.lp_burned_bps;
+    ev.pool_safety.top10_holder_bps = t.top10_bps;
+    out_.push_back(ev);
 }
 
 double SimMarket::target_log_mult(const Token& t, double age_min) const {
@@ -274,6 +329,9 @@ void SimMarket::tick(uint32_t idx, int64_t now_ns) {
     Token& t = tokens_[idx];
     if (!t.alive) {
         return;
+    }
+    if (t.safety_ns != 0 && now_ns >= t.safety_ns) {
+        emit_safety(t, now_ns); // at the pool's first tick past the planned time
     }
     if (t.regime == Regime::RugPull && now_ns >= t.rug_ns) {
         // The creator dumps their supply and pulls liquidity: the pool is

@@ -12,6 +12,13 @@
 //   runner         rare, climbs 10-50x over hours with pullbacks.
 // Safety fields (authorities, LP burned, top-10 share) correlate with the
 // story but do not give it away, so filters help without being perfect.
+// Safety facts also change after the launch, as on the chain, with a
+// POOL_SAFETY: a creator who kept part of the LP burns the rest (most
+// pump_and_dump and slow_bleed pools that launched with some unburned), a
+// mint authority kept at launch is revoked (pump_and_dump, slow_bleed), and
+// before a rug pull the holders concentrate (the creator's wallets buy
+// back in). These come from a second PRNG (same seed), so the rest of the
+// sequence is the same as without them.
 // Every pool opens with a burst of buying from other snipers that fades
 // within a minute. Per pool, every update interval (jittered) a market participant trades
 // toward the story's price path plus noise: a TRADE and a POOL_UPDATE.
@@ -63,6 +70,11 @@ class SimMarket final : public Feed {
         double burst = 0; // log price jump from launch snipers, fading
         bool alive = true;
         bool blocked = false;
+        // The pool's safety facts now, and the one change still to come
+        // (at safety_ns; 0: none), sent as a POOL_SAFETY.
+        uint32_t flags = 0, lp_burned_bps = 0, top10_bps = 0;
+        int64_t safety_ns = 0;
+        uint32_t next_flags = 0, next_lp_burned_bps = 0, next_top10_bps = 0;
     };
     struct Due {
         int64_t t_ns;
@@ -77,6 +89,8 @@ class SimMarket final : public Feed {
     void tick(uint32_t idx, int64_t now_ns);
     double target_log_mult(const Token& t, double age_min) const;
     void emit_update(const Token& t, int64_t now_ns);
+    void emit_safety(Token& t, int64_t now_ns);
+    void plan_safety_change(Token& t, double life_min);
     void emit_trade(const Token& t, const Pubkey& trader, uint32_t side, uint64_t base_atoms,
                     uint64_t quote_lamports, int64_t now_ns);
     void stamp(EventBuf& ev, int64_t now_ns) const;
@@ -85,6 +99,7 @@ class SimMarket final : public Feed {
 
     SimFeedConfig cfg_;
     Rng rng_;
+    Rng safety_rng_; // the post-launch safety changes only (a stream of its own)
     std::vector<Token> tokens_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_mint_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_pool_;
