@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -343,7 +344,7 @@ TEST_CASE("the signer exits when sniperd's end of the socket closes", "[signer][
 // exec'd without the prctl, succeeds at both: the refusal is the signer's.
 TEST_CASE("an unprivileged parent can neither ptrace the signer nor read its memory", "[signer][isolation]") {
     if (::geteuid() != 0) {
-        SUCCEED("needs root to drop to nobody: as a normal user the signer's user is the test's");
+        WARN("not run: needs root to drop to nobody (as a normal user the signer's user is the test's)");
         return;
     }
     TempDir dir;
@@ -352,21 +353,24 @@ TEST_CASE("an unprivileged parent can neither ptrace the signer nor read its mem
     REQUIRE(::chown(dir.path().c_str(), nobody, nobody) == 0);
     REQUIRE(::chown(key.c_str(), nobody, nobody) == 0);
     const SignerLaunch launch = signer_test::launch_for(dir, key);
-    // The test binary's directory must be reachable by nobody (the signer
-    // is exec'd from it).
-    REQUIRE(::access(launch.executable.c_str(), X_OK) == 0);
     int pipefd[2];
     REQUIRE(::pipe(pipefd) == 0);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
         ::close(pipefd[0]);
-        // Results: [0] signer started, [1] attach errno, [2] mem errno,
-        // [3] control attach errno, [4] control mem errno (0 = it worked).
+        // Results: [0] signer started (-1: nobody cannot run the build's
+        // sniper-signer), [1] attach errno, [2] mem errno, [3] control
+        // attach errno, [4] control mem errno (0 = it worked).
         int res[5] = {0, -1, -1, -1, -1};
         if (::setgroups(0, nullptr) != 0 || ::setgid(nobody) != 0 || ::setuid(nobody) != 0) {
             (void)!::write(pipefd[1], res, sizeof res);
             ::_exit(1);
+        }
+        if (::access(launch.executable.c_str(), X_OK) != 0) { // as nobody: the build directory's modes
+            res[0] = -1;
+            (void)!::write(pipefd[1], res, sizeof res);
+            ::_exit(0);
         }
         std::string err;
         auto c = SignerClient::start(launch, err);
@@ -391,12 +395,24 @@ TEST_CASE("an unprivileged parent can neither ptrace the signer nor read its mem
             };
             res[1] = try_attach(c->pid());
             res[2] = try_mem(c->pid());
+            // The control is dumpable only from its exec on (the setuid
+            // above made this process non-dumpable): wait for the exec,
+            // which closes the close-on-exec pipe.
+            int exec_pipe[2];
+            if (::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+                ::_exit(1);
+            }
             const pid_t control = ::fork();
             if (control == 0) {
+                ::close(exec_pipe[0]);
                 ::execl("/bin/sleep", "sleep", "5", static_cast<char*>(nullptr));
                 ::_exit(127);
             }
-            ::usleep(50'000); // past the exec
+            ::close(exec_pipe[1]);
+            char byte = 0;
+            while (::read(exec_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+            }
+            ::close(exec_pipe[0]);
             res[3] = try_attach(control);
             res[4] = try_mem(control);
             ::kill(control, SIGKILL);
@@ -415,9 +431,18 @@ TEST_CASE("an unprivileged parent can neither ptrace the signer nor read its mem
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
     REQUIRE(got == static_cast<ssize_t>(sizeof res));
+    if (res[0] == -1) {
+        WARN("not run: nobody cannot execute " << launch.executable << " (a build directory closed to others)");
+        return;
+    }
     REQUIRE(res[0] == 1); // the signer ran as nobody
     INFO("errno: attach " << res[1] << ", mem " << res[2] << "; control: attach " << res[3] << ", mem " << res[4]);
-    CHECK(res[3] == 0); // the same user attaches to a process of its own that did not opt out
+    if (res[3] != 0) {
+        // Yama's ptrace_scope 2 or 3 forbids even a parent: nothing tells
+        // the signer's refusal from the system's here.
+        WARN("not run: this system refuses ptrace to unprivileged parents (errno " << res[3] << ")");
+        return;
+    }
     CHECK(res[4] == 0);
     CHECK(res[1] == EPERM);
     CHECK(res[2] == EACCES);

@@ -885,6 +885,9 @@ TEST_CASE("ws source: held AMM pools it never saw created (a restart) are read f
         }
     });
     solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    // The held mints: a pool account naming another token would not be believed.
+    source.watch_mints({chain_test::key("vH6HyoNGaWvKHsK1ENNCqFuZhLfR1cpw46TFeGVpump"),
+                        chain_test::key("ADSXPGwP3riuvqYtwqogCD4Rfn1a6NASqaSpThpsmoon")});
     source.watch_pools({pump_swap, raydium, missing});
     Collected got;
     Sink sink(got);
@@ -908,4 +911,42 @@ TEST_CASE("ws source: held AMM pools it never saw created (a restart) are read f
         CHECK(std::count_if(subscribed.begin(), subscribed.end(),
                             [&](const std::string& r) { return r.find("\"" + v + "\"") != std::string::npos; }) == 1);
     }
+}
+
+TEST_CASE("ws source: a held pool's account naming a token that is not held is not believed, nor asked again",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    const Pubkey pump_swap = chain_test::key("7vEpDRUy5PSiBJNdBiiuMxN7KbM7HA3fxhFvgrjRrEnV");
+    std::atomic<int> reads{0};
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method != "getMultipleAccounts") {
+            return FakeReply{500, "unexpected"};
+        }
+        ++reads;
+        return rpc::test::ok_reply(req, R"({"context":{"slot":77},"value":[{"data":[")" +
+                                            captured_pool_data("pumpswap_pool_7vEp") +
+                                            R"(","base64"],"executable":false,"lamports":2039280,"owner":"pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA","rentEpoch":0,"space":301}]})");
+    });
+    std::atomic<int> subscribes{0};
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        while (conn.read(req)) {
+            subscribes += req.find("\"accountSubscribe\"") != std::string::npos ? 1 : 0;
+        }
+    });
+    solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
+    source.watch_mints({chain_test::key("ADSXPGwP3riuvqYtwqogCD4Rfn1a6NASqaSpThpsmoon")}); // another coin
+    source.watch_pools({pump_swap});
+    Collected got;
+    Sink sink(got);
+    source.start(sink);
+    REQUIRE(wait_for([&] { return reads.load() >= 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    source.stop();
+    server.stop();
+    CHECK(reads.load() == 1);
+    CHECK(subscribes.load() == 0);
 }

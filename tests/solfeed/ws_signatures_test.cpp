@@ -276,6 +276,7 @@ TEST_CASE("ws slots: follow_slots subscribes each connection, the highest valid 
         c.send(slot(4999, 5000));
         c.send(slot(5000, 5001));
         c.send(slot(4000, 4001)); // an older one (another fork, a late frame): the slot stays
+        c.send(slot(25000, 25001)); // 20,000 slots ahead of a moment ago: not believed
         c.send(slot(9000, 9000)); // parent not below the slot: refused
         c.send(R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"slot":"7000"},"subscription":31}})");
         c.send(R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":6999,"slot":7000}}})");
@@ -287,12 +288,18 @@ TEST_CASE("ws slots: follow_slots subscribes each connection, the highest valid 
     source.follow_slots();
     NullSink sink;
     source.start(sink);
-    REQUIRE(eventually([&] { return sent.load() && source.current_slot() == 5001; }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    REQUIRE(eventually([&] {
+        return sent.load() && source.current_slot() == 5001 &&
+               reason(*source.status(), "SLOT_NOTIFICATION_INVALID") == 3;
+    }));
+    CHECK(source.current_slot() == 5001);
     const SourceStatus st = *source.status();
+    // Nothing more for longer than kSlotStaleNs: the slot is unknown again,
+    // not an old number.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    CHECK(source.current_slot() == 0);
     source.stop();
     server.stop();
-    CHECK(source.current_slot() == 5001);
     CHECK(reason(st, "SLOT_NOTIFICATION_INVALID") == 3);
     CHECK(reason(st, "SUBSCRIBE_ERROR") == 0);
     std::lock_guard<std::mutex> lk(mu);

@@ -455,7 +455,7 @@ bool SolanaWsDecoder::learn_curve(const Pubkey& pool, const Pubkey& mint) {
 }
 
 bool SolanaWsDecoder::learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len,
-                                     std::string& why) {
+                                     std::string& why, const std::vector<Pubkey>* tokens) {
     AmmPoolAccount a;
     const bool raydium = dex == SNP_DEX_RAYDIUM_AMM_V4;
     if (!raydium && dex != SNP_DEX_PUMP_SWAP) {
@@ -479,6 +479,11 @@ bool SolanaWsDecoder::learn_amm_pool(const Pubkey& pool, uint32_t dex, const uin
     // Raydium: the token is pc when coin is WSOL; PumpSwap: the token is
     // quote when base is WSOL (as their creations register them).
     const bool token_second = a.mint_a == wsol;
+    const Pubkey& token = token_second ? a.mint_b : a.mint_a;
+    if (tokens != nullptr && std::find(tokens->begin(), tokens->end(), token) == tokens->end()) {
+        why = "the pool's token " + to_base58(token) + " is none of the held mints";
+        return false;
+    }
     KnownPool k;
     k.pool = pool;
     k.dex = dex;
@@ -578,11 +583,6 @@ const DecodeResult& SolanaWsDecoder::decode(std::string_view json) {
         im.counters.events += r.n_events;
         for (size_t i = 0; i < im.n_pending; ++i) {
             im.registry.put(im.pending[i]);
-        }
-        for (uint32_t i = 0; i < r.n_events; ++i) {
-            if (r.events[i].h.type == SNP_EVENT_CURVE_COMPLETE) {
-                im.registry.mark_complete(r.events[i].curve_complete.pool);
-            }
         }
         for (size_t i = 0; i < static_cast<size_t>(Skip::kCount); ++i) {
             im.counters.skipped[i] += r.skipped[i];

@@ -105,12 +105,22 @@ class SolanaWsDecoder {
     // from before a restart): when `pool` is `mint`'s pump.fun bonding
     // curve (the PDA), it is registered as that curve and true is returned.
     bool learn_curve(const Pubkey& pool, const Pubkey& mint);
+    // The host has `curve`'s CURVE_COMPLETE (the caller delivered it): later
+    // notices of that completion (each account notification of the
+    // completed curve, its logged CompleteEvent) are skipped as
+    // COMPLETE_AGAIN. Not done by decode() itself: a message the caller
+    // drops after decoding (an older slot) must not count as delivered.
+    void completion_delivered(const Pubkey& curve) { pools().mark_complete(curve); }
     // The same for an AMM pool (`dex` SNP_DEX_RAYDIUM_AMM_V4 or
     // SNP_DEX_PUMP_SWAP) from its pool account, read by the caller from
     // the pool's own address and checked to be owned by that program: the
     // token, its side, and the vaults the account names. False and `why`
     // when the account does not decode or does not pair a token with SOL.
-    bool learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len, std::string& why);
+    // `tokens`, when given, are the only tokens the pool may be of (the
+    // held mints): a node that answers with another pool's account is not
+    // believed.
+    bool learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len, std::string& why,
+                        const std::vector<Pubkey>* tokens = nullptr);
     // Whether follow() found `pool`'s accounts (false: not known yet, or
     // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
     bool follows(const Pubkey& pool) const;

@@ -30,7 +30,8 @@ class SignatureWatch {
     virtual void watch_signature(const SignatureBytes& signature) = 0;
     virtual void forget_signature(const SignatureBytes& signature) = 0;
     // Any thread: the highest slot a node reported to the watcher
-    // (slotSubscribe, or a notification's context slot); 0 while none did.
+    // (slotSubscribe, or a notification's context slot); 0 while none did,
+    // or none did lately.
     // What "the slot now" is when a transaction is sent.
     virtual uint64_t current_slot() const { return 0; }
     // Any thread: keep current_slot() fresh from now on (slotSubscribe on

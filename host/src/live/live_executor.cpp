@@ -91,8 +91,10 @@ void LiveExecutor::Impl::finish(uint64_t id, ExecReport r) {
             if (at.height_at_send != 0) { // the height was known at the send
                 a.confirm_blocks.push_back(h > at.height_at_send ? h - at.height_at_send : 0);
             }
-            if (at.slot_at_send != 0 && f.landed_slot != 0) { // the slot it landed in, from the slot it was sent at
-                a.confirm_slots.push_back(f.landed_slot > at.slot_at_send ? f.landed_slot - at.slot_at_send : 0);
+            // The slot it landed in, from the slot it was sent at (a landing
+            // before the send's slot means the slot now was wrong: no sample).
+            if (at.slot_at_send != 0 && f.landed_slot >= at.slot_at_send) {
+                a.confirm_slots.push_back(f.landed_slot - at.slot_at_send);
             }
             for (std::vector<uint64_t>* v : {&a.confirm_ms, &a.confirm_blocks, &a.confirm_slots}) {
                 if (v->size() > 100'000) { // the latest 50,000 make the percentiles

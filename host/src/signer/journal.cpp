@@ -57,8 +57,8 @@ constexpr auto kSyncInterval = std::chrono::milliseconds(50);
 // A checkpoint (two fsyncs, page copies) on a small machine takes the CPU
 // the signer and its caller need: during a burst of signs it pushed the
 // round trip's p99 from ~75 to ~130 us. So it waits for a pause: no row
-// for kQuietFor, or the oldest unsynced row kMaxDefer old, whichever
-// comes first (the power-loss window grows to at most kMaxDefer plus
+// for kQuietFor, or kMaxDefer since the syncer first found rows to sync
+// (up to kSyncInterval after the oldest), whichever comes first (the power-loss window grows to at most kMaxDefer plus
 // kSyncInterval under sustained signing).
 constexpr auto kQuietFor = std::chrono::milliseconds(3);
 constexpr auto kMaxDefer = std::chrono::milliseconds(250);
@@ -160,18 +160,21 @@ void Journal::sync_loop() {
     int64_t dirty_since = 0; // when a round first found unsynced rows (0: none waiting)
     const int64_t quiet_ns = std::chrono::nanoseconds(kQuietFor).count();
     const int64_t max_defer_ns = std::chrono::nanoseconds(kMaxDefer).count();
+    int64_t wait_ns = std::chrono::nanoseconds(kSyncInterval).count();
     while (!stop_) {
-        cv_.wait_for(lk, dirty_since != 0 ? std::chrono::nanoseconds(kQuietFor) : std::chrono::nanoseconds(kSyncInterval),
-                     [this] { return stop_; });
+        cv_.wait_for(lk, std::chrono::nanoseconds(wait_ns), [this] { return stop_; });
+        wait_ns = std::chrono::nanoseconds(kSyncInterval).count();
         if (stop_) {
             break;
         }
         if (dirty_.load(std::memory_order_acquire)) {
             const int64_t now = steady_ns();
             dirty_since = dirty_since != 0 ? dirty_since : now;
-            if (now - last_append_ns_.load(std::memory_order_relaxed) < quiet_ns &&
-                now - dirty_since < max_defer_ns) {
-                continue; // signing in progress: after the burst
+            const int64_t since_append = now - last_append_ns_.load(std::memory_order_relaxed);
+            if (since_append < quiet_ns && now - dirty_since < max_defer_ns) {
+                // Signing in progress: look again when the burst may be over.
+                wait_ns = std::max<int64_t>(quiet_ns - since_append, 500'000);
+                continue;
             }
         }
         dirty_since = 0;
@@ -218,10 +221,12 @@ bool Journal::append(const JournalRow& r, std::string& err) {
     } else {
         sqlite3_bind_null(s, 15);
     }
+    // Before the step: its commit marks the journal dirty, and the syncer
+    // must already see a signing in progress then.
+    last_append_ns_.store(steady_ns(), std::memory_order_relaxed);
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    last_append_ns_.store(steady_ns(), std::memory_order_relaxed);
     if (rc != SQLITE_DONE) {
         err = db_error(db_, "signer journal: insert");
         return false;

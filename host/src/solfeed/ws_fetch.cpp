@@ -429,8 +429,10 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
                 const std::optional<rpc::AccountInfo>& a = accs.accounts[i];
                 std::string problem;
                 uint32_t dex = 0;
+                bool lasting = true; // a fact of the account, not of this read: not asked again
                 if (!a) {
                     problem = "the account does not exist";
+                    lasting = false; // not yet visible to this node, perhaps
                 } else if (a->owner == solana::kRaydiumAmmV4Program) {
                     dex = SNP_DEX_RAYDIUM_AMM_V4;
                 } else if (a->owner == solana::kPumpSwapProgram) {
@@ -439,12 +441,19 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
                     problem = "owned by " + solana::to_base58(a->owner) +
                               ", not an AMM the feed decodes (a pump.fun curve is known by its mint)";
                 }
-                if (problem.empty() && !self.decoder.learn_amm_pool(pool, dex, a->data.data(), a->data.size(), problem)) {
+                if (problem.empty() && !self.decoder.learn_amm_pool(pool, dex, a->data.data(), a->data.size(), problem,
+                                                                    &self.watched_mints)) {
                     problem = "its pool account: " + problem;
                 }
                 if (!problem.empty()) {
+                    if (lasting) {
+                        self.held_pool_asked[pool] = std::numeric_limits<int64_t>::max(); // until held anew
+                    }
                     log::warn("feed.ws", "a held pool cannot be followed: its price comes from trades only",
-                              {{"pool", base58(pool)}, {"error", problem}, {"retry_s", kHeldPoolRetryNs / 1'000'000'000}});
+                              {{"pool", base58(pool)},
+                               {"error", problem},
+                               {"asked_again", lasting ? std::string("when held anew")
+                                                       : std::to_string(kHeldPoolRetryNs / 1'000'000'000) + " s"}});
                     continue;
                 }
                 self.held_pool_asked.erase(pool);

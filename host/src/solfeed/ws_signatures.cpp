@@ -13,6 +13,7 @@
 // a value object with err); anything else is counted and ignored.
 #include "solfeed/ws_source_impl.hpp"
 
+#include "core/clock.hpp"
 #include "solana/base58.hpp"
 
 #include <simdjson.h>
@@ -145,8 +146,21 @@ void SolanaWsSource::Impl::on_signature_notification(Endpoint& ep, std::string_v
 }
 
 void SolanaWsSource::Impl::observe_slot(uint64_t slot) {
+    const int64_t now = mono_ns();
     uint64_t cur = highest_slot.load(std::memory_order_relaxed);
+    const bool fresh = now - slot_seen_mono.load(std::memory_order_relaxed) < kSlotStaleNs;
+    if (slot == 0 || (fresh && cur != 0 && slot > cur && slot - cur > kMaxSlotJump)) {
+        return; // implausibly far ahead of what the nodes said a moment ago
+    }
+    if (!fresh) {
+        highest_slot.store(slot, std::memory_order_relaxed); // after a silence: start over
+        slot_seen_mono.store(now, std::memory_order_relaxed);
+        return;
+    }
     while (slot > cur && !highest_slot.compare_exchange_weak(cur, slot, std::memory_order_relaxed)) {
+    }
+    if (slot >= cur) {
+        slot_seen_mono.store(now, std::memory_order_relaxed);
     }
 }
 
@@ -173,7 +187,12 @@ void SolanaWsSource::Impl::on_slot_notification(Endpoint& ep, std::string_view m
     observe_slot(slot);
 }
 
-uint64_t SolanaWsSource::current_slot() const { return impl_->highest_slot.load(std::memory_order_relaxed); }
+uint64_t SolanaWsSource::current_slot() const {
+    if (mono_ns() - impl_->slot_seen_mono.load(std::memory_order_relaxed) >= kSlotStaleNs) {
+        return 0; // no node said anything lately: unknown, not an old number
+    }
+    return impl_->highest_slot.load(std::memory_order_relaxed);
+}
 
 void SolanaWsSource::follow_slots() {
     std::lock_guard<std::mutex> lk(impl_->mu);

@@ -378,6 +378,9 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
         init_event(ev, e.h.type);
         std::memcpy(static_cast<void*>(&ev), &e, e.h.size);
         ev.h.source_ns = recv_wall;
+        if (e.h.type == SNP_EVENT_CURVE_COMPLETE) {
+            decoder.completion_delivered(e.curve_complete.pool); // on its way: later notices are repeats
+        }
         switch (hold.offer(ev, recv_mono_ns)) {
         case SafetyHold::Verdict::Pass:
             deliver_locked(ev, recv_mono_ns);
@@ -440,6 +443,10 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
         // mint's PDA. A held AMM pool is known from its pool account, read
         // over RPC (fetch_held_pools_locked).
         std::vector<Pubkey> unknown;
+        for (auto it = held_pool_asked.begin(); it != held_pool_asked.end();) { // pools no longer held
+            it = std::find(watched.begin(), watched.end(), it->first) == watched.end() ? held_pool_asked.erase(it)
+                                                                                       : std::next(it);
+        }
         for (const Pubkey& pool : watched) {
             if (decoder.pools().find(pool) == nullptr) {
                 bool curve = false;

@@ -36,6 +36,11 @@ inline constexpr size_t kMaxSafetyFollowed = 1024; // pools whose safety facts a
 inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
 inline constexpr uint64_t kSlotRequest = kFirstAccountRequest - 1; // the connection's slotSubscribe
+// The slot now: a report more than kMaxSlotJump ahead of it is refused
+// (a node on another cluster, or lying) unless no report was taken for
+// kSlotStaleNs; after kSlotStaleNs without one the slot is unknown (0).
+inline constexpr uint64_t kMaxSlotJump = 10'000;
+inline constexpr int64_t kSlotStaleNs = 2'000'000'000;
 inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
 inline constexpr int64_t kHeldPoolRetryNs = 30'000'000'000;  // a held pool's account read again after a failure
 
@@ -152,6 +157,7 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::map<SignatureBytes, bool> signatures;
     SignatureWatch::Listener signature_listener;
     std::atomic<uint64_t> highest_slot{0}; // SignatureWatch::current_slot (no lock)
+    std::atomic<int64_t> slot_seen_mono{0}; // when highest_slot last took a report
     bool slots_wanted = false;             // follow_slots() was called
     uint64_t slot_notifications = 0;
     uint64_t signature_notifications = 0;
