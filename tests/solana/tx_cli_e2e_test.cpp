@@ -137,6 +137,7 @@ TEST_CASE("sniperd tx decode explains a transaction as JSON", "[solana][e2e]") {
     CHECK(std::string_view(doc["account_keys"].at(0)["pubkey"].get_string().value()) == to_base58(key.pubkey()));
     CHECK_FALSE(doc["account_keys"].at(2)["writable"].get_bool().value());
     CHECK(doc["address_table_lookups"].get_array().size() == 0);
+    CHECK(doc["problems"].get_array().size() == 0);
     auto ix1 = doc["instructions"].at(1);
     CHECK(std::string_view(ix1["program_id"].get_string().value()) == "11111111111111111111111111111111");
     CHECK(std::string_view(ix1["data"].get_string().value()) == "02000000e803000000000000");
@@ -152,6 +153,20 @@ TEST_CASE("sniperd tx decode explains a transaction as JSON", "[solana][e2e]") {
     REQUIRE(r.exit_code == 0);
     simdjson::dom::element doc2 = parser.parse(r.out);
     CHECK_FALSE(doc2["signatures"].at(0)["verified"].get_bool().value());
+
+    // A repeated account key (key 2 := key 0) is well-formed on the wire
+    // (web3.js decodes it too): described, with the runtime's refusal.
+    auto repeated = b;
+    std::copy(repeated.begin() + 69, repeated.begin() + 101, repeated.begin() + 133);
+    r = e2e::run({e2e::kSniperd, "tx", "decode", base64_encode(repeated)}, dir / "d4");
+    INFO(e2e::describe(r));
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::element doc4 = parser.parse(r.out);
+    REQUIRE(doc4["problems"].get_array().size() == 1);
+    const std::string_view problem = doc4["problems"].at(0).get_string().value();
+    CHECK(e2e::contains(std::string(problem), "account key 2 repeats key 0"));
+    CHECK(e2e::contains(std::string(problem), "AccountLoadedTwice"));
+    CHECK(std::string_view(doc4["account_keys"].at(2)["pubkey"].get_string().value()) == to_base58(key.pubkey()));
 
     // From stdin.
     e2e::write_file(dir / "tx.b64", b64 + "\n");

@@ -191,6 +191,14 @@ std::string decode_json(const Transaction& tx, std::span<const uint8_t> bytes) {
     JsonWriter w;
     w.begin_object();
     w.kv("size", static_cast<uint64_t>(bytes.size()));
+    // What the runtime would refuse although the bytes parse.
+    w.key("problems").begin_array();
+    if (const auto rep = repeated_account_key(m)) {
+        w.value("account key " + std::to_string(rep->second) + " repeats key " + std::to_string(rep->first) + " (" +
+                to_base58(m.account_keys[rep->first]) +
+                "): the runtime refuses the transaction (AccountLoadedTwice); nothing here signs or sends it");
+    }
+    w.end_array();
     w.key("signatures").begin_array();
     for (size_t i = 0; i < tx.signatures.size(); ++i) {
         w.begin_object().kv("signature", to_base58(tx.signatures[i])).kv("verified", static_cast<bool>(verified[i]));
@@ -297,7 +305,9 @@ int decode(int argc, char** argv) {
         return fail_usage("decode: the input is not base64: " + base64_problem(text));
     }
     Transaction tx;
-    if (auto e = parse_transaction(*bytes, tx)) {
+    // Repeated account keys are well-formed on the wire: described, with
+    // the runtime's verdict under "problems".
+    if (auto e = parse_transaction(*bytes, tx, true)) {
         return fail_usage("decode: malformed transaction: " + e->to_string());
     }
     std::printf("%s\n", decode_json(tx, *bytes).c_str());

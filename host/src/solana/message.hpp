@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <span>
 #include <vector>
 
@@ -88,10 +89,17 @@ Result<std::vector<uint8_t>> serialize_message(const Message& m);
 std::optional<CodecError> parse_message(std::span<const uint8_t> bytes, Message& out,
                                         size_t base_offset = 0);
 
+// The first repeated static account key: {first index, repeat index};
+// nullopt when the keys are distinct. The wire format allows repeats; the
+// runtime refuses such a transaction (AccountLoadedTwice), so every parser
+// here refuses them unless told to take them (a decoder that describes).
+std::optional<std::pair<size_t, size_t>> repeated_account_key(const Message& m);
+
 namespace detail {
 // parse_message() without the fits-with-its-signatures check (the
 // transaction parser checks the whole input's size and the count itself).
-std::optional<CodecError> parse_message_body(std::span<const uint8_t> bytes, Message& out, size_t base_offset);
+std::optional<CodecError> parse_message_body(std::span<const uint8_t> bytes, Message& out, size_t base_offset,
+                                             bool allow_repeated_keys = false);
 } // namespace detail
 
 } // namespace sniper::solana

@@ -227,8 +227,17 @@ bool read_index_list(ByteReader& r, std::vector<uint8_t>& out, const char* what)
 
 } // namespace
 
+std::optional<std::pair<size_t, size_t>> repeated_account_key(const Message& m) {
+    size_t a = 0;
+    size_t b = 0;
+    if (has_duplicate(m.account_keys, a, b)) {
+        return std::make_pair(a, b);
+    }
+    return std::nullopt;
+}
+
 std::optional<CodecError> detail::parse_message_body(std::span<const uint8_t> bytes, Message& out,
-                                                   size_t base_offset) {
+                                                   size_t base_offset, bool allow_repeated_keys) {
     ByteReader r(bytes.data(), bytes.size(), base_offset);
     if (bytes.size() > kMaxTransactionSize) {
         r.fail("expected a message of at most 1232 bytes, found " + num(bytes.size()));
@@ -269,7 +278,7 @@ std::optional<CodecError> detail::parse_message_body(std::span<const uint8_t> by
     }
     size_t dup_a = 0;
     size_t dup_b = 0;
-    if (has_duplicate(out.account_keys, dup_a, dup_b)) {
+    if (!allow_repeated_keys && has_duplicate(out.account_keys, dup_a, dup_b)) {
         r.fail_at(keys_at + compact_u16_size(nkeys) + 32 * dup_b,
                   "expected distinct account keys, found key " + num(dup_b) + " equal to key " + num(dup_a));
         return r.error();

@@ -57,7 +57,8 @@ Result<std::vector<uint8_t>> serialize_transaction(const Transaction& tx) {
     return std::vector<uint8_t>(b.buf.begin(), b.buf.begin() + static_cast<std::ptrdiff_t>(b.size));
 }
 
-std::optional<CodecError> parse_transaction(std::span<const uint8_t> bytes, Transaction& out) {
+std::optional<CodecError> parse_transaction(std::span<const uint8_t> bytes, Transaction& out,
+                                            bool allow_repeated_keys) {
     ByteReader r(bytes.data(), bytes.size(), 0);
     if (bytes.size() > kMaxTransactionSize) {
         r.fail("expected a transaction of at most 1232 bytes, found " + std::to_string(bytes.size()));
@@ -72,7 +73,7 @@ std::optional<CodecError> parse_transaction(std::span<const uint8_t> bytes, Tran
         r.bytes(s.bytes.data(), 64, "signature");
     }
     const size_t at = r.pos();
-    if (auto e = detail::parse_message_body(bytes.subspan(at), out.message, at)) {
+    if (auto e = detail::parse_message_body(bytes.subspan(at), out.message, at, allow_repeated_keys)) {
         return e;
     }
     if (nsig != out.message.header.num_required_signatures) {

@@ -41,7 +41,10 @@ std::optional<CodecError> serialize_transaction(const Transaction& tx, TxBytes& 
 Result<std::vector<uint8_t>> serialize_transaction(const Transaction& tx);
 
 // Parses exactly `bytes` into `out`, reusing its storage.
-std::optional<CodecError> parse_transaction(std::span<const uint8_t> bytes, Transaction& out);
+// `allow_repeated_keys`: take a message whose static keys repeat (see
+// repeated_account_key(); for describing one, never for signing or sending).
+std::optional<CodecError> parse_transaction(std::span<const uint8_t> bytes, Transaction& out,
+                                            bool allow_repeated_keys = false);
 
 // Compiles nothing: signs an already compiled message. Every required
 // signer must be among `keys` (matched by public key; extra keys are
