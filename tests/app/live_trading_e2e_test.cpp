@@ -339,11 +339,14 @@ TEST_CASE("live: a strategy buys through jupiter and jito and sells, and the cha
     INFO(status_out);
     CHECK(contains(status_out, "\"executor\":\"live\""));
     CHECK(contains(status_out, "\"confirm_ms_p99\""));
+    // No [feeds.ws] here: no slot was known at any send.
+    CHECK(contains(status_out, "\"confirm_slots_n\":0"));
     CHECK(landed == 3);
     CHECK(routes == std::set<std::string>{"jito", "jupiter"});
     const RunResult text = sniperctl(w, {"status"});
     CHECK(contains(text.out, "landing"));
     CHECK(contains(text.out, "jito"));
+    CHECK(contains(text.out, "slots p50/max"));
 
     daemon.signal(SIGTERM);
     REQUIRE(poll_until([&] { return !daemon.running(); }, 30s));
