@@ -329,3 +329,38 @@ TEST_CASE("ws slots: without follow_slots no slotSubscribe is sent", "[solfeed][
     CHECK(extra.load() == 0);
     CHECK(source.current_slot() == 0);
 }
+
+TEST_CASE("ws slots: a refused slotSubscribe is asked again after the back-off, on the same connection",
+          "[solfeed][signatures]") {
+    testing::QuietLogs quiet;
+    std::atomic<int> asked{0};
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        while (c.read(req)) {
+            if (req.find("\"slotSubscribe\"") == std::string::npos) {
+                continue;
+            }
+            if (++asked == 1) {
+                c.send(R"({"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":)" + id_of(req) +
+                       "}");
+                continue;
+            }
+            c.send(R"({"jsonrpc":"2.0","result":44,"id":)" + id_of(req) + "}");
+            c.send(R"({"jsonrpc":"2.0","method":"slotNotification","params":{"result":{"parent":699,"root":600,"slot":700},"subscription":44}})");
+        }
+    });
+    solfeed::SolanaWsSource source(config({server.url()})); // reconnect_max 200 ms
+    source.follow_slots();
+    NullSink sink;
+    source.start(sink);
+    REQUIRE(eventually([&] { return source.current_slot() == 700; }));
+    const SourceStatus st = *source.status();
+    source.stop();
+    server.stop();
+    CHECK(asked.load() == 2);
+    CHECK(server.connections() == 1);
+    CHECK(reason(st, "SUBSCRIBE_ERROR") == 1);
+}

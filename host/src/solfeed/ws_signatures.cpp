@@ -22,7 +22,7 @@ namespace sniper::solfeed {
 
 void SolanaWsSource::Impl::sync_signatures(Endpoint& ep) {
     std::vector<std::string> out;
-    if (slots_wanted && !ep.slot_asked && ep.tokens >= 1) {
+    if (slots_wanted && !ep.slot_asked && ep.tokens >= 1 && mono_ns() >= ep.slot_retry_mono) {
         ep.tokens -= 1;
         ep.slot_asked = true;
         out.push_back(ws_request(kSlotRequest, "slotSubscribe", ""));

@@ -112,6 +112,7 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
         ep.sub_by_signature.clear();
         ep.signatures_refused.clear();
         ep.slot_asked = false;
+        ep.slot_retry_mono = 0;
         std::string why = ep.conn.run(ep.url, opts, handler);
         const int64_t lasted = mono_ns() - began;
         if (why == "stopped") {
@@ -273,10 +274,17 @@ void SolanaWsSource::Impl::on_response(Endpoint& ep, std::string_view msg) {
     uint64_t sub = 0;
     if (has_id && id == kSlotRequest) {
         uint64_t slot_sub = 0;
-        if (refused || doc["result"].get_uint64().get(slot_sub) != simdjson::SUCCESS) {
+        if (!ep.slot_asked) {
+            count_locked(kUnexpectedResponse, "a slotSubscribe answer not asked for from " + ep.display);
+        } else if (refused || doc["result"].get_uint64().get(slot_sub) != simdjson::SUCCESS) {
+            // Asked again after the longest reconnect back-off, not at once.
+            ep.slot_asked = false;
+            ep.slot_retry_mono = mono_ns() + cfg.ws.reconnect_max_ns;
             count_locked(kSubscribeError, "slotSubscribe refused by " + ep.display + ": " +
                                               (refused ? simdjson::to_string(doc["error"]).substr(0, 300)
-                                                       : std::string("no subscription id")));
+                                                       : std::string("no subscription id")) +
+                                              " (asked again in " +
+                                              std::to_string(cfg.ws.reconnect_max_ns / 1'000'000) + " ms)");
         }
         return;
     }

@@ -218,7 +218,8 @@ struct Endpoint {
     std::map<uint64_t, SignatureBytes> signature_by_sub;
     std::map<SignatureBytes, uint64_t> sub_by_signature;
     std::set<SignatureBytes> signatures_refused;
-    bool slot_asked = false; // slotSubscribe sent on this connection
+    bool slot_asked = false;     // slotSubscribe sent on this connection (and not refused)
+    int64_t slot_retry_mono = 0; // a refused slotSubscribe is asked again from then on
     double tokens = 0;                          // request budget left (feeds.ws.requests_per_s)
     int64_t tokens_mono = 0;
     // One request from the budget, with its id; false (counted as delayed)
