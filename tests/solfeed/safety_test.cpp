@@ -950,3 +950,97 @@ TEST_CASE("ws source: a held pool's account naming a token that is not held is n
     CHECK(reads.load() == 1);
     CHECK(subscribes.load() == 0);
 }
+
+// A held pool's holders, measured again: the NEW_POOL said 10 %; later the
+// ten largest hold 30 %, which goes out as a POOL_SAFETY with the other
+// facts as they were; the same share measured again says nothing more.
+TEST_CASE("ws source: a held pool's top-10 holders' share is measured again and a change goes out as a "
+          "POOL_SAFETY",
+          "[solfeed][safety]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD";
+    const std::string mint = "DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump";
+    const auto c = solana::pubkey_from_base58(curve);
+    const auto m = solana::pubkey_from_base58(mint);
+    REQUIRE(c);
+    REQUIRE(m);
+    const std::string curve_ata = b58(solana::associated_token_address(*c, *m, solana::kTokenProgram));
+    const auto holders = [&](const char* each) {
+        std::string list = R"({"context":{"slot":1},"value":[{"address":")" + curve_ata +
+                           R"(","amount":"600000000000000","decimals":6,"uiAmount":6e8,"uiAmountString":"600000000"})";
+        for (int i = 0; i < 10; ++i) {
+            solana::Pubkey h{};
+            h.bytes[0] = static_cast<uint8_t>(i + 1);
+            list += R"(,{"address":")" + b58(h) + R"(","amount":")" + each +
+                    R"(","decimals":6,"uiAmount":1,"uiAmountString":"1"})";
+        }
+        return list + "]}";
+    };
+    std::atomic<int> phase{0};
+    std::atomic<int> remeasures{0};
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getTokenLargestAccounts" && req.body.find(mint) != std::string::npos) {
+            if (phase.load() > 0) {
+                ++remeasures;
+            }
+            // 1 % each at creation, 3 % each later.
+            return rpc::test::ok_reply(req, holders(phase.load() == 0 ? "10000000000000" : "30000000000000"));
+        }
+        if (req.method == "getAccountInfo" && req.body.find(mint) != std::string::npos) {
+            return rpc::test::ok_reply(req, account_json(mint_bytes(1'000'000'000'000'000, 6),
+                                                         "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"));
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        conn.send(stream.message(0, 1000)); // create + buy
+        conn.hold();
+    });
+    Collected got;
+    Sink sink(got);
+    auto cfg = config(server.url(), node.url(), 5'000'000'000);
+    cfg.holders_every_ns = 300'000'000;
+    solfeed::SolanaWsSource source(cfg);
+    source.start(sink);
+    REQUIRE(wait_for([&] {
+        std::lock_guard<std::mutex> lk(got.mu);
+        return !got.events.empty();
+    }));
+    snp_ev_new_pool np{};
+    {
+        std::lock_guard<std::mutex> lk(got.mu);
+        REQUIRE(got.events[0].h.type == SNP_EVENT_NEW_POOL);
+        np = got.events[0].new_pool;
+    }
+    CHECK(np.top10_holder_bps == 1000);
+    phase = 1;
+    source.watch_pools({np.pool}); // held from now on
+    const auto safety_events = [&] {
+        std::vector<snp_ev_pool_safety> out;
+        std::lock_guard<std::mutex> lk(got.mu);
+        for (const EventBuf& ev : got.events) {
+            if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+                out.push_back(ev.pool_safety);
+            }
+        }
+        return out;
+    };
+    REQUIRE(wait_for([&] { return !safety_events().empty(); }));
+    REQUIRE(wait_for([&] { return remeasures.load() >= 3; })); // measured again twice more: the same share
+    source.stop();
+    server.stop();
+    const auto s = safety_events();
+    REQUIRE(s.size() == 1);
+    CHECK(s[0].h.type == SNP_EVENT_POOL_SAFETY);
+    CHECK(s[0].h.size == sizeof(snp_ev_pool_safety));
+    CHECK(s[0].pool == np.pool);
+    CHECK(s[0].base_mint == np.base_mint);
+    CHECK(s[0].dex == np.dex);
+    CHECK(s[0].top10_holder_bps == 3000);
+    CHECK(s[0].flags == np.flags);
+    CHECK(s[0].lp_burned_bps == np.lp_burned_bps);
+}

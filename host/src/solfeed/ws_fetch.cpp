@@ -465,6 +465,113 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
         }));
 }
 
+void SolanaWsSource::Impl::remeasure_holders_locked() {
+    if (!rpc || cfg.holders_every_ns <= 0) {
+        return;
+    }
+    const int64_t now = mono_ns();
+    for (const Pubkey& pool : watched) {
+        const auto it = pool_facts.find(pool);
+        if (it == pool_facts.end() || it->second.holders_in_flight || now < it->second.holders_due_mono) {
+            continue; // not seen created by this source (before a restart), or not due
+        }
+        it->second.holders_in_flight = true;
+        it->second.holders_due_mono = now + cfg.holders_every_ns;
+        fetch_holders_locked(pool);
+    }
+}
+
+void SolanaWsSource::Impl::fetch_holders_locked(const Pubkey& pool) {
+    const PoolFacts& f = pool_facts.at(pool);
+    const Pubkey token = f.last.base_mint;
+    const std::string mint = base58(token);
+    // The pool's own token accounts are no holders (as at creation).
+    const chain::TokenAccounts own = chain::associated_token_accounts(pool, token);
+    std::vector<solana::Pubkey> exclude = {to_solana(own.token), to_solana(own.token_2022)};
+    if (const chain::KnownPool* k = decoder.pools().find(pool); k != nullptr && !is_zero(k->token_vault)) {
+        exclude.push_back(to_solana(k->token_vault));
+    }
+    const auto done = [pool](Impl& self, const std::string& why) {
+        auto it = self.pool_facts.find(pool);
+        if (it != self.pool_facts.end()) {
+            it->second.holders_in_flight = false;
+        }
+        if (!why.empty()) {
+            self.enrich_failed_locked("holders (held pool)", why); // what was known stands
+        }
+    };
+    std::weak_ptr<Impl> weak = weak_from_this();
+    rpc->call(
+        "getAccountInfo", "[\"" + mint + "\",{\"encoding\":\"base64\",\"commitment\":\"confirmed\"}]",
+        under_lock(weak, [pool, mint, exclude, done](Impl& self, const rpc::RpcResponse& resp) {
+            std::string why = resp.ok() ? std::string() : resp.error.message;
+            std::optional<MintFacts> m;
+            if (resp.ok()) {
+                m = parse_mint(resp.result_json, why);
+            }
+            const auto it = self.pool_facts.find(pool);
+            if (it == self.pool_facts.end()) {
+                return;
+            }
+            if (m && (m->supply == 0 || m->decimals != it->second.decimals)) {
+                why = "the mint says supply " + std::to_string(m->supply) + " and " +
+                      std::to_string(static_cast<unsigned>(m->decimals)) + " decimals, the pool's NEW_POOL " +
+                      std::to_string(static_cast<unsigned>(it->second.decimals));
+                m.reset();
+            }
+            if (!m) {
+                done(self, why);
+                return;
+            }
+            const uint64_t supply = m->supply;
+            self.rpc->call(
+                "getTokenLargestAccounts", "[\"" + mint + "\",{\"commitment\":\"confirmed\"}]",
+                under_lock(self.weak_from_this(), [pool, exclude, supply, done](Impl& s, const rpc::RpcResponse& r) {
+                    std::string why2 = r.ok() ? std::string() : r.error.message;
+                    std::optional<uint64_t> top10;
+                    if (r.ok()) {
+                        top10 = parse_top10(r.result_json, exclude, why2);
+                    }
+                    if (top10 && *top10 > supply) {
+                        why2 = "the ten largest holders hold more than the supply";
+                        top10.reset();
+                    }
+                    if (!top10) {
+                        done(s, why2);
+                        return;
+                    }
+                    done(s, "");
+                    ++s.holders_measured;
+                    const auto it = s.pool_facts.find(pool);
+                    if (it == s.pool_facts.end()) {
+                        return;
+                    }
+                    const auto bps = static_cast<uint32_t>(std::min<unsigned __int128>(
+                        (static_cast<unsigned __int128>(*top10) * 10000 + supply - 1) / supply, 10000));
+                    snp_ev_pool_safety& last = it->second.last;
+                    const bool was_unknown = (last.flags & SNP_POOL_HOLDERS_UNKNOWN) != 0;
+                    const uint32_t before = last.top10_holder_bps;
+                    if (!was_unknown && (bps > before ? bps - before : before - bps) < kHoldersChangeBps) {
+                        return; // about the same: nothing to say
+                    }
+                    ++s.holders_changed;
+                    EventBuf ev;
+                    init_event(ev, SNP_EVENT_POOL_SAFETY);
+                    const snp_event_header h = ev.h; // `last` holds an old header (or none)
+                    ev.pool_safety = last;
+                    ev.pool_safety.h = h;
+                    ev.pool_safety.top10_holder_bps = bps;
+                    ev.pool_safety.flags &= ~static_cast<uint32_t>(SNP_POOL_HOLDERS_UNKNOWN);
+                    ev.h.source_ns = wall_ns();
+                    log::info("feed.ws", "a held pool's top-10 holders' share changed",
+                              {{"pool", base58(pool)},
+                               {"top10_holder_bps", (was_unknown ? std::string("unknown") : std::to_string(before)) +
+                                                        " -> " + std::to_string(bps)}});
+                    s.deliver_locked(ev, mono_ns()); // updates pool_facts too
+                }));
+        }));
+}
+
 void SolanaWsSource::Impl::fetch_transaction(const uint8_t* sig) {
     if (!rpc) {
         ++skipped;

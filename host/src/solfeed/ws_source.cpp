@@ -406,6 +406,28 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
     if (pools.size() < kMaxTrackedPools) {
         pools.insert(event_pool(ev));
     }
+    if (ev.h.type == SNP_EVENT_NEW_POOL && (pool_facts.size() < kMaxTrackedPools ||
+                                            pool_facts.count(ev.new_pool.pool) != 0)) {
+        PoolFacts& f = pool_facts[ev.new_pool.pool];
+        f.last.pool = ev.new_pool.pool;
+        f.last.base_mint = ev.new_pool.base_mint;
+        f.last.dex = ev.new_pool.dex;
+        f.last.flags = ev.new_pool.flags;
+        f.last.lp_burned_bps = ev.new_pool.lp_burned_bps;
+        f.last.top10_holder_bps = ev.new_pool.top10_holder_bps;
+        f.decimals = ev.new_pool.base_decimals;
+        f.holders_due_mono = mono_ns() + cfg.holders_every_ns; // just measured (the safety hold)
+    } else if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+        if (auto it = pool_facts.find(ev.pool_safety.pool); it != pool_facts.end()) {
+            const int64_t due = it->second.holders_due_mono;
+            const bool in_flight = it->second.holders_in_flight;
+            const uint8_t decimals = it->second.decimals;
+            it->second.last = ev.pool_safety;
+            it->second.holders_due_mono = due;
+            it->second.holders_in_flight = in_flight;
+            it->second.decimals = decimals;
+        }
+    }
     if (ev.h.type == SNP_EVENT_NEW_POOL) {
         Pubkey lp_mint{};
         if (const auto m = lp_mint_of.find(ev.new_pool.pool); m != lp_mint_of.end()) {
@@ -539,6 +561,7 @@ void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     }
     sync_accounts(ep);
     sync_signatures(ep);
+    remeasure_holders_locked();
     release_ready_locked(); // pools past their safety deadline
     if (cfg.ws.stale_after_ns <= 0) {
         return;

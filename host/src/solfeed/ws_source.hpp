@@ -62,6 +62,10 @@ struct WsSourceConfig {
     std::vector<std::string> rpc_urls; // getTransaction (Raydium pools); empty = none
     std::string raw_path;              // [feeds.record] raw; "" = off
     size_t dedup_capacity = 1u << 17;  // signatures remembered
+    // A held pool's top-10 holders' share is measured again this often
+    // (0: never); a change of kHoldersChangeBps or more goes out as a
+    // POOL_SAFETY. Needs rpc_urls.
+    int64_t holders_every_ns = 60'000'000'000;
 };
 
 // The [feeds.ws] source for `cfg` (rpc: feeds.ws.rpc, else [live] rpc).

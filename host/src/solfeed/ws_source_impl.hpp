@@ -43,6 +43,7 @@ inline constexpr uint64_t kMaxSlotJump = 10'000;
 inline constexpr int64_t kSlotStaleNs = 2'000'000'000;
 inline constexpr int64_t kMaxRetryAfterNs = 600'000'000'000; // a longer Retry-After is cut to 10 min
 inline constexpr int64_t kHeldPoolRetryNs = 30'000'000'000;  // a held pool's account read again after a failure
+inline constexpr uint32_t kHoldersChangeBps = 100;           // a re-measured top-10 share this far off goes out
 
 struct KeyLess {
     bool operator()(const Pubkey& a, const Pubkey& b) const {
@@ -124,6 +125,11 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // pool's account makes it known (learn_amm_pool), so it is followed on
     // the next tick. Under `mu`.
     void fetch_held_pools_locked(const std::vector<Pubkey>& pools);
+    // Held pools whose top-10 holders' share is due to be measured again
+    // (cfg.holders_every_ns): the mint (its supply), then the largest
+    // holders. Under `mu`, on a tick.
+    void remeasure_holders_locked();
+    void fetch_holders_locked(const Pubkey& pool);
     void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
     void mark_stale_locked(const std::string& why);
@@ -151,6 +157,17 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // Held pools whose account was asked for: not asked again before the
     // mono ns here (a failed or refused read waits kHeldPoolRetryNs).
     std::unordered_map<Pubkey, int64_t, PubkeyHash> held_pool_asked;
+    // The safety facts last delivered per pool (NEW_POOL, POOL_SAFETY), so a
+    // re-measured holders' share goes out with the other facts as they
+    // were; at most kMaxTrackedPools pools.
+    struct PoolFacts {
+        snp_ev_pool_safety last{};   // h unused
+        uint8_t decimals = 0;
+        int64_t holders_due_mono = 0; // the next measure
+        bool holders_in_flight = false;
+    };
+    std::unordered_map<Pubkey, PoolFacts, PubkeyHash> pool_facts;
+    uint64_t holders_measured = 0, holders_changed = 0;
     SafetyFollow safety_follow;                   // new pools whose LP share or authorities are followed
     // Watched signatures (SignatureWatch): true once a notification for it
     // reached the listener (not subscribed again, not told twice).
