@@ -406,8 +406,13 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
     if (pools.size() < kMaxTrackedPools) {
         pools.insert(event_pool(ev));
     }
-    if (ev.h.type == SNP_EVENT_NEW_POOL && (pool_facts.size() < kMaxTrackedPools ||
-                                            pool_facts.count(ev.new_pool.pool) != 0)) {
+    if (ev.h.type == SNP_EVENT_NEW_POOL) {
+        if (pool_facts.size() >= kMaxTrackedPools) { // full: keep the held pools' facts only
+            for (auto it = pool_facts.begin(); it != pool_facts.end();) {
+                it = std::find(watched.begin(), watched.end(), it->first) == watched.end() ? pool_facts.erase(it)
+                                                                                           : std::next(it);
+            }
+        }
         PoolFacts& f = pool_facts[ev.new_pool.pool];
         f.last.pool = ev.new_pool.pool;
         f.last.base_mint = ev.new_pool.base_mint;

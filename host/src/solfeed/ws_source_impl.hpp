@@ -159,7 +159,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::unordered_map<Pubkey, int64_t, PubkeyHash> held_pool_asked;
     // The safety facts last delivered per pool (NEW_POOL, POOL_SAFETY), so a
     // re-measured holders' share goes out with the other facts as they
-    // were; at most kMaxTrackedPools pools.
+    // were; at most kMaxTrackedPools pools (when full, all but the held
+    // pools' are dropped).
     struct PoolFacts {
         snp_ev_pool_safety last{};   // h unused
         uint8_t decimals = 0;
