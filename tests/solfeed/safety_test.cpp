@@ -227,19 +227,29 @@ std::vector<EventBuf> first_events(const std::string& note, const std::string& r
     return got.events;
 }
 
+// The pump.fun coin of the capture stream's create: its curve, its mint,
+// and the curve's own token account (no holder).
+struct StreamCoin {
+    std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD";
+    std::string mint = "DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump";
+    std::string curve_ata() const {
+        const auto c = solana::pubkey_from_base58(curve);
+        const auto m = solana::pubkey_from_base58(mint);
+        REQUIRE(c);
+        REQUIRE(m);
+        return solana::to_base58(solana::associated_token_address(*c, *m, solana::kTokenProgram));
+    }
+};
+
 } // namespace
 
 TEST_CASE("ws source: a new pump.fun coin reaches the engine with its holders measured, the curve left out",
           "[solfeed][safety]") {
     testing::QuietLogs quiet;
     ws_test::Stream stream;
-    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD";
-    const std::string mint = "DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump";
-    const auto c = solana::pubkey_from_base58(curve);
-    const auto m = solana::pubkey_from_base58(mint);
-    REQUIRE(c);
-    REQUIRE(m);
-    const std::string curve_ata = b58(solana::associated_token_address(*c, *m, solana::kTokenProgram));
+    const StreamCoin coin;
+    const std::string &curve = coin.curve, &mint = coin.mint;
+    const std::string curve_ata = coin.curve_ata();
     // The curve's account holds most of the supply; ten others hold 1 % each, an
     // eleventh 0.5 %: the top 10 without the curve is 10 %.
     std::string list = R"({"context":{"slot":1},"value":[{"address":")" + curve_ata +
@@ -959,13 +969,9 @@ TEST_CASE("ws source: a held pool's top-10 holders' share is measured again and 
           "[solfeed][safety]") {
     testing::QuietLogs quiet;
     ws_test::Stream stream;
-    const std::string curve = "Bignq1ctYYtmHdoi1MUGx6wT3pRxZXoE1TAXBqTEG9ZD";
-    const std::string mint = "DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump";
-    const auto c = solana::pubkey_from_base58(curve);
-    const auto m = solana::pubkey_from_base58(mint);
-    REQUIRE(c);
-    REQUIRE(m);
-    const std::string curve_ata = b58(solana::associated_token_address(*c, *m, solana::kTokenProgram));
+    const StreamCoin coin;
+    const std::string& mint = coin.mint;
+    const std::string curve_ata = coin.curve_ata();
     const auto holders = [&](const char* each) {
         std::string list = R"({"context":{"slot":1},"value":[{"address":")" + curve_ata +
                            R"(","amount":"600000000000000","decimals":6,"uiAmount":6e8,"uiAmountString":"600000000"})";
