@@ -164,6 +164,18 @@ struct Collected {
     std::vector<EventBuf> events;
 };
 
+// The POOL_SAFETY events collected so far.
+std::vector<snp_ev_pool_safety> pool_safety_events(Collected& got) {
+    std::vector<snp_ev_pool_safety> out;
+    std::lock_guard<std::mutex> lk(got.mu);
+    for (const EventBuf& ev : got.events) {
+        if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
+            out.push_back(ev.pool_safety);
+        }
+    }
+    return out;
+}
+
 class Sink final : public EventSink {
   public:
     explicit Sink(Collected& c) : c_(c) {}
@@ -686,16 +698,7 @@ TEST_CASE("ws source: a PumpSwap pool's LP burn after its creation arrives as a 
     Sink sink(got);
     solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
     source.start(sink);
-    const auto safety_events = [&] {
-        std::vector<snp_ev_pool_safety> out;
-        std::lock_guard<std::mutex> lk(got.mu);
-        for (const EventBuf& ev : got.events) {
-            if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
-                out.push_back(ev.pool_safety);
-            }
-        }
-        return out;
-    };
+    const auto safety_events = [&] { return pool_safety_events(got); };
     REQUIRE(wait_for([&] { return safety_events().size() >= 2 && unsubscribed.load(); }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // anything more would show now
     const std::optional<SourceStatus> st = source.status();
@@ -1025,16 +1028,7 @@ TEST_CASE("ws source: a held pool's top-10 holders' share is measured again and 
     CHECK(np.top10_holder_bps == 1000);
     phase = 1;
     source.watch_pools({np.pool}); // held from now on
-    const auto safety_events = [&] {
-        std::vector<snp_ev_pool_safety> out;
-        std::lock_guard<std::mutex> lk(got.mu);
-        for (const EventBuf& ev : got.events) {
-            if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
-                out.push_back(ev.pool_safety);
-            }
-        }
-        return out;
-    };
+    const auto safety_events = [&] { return pool_safety_events(got); };
     REQUIRE(wait_for([&] { return !safety_events().empty(); }));
     REQUIRE(wait_for([&] { return remeasures.load() >= 3; })); // measured again twice more: the same share
     source.stop();

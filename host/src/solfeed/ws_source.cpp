@@ -424,13 +424,7 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
         f.holders_due_mono = mono_ns() + cfg.holders_every_ns; // just measured (the safety hold)
     } else if (ev.h.type == SNP_EVENT_POOL_SAFETY) {
         if (auto it = pool_facts.find(ev.pool_safety.pool); it != pool_facts.end()) {
-            const int64_t due = it->second.holders_due_mono;
-            const bool in_flight = it->second.holders_in_flight;
-            const uint8_t decimals = it->second.decimals;
-            it->second.last = ev.pool_safety;
-            it->second.holders_due_mono = due;
-            it->second.holders_in_flight = in_flight;
-            it->second.decimals = decimals;
+            it->second.last = ev.pool_safety; // the measuring schedule stands
         }
     }
     if (ev.h.type == SNP_EVENT_NEW_POOL) {
