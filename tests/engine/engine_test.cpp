@@ -10,9 +10,14 @@
 #include "test_support.hpp"
 #include "engine/engine_support.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <thread>
 #include <unistd.h>
 
 using namespace sniper;
@@ -300,4 +305,54 @@ TEST_CASE("the engine trades through any Executor: a fake one's reports move the
         CHECK((p.cost_lamports - p.amount_atoms / 1000) % 7 == 0);
     }
     CHECK(snap.failed_orders > 0); // its sells fail: the engine retried and reported them
+}
+
+// A post that arrives while run() is finishing (its last snapshot, the
+// store's flush) used to run at once on the poster's thread, beside the
+// engine thread still reading the strategies: a reload's swap then freed a
+// plugin the last snapshot was reading (seen under ASan). It must run on
+// the engine thread, after what finish() was doing, before run() returns.
+TEST_CASE("work posted while the run finishes runs on the engine thread before run returns", "[engine][post]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 1, 5);
+    SimMarket feed(cfg.feeds.sim);
+    Engine engine(cfg, feed, nullptr, EngineOptions{});
+    std::promise<void> finishing;
+    std::atomic<bool> second_posted{false}, first_done{false}, overlap{false}, second_ran{false};
+    std::thread::id engine_thread, second_thread;
+    // Re-posted after every event until the run is over: then it runs
+    // inside finish(), and holds the engine thread until the second post
+    // has returned (at most 5 s).
+    std::function<void()> first;
+    first = [&] {
+        if (engine.running()) {
+            engine.post(first);
+            return;
+        }
+        engine_thread = std::this_thread::get_id();
+        finishing.set_value();
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!second_posted.load() && std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        first_done = true;
+    };
+    engine.post(first);
+    std::thread runner([&engine] { engine.run(); });
+    finishing.get_future().wait();
+    engine.post([&] {
+        overlap = !first_done.load();
+        second_thread = std::this_thread::get_id();
+        second_ran = true;
+    });
+    second_posted = true;
+    runner.join();
+    CHECK(second_ran.load());
+    CHECK_FALSE(overlap.load());
+    CHECK(second_thread == engine_thread);
+    // Once run() has returned, a post runs at once on its caller.
+    bool inline_ran = false;
+    engine.post([&] { inline_ran = true; });
+    CHECK(inline_ran);
 }

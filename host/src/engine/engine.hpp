@@ -140,8 +140,9 @@ class Engine final : public StrategyHost, private EventSink {
     void run();
 
     // Thread-safe: runs `fn` on the engine thread between two events (work
-    // posted before run() starts waits for it; after run() returns it runs
-    // at once on the caller). Used by reload and enable/disable.
+    // posted before run() starts waits for it; work posted while run()
+    // finishes runs on the engine thread before run() returns; after that
+    // it runs at once on the caller). Used by reload and enable/disable.
     void post(std::function<void()> fn);
     bool running() const { return running_.load(std::memory_order_acquire); }
 
@@ -324,7 +325,9 @@ class Engine final : public StrategyHost, private EventSink {
     std::mutex post_mu_;
     std::recursive_mutex inline_mu_; // posts run inline once run() has returned
     std::atomic<bool> running_{false};
-    bool finished_ = false; // guarded by post_mu_
+    bool finished_ = false;    // guarded by post_mu_: the inbox takes no more work
+    bool finish_done_ = false; // guarded by post_mu_: finish() has returned
+    std::vector<std::function<void()>> late_work_; // guarded by post_mu_: posted during finish()
     PoolBook pools_;
     Portfolio portfolio_;
     RiskGate risk_;

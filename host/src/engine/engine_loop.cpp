@@ -37,6 +37,13 @@ void Engine::post(std::function<void()> fn) {
             inbox_.push(std::move(m));
             return;
         }
+        if (!finish_done_) {
+            // finish() is still reading and writing the engine's state on
+            // its thread (the last snapshot, the store's flush): run there,
+            // before it returns, not here beside it.
+            late_work_.push_back(std::move(fn));
+            return;
+        }
     }
     // run() has returned: no event path left to race with. Run it here,
     // one poster at a time (a posted task may post again).
@@ -255,6 +262,23 @@ void Engine::finish() {
         store_->flush();
     }
     publish_snapshot();
+    // Work posted while the above ran (a reload's steps, a kill): here, one
+    // batch at a time, as a task may post a follow-up; then posts run on
+    // their callers.
+    for (;;) {
+        std::vector<std::function<void()>> late;
+        {
+            std::lock_guard<std::mutex> lk(post_mu_);
+            if (late_work_.empty()) {
+                finish_done_ = true;
+                return;
+            }
+            late.swap(late_work_);
+        }
+        for (auto& fn : late) {
+            fn();
+        }
+    }
 }
 
 void Engine::periodic(bool force) {
