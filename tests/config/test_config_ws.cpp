@@ -20,6 +20,7 @@ reconnect_min = "100ms"
 reconnect_max = "5s"
 max_log_line_bytes = 20000
 requests_per_s = 40
+max_slot_gap = 0
 rpc = ["http://127.0.0.1:8899"]
 enrich_timeout = "2s"
 safety_follow = "30m"
@@ -47,6 +48,7 @@ events = "rec/events.jsonl"
     CHECK(w.reconnect_max_ns == 5'000'000'000);
     CHECK(w.max_log_line_bytes == 20000);
     CHECK(w.requests_per_s == 40);
+    CHECK(w.max_slot_gap == 0);
     CHECK(w.rpc_urls == std::vector<std::string>{"http://127.0.0.1:8899"});
     CHECK(w.enrich_timeout_ns == 2'000'000'000);
     CHECK(w.safety_follow_ns == 1'800'000'000'000);
@@ -69,6 +71,7 @@ TEST_CASE("[feeds.ws] defaults: the three programs, confirmed, 10s pings, 15s st
     CHECK(w.rpc_urls.empty());
     CHECK(w.enrich_timeout_ns == 1'500'000'000);
     CHECK(w.safety_follow_ns == 600'000'000'000);
+    CHECK(w.max_slot_gap == 150);
 }
 
 TEST_CASE("[feeds.ws] runs beside [feeds.watch], and with a replay or the sim it is an error", "[config][ws]") {
@@ -116,6 +119,10 @@ TEST_CASE("[feeds.ws] and [feeds.record] errors name the key, what was expected 
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\npings = 3\n"), 3, "pings"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nrequests_per_s = 0\n"), 3,
                      "requests_per_s"));
+    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nmax_slot_gap = -1\n"), 3,
+                     "max_slot_gap"));
+    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nmax_slot_gap = \"150\"\n"), 3,
+                     "max_slot_gap"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nsafety_follow = \"25h\"\n"), 3,
                      "0s (off) or up to 24h"));
     CHECK(only_error(errors_of("[feeds.record]\nraw = \"r.jsonl\"\n"), 1,

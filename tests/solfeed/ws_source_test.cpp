@@ -255,6 +255,65 @@ TEST_CASE("ws source: a silent stream marks pools stale once, a ping keeps the q
     CHECK_THAT(sink.take_stale()[0].second, Catch::Contains("no notification"));
 }
 
+TEST_CASE("ws source: notifications that skip more than max_slot_gap slots mark pools stale once per gap",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(0, 1000));
+        c.send(stream.message(1, 1001));
+        c.send(stream.message(2, 1006)); // 5 slots: within the limit
+        c.send(stream.message(3, 1020)); // 14 slots: the node dropped what lay between
+        c.send(stream.message(4, 1021));
+        c.hold();
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.max_slot_gap = 10;
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    const size_t want = stream.events_for(5);
+    source.start(sink);
+    const SourceStatus st = status_when(source, [&](const SourceStatus& s) { return s.events >= want; });
+    source.stop();
+    server.stop();
+    CHECK(st.events == want); // a gap drops nothing that did arrive
+    CHECK(st.slot_gaps == 1);
+    CHECK(st.stale_marks == 1);
+    CHECK(st.outages == 0);
+    const auto stale = sink.take_stale();
+    REQUIRE(stale.size() == 1);
+    CHECK_FALSE(stale[0].first.empty());
+    CHECK_THAT(stale[0].second, Catch::Contains("from slot 1006 to slot 1020"));
+}
+
+TEST_CASE("ws source: max_slot_gap = 0 leaves a quiet program's jumps alone", "[solfeed]") {
+    testing::QuietLogs quiet;
+    ws_test::Stream stream;
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(stream.message(0, 1000));
+        c.send(stream.message(1, 90'000));
+        c.hold();
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.max_slot_gap = 0;
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    const size_t want = stream.events_for(2);
+    source.start(sink);
+    const SourceStatus st = status_when(source, [&](const SourceStatus& s) { return s.events >= want; });
+    source.stop();
+    server.stop();
+    CHECK(st.events == want);
+    CHECK(st.slot_gaps == 0);
+    CHECK(st.stale_marks == 0);
+}
+
 TEST_CASE("ws source: a peer that stops answering pings is declared dead and replaced", "[solfeed]") {
     testing::QuietLogs quiet;
     ws_test::Stream stream;

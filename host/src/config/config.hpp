@@ -115,6 +115,10 @@ struct WsFeedConfig {
     int64_t enrich_timeout_ns = 1'500'000'000; // a new pool waits this long at most for its safety facts; 0 = off
     int64_t safety_follow_ns = 600'000'000'000; // a new pool's LP share / authorities are followed this long; 0 = off
     uint32_t requests_per_s = 10; // (un)subscribe requests per second per connection; more wait
+    // The logs notifications of all connections, merged, jump more than
+    // this many slots: what the nodes dropped in between is missing, so
+    // the pools are marked stale. 0 = off (a quiet program list).
+    uint64_t max_slot_gap = 150;
 };
 
 // [feeds.price]: a Jupiter-style price endpoint polled for the mints the

@@ -84,7 +84,8 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     const std::string p = "feeds.ws";
     r.check_keys(t, p,
                  {"url", "programs", "commitment", "ping_interval", "stale_after", "reconnect_min",
-                  "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout", "safety_follow", "requests_per_s"});
+                  "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout", "safety_follow", "requests_per_s",
+                  "max_slot_gap"});
     out.enabled = true;
     if (const toml::node* n = t.get("url")) {
         out.urls = read_urls(r, *n, p + ".url", {"ws://", "wss://"}, "ws:// or wss://");
@@ -164,6 +165,9 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     }
     if (auto v = r.integer(t, "requests_per_s", p, {1, 1000})) {
         out.requests_per_s = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.integer(t, "max_slot_gap", p, {0, 1'000'000})) {
+        out.max_slot_gap = static_cast<uint64_t>(*v);
     }
     if (const toml::node* n = t.get("rpc")) {
         out.rpc_urls = read_urls(r, *n, p + ".rpc", {"http://", "https://"}, "http:// or https://");

@@ -138,6 +138,7 @@ void SolanaWsSource::Impl::run_endpoint(Endpoint& ep) {
                 log::warn("feed.ws", "every WebSocket connection is down: pools marked stale",
                           {{"endpoint", ep.display}, {"error", why}});
                 mark_stale_locked("WebSocket outage: " + why);
+                logs_slot = 0; // the outage is the gap: not counted again at the next notification
             }
         }
         if (was_connected || why != previous_error) {
@@ -355,6 +356,9 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
     }
     if (ep != nullptr && !fetched) {
         observe_slot(r.slot); // a notification's context slot: the node's slot now
+        if (account == nullptr) {
+            logs_slot_locked(r.slot);
+        }
     }
     last_activity_mono = recv_mono_ns;
     stalled = false;
@@ -573,6 +577,7 @@ void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
                   {{"silent_ms", (now - last_activity_mono) / 1'000'000}});
         mark_stale_locked("no notification for " +
                           std::to_string((now - last_activity_mono) / 1'000'000) + " ms");
+        logs_slot = 0; // the silence is the gap: not counted again when notifications resume
     }
 }
 
@@ -582,6 +587,25 @@ void SolanaWsSource::Impl::mark_stale_locked(const std::string& why) {
     }
     ++stale_marks;
     sink->pools_stale(std::vector<Pubkey>(pools.begin(), pools.end()), why);
+}
+
+void SolanaWsSource::Impl::logs_slot_locked(uint64_t slot) {
+    if (slot <= logs_slot) {
+        return; // the same slot, or another connection's older one
+    }
+    const uint64_t before = logs_slot;
+    logs_slot = slot;
+    if (before == 0 || cfg.ws.max_slot_gap == 0 || slot - before <= cfg.ws.max_slot_gap) {
+        return;
+    }
+    // Busy programs log in every slot: a jump means notifications the
+    // nodes dropped (a slow reader, a node resyncing), so trades are
+    // missing and the reserves we hold may be wrong.
+    ++slot_gaps;
+    log::warn("feed.ws", "the logs notifications skipped slots (feeds.ws.max_slot_gap): pools marked stale",
+              {{"from_slot", before}, {"to_slot", slot}, {"max_slot_gap", cfg.ws.max_slot_gap}});
+    mark_stale_locked("notifications skipped from slot " + std::to_string(before) + " to slot " +
+                      std::to_string(slot));
 }
 
 void SolanaWsSource::Impl::count_locked(const std::string& reason, const std::string& detail) {
@@ -681,6 +705,7 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
     s.skipped = im.skipped;
     s.outages = im.outages;
     s.stale_marks = im.stale_marks;
+    s.slot_gaps = im.slot_gaps;
     s.safety_followed = im.safety_follow.size();
     s.safety_updates = im.safety_follow.updates();
     s.last_event_age_ms = im.last_event_mono == 0 ? -1 : (mono_ns() - im.last_event_mono) / 1'000'000;

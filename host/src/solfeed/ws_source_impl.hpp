@@ -133,6 +133,9 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
     void mark_stale_locked(const std::string& why);
+    // A logs notification's slot: a jump past max_slot_gap marks the pools
+    // stale (the nodes dropped what lay between).
+    void logs_slot_locked(uint64_t slot);
     void count_locked(const std::string& reason, const std::string& detail);
     void record_raw(std::string_view msg);
     bool wait_or_stop(int64_t ns);
@@ -183,6 +186,9 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::map<std::string, uint64_t> rejected_by_reason;
     uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
     uint64_t outages = 0, stale_marks = 0, fetches = 0, fetch_failures = 0;
+    // The highest slot of a logs notification from any connection since
+    // the last outage (0: none), and the jumps past cfg.ws.max_slot_gap.
+    uint64_t logs_slot = 0, slot_gaps = 0;
     size_t connected = 0;
     bool down = true;      // no connection up (outage logged once)
     bool stalled = false;  // no notification for stale_after while connected
