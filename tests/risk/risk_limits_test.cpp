@@ -95,7 +95,7 @@ TEST_CASE("every new reason code has a name and an index in range", "[risk][limi
     CHECK(std::string(risk_reason_name(RiskReason::CurveComplete)) == "curve_complete");
 }
 
-TEST_CASE("a completed bonding curve refuses entries for good and never exits", "[risk][limits]") {
+TEST_CASE("a completed bonding curve refuses entries and sells for good: the program takes no trade", "[risk][limits]") {
     Fixture f;
     PoolBook book;
     f.book_pool(book, SNP_DEX_PUMP_FUN);
@@ -119,8 +119,11 @@ TEST_CASE("a completed bonding curve refuses entries for good and never exits", 
     up.h.source_ns = kNow;
     book.on_pool_update(up);
     CHECK(f.check() == RiskReason::CurveComplete);
+    // pump.fun's sell fails on a completed curve (BondingCurveComplete):
+    // the held coin is sold on its migration pool instead.
     f.make_exit();
-    CHECK(f.check() == RiskReason::None); // a held coin can still be sold
+    CHECK(f.check() == RiskReason::CurveComplete);
+    CHECK_THAT(g.check(f.in).message, Catch::Contains("sell on the pool its migration makes"));
 }
 
 TEST_CASE("no new limit is applied when absent, whatever the unfilled inputs say",

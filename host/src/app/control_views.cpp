@@ -107,7 +107,7 @@ std::string positions_json(const EngineSnapshot& s) {
     w.begin_object().key("positions").begin_array();
     for (const PositionRow& p : s.positions) {
         w.begin_object();
-        w.kv("strategy", p.strategy).kv("mint", to_base58(p.mint));
+        w.kv("strategy", p.strategy).kv("mint", to_base58(p.mint)).kv("pool", to_base58(p.pool));
         w.kv("amount_atoms", p.amount_atoms).kv("cost_lamports", p.cost_lamports);
         w.kv("value_lamports", p.value_lamports);
         w.kv("unrealized_pnl_lamports",

@@ -267,6 +267,10 @@ class Engine final : public StrategyHost, private EventSink {
     void finish_flatten_if_done();
     // Protection checks, unless kill --flatten is exiting everything already.
     void check_protection_pool(const Pubkey& pool);
+    // A NEW_POOL for a coin whose held positions sit on a completed bonding
+    // curve (its migration): those positions move to the new pool, so the
+    // host's exits and marks follow the coin (journaled).
+    void follow_migration(const snp_ev_new_pool& np);
     void check_protection_all();
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();

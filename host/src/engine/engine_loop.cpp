@@ -347,6 +347,7 @@ void Engine::apply_feed_event(EventBuf& ev) {
     switch (ev.h.type) {
     case SNP_EVENT_NEW_POOL:
         pools_.on_new_pool(ev.new_pool);
+        follow_migration(ev.new_pool);
         break;
     case SNP_EVENT_POOL_SAFETY:
         pools_.on_pool_safety(ev.pool_safety);

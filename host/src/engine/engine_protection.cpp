@@ -63,6 +63,29 @@ void Engine::check_protection_all() {
     }
 }
 
+void Engine::follow_migration(const snp_ev_new_pool& np) {
+    std::vector<std::pair<std::string, Pubkey>> moved;
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (p.mint == np.base_mint && p.amount_atoms > 0 && p.pool != np.pool) {
+            const PoolState* from = pools_.find(p.pool);
+            if (from != nullptr && from->complete) {
+                moved.push_back(key);
+            }
+        }
+    }
+    for (const auto& [strategy, mint] : moved) {
+        Position* p = portfolio_.find_mut(strategy, mint);
+        const Pubkey curve = p->pool;
+        p->pool = np.pool;
+        journal_position(strategy, mint, np.pool);
+        log::info("engine", "a held coin migrated: its position follows it from the completed curve to the new pool",
+                  {{"strategy", strategy},
+                   {"mint", to_base58(mint)},
+                   {"curve", to_base58(curve)},
+                   {"pool", to_base58(np.pool)}});
+    }
+}
+
 void Engine::sample_equity() {
     if (store_ == nullptr) {
         return;

@@ -71,6 +71,9 @@ void Protection::check(const std::string& strategy, const Pubkey& mint, int64_t 
         value = amm::mark_value(p->amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
         p->peak_value_lamports = std::max(p->peak_value_lamports, value);
     }
+    if (pool != nullptr && pool->complete) {
+        return; // a completed curve takes no trade: the exit waits for the coin's new pool (follow_migration)
+    }
     if (exits_.in_flight(HostExits::Purpose::Protection, strategy, mint)) {
         return; // one exit in flight per position
     }

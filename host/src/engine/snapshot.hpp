@@ -32,6 +32,7 @@ struct StrategyRow {
 struct PositionRow {
     std::string strategy;
     Pubkey mint{};
+    Pubkey pool{}; // where the host's exits sell it (a migrated coin's new pool)
     uint64_t amount_atoms = 0, cost_lamports = 0, value_lamports = 0;
     int64_t opened_ns = 0;
     // Position protection (0 = none).

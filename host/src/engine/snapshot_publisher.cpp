@@ -63,6 +63,7 @@ std::vector<PositionRow> SnapshotPublisher::position_rows() const {
         PositionRow r;
         r.strategy = p.strategy;
         r.mint = p.mint;
+        r.pool = p.pool;
         r.amount_atoms = p.amount_atoms;
         r.cost_lamports = p.cost_lamports;
         r.opened_ns = p.opened_ns;

@@ -157,12 +157,17 @@ RiskDecision RiskGate::evaluate(const RiskInput& in) const {
     if (in.order_in_flight) {
         return reject(RiskReason::DuplicatePending, "an order for this mint is still in flight");
     }
+    if (in.pool->complete) {
+        // The program refuses a trade on a completed curve, sell as well as
+        // buy: sent, it would only pay fees.
+        return reject(RiskReason::CurveComplete,
+                      buy ? "the bonding curve completed and takes no more trades; the coin trades on the "
+                            "pool its migration makes (a new_pool with the same mint)"
+                          : "the bonding curve completed and takes no more trades; sell on the pool its "
+                            "migration makes (a new_pool with the same mint; the host's own exits move "
+                            "there by themselves)");
+    }
     if (buy) {
-        if (in.pool->complete) {
-            return reject(RiskReason::CurveComplete,
-                          "the bonding curve completed and takes no more trades; the coin trades on the "
-                          "pool its migration makes (a new_pool with the same mint)");
-        }
         if (it.amount_in > max_order_lamports) {
             return reject(RiskReason::MaxOrderSize,
                           "order " + sol(it.amount_in) + " above limit " + sol(max_order_lamports));

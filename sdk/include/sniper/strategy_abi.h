@@ -237,8 +237,9 @@ typedef struct snp_ev_pool_safety {
  * CompleteEvent): the curve takes no more trades, and the coin migrates to
  * an AMM pool, which arrives as a NEW_POOL with the same base_mint
  * (PumpSwap since 2025-03; Raydium AMM v4 before). The risk gate refuses
- * entries on the curve from then on; a strategy that holds the coin
- * follows it to the new pool by its mint. Sent only for a curve whose
+ * buys and sells on the curve from then on (the program fails them); a
+ * strategy that holds the coin sells it on the new pool, found by its
+ * mint, and the host's own exits move there with the NEW_POOL. Sent only for a curve whose
  * NEW_POOL was sent before it. */
 typedef struct snp_ev_curve_complete {
     snp_event_header h;
