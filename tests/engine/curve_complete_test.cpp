@@ -4,7 +4,8 @@
 // a PumpSwap pool (its migration). The strategy tries to buy on the curve
 // after completion (refused: curve_complete), follows the mint to the new
 // pool and buys there. The script checks the event's fields as scripts
-// see them.
+// see them. A position held on the curve moves to the new pool, where the
+// host's protection sells it (a sell on the completed curve is refused).
 #include "engine/recorded_run.hpp"
 #include "test_support.hpp"
 
@@ -46,28 +47,40 @@ return {
 }
 )";
 
-} // namespace
+const Pubkey curve = testing::counting_key(1), amm = testing::counting_key(160),
+             mint = testing::counting_key(40);
+constexpr uint64_t kBase = 200'000'000'000'000, kQuote = 80'000'000'000;
 
-TEST_CASE("CURVE_COMPLETE closes a bonding curve to entries and the coin is bought on its new pool",
-          "[engine][curve]") {
-    QuietLogs quiet;
-    TempDir d;
-    Config cfg = testing::base_config(d.path, 1, 1);
+Config replay_config(const std::filesystem::path& dir) {
+    Config cfg = testing::base_config(dir, 1, 1);
     cfg.feeds.sim.enabled = false;
     cfg.paper.failure_rate_bps = 0;
+    return cfg;
+}
 
-    const Pubkey curve = testing::counting_key(1), amm = testing::counting_key(160),
-                 mint = testing::counting_key(40);
-    constexpr uint64_t kBase = 200'000'000'000'000, kQuote = 80'000'000'000;
+// The curve's NEW_POOL (slot 1), an update the scripts buy on (slot 2),
+// then its CURVE_COMPLETE (slot 4).
+testing::Recording bought_then_completed() {
     testing::Recording rec;
     rec.new_pool(curve, mint, SNP_DEX_PUMP_FUN, 1, 0, 10000, kBase, kQuote);
-    rec.update(curve, mint, 2, kBase, kQuote); // bought on the curve
+    rec.update(curve, mint, 2, kBase, kQuote);
     EventBuf done;
     init_event(done, SNP_EVENT_CURVE_COMPLETE);
     done.curve_complete.pool = curve;
     done.curve_complete.base_mint = mint;
     done.curve_complete.dex = SNP_DEX_PUMP_FUN;
     rec.add(done, 4);
+    return rec;
+}
+
+} // namespace
+
+TEST_CASE("CURVE_COMPLETE closes a bonding curve to entries and the coin is bought on its new pool",
+          "[engine][curve]") {
+    QuietLogs quiet;
+    TempDir d;
+    const Config cfg = replay_config(d.path);
+    testing::Recording rec = bought_then_completed();
     REQUIRE(rec.lines.find(R"("type":"curve_complete")") != std::string::npos);
     rec.update(curve, mint, 5, kBase, kQuote); // refused: the curve completed
     rec.new_pool(amm, mint, SNP_DEX_PUMP_SWAP, 6, 0, 10000, kBase, kQuote);
@@ -119,22 +132,8 @@ TEST_CASE("a position held on a completed curve moves to the coin's migration po
           "[engine][curve]") {
     QuietLogs quiet;
     TempDir d;
-    Config cfg = testing::base_config(d.path, 1, 1);
-    cfg.feeds.sim.enabled = false;
-    cfg.paper.failure_rate_bps = 0;
-
-    const Pubkey curve = testing::counting_key(1), amm = testing::counting_key(160),
-                 mint = testing::counting_key(40);
-    constexpr uint64_t kBase = 200'000'000'000'000, kQuote = 80'000'000'000;
-    testing::Recording rec;
-    rec.new_pool(curve, mint, SNP_DEX_PUMP_FUN, 1, 0, 10000, kBase, kQuote);
-    rec.update(curve, mint, 2, kBase, kQuote); // bought on the curve
-    EventBuf done;
-    init_event(done, SNP_EVENT_CURVE_COMPLETE);
-    done.curve_complete.pool = curve;
-    done.curve_complete.base_mint = mint;
-    done.curve_complete.dex = SNP_DEX_PUMP_FUN;
-    rec.add(done, 4);
+    const Config cfg = replay_config(d.path);
+    testing::Recording rec = bought_then_completed();
     // The curve's last reserves, had they crashed: no exit is sent to a
     // completed curve, whatever its price says.
     rec.update(curve, mint, 5, kBase * 4, kQuote / 4);

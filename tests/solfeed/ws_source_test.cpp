@@ -2,7 +2,7 @@
 // (ws_test_server.hpp) replaying a captured pump.fun create + buy
 // notification under fresh signatures: subscriptions, decoding, dedup
 // across endpoints and resubscribes, reconnect with back-off, staleness on
-// outages and stalls, dead-peer detection by ping, hostile messages, and
+// outages, stalls and slot gaps, dead-peer detection by ping, hostile messages, and
 // the raw recording.
 #include "solfeed/ws_source.hpp"
 
@@ -255,63 +255,63 @@ TEST_CASE("ws source: a silent stream marks pools stale once, a ping keeps the q
     CHECK_THAT(sink.take_stale()[0].second, Catch::Contains("no notification"));
 }
 
-TEST_CASE("ws source: notifications that skip more than max_slot_gap slots mark pools stale once per gap",
-          "[solfeed]") {
-    testing::QuietLogs quiet;
+namespace {
+
+// One connection sending the capture at `slots` (one message each), with
+// feeds.ws.max_slot_gap = `gap`: the status once every event arrived, and
+// the stale marks.
+struct SlotRun {
+    SourceStatus st;
+    std::vector<std::pair<std::vector<Pubkey>, std::string>> stale;
+    size_t want = 0;
+};
+SlotRun run_slots(const std::vector<uint64_t>& slots, uint64_t gap) {
     ws_test::Stream stream;
     ws_test::Server server([&](ws_test::Conn& c) {
         if (!c.answer_subscriptions(1)) {
             return;
         }
-        c.send(stream.message(0, 1000));
-        c.send(stream.message(1, 1001));
-        c.send(stream.message(2, 1006)); // 5 slots: within the limit
-        c.send(stream.message(3, 1020)); // 14 slots: the node dropped what lay between
-        c.send(stream.message(4, 1021));
+        for (size_t i = 0; i < slots.size(); ++i) {
+            c.send(stream.message(static_cast<int>(i), slots[i]));
+        }
         c.hold();
     });
     auto cfg = config({server.url()});
-    cfg.ws.max_slot_gap = 10;
+    cfg.ws.max_slot_gap = gap;
     solfeed::SolanaWsSource source(cfg);
     Collect sink;
-    const size_t want = stream.events_for(5);
+    SlotRun r;
+    r.want = stream.events_for(static_cast<int>(slots.size()));
     source.start(sink);
-    const SourceStatus st = status_when(source, [&](const SourceStatus& s) { return s.events >= want; });
+    r.st = status_when(source, [&](const SourceStatus& s) { return s.events >= r.want; });
     source.stop();
     server.stop();
-    CHECK(st.events == want); // a gap drops nothing that did arrive
-    CHECK(st.slot_gaps == 1);
-    CHECK(st.stale_marks == 1);
-    CHECK(st.outages == 0);
-    const auto stale = sink.take_stale();
-    REQUIRE(stale.size() == 1);
-    CHECK_FALSE(stale[0].first.empty());
-    CHECK_THAT(stale[0].second, Catch::Contains("from slot 1006 to slot 1020"));
+    r.stale = sink.take_stale();
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("ws source: notifications that skip more than max_slot_gap slots mark pools stale once per gap",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    // 5 slots: within the limit; then 14: the node dropped what lay between.
+    const SlotRun r = run_slots({1000, 1001, 1006, 1020, 1021}, 10);
+    CHECK(r.st.events == r.want); // a gap drops nothing that did arrive
+    CHECK(r.st.slot_gaps == 1);
+    CHECK(r.st.stale_marks == 1);
+    CHECK(r.st.outages == 0);
+    REQUIRE(r.stale.size() == 1);
+    CHECK_FALSE(r.stale[0].first.empty());
+    CHECK_THAT(r.stale[0].second, Catch::Contains("from slot 1006 to slot 1020"));
 }
 
 TEST_CASE("ws source: max_slot_gap = 0 leaves a quiet program's jumps alone", "[solfeed]") {
     testing::QuietLogs quiet;
-    ws_test::Stream stream;
-    ws_test::Server server([&](ws_test::Conn& c) {
-        if (!c.answer_subscriptions(1)) {
-            return;
-        }
-        c.send(stream.message(0, 1000));
-        c.send(stream.message(1, 90'000));
-        c.hold();
-    });
-    auto cfg = config({server.url()});
-    cfg.ws.max_slot_gap = 0;
-    solfeed::SolanaWsSource source(cfg);
-    Collect sink;
-    const size_t want = stream.events_for(2);
-    source.start(sink);
-    const SourceStatus st = status_when(source, [&](const SourceStatus& s) { return s.events >= want; });
-    source.stop();
-    server.stop();
-    CHECK(st.events == want);
-    CHECK(st.slot_gaps == 0);
-    CHECK(st.stale_marks == 0);
+    const SlotRun r = run_slots({1000, 90'000}, 0);
+    CHECK(r.st.events == r.want);
+    CHECK(r.st.slot_gaps == 0);
+    CHECK(r.st.stale_marks == 0);
 }
 
 TEST_CASE("ws source: a peer that stops answering pings is declared dead and replaced", "[solfeed]") {
