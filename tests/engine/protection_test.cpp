@@ -66,6 +66,26 @@ class HookFeed final : public Feed {
     std::function<void(const EventBuf&)> hook_;
 };
 
+// A pull feed of the given events, in order.
+class ListFeed final : public Feed {
+  public:
+    explicit ListFeed(std::vector<EventBuf> evs) : evs_(std::move(evs)) {}
+    bool next(EventBuf& out) override {
+        if (at_ == evs_.size()) {
+            return false;
+        }
+        out = evs_[at_++];
+        return true;
+    }
+    const char* name() const override { return "list"; }
+    bool sell_blocked(const Pubkey&) const override { return false; }
+    void on_own_swap(const Pubkey&, uint32_t, uint64_t, uint64_t) override {}
+
+  private:
+    std::vector<EventBuf> evs_;
+    size_t at_ = 0;
+};
+
 std::string field(const std::string& line, const std::string& key) {
     const std::string k = "|" + key + "=";
     const size_t at = line.find(k);
@@ -336,4 +356,75 @@ TEST_CASE("protection survives a restart and does not spin while HALTED", "[engi
     // At most one try per position per 60 s of a 30-minute run.
     CHECK(refused <= before.size() * 32);
     CHECK(after.rejections == refused);
+}
+
+// After a restart a live source never sends the held pool's NEW_POOL again
+// (it learns the pool from the position and follows it): its updates alone
+// must give the position a price, protection and a way out.
+TEST_CASE("a held pool known after a restart only from its updates is priced and protected", "[engine][protection][restart]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 1, 1);
+    cfg.paper.failure_rate_bps = 0;
+    cfg.protection.stop_loss_bps = 2000;
+    Pubkey pool{}, mint{}, other{};
+    pool.bytes[0] = 7;
+    mint.bytes[0] = 8;
+    other.bytes[0] = 9;
+    constexpr uint64_t kBase = 500'000'000'000'000, kQuote = 100'000'000'000;
+    int64_t t = SimMarket::kEpochNs;
+    const auto update = [&](const Pubkey& p, uint64_t base, uint64_t quote) {
+        EventBuf u;
+        init_event(u, SNP_EVENT_POOL_UPDATE);
+        u.pool_update.pool = p;
+        u.pool_update.base_mint = mint;
+        u.pool_update.base_reserve_atoms = base;
+        u.pool_update.quote_reserve_lamports = quote;
+        u.h.source_ns = t += kNsPerSec;
+        return u;
+    };
+    {
+        // The first run: the pool launches, `counting` buys it.
+        EventBuf np;
+        init_event(np, SNP_EVENT_NEW_POOL);
+        np.new_pool.pool = pool;
+        np.new_pool.base_mint = mint;
+        np.new_pool.dex = SNP_DEX_PUMP_SWAP;
+        np.new_pool.base_reserve_atoms = kBase;
+        np.new_pool.quote_reserve_lamports = kQuote;
+        np.new_pool.token_supply_atoms = kBase * 2;
+        np.new_pool.fee_bps = 25;
+        np.new_pool.lp_burned_bps = 10000;
+        np.new_pool.base_decimals = 6;
+        np.h.source_ns = t += kNsPerSec;
+        ListFeed feed({np, update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
+        std::string err;
+        auto store = Store::open(cfg.data_dir, &err);
+        REQUIRE(store);
+        store->start();
+        Engine engine(cfg, feed, store.get(), EngineOptions{});
+        engine.restore();
+        REQUIRE(engine.load_strategies() == 1);
+        engine.run();
+        REQUIRE(engine.snapshot().positions.size() == 1);
+        store->stop();
+    }
+    // The restart: no NEW_POOL, only updates; an unknown pool's update and
+    // the held pool's at its old price, then at a quarter of it.
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    store->start();
+    ListFeed feed({update(other, kBase, kQuote), update(pool, kBase, kQuote), update(pool, kBase * 2, kQuote / 2),
+                   update(pool, kBase * 2, kQuote / 2)});
+    Engine engine(cfg, feed, store.get(), EngineOptions{});
+    engine.restore();
+    REQUIRE(engine.snapshot().positions.size() == 1);
+    engine.run(); // no strategy loaded: every order is the host's
+    const EngineSnapshot snap = engine.snapshot();
+    store->stop();
+    CHECK(snap.protection_exits == std::map<std::string, uint64_t>{{"stop_loss", 1}});
+    CHECK(snap.fills == 1);
+    CHECK(snap.positions.empty());
+    CHECK(snap.rejections == 0);
 }

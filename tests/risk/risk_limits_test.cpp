@@ -663,3 +663,34 @@ TEST_CASE("property: approved intents never exceed any limit", "[risk][limits][p
         CHECK(approved_buys > 20); // the test exercised approvals, not only refusals
     }
 }
+
+TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, and buys only past unknown safety",
+          "[risk][limits]") {
+    Fixture f;
+    f.limits.reject_mint_authority = true;
+    PoolBook book;
+    snp_ev_pool_update up{};
+    up.pool = f.pool.pool;
+    up.base_mint = f.pool.mint;
+    up.base_reserve_atoms = f.pool.base_reserve_atoms;
+    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
+    up.h.source_ns = kNow;
+    book.on_pool_update(up);
+    REQUIRE(book.find(f.pool.pool) == nullptr); // an update alone makes no pool
+    book.adopt(up);
+    book.on_pool_update(up);
+    const PoolState* p = book.find(f.pool.pool);
+    REQUIRE(p != nullptr);
+    CHECK(p->adopted);
+    CHECK(p->fee_bps == kAdoptedPoolFeeBps);
+    CHECK(p->base_reserve_atoms == f.pool.base_reserve_atoms);
+    CHECK((p->flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0);
+    CHECK(p->top10_holder_bps == 10000);
+    f.in.pool = p;
+    CHECK(f.check() == RiskReason::MintAuthority); // its facts unknown: not safe
+    f.make_exit();
+    CHECK(f.check() == RiskReason::None); // the held coin can be sold
+    // Its NEW_POOL after all (a source that saw it created): facts known.
+    f.book_pool(book, SNP_DEX_PUMP_SWAP);
+    CHECK_FALSE(book.find(f.pool.pool)->adopted);
+}

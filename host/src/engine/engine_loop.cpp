@@ -78,7 +78,7 @@ void Engine::check_reference_prices(const std::vector<ReferencePrice>& prices) {
     std::vector<Pubkey> checked;
     for (const auto& [key, pos] : portfolio_.positions()) {
         PoolState* pool = pools_.find(pos.pool);
-        if (pos.amount_atoms == 0 || pool == nullptr || pool->base_reserve_atoms == 0 ||
+        if (pos.amount_atoms == 0 || pool == nullptr || pool->base_reserve_atoms == 0 || pool->adopted ||
             std::find(checked.begin(), checked.end(), pos.pool) != checked.end()) {
             continue;
         }
@@ -356,6 +356,9 @@ void Engine::apply_feed_event(EventBuf& ev) {
         pools_.on_curve_complete(ev.curve_complete);
         break;
     case SNP_EVENT_POOL_UPDATE:
+        if (pools_.find(ev.pool_update.pool) == nullptr) {
+            adopt_held_pool(ev.pool_update);
+        }
         pools_.on_pool_update(ev.pool_update);
         // Protection runs before strategies see the price, whatever state
         // the owning strategy is in.

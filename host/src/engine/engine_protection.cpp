@@ -86,6 +86,18 @@ void Engine::follow_migration(const snp_ev_new_pool& np) {
     }
 }
 
+void Engine::adopt_held_pool(const snp_ev_pool_update& u) {
+    for (const auto& [key, p] : portfolio_.positions()) {
+        if (p.pool == u.pool && p.mint == u.base_mint && p.amount_atoms > 0) {
+            pools_.adopt(u);
+            log::info("engine", "a held pool from before the restart has a price again (from its source's updates; "
+                                "its safety facts unknown, its fee assumed)",
+                      {{"pool", to_base58(u.pool)}, {"mint", to_base58(u.base_mint)}, {"strategy", key.first}});
+            return;
+        }
+    }
+}
+
 void Engine::sample_equity() {
     if (store_ == nullptr) {
         return;

@@ -26,7 +26,12 @@ struct PoolState {
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
     bool complete = false; // a bonding curve that takes no more trades (CURVE_COMPLETE): for good
+    bool adopted = false;  // known from updates only (see PoolBook::adopt): fee and decimals unknown
 };
+
+// The fee assumed for an adopted pool: no less than any venue the feeds
+// decode charges (pump.fun's curve 1 %, PumpSwap and Raydium 0.25-0.3 %).
+inline constexpr uint32_t kAdoptedPoolFeeBps = 100;
 
 class PoolBook {
   public:
@@ -43,6 +48,7 @@ class PoolBook {
         p.decimals = e.base_decimals;
         p.updated_ns = e.h.source_ns;
         p.stale = false;
+        p.adopted = false;
     }
     void on_pool_update(const snp_ev_pool_update& e) {
         auto it = pools_.find(e.pool);
@@ -53,6 +59,22 @@ class PoolBook {
         it->second.quote_reserve_lamports = e.quote_reserve_lamports;
         it->second.updated_ns = e.h.source_ns;
         it->second.stale = false;
+    }
+    // A pool whose NEW_POOL this run never saw, from a source's update: one
+    // a position from before a restart holds (the source learned it again).
+    // Its safety facts are unknown, at their worst values; its fee is
+    // assumed (kAdoptedPoolFeeBps) and its decimals unknown. The update is
+    // applied after.
+    void adopt(const snp_ev_pool_update& e) {
+        PoolState& p = pools_[e.pool];
+        p.pool = e.pool;
+        p.mint = e.base_mint;
+        p.fee_bps = kAdoptedPoolFeeBps;
+        p.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT | SNP_POOL_AUTHORITIES_UNKNOWN |
+                  SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
+        p.lp_burned_bps = 0;
+        p.top10_holder_bps = 10000;
+        p.adopted = true;
     }
     // The safety facts as a source measured them again (reserves and
     // staleness are the price's business, untouched).
