@@ -363,6 +363,10 @@ TEST_CASE("protection survives a restart and does not spin while HALTED", "[engi
 // must give the position a price, protection and a way out.
 TEST_CASE("a held pool known after a restart only from its updates is priced and protected", "[engine][protection][restart]") {
     QuietLogs quiet;
+    // Or, as a bonding curve that completed while the host was down, known
+    // only from its CURVE_COMPLETE: then no exit is sent to it at all.
+    const bool completed = GENERATE(false, true);
+    INFO((completed ? "a completed curve" : "an AMM pool"));
     TempDir d;
     Config cfg = make_config(d.path, 1, 1);
     cfg.paper.failure_rate_bps = 0;
@@ -415,16 +419,36 @@ TEST_CASE("a held pool known after a restart only from its updates is priced and
     auto store = Store::open(cfg.data_dir, &err);
     REQUIRE(store);
     store->start();
-    ListFeed feed({update(other, kBase, kQuote), update(pool, kBase, kQuote), update(pool, kBase * 2, kQuote / 2),
-                   update(pool, kBase * 2, kQuote / 2)});
+    std::vector<EventBuf> evs;
+    if (completed) {
+        EventBuf done;
+        init_event(done, SNP_EVENT_CURVE_COMPLETE);
+        done.curve_complete.pool = pool;
+        done.curve_complete.base_mint = mint;
+        done.curve_complete.dex = SNP_DEX_PUMP_FUN;
+        done.h.source_ns = t += kNsPerSec;
+        evs.push_back(done);
+    }
+    for (const EventBuf& u : {update(other, kBase, kQuote), update(pool, kBase, kQuote),
+                              update(pool, kBase * 2, kQuote / 2), update(pool, kBase * 2, kQuote / 2)}) {
+        evs.push_back(u);
+    }
+    ListFeed feed(std::move(evs));
     Engine engine(cfg, feed, store.get(), EngineOptions{});
     engine.restore();
     REQUIRE(engine.snapshot().positions.size() == 1);
     engine.run(); // no strategy loaded: every order is the host's
     const EngineSnapshot snap = engine.snapshot();
     store->stop();
-    CHECK(snap.protection_exits == std::map<std::string, uint64_t>{{"stop_loss", 1}});
-    CHECK(snap.fills == 1);
-    CHECK(snap.positions.empty());
     CHECK(snap.rejections == 0);
+    if (completed) {
+        CHECK(snap.protection_exits.empty()); // it waits for the coin's new pool
+        CHECK(snap.fills == 0);
+        REQUIRE(snap.positions.size() == 1);
+        CHECK(snap.positions[0].pool == pool);
+    } else {
+        CHECK(snap.protection_exits == std::map<std::string, uint64_t>{{"stop_loss", 1}});
+        CHECK(snap.fills == 1);
+        CHECK(snap.positions.empty());
+    }
 }

@@ -677,7 +677,7 @@ TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, an
     up.h.source_ns = kNow;
     book.on_pool_update(up);
     REQUIRE(book.find(f.pool.pool) == nullptr); // an update alone makes no pool
-    book.adopt(up);
+    book.adopt(up.pool, up.base_mint);
     book.on_pool_update(up);
     const PoolState* p = book.find(f.pool.pool);
     REQUIRE(p != nullptr);

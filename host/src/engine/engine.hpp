@@ -271,11 +271,12 @@ class Engine final : public StrategyHost, private EventSink {
     // curve (its migration): those positions move to the new pool, so the
     // host's exits and marks follow the coin (journaled).
     void follow_migration(const snp_ev_new_pool& np);
-    // A POOL_UPDATE for a pool this run saw no NEW_POOL of, that a position
-    // holds (from before a restart; the source learned the pool again):
-    // the pool book takes it (PoolBook::adopt), so the position has a
-    // price, protection and exits. Updates of other unknown pools stay out.
-    void adopt_held_pool(const snp_ev_pool_update& u);
+    // A POOL_UPDATE or CURVE_COMPLETE for a pool this run saw no NEW_POOL
+    // of, that a position holds (from before a restart; the source learned
+    // the pool again): the pool book takes it (PoolBook::adopt), so the
+    // position has a price, protection and exits (or, for a completed
+    // curve, none sent in vain). Events of other unknown pools stay out.
+    void adopt_held_pool(const Pubkey& pool, const Pubkey& mint);
     void check_protection_all();
     void process_due(int64_t until_ns, bool include_timers);
     void drain_deliveries();

@@ -353,11 +353,14 @@ void Engine::apply_feed_event(EventBuf& ev) {
         pools_.on_pool_safety(ev.pool_safety);
         break;
     case SNP_EVENT_CURVE_COMPLETE:
+        if (pools_.find(ev.curve_complete.pool) == nullptr) {
+            adopt_held_pool(ev.curve_complete.pool, ev.curve_complete.base_mint);
+        }
         pools_.on_curve_complete(ev.curve_complete);
         break;
     case SNP_EVENT_POOL_UPDATE:
         if (pools_.find(ev.pool_update.pool) == nullptr) {
-            adopt_held_pool(ev.pool_update);
+            adopt_held_pool(ev.pool_update.pool, ev.pool_update.base_mint);
         }
         pools_.on_pool_update(ev.pool_update);
         // Protection runs before strategies see the price, whatever state

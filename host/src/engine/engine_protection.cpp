@@ -86,13 +86,13 @@ void Engine::follow_migration(const snp_ev_new_pool& np) {
     }
 }
 
-void Engine::adopt_held_pool(const snp_ev_pool_update& u) {
+void Engine::adopt_held_pool(const Pubkey& pool, const Pubkey& mint) {
     for (const auto& [key, p] : portfolio_.positions()) {
-        if (p.pool == u.pool && p.mint == u.base_mint && p.amount_atoms > 0) {
-            pools_.adopt(u);
-            log::info("engine", "a held pool from before the restart has a price again (from its source's updates; "
+        if (p.pool == pool && p.mint == mint && p.amount_atoms > 0) {
+            pools_.adopt(pool, mint);
+            log::info("engine", "a held pool from before the restart is known again (from its source's events; "
                                 "its safety facts unknown, its fee assumed)",
-                      {{"pool", to_base58(u.pool)}, {"mint", to_base58(u.base_mint)}, {"strategy", key.first}});
+                      {{"pool", to_base58(pool)}, {"mint", to_base58(mint)}, {"strategy", key.first}});
             return;
         }
     }

@@ -60,15 +60,15 @@ class PoolBook {
         it->second.updated_ns = e.h.source_ns;
         it->second.stale = false;
     }
-    // A pool whose NEW_POOL this run never saw, from a source's update: one
-    // a position from before a restart holds (the source learned it again).
-    // Its safety facts are unknown, at their worst values; its fee is
-    // assumed (kAdoptedPoolFeeBps) and its decimals unknown. The update is
-    // applied after.
-    void adopt(const snp_ev_pool_update& e) {
-        PoolState& p = pools_[e.pool];
-        p.pool = e.pool;
-        p.mint = e.base_mint;
+    // A pool whose NEW_POOL this run never saw, named by a source's update
+    // or curve completion: one a position from before a restart holds (the
+    // source learned it again). Its safety facts are unknown, at their
+    // worst values; its fee is assumed (kAdoptedPoolFeeBps), its decimals
+    // and reserves unknown until the event itself is applied.
+    void adopt(const Pubkey& pool, const Pubkey& mint) {
+        PoolState& p = pools_[pool];
+        p.pool = pool;
+        p.mint = mint;
         p.fee_bps = kAdoptedPoolFeeBps;
         p.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT | SNP_POOL_AUTHORITIES_UNKNOWN |
                   SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
