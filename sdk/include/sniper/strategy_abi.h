@@ -239,8 +239,8 @@ typedef struct snp_ev_pool_safety {
  * (PumpSwap since 2025-03; Raydium AMM v4 before). The risk gate refuses
  * buys and sells on the curve from then on (the program fails them); a
  * strategy that holds the coin sells it on the new pool, found by its
- * mint, and the host's own exits move there with the NEW_POOL. Sent only for a curve whose
- * NEW_POOL was sent before it. */
+ * mint, and the host's own exits move there with the NEW_POOL. Sent only
+ * for a curve whose NEW_POOL was sent before it. */
 typedef struct snp_ev_curve_complete {
     snp_event_header h;
     snp_pubkey pool;      /* the bonding curve */
