@@ -711,3 +711,59 @@ TEST_CASE("getTransaction PumpSwap buy on a pool whose base is WSOL (2025-10): t
         CHECK(event_valid(r.events[i]));
     }
 }
+
+// The canonical PumpSwap pool of a migrated pump.fun coin is derived from
+// its mint alone: checked on the pool of the real 2025-10 buy above (a
+// coin pump.fun migrated), and it is not the pool of another mint.
+TEST_CASE("the canonical PumpSwap pool of a migrated coin is derived from its mint", "[chain][payloads]") {
+    const auto pool = pump_swap_canonical_pool(key("8k1DvnFBsbuWJw2t4JqTibR7cAgqadMveqiykMr1pump"));
+    REQUIRE(pool.has_value());
+    CHECK(*pool == key("9S3zAF8zVffQvD6EfqaVAdRbnYjVW51kVQDH2vHjk4vq"));
+    const auto other = pump_swap_canonical_pool(key("EWV6bjhKF5zkXANCdWPvDs7dofRVk4pKyVTitqgEWj8E"));
+    REQUIRE(other.has_value());
+    CHECK(!(*other == *pool));
+}
+
+// An account the caller read itself (getMultipleAccounts) decodes as its
+// notification does: the same POOL_UPDATE from the same bytes; a curve
+// with `complete` set is its CURVE_COMPLETE; an owner that is no program
+// the decoder reads is refused.
+TEST_CASE("an account read by the caller decodes as its notification does", "[chain][payloads]") {
+    const std::string pn = fixture("payloads/ws_program_notification_pumpfun_bonding_curve_2024-12.json");
+    const auto curve = key("Hmd2s7SgPdmjqS9Z8w4DCHyomCnVRStZ6KE265rn7CDf");
+    const auto mint = key("DGxVcSTq8ECJsmiQfp1knvd6enuG9nJKdDihzSaFpump");
+    const auto pump = key("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P");
+    SolanaWsDecoder dec;
+    dec.pools().put(KnownPool{curve, mint, SNP_DEX_PUMP_FUN, false, 6});
+    const DecodeResult& viaJson = dec.decode(pn);
+    REQUIRE(viaJson.ok());
+    REQUIRE(viaJson.n_events == 1);
+    const snp_ev_pool_update expected = viaJson.events[0].pool_update;
+    const size_t at = pn.find("F7f4N2DYrGC"); // the account's data (base64)
+    std::vector<uint8_t> bytes(256);
+    size_t n = 0;
+    REQUIRE(base64_decode_into(std::string_view(pn).substr(at, pn.find('"', at) - at), bytes.data(), bytes.size(),
+                               n) == Reject::None);
+    bytes.resize(n);
+    const DecodeResult& r = dec.decode_account(curve, pump, bytes.data(), bytes.size(), 308370600);
+    REQUIRE(r.ok());
+    REQUIRE(r.n_events == 1);
+    CHECK(r.slot == 308370600);
+    CHECK(r.events[0].h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(r.events[0].pool_update.base_reserve_atoms == expected.base_reserve_atoms);
+    CHECK(r.events[0].pool_update.quote_reserve_lamports == expected.quote_reserve_lamports);
+
+    std::vector<uint8_t> done = bytes;
+    done[48] = 1; // BondingCurve.complete
+    const DecodeResult& c = dec.decode_account(curve, pump, done.data(), done.size(), 308370601);
+    REQUIRE(c.ok());
+    REQUIRE(c.n_events == 1);
+    CHECK(c.events[0].h.type == SNP_EVENT_CURVE_COMPLETE);
+    CHECK(c.events[0].curve_complete.pool == curve);
+    CHECK(c.events[0].curve_complete.base_mint == mint);
+
+    const DecodeResult& wrong = dec.decode_account(curve, key("11111111111111111111111111111111"), bytes.data(),
+                                                   bytes.size(), 308370602);
+    CHECK(wrong.reject == Reject::AccountOwner);
+    CHECK(wrong.n_events == 0);
+}

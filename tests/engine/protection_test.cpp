@@ -361,20 +361,26 @@ TEST_CASE("protection survives a restart and does not spin while HALTED", "[engi
 // After a restart a live source never sends the held pool's NEW_POOL again
 // (it learns the pool from the position and follows it): its updates alone
 // must give the position a price, protection and a way out.
-TEST_CASE("a held pool known after a restart only from its updates is priced and protected", "[engine][protection][restart]") {
+TEST_CASE("a held pool known after a restart only from its source events is priced and protected and a migrated coin is followed", "[engine][protection][restart]") {
     QuietLogs quiet;
     // Or, as a bonding curve that completed while the host was down, known
-    // only from its CURVE_COMPLETE: then no exit is sent to it at all.
-    const bool completed = GENERATE(false, true);
-    INFO((completed ? "a completed curve" : "an AMM pool"));
+    // only from its CURVE_COMPLETE: then no exit is sent to it at all. And
+    // when the feed then finds the coin's migration pool (its NEW_POOL, as
+    // the WebSocket source sends it after reading the canonical PumpSwap
+    // pool), the position moves there and is protected on it.
+    enum Mode { Amm, Completed, Migrated };
+    const Mode mode = GENERATE(Amm, Completed, Migrated);
+    const bool completed = mode != Amm;
+    INFO((mode == Amm ? "an AMM pool" : mode == Completed ? "a completed curve" : "a migrated coin"));
     TempDir d;
     Config cfg = make_config(d.path, 1, 1);
     cfg.paper.failure_rate_bps = 0;
     cfg.protection.stop_loss_bps = 2000;
-    Pubkey pool{}, mint{}, other{};
+    Pubkey pool{}, mint{}, other{}, migrated{};
     pool.bytes[0] = 7;
     mint.bytes[0] = 8;
     other.bytes[0] = 9;
+    migrated.bytes[0] = 10;
     constexpr uint64_t kBase = 500'000'000'000'000, kQuote = 100'000'000'000;
     int64_t t = SimMarket::kEpochNs;
     const auto update = [&](const Pubkey& p, uint64_t base, uint64_t quote) {
@@ -387,11 +393,10 @@ TEST_CASE("a held pool known after a restart only from its updates is priced and
         u.h.source_ns = t += kNsPerSec;
         return u;
     };
-    {
-        // The first run: the pool launches, `counting` buys it.
+    const auto new_pool = [&](const Pubkey& p) {
         EventBuf np;
         init_event(np, SNP_EVENT_NEW_POOL);
-        np.new_pool.pool = pool;
+        np.new_pool.pool = p;
         np.new_pool.base_mint = mint;
         np.new_pool.dex = SNP_DEX_PUMP_SWAP;
         np.new_pool.base_reserve_atoms = kBase;
@@ -401,7 +406,11 @@ TEST_CASE("a held pool known after a restart only from its updates is priced and
         np.new_pool.lp_burned_bps = 10000;
         np.new_pool.base_decimals = 6;
         np.h.source_ns = t += kNsPerSec;
-        ListFeed feed({np, update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
+        return np;
+    };
+    {
+        // The first run: the pool launches, `counting` buys it.
+        ListFeed feed({new_pool(pool), update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
         std::string err;
         auto store = Store::open(cfg.data_dir, &err);
         REQUIRE(store);
@@ -429,8 +438,12 @@ TEST_CASE("a held pool known after a restart only from its updates is priced and
         done.h.source_ns = t += kNsPerSec;
         evs.push_back(done);
     }
-    for (const EventBuf& u : {update(other, kBase, kQuote), update(pool, kBase, kQuote),
-                              update(pool, kBase * 2, kQuote / 2), update(pool, kBase * 2, kQuote / 2)}) {
+    const Pubkey& priced = mode == Migrated ? migrated : pool;
+    if (mode == Migrated) {
+        evs.push_back(new_pool(migrated));
+    }
+    for (const EventBuf& u : {update(other, kBase, kQuote), update(priced, kBase, kQuote),
+                              update(priced, kBase * 2, kQuote / 2), update(priced, kBase * 2, kQuote / 2)}) {
         evs.push_back(u);
     }
     ListFeed feed(std::move(evs));
@@ -441,7 +454,7 @@ TEST_CASE("a held pool known after a restart only from its updates is priced and
     const EngineSnapshot snap = engine.snapshot();
     store->stop();
     CHECK(snap.rejections == 0);
-    if (completed) {
+    if (mode == Completed) {
         CHECK(snap.protection_exits.empty()); // it waits for the coin's new pool
         CHECK(snap.fills == 0);
         REQUIRE(snap.positions.size() == 1);

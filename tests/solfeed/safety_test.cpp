@@ -9,6 +9,7 @@
 #include "solfeed/ws_source.hpp"
 
 #include "capture_stream.hpp"
+#include "scripted_node.hpp"
 #include "chain/accounts.hpp"
 #include "chain/chain_test_util.hpp"
 #include "chain/emit.hpp"
@@ -35,6 +36,7 @@ using namespace sniper;
 using rpc::test::FakeReply;
 using rpc::test::FakeRequest;
 using rpc::test::FakeServer;
+using namespace scripted_node;
 
 namespace {
 
@@ -159,11 +161,6 @@ TEST_CASE("safety hold: an AMM pool takes its mint's facts, a disagreeing mint n
 
 namespace {
 
-struct Collected {
-    std::mutex mu;
-    std::vector<EventBuf> events;
-};
-
 // The POOL_SAFETY events collected so far.
 std::vector<snp_ev_pool_safety> pool_safety_events(Collected& got) {
     std::vector<snp_ev_pool_safety> out;
@@ -174,43 +171,6 @@ std::vector<snp_ev_pool_safety> pool_safety_events(Collected& got) {
         }
     }
     return out;
-}
-
-class Sink final : public EventSink {
-  public:
-    explicit Sink(Collected& c) : c_(c) {}
-    void push_market_event(const EventBuf& ev) override {
-        std::lock_guard<std::mutex> lk(c_.mu);
-        c_.events.push_back(ev);
-    }
-    void source_ended() override {}
-
-  private:
-    Collected& c_;
-};
-
-bool wait_for(const std::function<bool()>& pred, int64_t ns = 10'000'000'000) {
-    const int64_t end = mono_ns() + ns;
-    while (mono_ns() < end) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return pred();
-}
-
-solfeed::WsSourceConfig config(const std::string& ws, const std::string& rpc, int64_t timeout_ns) {
-    solfeed::WsSourceConfig c;
-    c.ws.enabled = true;
-    c.ws.urls = {ws};
-    Pubkey pump{};
-    REQUIRE(pubkey_from_base58("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", pump));
-    c.ws.programs = {pump};
-    c.ws.stale_after_ns = 0;
-    c.ws.enrich_timeout_ns = timeout_ns;
-    c.rpc_urls = {rpc};
-    return c;
 }
 
 std::string b58(const solana::Pubkey& k) { return solana::to_base58(k); }
@@ -452,57 +412,6 @@ TEST_CASE("ws source: a Raydium pool seen in logs is completed by getTransaction
 
 namespace {
 
-// A PumpSwap create_pool seen in logs (CreatePoolEvent, chain/pump_swap.hpp):
-// `token` paired with WSOL, the pool and its LP mint named.
-std::string pump_swap_create(const Pubkey& pool, const Pubkey& token, const Pubkey& lp_mint, const Pubkey& user) {
-    const Pubkey wsol = chain::wsol_mint();
-    chain_test::Bytes cp;
-    cp.raw(chain::pump_swap::kCreatePoolEventDisc, 8).u64(1742000000).u16(0).key(user).key(token).key(wsol);
-    cp.u8(6).u8(9);
-    cp.u64(206'900'000'000'000).u64(84'990'359'561).u64(206'900'000'000'000).u64(84'990'359'561);
-    cp.u64(1000).u64(4'193'388'898'633).u64(4'193'388'897'633).u8(255);
-    cp.key(pool).key(lp_mint).key(user).key(user).key(user);
-    const std::string amm = "Program pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA";
-    return chain_test::logs_message(
-        {amm + " invoke [1]", "Program data: " + chain_test::b64(cp.b), amm + " success"});
-}
-
-std::string account_json(const std::vector<uint8_t>& data, const std::string& owner) {
-    return R"({"context":{"slot":5},"value":{"data":[")" + solana::base64_encode(data) +
-           R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + owner + R"(","rentEpoch":0,"space":)" +
-           std::to_string(data.size()) + "}}";
-}
-
-// An SPL mint: no authorities, `supply`, `decimals`.
-std::vector<uint8_t> mint_bytes(uint64_t supply, uint8_t decimals) {
-    std::vector<uint8_t> d(82, 0);
-    std::memcpy(d.data() + 36, &supply, 8);
-    d[44] = decimals;
-    d[45] = 1;
-    return d;
-}
-
-// The same with a mint authority `auth` (COption<Pubkey> at 0).
-std::vector<uint8_t> mint_bytes_with_authority(uint64_t supply, uint8_t decimals, const Pubkey& auth) {
-    std::vector<uint8_t> d = mint_bytes(supply, decimals);
-    d[0] = 1;
-    std::memcpy(d.data() + 4, auth.bytes, 32);
-    return d;
-}
-
-// An account as the `value` of getAccountInfo / getMultipleAccounts / an
-// accountNotification.
-std::string account_value(const std::vector<uint8_t>& data, const std::string& owner) {
-    return R"({"data":[")" + solana::base64_encode(data) +
-           R"(","base64"],"executable":false,"lamports":1461600,"owner":")" + owner +
-           R"(","rentEpoch":0,"space":)" + std::to_string(data.size()) + "}";
-}
-
-// The id of a JSON-RPC request, as text.
-std::string id_of(const std::string& req) {
-    const size_t at = req.find("\"id\":");
-    return at == std::string::npos ? std::string("0") : req.substr(at + 5, req.find_first_of(",}", at) - at - 5);
-}
 
 std::string account_notification(uint64_t slot, const std::string& value, uint64_t sub) {
     return R"({"jsonrpc":"2.0","method":"accountNotification","params":{"result":{"context":{"slot":)" +
@@ -838,27 +747,56 @@ std::string captured_pool_data(const std::string& name) {
 } // namespace
 
 TEST_CASE("ws source: held AMM pools it never saw created (a restart) are read from their pool accounts and their "
-          "vaults followed",
+          "vaults followed and priced at once",
           "[solfeed][safety]") {
     testing::QuietLogs quiet;
     const Pubkey pump_swap = chain_test::key("7vEpDRUy5PSiBJNdBiiuMxN7KbM7HA3fxhFvgrjRrEnV");
     const Pubkey raydium = chain_test::key("8WQsKRXNjTdSpbDpwRAaZJfPxUEBvAEZ6eeQSt4bjACh");
     const Pubkey missing = chain_test::key("9XDYTfQKwW8sHPqnFdUreMmtmffmkHVPGTNV2e3LKxNW");
+    const Pubkey ps_token = chain_test::key("vH6HyoNGaWvKHsK1ENNCqFuZhLfR1cpw46TFeGVpump");
+    const Pubkey ray_token = chain_test::key("ADSXPGwP3riuvqYtwqogCD4Rfn1a6NASqaSpThpsmoon");
+    const Pubkey ray_authority = chain_test::key("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1");
     // The vaults the two accounts name (tests/chain/pool_accounts_test.cpp
-    // derives them independently).
-    const std::vector<std::string> vaults = {
-        "8iWkrWUntx3iRxyk59p5mcNnvF6qwER21xXHDsFTgHJn", "C991coUvgVFfHhhkaJUhPEdz6CYGk1yJrmHNPQdRp3Hh",
-        "CveKgAzJW8jzyjBxDZLGtVbY251PCKcXDwQ5dtTfuefP", "4pJFH98gmpF9JH2PiwF1dWRw9V9nAsrZHT2h72DDemvK"};
+    // derives them independently): each pool's token vault, then its WSOL
+    // vault, with the mint and owner each must have and its amount now.
+    struct VaultNow {
+        std::string key;
+        Pubkey mint, owner;
+        uint64_t amount;
+    };
+    const std::vector<VaultNow> vaults = {
+        {"8iWkrWUntx3iRxyk59p5mcNnvF6qwER21xXHDsFTgHJn", ps_token, pump_swap, 500'000'000'000'000},
+        {"C991coUvgVFfHhhkaJUhPEdz6CYGk1yJrmHNPQdRp3Hh", chain::wsol_mint(), pump_swap, 90'000'000'000},
+        {"CveKgAzJW8jzyjBxDZLGtVbY251PCKcXDwQ5dtTfuefP", ray_token, ray_authority, 7'000'000'000},
+        {"4pJFH98gmpF9JH2PiwF1dWRw9V9nAsrZHT2h72DDemvK", chain::wsol_mint(), ray_authority, 3'000'000'000}};
     const auto value = [](const std::string& b64, const char* owner) {
         return R"({"data":[")" + b64 + R"(","base64"],"executable":false,"lamports":2039280,"owner":")" + owner +
                R"(","rentEpoch":0,"space":1})";
     };
-    std::atomic<int> reads{0};
+    std::atomic<int> reads{0}, vault_reads{0};
     std::string body;
     std::mutex mu;
     FakeServer node([&](const FakeRequest& req) {
         if (req.method != "getMultipleAccounts") {
             return FakeReply{500, "unexpected"};
+        }
+        if (req.body.find(vaults[0].key) != std::string::npos) {
+            // The vaults as they join the followed set: in the order asked.
+            ++vault_reads;
+            std::vector<std::pair<size_t, std::string>> asked;
+            for (const VaultNow& v : vaults) {
+                const size_t at = req.body.find(v.key);
+                if (at != std::string::npos) {
+                    asked.emplace_back(at, value(solana::base64_encode(token_account_bytes(v.mint, v.owner, v.amount)),
+                                                 "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"));
+                }
+            }
+            std::sort(asked.begin(), asked.end());
+            std::string list;
+            for (const auto& [at, v] : asked) {
+                list += (list.empty() ? "" : ",") + v;
+            }
+            return rpc::test::ok_reply(req, R"({"context":{"slot":78},"value":[)" + list + "]}");
         }
         {
             std::lock_guard<std::mutex> lk(mu);
@@ -881,48 +819,60 @@ TEST_CASE("ws source: held AMM pools it never saw created (a restart) are read f
     });
     std::mutex seen_mu;
     std::vector<std::string> subscribed;
-    ws_test::Server server([&](ws_test::Conn& conn) {
-        if (!conn.answer_subscriptions(1)) {
-            return;
-        }
-        std::string req;
-        uint64_t sub = 100;
-        while (conn.read(req)) {
-            if (req.find("\"accountSubscribe\"") != std::string::npos) {
-                {
-                    std::lock_guard<std::mutex> lk(seen_mu);
-                    subscribed.push_back(req);
-                }
-                conn.send(R"({"jsonrpc":"2.0","result":)" + std::to_string(++sub) + R"(,"id":)" + id_of(req) + "}");
-            }
-        }
+    ws_test::Server server = quiet_node([&](const std::string& req) {
+        std::lock_guard<std::mutex> lk(seen_mu);
+        subscribed.push_back(req);
+        return std::string();
     });
     solfeed::SolanaWsSource source(config(server.url(), node.url(), 5'000'000'000));
     // The held mints: a pool account naming another token would not be believed.
-    source.watch_mints({chain_test::key("vH6HyoNGaWvKHsK1ENNCqFuZhLfR1cpw46TFeGVpump"),
-                        chain_test::key("ADSXPGwP3riuvqYtwqogCD4Rfn1a6NASqaSpThpsmoon")});
+    source.watch_mints({ps_token, ray_token});
     source.watch_pools({pump_swap, raydium, missing});
     Collected got;
     Sink sink(got);
     source.start(sink);
+    const auto updates = [&] {
+        std::vector<snp_ev_pool_update> out;
+        std::lock_guard<std::mutex> lk(got.mu);
+        for (const EventBuf& ev : got.events) {
+            if (ev.h.type == SNP_EVENT_POOL_UPDATE) {
+                out.push_back(ev.pool_update);
+            }
+        }
+        return out;
+    };
     REQUIRE(wait_for([&] {
         std::lock_guard<std::mutex> lk(seen_mu);
         return subscribed.size() >= 4;
     }));
+    REQUIRE(wait_for([&] { return updates().size() >= 2; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // a few ticks more: nothing else is asked
     source.stop();
     server.stop();
     CHECK(reads.load() == 1); // the missing pool waits kHeldPoolRetryNs before it is asked again
+    CHECK(vault_reads.load() == 1);
     {
         std::lock_guard<std::mutex> lk(mu);
         CHECK_THAT(body, Catch::Contains(to_base58(pump_swap)));
         CHECK_THAT(body, Catch::Contains(to_base58(missing)));
     }
+    // Priced from the vaults as read, before any of them changed: one
+    // update per pool, the token side first.
+    const std::vector<snp_ev_pool_update> u = updates();
+    REQUIRE(u.size() == 2);
+    for (const snp_ev_pool_update& e : u) {
+        const bool ps = e.pool == pump_swap;
+        CHECK((ps || e.pool == raydium));
+        CHECK(e.base_mint == (ps ? ps_token : ray_token));
+        CHECK(e.base_reserve_atoms == vaults[ps ? 0 : 2].amount);
+        CHECK(e.quote_reserve_lamports == vaults[ps ? 1 : 3].amount);
+        CHECK(e.h.slot == 78);
+    }
     std::lock_guard<std::mutex> lk(seen_mu);
     REQUIRE(subscribed.size() == 4);
-    for (const std::string& v : vaults) {
+    for (const VaultNow& v : vaults) {
         CHECK(std::count_if(subscribed.begin(), subscribed.end(),
-                            [&](const std::string& r) { return r.find("\"" + v + "\"") != std::string::npos; }) == 1);
+                            [&](const std::string& r) { return r.find("\"" + v.key + "\"") != std::string::npos; }) == 1);
     }
 }
 

@@ -58,6 +58,7 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         w.kv("events", src.events).kv("duplicates", src.duplicates).kv("rejected", src.rejected);
         w.kv("skipped", src.skipped).kv("outages", src.outages).kv("stale_marks", src.stale_marks);
         w.kv("slot_gaps", src.slot_gaps);
+        w.kv("migrations_found", src.migrations_found).kv("migrations_waiting", src.migrations_waiting);
         w.kv("safety_followed", src.safety_followed).kv("safety_updates", src.safety_updates);
         w.kv("last_event_age_ms", src.last_event_age_ms);
         w.key("rejected_by_reason").begin_object();

@@ -25,6 +25,7 @@
 #include "chain/wire.hpp"
 #include "core/solana_key.hpp"
 #include "solana/associated_token.hpp"
+#include "solana/pda.hpp"
 #include "solana/program_ids.hpp"
 
 #include <cstring>
@@ -35,6 +36,26 @@ TokenAccounts associated_token_accounts(const Pubkey& owner, const Pubkey& mint)
     const solana::Pubkey o = to_solana(owner), m = to_solana(mint);
     return {from_solana(solana::associated_token_address(o, m, solana::kTokenProgram)),
             from_solana(solana::associated_token_address(o, m, solana::kToken2022Program))};
+}
+
+std::optional<Pubkey> pump_swap_canonical_pool(const Pubkey& mint) {
+    static constexpr uint8_t kAuthoritySeed[] = {'p', 'o', 'o', 'l', '-', 'a', 'u', 't', 'h', 'o', 'r', 'i', 't', 'y'};
+    static constexpr uint8_t kPoolSeed[] = {'p', 'o', 'o', 'l'};
+    static constexpr uint8_t kIndex0[] = {0, 0}; // u16 LE
+    const auto authority = solana::find_program_address(
+        {solana::Seed(kAuthoritySeed, sizeof kAuthoritySeed), solana::Seed(mint.bytes, 32)}, solana::kPumpFunProgram);
+    if (!authority) {
+        return std::nullopt;
+    }
+    const auto pool = solana::find_program_address(
+        {solana::Seed(kPoolSeed, sizeof kPoolSeed), solana::Seed(kIndex0, sizeof kIndex0),
+         solana::Seed(authority->address.bytes.data(), 32), solana::Seed(mint.bytes, 32),
+         solana::Seed(solana::kWrappedSolMint.bytes.data(), 32)},
+        solana::kPumpSwapProgram);
+    if (!pool) {
+        return std::nullopt;
+    }
+    return from_solana(pool->address);
 }
 
 Reject decode_bonding_curve(const uint8_t* d, size_t len, BondingCurve& out) {
@@ -183,13 +204,21 @@ Reject decode_pump_swap_pool_lp(const uint8_t* d, size_t len, AmmPoolAccount& ou
         return Reject::AccountLength;
     }
     Cursor c(d, len);
-    c.skip(43);
+    c.skip(11);
+    c.key(out.creator);
     c.key(out.mint_a);
     c.key(out.mint_b);
     c.key(out.lp_mint);
     c.key(out.vault_a);
     c.key(out.vault_b);
     c.u64(out.lp_count);
+    if (len >= 243) {
+        Pubkey coin_creator{};
+        c.key(coin_creator);
+        if (!is_zero(coin_creator)) {
+            out.creator = coin_creator;
+        }
+    }
     return Reject::None;
 }
 

@@ -42,6 +42,14 @@ struct TokenAccounts {
 };
 TokenAccounts associated_token_accounts(const Pubkey& owner, const Pubkey& mint);
 
+// The PumpSwap pool pump.fun's `migrate` makes for a completed curve of
+// `mint` (the "canonical" pool): PDA("pool", index 0 as u16 LE, creator,
+// mint, WSOL) under PumpSwap, where the creator is PDA("pool-authority",
+// mint) under pump.fun (pump-public-docs, PUMP_SWAP_CREATOR_FEE_README and
+// idl/pump_amm.json create_pool). Checked against a real pool
+// (tests/chain/payloads_test.cpp). Nullopt only if no bump gives an address.
+std::optional<Pubkey> pump_swap_canonical_pool(const Pubkey& mint);
+
 struct Mint {
     bool has_mint_authority = false;
     Pubkey mint_authority{};
@@ -87,6 +95,9 @@ struct AmmPoolAccount {
     uint8_t decimals_a = 0, decimals_b = 0;
     Pubkey lp_mint{};
     uint64_t lp_count = 0;
+    // PumpSwap: the coin's creator (coin_creator, 243+ bytes, when not
+    // zero; else the pool's creator); Raydium: zero.
+    Pubkey creator{};
 };
 
 // Raydium AMM v4 AmmInfo: 752 bytes, no discriminator; coin_decimals u64

@@ -189,12 +189,18 @@ struct SolanaWsDecoder::Impl {
     }
 
     Fail parse(std::string_view json, element& root);
+    // The result of one decode: counted, its events timed, its learned
+    // pools put into the registry (only when it was accepted).
+    const DecodeResult& finish(Fail f);
     Fail message(element root);
     Fail logs_notification(element result);
     Fail logs_notification_fast(); // from `fast`
     Fail transaction(element txwrap, uint64_t slot, std::string_view envelope_sig,
                      bool has_envelope_sig, int64_t block_ns);
     Fail account(element value, bool has_pubkey, const Pubkey& pubkey);
+    enum class AccountProgram { PumpFun, Token, Token2022, Other };
+    static AccountProgram account_program(const Pubkey& owner);
+    Fail account_bytes(const Pubkey& owner, const uint8_t* data, size_t n, bool has_pubkey, const Pubkey& pubkey);
     Fail vault(const Vault& v, const uint8_t* d, size_t n, bool token_2022, Emitter& em);
     bool accounts_of(const KnownPool& k, std::vector<Pubkey>& out);
     Fail walk_logs(element logs, Emitter& em);

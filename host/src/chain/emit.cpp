@@ -54,6 +54,15 @@ const Pubkey& token_2022_program() {
     return k;
 }
 
+const Pubkey& token_program() {
+    static const Pubkey k = [] {
+        Pubkey p{};
+        key_from_base58("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", p);
+        return p;
+    }();
+    return k;
+}
+
 const Pubkey& wsol_mint() {
     static const Pubkey k = [] {
         Pubkey p{};
@@ -293,6 +302,41 @@ Reject Emitter::pump_swap(const pump_swap::Event& ev) {
         }
         return pool_update(pool, mint, token_after, sol_after, s.timestamp);
     }
+    return Reject::None;
+}
+
+Reject Emitter::found_pump_swap_pool(const KnownPool& k, const Pubkey& creator, uint64_t token, uint64_t sol,
+                                     uint8_t decimals, bool token_2022) {
+    if (k.dex != SNP_DEX_PUMP_SWAP || is_zero(k.token_vault) || is_zero(k.sol_vault)) {
+        return Reject::CrosscheckMismatch; // not a PumpSwap pool learned from its account
+    }
+    if (decimals > kMaxDecimals) {
+        return Reject::IntRange;
+    }
+    if (token == 0 || sol == 0) {
+        return Reject::ZeroAmount;
+    }
+    ChainEvent* e = add(SNP_EVENT_NEW_POOL, 0);
+    if (!e) {
+        return Reject::TooManyEvents;
+    }
+    auto& p = e->new_pool;
+    p.pool = k.pool;
+    p.base_mint = k.base_mint;
+    p.quote_mint = wsol_mint();
+    p.creator = creator;
+    p.dex = SNP_DEX_PUMP_SWAP;
+    // The mint's owner was read with the pool: the token program is known.
+    p.flags = kAmmUnknownFlags | (token_2022 ? SNP_POOL_TOKEN_2022 : 0u);
+    p.base_reserve_atoms = token;
+    p.quote_reserve_lamports = sol;
+    p.token_supply_atoms = token; // as at a create_pool; the safety step reads the supply
+    p.fee_bps = kPumpSwapFeeBps;
+    p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
+    p.base_decimals = decimals;
+    KnownPool known = k;
+    known.base_decimals = decimals;
+    remember(known);
     return Reject::None;
 }
 

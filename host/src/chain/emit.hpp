@@ -38,6 +38,12 @@ class Emitter {
     // A pump.fun bonding curve completed (its CompleteEvent, or its account
     // with `complete` set).
     Reject curve_complete(const Pubkey& curve, const Pubkey& mint, int64_t t);
+    // A PumpSwap pool the caller found and read itself (a held coin's
+    // migration pool, chain::pump_swap_canonical_pool) as a NEW_POOL, as
+    // its create_pool would have made it: `k` as learn_amm_pool knows it,
+    // its vaults' amounts, the token's decimals and program.
+    Reject found_pump_swap_pool(const KnownPool& k, const Pubkey& creator, uint64_t token, uint64_t sol,
+                                uint8_t decimals, bool token_2022);
     // A pool created earlier in this message, or known to the registry.
     const KnownPool* find(const Pubkey& pool) const;
 
@@ -55,5 +61,6 @@ class Emitter {
 
 const Pubkey& wsol_mint();
 const Pubkey& token_2022_program();
+const Pubkey& token_program(); // SPL Token
 
 } // namespace sniper::chain

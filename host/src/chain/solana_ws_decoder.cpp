@@ -302,10 +302,7 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
     if (enc != "base64") {
         return {Reject::FieldType, "account.data[1]"};
     }
-    const bool is_pump = owner == kPumpFunId;
-    const bool is_token = owner == "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
-    const bool is_token22 = owner == "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
-    if (!is_pump && !is_token && !is_token22) {
+    if (account_program(owner_key) == AccountProgram::Other) {
         return {Reject::AccountOwner, "account.owner"};
     }
     size_t n = 0;
@@ -316,15 +313,46 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
                     : r,
                 "account.data[0]"};
     }
+    return account_bytes(owner_key, account_buf.data(), n, has_pubkey, pubkey);
+}
+
+SolanaWsDecoder::Impl::AccountProgram SolanaWsDecoder::Impl::account_program(const Pubkey& owner) {
+    static const Pubkey pump = [] {
+        Pubkey k{};
+        key_from_base58(kPumpFunId, k);
+        return k;
+    }();
+    if (owner == pump) {
+        return AccountProgram::PumpFun;
+    }
+    if (owner == token_program()) {
+        return AccountProgram::Token;
+    }
+    if (owner == token_2022_program()) {
+        return AccountProgram::Token2022;
+    }
+    return AccountProgram::Other;
+}
+
+// An account's bytes, whoever read them (a notification, or the caller's
+// getMultipleAccounts through decode_account).
+Fail SolanaWsDecoder::Impl::account_bytes(const Pubkey& owner, const uint8_t* data, size_t n, bool has_pubkey,
+                                          const Pubkey& pubkey) {
+    const AccountProgram prog = account_program(owner);
+    const bool is_pump = prog == AccountProgram::PumpFun;
+    const bool is_token22 = prog == AccountProgram::Token2022;
+    if (prog == AccountProgram::Other) {
+        return {Reject::AccountOwner, "account.owner"};
+    }
     Emitter em(result, registry, pending, n_pending, 0);
     if (!is_pump && has_pubkey) {
         if (const auto v = vaults.find(pubkey); v != vaults.end()) {
-            return vault(v->second, account_buf.data(), n, is_token22, em);
+            return vault(v->second, data, n, is_token22, em);
         }
     }
     if (is_pump) {
         BondingCurve bc;
-        if (Reject r = decode_bonding_curve(account_buf.data(), n, bc); r != Reject::None) {
+        if (Reject r = decode_bonding_curve(data, n, bc); r != Reject::None) {
             return {r, "BondingCurve"};
         }
         const KnownPool* k = has_pubkey ? em.find(pubkey) : nullptr;
@@ -359,7 +387,7 @@ Fail SolanaWsDecoder::Impl::account(element value, bool has_pubkey, const Pubkey
         return kOk;
     }
     Mint mint;
-    if (Reject r = decode_mint(account_buf.data(), n, is_token22, mint); r != Reject::None) {
+    if (Reject r = decode_mint(data, n, is_token22, mint); r != Reject::None) {
         return {r, "Mint"};
     }
     em.skip(Skip::AccountNotEvent);
@@ -560,6 +588,40 @@ const DecodeResult& SolanaWsDecoder::decode(std::string_view json) {
             f = im.message(root);
         }
     }
+    return im.finish(f);
+}
+
+const DecodeResult& SolanaWsDecoder::decode_account(const Pubkey& account, const Pubkey& owner, const uint8_t* data,
+                                                    size_t len, uint64_t slot) {
+    Impl& im = *impl_;
+    im.reset();
+    im.result.kind = MessageKind::Account;
+    im.result.slot = slot;
+    return im.finish(im.account_bytes(owner, data, len, true, account));
+}
+
+const DecodeResult& SolanaWsDecoder::found_pump_swap_pool(const Pubkey& pool, const Pubkey& creator,
+                                                          uint64_t token, uint64_t sol, uint8_t decimals,
+                                                          bool token_2022, uint64_t slot) {
+    Impl& im = *impl_;
+    im.reset();
+    im.result.kind = MessageKind::Account;
+    im.result.slot = slot;
+    Fail f = kOk;
+    const KnownPool* k = im.registry.find(pool);
+    if (k == nullptr) {
+        f = {Reject::CrosscheckMismatch, "pool (not learned from its account)"};
+    } else {
+        Emitter em(im.result, im.registry, im.pending, im.n_pending, 0);
+        if (Reject r = em.found_pump_swap_pool(*k, creator, token, sol, decimals, token_2022); r != Reject::None) {
+            f = {r, "PumpSwap Pool"};
+        }
+    }
+    return im.finish(f);
+}
+
+const DecodeResult& SolanaWsDecoder::Impl::finish(Fail f) {
+    Impl& im = *this;
     DecodeResult& r = im.result;
     ++im.counters.messages;
     if (f.r != Reject::None) {

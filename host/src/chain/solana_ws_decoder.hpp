@@ -90,6 +90,13 @@ class SolanaWsDecoder {
     // becomes a POOL_UPDATE; so does an AMM pool once both its vaults (as
     // named by follow()) have reported the same slot.
     const DecodeResult& decode(std::string_view json, const Pubkey& account);
+    // The same for an account's state the caller read itself (a
+    // getMultipleAccounts answer: its owner, its data, the answer's
+    // context slot), as if it were that account's notification: a held
+    // curve's reserves or completion, a followed vault's amount. Counted
+    // like a message.
+    const DecodeResult& decode_account(const Pubkey& account, const Pubkey& owner, const uint8_t* data, size_t len,
+                                       uint64_t slot);
 
     // The accounts that carry `pools`' reserves, to follow with
     // accountSubscribe: a pump.fun curve itself; a Raydium AMM v4 pool's
@@ -121,6 +128,14 @@ class SolanaWsDecoder {
     // believed.
     bool learn_amm_pool(const Pubkey& pool, uint32_t dex, const uint8_t* data, size_t len, std::string& why,
                         const std::vector<Pubkey>* tokens = nullptr);
+    // A PumpSwap pool the caller found itself and learned (learn_amm_pool):
+    // a held coin's migration pool whose create_pool the feed never saw
+    // (chain::pump_swap_canonical_pool). Its vaults' amounts (`token`,
+    // `sol`) and the token mint's decimals and program, read by the caller
+    // at `slot`, make the NEW_POOL its create_pool would have made (safety
+    // facts unknown, for the caller's safety step to read).
+    const DecodeResult& found_pump_swap_pool(const Pubkey& pool, const Pubkey& creator, uint64_t token,
+                                             uint64_t sol, uint8_t decimals, bool token_2022, uint64_t slot);
     // Whether follow() found `pool`'s accounts (false: not known yet, or
     // its accounts cannot be named, e.g. a Raydium pool seen in logs only).
     bool follows(const Pubkey& pool) const;

@@ -84,6 +84,10 @@ struct SourceStatus {
     uint64_t messages = 0, events = 0, duplicates = 0, rejected = 0, skipped = 0;
     uint64_t outages = 0, stale_marks = 0;
     uint64_t slot_gaps = 0; // jumps in the notifications' slots that marked pools stale
+    // Held coins whose migration pool the source found itself (its
+    // creation not seen) and sent as a NEW_POOL; held completed curves it
+    // is looking for one for now.
+    uint64_t migrations_found = 0, migrations_waiting = 0;
     uint64_t safety_followed = 0, safety_updates = 0; // pools whose safety facts are followed now; POOL_SAFETY sent
     int64_t last_event_age_ms = -1; // -1: none yet
     std::map<std::string, uint64_t> rejected_by_reason;

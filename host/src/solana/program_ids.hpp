@@ -17,6 +17,7 @@ inline constexpr Pubkey kWrappedSolMint = pubkey_lit("So111111111111111111111111
 
 // Programs whose accounts the host reads (token-safety facts).
 inline constexpr Pubkey kPumpSwapProgram = pubkey_lit("pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA");
+inline constexpr Pubkey kPumpFunProgram = pubkey_lit("6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P");
 inline constexpr Pubkey kRaydiumAmmV4Program = pubkey_lit("675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8");
 
 // True for either SPL Token program (the instruction layouts the host uses

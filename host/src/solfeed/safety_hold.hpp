@@ -62,6 +62,8 @@ class SafetyHold {
     // has passed, into `out` (NEW_POOL first, then in arrival order).
     void take_ready(int64_t now_mono_ns, std::vector<EventBuf>& out);
     size_t held() const { return pools_.size(); }
+    // `pool`'s NEW_POOL is held here (waiting for its facts).
+    bool holds(const Pubkey& pool) const { return pools_.count(pool) != 0; }
 
   private:
     struct Pending {

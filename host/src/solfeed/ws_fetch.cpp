@@ -40,29 +40,6 @@ std::optional<rpc::AccountInfo> account_of(const std::string& result_json, std::
     return acc;
 }
 
-// A mint account -> its facts; nullopt and `why` when it is not an
-// initialized SPL Token / Token-2022 mint.
-std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, std::string& why) {
-    if (!acc) {
-        return std::nullopt;
-    }
-    const bool t22 = acc->owner == solana::kToken2022Program;
-    chain::Mint m;
-    if ((!t22 && acc->owner != solana::kTokenProgram) ||
-        chain::decode_mint(acc->data.data(), acc->data.size(), t22, m) != chain::Reject::None ||
-        !m.is_initialized) {
-        why = "not an initialized token mint";
-        return std::nullopt;
-    }
-    MintFacts f;
-    f.mint_authority = m.has_mint_authority;
-    f.freeze_authority = m.has_freeze_authority;
-    f.supply = m.supply;
-    f.decimals = m.decimals;
-    f.token_2022 = t22;
-    return f;
-}
-
 // getAccountInfo of a mint -> its facts (mint_facts).
 std::optional<MintFacts> parse_mint(const std::string& result_json, std::string& why) {
     return mint_facts(account_of(result_json, why), why);
@@ -181,20 +158,30 @@ std::optional<uint64_t> parse_top10(const std::string& result_json, const std::v
     return static_cast<uint64_t>(sum);
 }
 
-// An RPC answer handled under the source's mutex, unless the source is gone
-// or stopping (nothing more goes out then).
-template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Impl> weak, F f) {
-    return [weak = std::move(weak), f = std::move(f)](rpc::RpcResponse resp) {
-        auto self = weak.lock();
-        if (!self || self->closed.load()) {
-            return;
-        }
-        std::lock_guard<std::mutex> lk(self->mu);
-        f(*self, resp);
-    };
-}
-
 } // namespace
+
+// A mint account -> its facts; nullopt and `why` when it is not an
+// initialized SPL Token / Token-2022 mint.
+std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, std::string& why) {
+    if (!acc) {
+        return std::nullopt;
+    }
+    const bool t22 = acc->owner == solana::kToken2022Program;
+    chain::Mint m;
+    if ((!t22 && acc->owner != solana::kTokenProgram) ||
+        chain::decode_mint(acc->data.data(), acc->data.size(), t22, m) != chain::Reject::None ||
+        !m.is_initialized) {
+        why = "not an initialized token mint";
+        return std::nullopt;
+    }
+    MintFacts f;
+    f.mint_authority = m.has_mint_authority;
+    f.freeze_authority = m.has_freeze_authority;
+    f.supply = m.supply;
+    f.decimals = m.decimals;
+    f.token_2022 = t22;
+    return f;
+}
 
 // Off the connection threads: the mint account and the largest holders
 // (the pool's own token accounts left out). Answers come back on the RPC
@@ -387,80 +374,6 @@ void SolanaWsSource::Impl::fetch_follow_check(const SafetyFollow::Check& c) {
             }
             if (next) {
                 self.fetch_follow_check(*next);
-            }
-        }));
-}
-
-void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& pools) {
-    const int64_t now = mono_ns();
-    if (!rpc) {
-        for (const Pubkey& p : pools) {
-            held_pool_asked[p] = std::numeric_limits<int64_t>::max(); // said once
-            log::warn("feed.ws", "a held pool is not followed: reading its pool account needs feeds.ws.rpc or [live] rpc",
-                      {{"pool", base58(p)}});
-        }
-        return;
-    }
-    std::vector<solana::Pubkey> keys;
-    for (const Pubkey& p : pools) {
-        if (keys.size() == 100) { // getMultipleAccounts' limit; the rest on a later tick
-            break;
-        }
-        held_pool_asked[p] = now + kHeldPoolRetryNs; // one read in flight, or the back-off
-        keys.push_back(to_solana(p));
-    }
-    rpc->call(
-        "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
-        under_lock(weak_from_this(), [keys](Impl& self, const rpc::RpcResponse& resp) {
-            std::string why = resp.ok() ? std::string() : resp.error.message;
-            rpc::MultipleAccounts accs;
-            if (resp.ok()) {
-                if (auto e = rpc::parse_multiple_accounts(resp.result_json, keys.size(), accs)) {
-                    why = *e;
-                }
-            }
-            if (!why.empty()) {
-                self.enrich_failed_locked("held pool", why);
-                return; // asked again after kHeldPoolRetryNs
-            }
-            for (size_t i = 0; i < keys.size(); ++i) {
-                Pubkey pool{};
-                std::memcpy(pool.bytes, keys[i].bytes.data(), 32);
-                const std::optional<rpc::AccountInfo>& a = accs.accounts[i];
-                std::string problem;
-                uint32_t dex = 0;
-                bool lasting = true; // a fact of the account, not of this read: not asked again
-                if (!a) {
-                    problem = "the account does not exist";
-                    lasting = false; // not yet visible to this node, perhaps
-                } else if (a->owner == solana::kRaydiumAmmV4Program) {
-                    dex = SNP_DEX_RAYDIUM_AMM_V4;
-                } else if (a->owner == solana::kPumpSwapProgram) {
-                    dex = SNP_DEX_PUMP_SWAP;
-                } else {
-                    problem = "owned by " + solana::to_base58(a->owner) +
-                              ", not an AMM the feed decodes (a pump.fun curve is known by its mint)";
-                }
-                if (problem.empty() && !self.decoder.learn_amm_pool(pool, dex, a->data.data(), a->data.size(), problem,
-                                                                    &self.watched_mints)) {
-                    problem = "its pool account: " + problem;
-                }
-                if (!problem.empty()) {
-                    if (lasting) {
-                        self.held_pool_asked[pool] = std::numeric_limits<int64_t>::max(); // until held anew
-                    }
-                    log::warn("feed.ws", "a held pool cannot be followed: its price comes from trades only",
-                              {{"pool", base58(pool)},
-                               {"error", problem},
-                               {"asked_again", lasting ? std::string("when held anew")
-                                                       : std::to_string(kHeldPoolRetryNs / 1'000'000'000) + " s"}});
-                    continue;
-                }
-                self.held_pool_asked.erase(pool);
-                self.follow_dirty = true; // followed on the next tick
-                log::info("feed.ws", "a held pool from before the restart is followed again",
-                          {{"pool", base58(pool)}, {"dex", dex == SNP_DEX_RAYDIUM_AMM_V4 ? "raydium_amm_v4" : "pump_swap"},
-                           {"slot", accs.context_slot}});
             }
         }));
 }

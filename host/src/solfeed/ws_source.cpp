@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <stdexcept>
 
 namespace sniper::solfeed {
@@ -393,6 +394,12 @@ void SolanaWsSource::Impl::decoded(Endpoint* ep, const chain::DecodeResult& r, i
         if (e.h.type == SNP_EVENT_CURVE_COMPLETE) {
             decoder.completion_delivered(e.curve_complete.pool); // on its way: later notices are repeats
         }
+        if (e.h.type == SNP_EVENT_NEW_POOL && found_pools.count(e.new_pool.pool) != 0) {
+            // The migration pool this source found itself, now seen created
+            // in the logs too: it went out once already.
+            ++duplicates;
+            continue;
+        }
         switch (hold.offer(ev, recv_mono_ns)) {
         case SafetyHold::Verdict::Pass:
             deliver_locked(ev, recv_mono_ns);
@@ -499,6 +506,15 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
             fetch_held_pools_locked(unknown);
         }
         wanted_accounts = decoder.follow(watched);
+        std::vector<Pubkey> fresh; // joined now: read once, as a subscription sends nothing until a change
+        for (const Pubkey& k : wanted_accounts) {
+            if (following.count(k) == 0) {
+                fresh.push_back(k);
+            }
+        }
+        if (!fresh.empty()) {
+            fetch_followed_now_locked(fresh);
+        }
         safety_follow.accounts(wanted_accounts);
         following.clear();
         following.insert(wanted_accounts.begin(), wanted_accounts.end());
@@ -565,6 +581,7 @@ void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     sync_accounts(ep);
     sync_signatures(ep);
     remeasure_holders_locked();
+    find_migrations_locked();
     release_ready_locked(); // pools past their safety deadline
     if (cfg.ws.stale_after_ns <= 0) {
         return;
@@ -706,6 +723,11 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
     s.outages = im.outages;
     s.stale_marks = im.stale_marks;
     s.slot_gaps = im.slot_gaps;
+    s.migrations_found = im.migrations_found;
+    s.migrations_waiting = static_cast<uint64_t>(
+        std::count_if(im.migrations.begin(), im.migrations.end(), [](const auto& m) {
+            return m.second.next_mono != std::numeric_limits<int64_t>::max();
+        }));
     s.safety_followed = im.safety_follow.size();
     s.safety_updates = im.safety_follow.updates();
     s.last_event_age_ms = im.last_event_mono == 0 ? -1 : (mono_ns() - im.last_event_mono) / 1'000'000;

@@ -66,6 +66,12 @@ struct WsSourceConfig {
     // (0: never); a change of kHoldersChangeBps or more goes out as a
     // POOL_SAFETY. Needs rpc_urls.
     int64_t holders_every_ns = 60'000'000'000;
+    // A held pump.fun curve that completed: its coin's migration pool is
+    // looked for this long after the completion was seen (the feed's own
+    // NEW_POOL of it usually comes first), then again this often while the
+    // position stays on the curve. Needs rpc_urls.
+    int64_t migration_grace_ns = 5'000'000'000;
+    int64_t migration_retry_ns = 10'000'000'000;
 };
 
 // The [feeds.ws] source for `cfg` (rpc: feeds.ws.rpc, else [live] rpc).

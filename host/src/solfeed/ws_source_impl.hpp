@@ -1,14 +1,17 @@
 // solfeed/ws_source_impl.hpp — (internal to solfeed) the state of one
-// SolanaWsSource, shared by its two halves: ws_source.cpp (connections,
-// subscriptions, decode, dedup, staleness, status) and ws_fetch.cpp (what
+// SolanaWsSource, shared by its parts: ws_source.cpp (connections,
+// subscriptions, decode, dedup, staleness, status), ws_fetch.cpp (what
 // it reads over JSON-RPC: Raydium transactions, token-safety facts, and
-// the facts of followed pools).
+// the facts of followed pools) and ws_held.cpp (held pools from before a
+// restart, followed accounts' state as they join, and the migration pool
+// of a held completed curve).
 #pragma once
 
 #include "solfeed/ws_source.hpp"
 
 #include "chain/solana_ws_decoder.hpp"
 #include "rpc/rpc_client.hpp"
+#include "rpc/solana_types.hpp"
 #include "solfeed/dedup.hpp"
 #include "solfeed/safety_follow.hpp"
 #include "solfeed/safety_hold.hpp"
@@ -129,6 +132,21 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // (cfg.holders_every_ns): the mint (its supply), then the largest
     // holders. Under `mu`, on a tick.
     void remeasure_holders_locked();
+    // Accounts that just joined the followed set (a held curve, an AMM
+    // pool's vaults): their state now in one getMultipleAccounts, decoded
+    // as their notifications would be (accountSubscribe sends nothing
+    // until an account changes: a curve that completed while the host was
+    // down would never say so). Under `mu`.
+    void fetch_followed_now_locked(const std::vector<Pubkey>& accounts);
+    // Held curves known complete whose position has not moved to the
+    // coin's migration pool: its canonical PumpSwap pool is read, and when
+    // it exists, its vaults and the mint, and it goes out as a NEW_POOL
+    // (through the safety step) so the engine moves the positions
+    // (Engine::follow_migration). Under `mu`, on a tick.
+    void find_migrations_locked();
+    void fetch_migration_locked(const Pubkey& curve, const Pubkey& mint);
+    void read_migration_vaults_locked(const Pubkey& curve, const Pubkey& pool, const Pubkey& creator, uint8_t decimals,
+                                      bool token_2022);
     void fetch_holders_locked(const Pubkey& pool);
     void enrich_failed_locked(const char* fact, const std::string& why);
     void release_ready_locked();
@@ -172,6 +190,15 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     };
     std::unordered_map<Pubkey, PoolFacts, PubkeyHash> pool_facts;
     uint64_t holders_measured = 0, holders_changed = 0;
+    struct MigrationLookup {
+        Pubkey mint{};
+        int64_t next_mono = 0; // INT64_MAX: found, or cannot be found
+        bool in_flight = false;
+        bool said_waiting = false; // "not migrated yet" logged
+    };
+    std::unordered_map<Pubkey, MigrationLookup, PubkeyHash> migrations; // by held completed curve
+    uint64_t migrations_found = 0;
+    std::unordered_set<Pubkey, PubkeyHash> found_pools; // the migration pools sent (their create_pool not seen)
     SafetyFollow safety_follow;                   // new pools whose LP share or authorities are followed
     // Watched signatures (SignatureWatch): true once a notification for it
     // reached the listener (not subscribed again, not told twice).
@@ -205,6 +232,23 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::FILE* raw = nullptr;
     int64_t raw_flushed_mono = 0;
 };
+
+// An RPC answer handled under the source's mutex, unless the source is gone
+// or stopping (nothing more goes out then).
+template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Impl> weak, F f) {
+    return [weak = std::move(weak), f = std::move(f)](rpc::RpcResponse resp) {
+        auto self = weak.lock();
+        if (!self || self->closed.load()) {
+            return;
+        }
+        std::lock_guard<std::mutex> lk(self->mu);
+        f(*self, resp);
+    };
+}
+
+// A mint account -> its facts; nullopt and `why` when it is not an
+// initialized SPL Token / Token-2022 mint (ws_fetch.cpp).
+std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, std::string& why);
 
 struct Endpoint {
     ws::Url url;
