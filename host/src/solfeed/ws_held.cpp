@@ -5,7 +5,8 @@
 // restart), the state of accounts as they join the followed set (a
 // subscription says nothing until an account changes), and the migration
 // pool of a held pump.fun curve that completed (its canonical PumpSwap
-// pool), sent as a NEW_POOL when the feed never saw it created.
+// pool), sent as a NEW_POOL when the feed never saw it created. The
+// followed accounts are read again when the feed is back from an outage.
 #include "solfeed/ws_source_impl.hpp"
 
 #include "chain/accounts.hpp"

@@ -182,6 +182,10 @@ void SolanaWsSource::Impl::on_open(Endpoint& ep) {
         down = false;
         log::info("feed.ws", "WebSocket feed up",
                   {{"endpoint", ep.display}, {"programs", static_cast<uint64_t>(subscribe_requests.size())}});
+        // Back after an outage: what changed meanwhile was not notified,
+        // so the held pools' accounts are read again (their pools were
+        // marked stale; the read is fresh data).
+        reread_followed = outages > 0;
     }
 }
 
@@ -512,7 +516,8 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
                 fresh.push_back(k);
             }
         }
-        if (!fresh.empty()) {
+        reserve_accounts = wanted_accounts;
+        if (!fresh.empty() && !reread_followed) {
             fetch_followed_now_locked(fresh);
         }
         safety_follow.accounts(wanted_accounts);
@@ -520,6 +525,12 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
         following.insert(wanted_accounts.begin(), wanted_accounts.end());
         follow_dirty = !std::all_of(watched.begin(), watched.end(),
                                     [&](const Pubkey& p) { return decoder.follows(p); });
+    }
+    if (reread_followed) {
+        reread_followed = false;
+        if (!reserve_accounts.empty()) {
+            fetch_followed_now_locked(reserve_accounts);
+        }
     }
     const std::vector<Pubkey>& wanted = wanted_accounts;
     // The per-connection request budget (feeds.ws.requests_per_s, a token

@@ -171,6 +171,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::vector<Pubkey> watched_mints;            // their mints (Feed::watch_mints)
     std::unordered_set<Pubkey, PubkeyHash> following; // their accounts (the decoder's follow())
     std::vector<Pubkey> wanted_accounts;          // the same, in follow()'s order
+    std::vector<Pubkey> reserve_accounts;         // of those, the ones that hold the pools' reserves
+    bool reread_followed = false;                 // a connection came back after an outage: read them again
     bool follow_dirty = true; // watched changed, or a watched pool's accounts are not known yet
     std::unordered_map<Pubkey, uint64_t, PubkeyHash> account_slot; // last slot delivered per account
     SafetyHold hold;                              // new pools waiting for their safety facts

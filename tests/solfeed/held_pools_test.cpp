@@ -1,12 +1,14 @@
-// A held pump.fun coin whose curve completed while the host was down (or
-// whose migration the feed missed): the [feeds.ws] source reads the held
-// curve as it starts following it (a subscription says nothing until the
-// account changes), sees it complete, looks for the coin's canonical
+// What the [feeds.ws] source reads about the pools the host holds
+// (solfeed/ws_held.cpp), against a scripted JSON-RPC node and a loopback
+// WebSocket server. A held pump.fun coin whose curve completed while the
+// host was down (or whose migration the feed missed): the source reads the
+// held curve as it starts following it (a subscription says nothing until
+// the account changes), sees it complete, looks for the coin's canonical
 // PumpSwap pool (chain::pump_swap_canonical_pool) until it exists, and
 // sends it as a NEW_POOL with its vaults' reserves and its safety facts,
 // which moves the position (Engine::follow_migration, tested in
-// tests/engine/curve_complete_test.cpp). Against a scripted JSON-RPC node
-// and a loopback WebSocket server.
+// tests/engine/curve_complete_test.cpp and protection_test.cpp). And after
+// an outage the held pools' accounts are read again.
 #include "solfeed/ws_source.hpp"
 
 #include "chain/accounts.hpp"
@@ -51,13 +53,14 @@ struct Migrated {
     const uint64_t supply = 1'000'000'000'000'000;
     const uint64_t token_reserve = 206'900'000'000'000, sol_reserve = 84'990'359'561;
 
-    // BondingCurve (49 bytes, 2024 layout) with `complete` set.
-    std::vector<uint8_t> completed_curve() const {
+    // BondingCurve (49 bytes, 2024 layout).
+    std::vector<uint8_t> curve_account(uint64_t token_reserve, uint64_t sol_reserve, bool complete) const {
         chain_test::Bytes b;
-        b.raw(chain::kBondingCurveDisc, 8).u64(279'900'000'000'000).u64(115'005'359'056).u64(0).u64(0).u64(supply);
-        b.u8(1);
+        b.raw(chain::kBondingCurveDisc, 8).u64(token_reserve).u64(sol_reserve).u64(0).u64(0).u64(supply);
+        b.u8(complete ? 1 : 0);
         return b.b;
     }
+    std::vector<uint8_t> completed_curve() const { return curve_account(279'900'000'000'000, 115'005'359'056, true); }
     // The PumpSwap Pool account migrate makes: base = the coin, quote = WSOL.
     std::vector<uint8_t> pool_account() const {
         chain_test::Bytes p;
@@ -235,4 +238,61 @@ TEST_CASE("ws source: an account at a held coin's migration address that is no P
     CHECK(lookups.load() == 1);
     CHECK(events_of(got, SNP_EVENT_CURVE_COMPLETE).size() == 1);
     CHECK(events_of(got, SNP_EVENT_NEW_POOL).empty());
+}
+
+TEST_CASE("ws source: after an outage the held pools' accounts are read again so their prices are fresh at once",
+          "[solfeed][held]") {
+    testing::QuietLogs quiet;
+    const Migrated m;
+    std::atomic<int> curve_reads{0};
+    FakeServer node([&](const FakeRequest& req) {
+        if (req.method == "getMultipleAccounts" && has(req, m.curve)) {
+            // Before the outage, then after it: the coin traded meanwhile.
+            const int n = ++curve_reads;
+            const uint64_t sol = n == 1 ? 40'000'000'000 : 50'000'000'000;
+            return rpc::test::ok_reply(req, R"({"context":{"slot":)" + std::to_string(n * 100) + R"(},"value":[)" +
+                                                account_value(m.curve_account(700'000'000'000'000, sol, false),
+                                                              kPumpFun) +
+                                                "]}");
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    Collected got;
+    // The first connection is pulled once the curve is followed and read.
+    ws_test::Server server([&](ws_test::Conn& conn) {
+        if (!conn.answer_subscriptions(1)) {
+            return;
+        }
+        std::string req;
+        uint64_t sub = 100;
+        while (conn.read(req)) {
+            if (req.find("\"accountSubscribe\"") == std::string::npos) {
+                continue;
+            }
+            conn.send(R"({"jsonrpc":"2.0","result":)" + std::to_string(++sub) + R"(,"id":)" + id_of(req) + "}");
+            if (conn.index() == 0) {
+                wait_for([&] { return !events_of(got, SNP_EVENT_POOL_UPDATE).empty(); });
+                conn.drop();
+                return;
+            }
+        }
+    });
+    solfeed::WsSourceConfig cfg = fast_config(server.url(), node.url());
+    cfg.ws.reconnect_min_ns = 20'000'000;
+    cfg.ws.reconnect_max_ns = 100'000'000;
+    solfeed::SolanaWsSource source(cfg);
+    source.watch_mints({m.mint});
+    source.watch_pools({m.curve});
+    Sink sink(got);
+    source.start(sink);
+    REQUIRE(wait_for([&] { return events_of(got, SNP_EVENT_POOL_UPDATE).size() >= 2; }));
+    source.stop();
+    server.stop();
+    CHECK(curve_reads.load() == 2);
+    const std::vector<EventBuf> u = events_of(got, SNP_EVENT_POOL_UPDATE);
+    REQUIRE(u.size() == 2);
+    CHECK(u[0].pool_update.quote_reserve_lamports == 40'000'000'000);
+    CHECK(u[1].pool_update.quote_reserve_lamports == 50'000'000'000);
+    CHECK(u[1].h.slot == 200);
+    CHECK(source.status()->outages == 1);
 }
