@@ -438,6 +438,20 @@ TEST_CASE("a held pool known after a restart only from its source events is pric
         done.h.source_ns = t += kNsPerSec;
         evs.push_back(done);
     }
+    if (mode == Amm) {
+        // Its safety facts read again by the source come first: the pool is
+        // adopted from them (then priced and protected as from an update).
+        EventBuf safety;
+        init_event(safety, SNP_EVENT_POOL_SAFETY);
+        safety.pool_safety.pool = pool;
+        safety.pool_safety.base_mint = mint;
+        safety.pool_safety.dex = SNP_DEX_PUMP_SWAP;
+        safety.pool_safety.flags = SNP_POOL_HOLDERS_UNKNOWN;
+        safety.pool_safety.lp_burned_bps = 10000;
+        safety.pool_safety.top10_holder_bps = 10000;
+        safety.h.source_ns = t += kNsPerSec;
+        evs.push_back(safety);
+    }
     const Pubkey& priced = mode == Migrated ? migrated : pool;
     if (mode == Migrated) {
         evs.push_back(new_pool(migrated));
@@ -449,10 +463,22 @@ TEST_CASE("a held pool known after a restart only from its source events is pric
     ListFeed feed(std::move(evs));
     Engine engine(cfg, feed, store.get(), EngineOptions{});
     engine.restore();
-    REQUIRE(engine.snapshot().positions.size() == 1);
+    {
+        // Its pool not known yet: the position counts at cost, so the
+        // equity does not read as a loss against the journal's peak.
+        const EngineSnapshot before = engine.snapshot();
+        REQUIRE(before.positions.size() == 1);
+        CHECK(before.risk.equity_lamports ==
+              static_cast<int64_t>(before.balance_lamports + before.positions[0].cost_lamports));
+        CHECK(before.risk.drawdown_bps == 0);
+    }
     engine.run(); // no strategy loaded: every order is the host's
     const EngineSnapshot snap = engine.snapshot();
     store->stop();
+    for (const auto& [reason, n] : snap.rejections_by_reason) {
+        INFO(reason << " " << n);
+        CHECK(n == 0);
+    }
     CHECK(snap.rejections == 0);
     if (mode == Completed) {
         CHECK(snap.protection_exits.empty()); // it waits for the coin's new pool

@@ -664,7 +664,7 @@ TEST_CASE("property: approved intents never exceed any limit", "[risk][limits][p
     }
 }
 
-TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, and buys only past unknown safety",
+TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, and buys once its safety is measured",
           "[risk][limits]") {
     Fixture f;
     f.limits.reject_mint_authority = true;
@@ -688,6 +688,21 @@ TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, an
     CHECK(p->top10_holder_bps == 10000);
     f.in.pool = p;
     CHECK(f.check() == RiskReason::MintAuthority); // its facts unknown: not safe
+    {
+        // Its facts read again by the source (a POOL_SAFETY for the held
+        // pool): measured, the buy passes the same limit.
+        snp_ev_pool_safety s{};
+        s.pool = f.pool.pool;
+        s.base_mint = f.pool.mint;
+        s.flags = SNP_POOL_HOLDERS_UNKNOWN; // no authority; holders not measured yet
+        s.lp_burned_bps = 10000;
+        s.top10_holder_bps = 10000;
+        book.on_pool_safety(s);
+        CHECK(f.check() == RiskReason::None);
+        s.flags |= SNP_POOL_MINT_AUTHORITY_PRESENT; // and back: refused again
+        book.on_pool_safety(s);
+        CHECK(f.check() == RiskReason::MintAuthority);
+    }
     f.make_exit();
     CHECK(f.check() == RiskReason::None); // the held coin can be sold
     // Its NEW_POOL after all (a source that saw it created): facts known.

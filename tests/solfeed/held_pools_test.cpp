@@ -296,3 +296,80 @@ TEST_CASE("ws source: after an outage the held pools' accounts are read again so
     CHECK(u[1].h.slot == 200);
     CHECK(source.status()->outages == 1);
 }
+
+TEST_CASE("ws source: a held AMM pool from before a restart has its safety facts read again and its holders "
+          "measured",
+          "[solfeed][held]") {
+    testing::QuietLogs quiet;
+    const Migrated m; // its PumpSwap pool, held from before the restart
+    const Pubkey authority = chain_test::key("7vEpDRUy5PSiBJNdBiiuMxN7KbM7HA3fxhFvgrjRrEnV");
+    std::atomic<int> fact_reads{0}, lp_reads{0}, holder_reads{0};
+    FakeServer node([&](const FakeRequest& req) {
+        const auto mint_value = [&] {
+            return account_value(mint_bytes_with_authority(m.supply, 6, authority), kTokenProgram);
+        };
+        if (req.method == "getMultipleAccounts" && has(req, m.mint) && has(req, m.pool)) {
+            ++fact_reads; // the mint, then the pool account
+            return rpc::test::ok_reply(req, R"({"context":{"slot":90},"value":[)" + mint_value() + "," +
+                                                account_value(m.pool_account(), kPumpSwap) + "]}");
+        }
+        if (req.method == "getMultipleAccounts" && has(req, m.pool) && has(req, m.lp_mint)) {
+            ++lp_reads; // 1 M of the program's 4 M LP outstanding: 75 % burned
+            return rpc::test::ok_reply(req, R"({"context":{"slot":91},"value":[)" +
+                                                account_value(m.pool_account(), kPumpSwap) + "," +
+                                                account_value(mint_bytes(1'000'000, 6), kTokenProgram) + "]}");
+        }
+        if (req.method == "getMultipleAccounts" && has(req, m.pool)) { // the held pool, learned
+            return rpc::test::ok_reply(req, R"({"context":{"slot":89},"value":[)" +
+                                                account_value(m.pool_account(), kPumpSwap) + "]}");
+        }
+        if (req.method == "getMultipleAccounts" && has(req, m.token_vault)) {
+            return rpc::test::ok_reply(
+                req, R"({"context":{"slot":92},"value":[)" +
+                         account_value(token_account_bytes(m.mint, m.pool, m.token_reserve), kTokenProgram) + "," +
+                         account_value(token_account_bytes(chain::wsol_mint(), m.pool, m.sol_reserve), kTokenProgram) +
+                         "]}");
+        }
+        if (req.method == "getAccountInfo" && has(req, m.mint)) { // the holders' measure: the supply
+            return rpc::test::ok_reply(req, account_json(mint_bytes_with_authority(m.supply, 6, authority),
+                                                         kTokenProgram));
+        }
+        if (req.method == "getTokenLargestAccounts") {
+            ++holder_reads; // the pool's own vault is no holder: 3 % left
+            return rpc::test::ok_reply(
+                req, R"({"context":{"slot":5},"value":[{"address":")" + to_base58(m.token_vault) +
+                         R"(","amount":"206900000000000","decimals":6,"uiAmount":2.069e8,"uiAmountString":"206900000"},)"
+                         R"({"address":")" +
+                         to_base58(m.coin_creator) +
+                         R"(","amount":"30000000000000","decimals":6,"uiAmount":3e7,"uiAmountString":"30000000"}]})");
+        }
+        return FakeReply{500, "unexpected"};
+    });
+    ws_test::Server server = quiet_node();
+    solfeed::SolanaWsSource source(fast_config(server.url(), node.url()));
+    source.watch_mints({m.mint});
+    source.watch_pools({m.pool});
+    Collected got;
+    Sink sink(got);
+    source.start(sink);
+    REQUIRE(wait_for([&] { return events_of(got, SNP_EVENT_POOL_SAFETY).size() >= 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // a few ticks more: nothing asked again
+    source.stop();
+    server.stop();
+    CHECK(fact_reads.load() == 1);
+    CHECK(lp_reads.load() == 1);
+    CHECK(holder_reads.load() == 1);
+    const std::vector<EventBuf> s = events_of(got, SNP_EVENT_POOL_SAFETY);
+    REQUIRE(s.size() == 2);
+    // First what the mint and the LP say; the holders unknown until measured.
+    CHECK(s[0].pool_safety.pool == m.pool);
+    CHECK(s[0].pool_safety.base_mint == m.mint);
+    CHECK(s[0].pool_safety.dex == SNP_DEX_PUMP_SWAP);
+    CHECK(s[0].pool_safety.flags == (SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_HOLDERS_UNKNOWN));
+    CHECK(s[0].pool_safety.lp_burned_bps == 7500);
+    CHECK(s[0].pool_safety.top10_holder_bps == 10000);
+    // Then the holders.
+    CHECK(s[1].pool_safety.flags == SNP_POOL_MINT_AUTHORITY_PRESENT);
+    CHECK(s[1].pool_safety.lp_burned_bps == 7500);
+    CHECK(s[1].pool_safety.top10_holder_bps == 300);
+}

@@ -350,6 +350,9 @@ void Engine::apply_feed_event(EventBuf& ev) {
         follow_migration(ev.new_pool);
         break;
     case SNP_EVENT_POOL_SAFETY:
+        if (pools_.find(ev.pool_safety.pool) == nullptr) {
+            adopt_held_pool(ev.pool_safety.pool, ev.pool_safety.base_mint); // its facts read again after a restart
+        }
         pools_.on_pool_safety(ev.pool_safety);
         break;
     case SNP_EVENT_CURVE_COMPLETE:

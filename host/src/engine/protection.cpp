@@ -67,7 +67,11 @@ void Protection::check(const std::string& strategy, const Pubkey& mint, int64_t 
     }
     uint64_t value = 0;
     const PoolState* pool = pools_.find(p->pool);
-    if (pool != nullptr) {
+    // A pool known without reserves yet (adopted after a restart from its
+    // safety facts, before its first update) has no price: no price rule
+    // applies to it (its value is not 0).
+    const bool priced = pool != nullptr && pool->base_reserve_atoms > 0 && pool->quote_reserve_lamports > 0;
+    if (priced) {
         value = amm::mark_value(p->amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
         p->peak_value_lamports = std::max(p->peak_value_lamports, value);
     }
@@ -89,7 +93,7 @@ void Protection::check(const std::string& strategy, const Pubkey& mint, int64_t 
         return v > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(v);
     };
     const char* rule = nullptr;
-    if (pool != nullptr) {
+    if (priced) {
         if (p->stop_loss_bps != 0 &&
             value <= scaled(p->cost_lamports, 10000u - std::min<uint32_t>(p->stop_loss_bps, 10000u))) {
             rule = "stop_loss";

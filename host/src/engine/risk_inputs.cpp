@@ -30,8 +30,14 @@ void RiskInputs::roll_day(int64_t now_ns) {
 int64_t RiskInputs::equity_lamports() const {
     __int128 equity = portfolio_.balance_lamports();
     for (const auto& [key, p] : portfolio_.positions()) {
-        if (const PoolState* pool = pools_.find(p.pool)) {
+        const PoolState* pool = pools_.find(p.pool);
+        if (pool != nullptr && pool->base_reserve_atoms > 0 && pool->quote_reserve_lamports > 0) {
             equity += amm::mark_value(p.amount_atoms, pool->base_reserve_atoms, pool->quote_reserve_lamports);
+        } else {
+            // Not priced yet (after a restart, until its source names the
+            // pool again): at cost, not at 0, or the drawdown from the
+            // journal's equity peak would read as a loss.
+            equity += p.cost_lamports;
         }
     }
     // Buys in flight hold their lamports aside; count them at cost.

@@ -45,69 +45,10 @@ std::optional<MintFacts> parse_mint(const std::string& result_json, std::string&
     return mint_facts(account_of(result_json, why), why);
 }
 
-// An AMM pool account -> its LP bookkeeping; nullopt and `why` when it is
-// not the pool the event describes (owner, layout, the pair of mints).
-std::optional<chain::AmmPoolAccount> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex, const Pubkey& token,
-                                    std::string& why) {
-    if (!acc) {
-        return std::nullopt;
-    }
-    const bool raydium = dex == SNP_DEX_RAYDIUM_AMM_V4;
-    const solana::Pubkey& program = raydium ? solana::kRaydiumAmmV4Program : solana::kPumpSwapProgram;
-    if (acc->owner != program) {
-        why = "the pool account's owner is " + solana::to_base58(acc->owner) + ", expected " +
-              solana::to_base58(program);
-        return std::nullopt;
-    }
-    chain::AmmPoolAccount lp;
-    const chain::Reject r = raydium ? chain::decode_raydium_amm_lp(acc->data.data(), acc->data.size(), lp)
-                                    : chain::decode_pump_swap_pool_lp(acc->data.data(), acc->data.size(), lp);
-    if (r != chain::Reject::None) {
-        why = std::string("the pool account does not decode: ") + chain::reject_name(r);
-        return std::nullopt;
-    }
-    const Pubkey& wsol = chain::wsol_mint();
-    if (!((lp.mint_a == token && lp.mint_b == wsol) || (lp.mint_a == wsol && lp.mint_b == token))) {
-        why = "the pool account pairs other mints than its NEW_POOL";
-        return std::nullopt;
-    }
-    return lp;
-}
-
 // getAccountInfo of an AMM pool -> its LP bookkeeping (pool_lp).
 std::optional<chain::AmmPoolAccount> parse_pool_lp(const std::string& result_json, uint32_t dex, const Pubkey& token,
                                           std::string& why) {
     return pool_lp(account_of(result_json, why), dex, token, why);
-}
-
-// A followed pool's pool account and LP mint (one slot) -> its LP burned
-// share; nullopt and `why` when either does not validate or the pool
-// names another LP mint.
-std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
-                                 const std::optional<rpc::AccountInfo>& lp_mint, const SafetyFollow::Check& c,
-                                 std::string& why) {
-    if (!pool || !lp_mint) {
-        why = !pool ? "the pool account does not exist" : "the LP mint does not exist";
-        return std::nullopt;
-    }
-    const std::optional<chain::AmmPoolAccount> lp = pool_lp(pool, c.dex, c.token, why);
-    if (!lp) {
-        return std::nullopt;
-    }
-    if (!(lp->lp_mint == c.lp_mint)) {
-        why = "the pool account names LP mint " + base58(lp->lp_mint) + ", followed " + base58(c.lp_mint);
-        return std::nullopt;
-    }
-    const std::optional<MintFacts> m = mint_facts(lp_mint, why);
-    if (!m) {
-        return std::nullopt;
-    }
-    const std::optional<uint32_t> bps = chain::lp_burned_bps(lp->lp_count, m->supply);
-    if (!bps) {
-        why = "the LP mint's supply " + std::to_string(m->supply) + " does not fit the pool's LP count " +
-              std::to_string(lp->lp_count);
-    }
-    return bps;
 }
 
 // A followed token's mint account -> its authorities; nullopt and `why`
@@ -159,6 +100,65 @@ std::optional<uint64_t> parse_top10(const std::string& result_json, const std::v
 }
 
 } // namespace
+
+// An AMM pool account -> its LP bookkeeping; nullopt and `why` when it is
+// not the pool the event describes (owner, layout, the pair of mints).
+std::optional<chain::AmmPoolAccount> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex, const Pubkey& token,
+                                    std::string& why) {
+    if (!acc) {
+        return std::nullopt;
+    }
+    const bool raydium = dex == SNP_DEX_RAYDIUM_AMM_V4;
+    const solana::Pubkey& program = raydium ? solana::kRaydiumAmmV4Program : solana::kPumpSwapProgram;
+    if (acc->owner != program) {
+        why = "the pool account's owner is " + solana::to_base58(acc->owner) + ", expected " +
+              solana::to_base58(program);
+        return std::nullopt;
+    }
+    chain::AmmPoolAccount lp;
+    const chain::Reject r = raydium ? chain::decode_raydium_amm_lp(acc->data.data(), acc->data.size(), lp)
+                                    : chain::decode_pump_swap_pool_lp(acc->data.data(), acc->data.size(), lp);
+    if (r != chain::Reject::None) {
+        why = std::string("the pool account does not decode: ") + chain::reject_name(r);
+        return std::nullopt;
+    }
+    const Pubkey& wsol = chain::wsol_mint();
+    if (!((lp.mint_a == token && lp.mint_b == wsol) || (lp.mint_a == wsol && lp.mint_b == token))) {
+        why = "the pool account pairs other mints than its NEW_POOL";
+        return std::nullopt;
+    }
+    return lp;
+}
+
+// A followed pool's pool account and LP mint (one slot) -> its LP burned
+// share; nullopt and `why` when either does not validate or the pool
+// names another LP mint.
+std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
+                                 const std::optional<rpc::AccountInfo>& lp_mint, const SafetyFollow::Check& c,
+                                 std::string& why) {
+    if (!pool || !lp_mint) {
+        why = !pool ? "the pool account does not exist" : "the LP mint does not exist";
+        return std::nullopt;
+    }
+    const std::optional<chain::AmmPoolAccount> lp = pool_lp(pool, c.dex, c.token, why);
+    if (!lp) {
+        return std::nullopt;
+    }
+    if (!(lp->lp_mint == c.lp_mint)) {
+        why = "the pool account names LP mint " + base58(lp->lp_mint) + ", followed " + base58(c.lp_mint);
+        return std::nullopt;
+    }
+    const std::optional<MintFacts> m = mint_facts(lp_mint, why);
+    if (!m) {
+        return std::nullopt;
+    }
+    const std::optional<uint32_t> bps = chain::lp_burned_bps(lp->lp_count, m->supply);
+    if (!bps) {
+        why = "the LP mint's supply " + std::to_string(m->supply) + " does not fit the pool's LP count " +
+              std::to_string(lp->lp_count);
+    }
+    return bps;
+}
 
 // A mint account -> its facts; nullopt and `why` when it is not an
 // initialized SPL Token / Token-2022 mint.

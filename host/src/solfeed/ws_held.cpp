@@ -344,4 +344,120 @@ void SolanaWsSource::Impl::read_migration_vaults_locked(const Pubkey& curve, con
         }));
 }
 
+void SolanaWsSource::Impl::measure_held_facts_locked() {
+    if (!rpc) {
+        return; // their facts stay unknown (the worst)
+    }
+    const int64_t now = mono_ns();
+    for (auto it = held_facts_asked.begin(); it != held_facts_asked.end();) { // no longer held
+        it = std::find(watched.begin(), watched.end(), it->first) == watched.end() ? held_facts_asked.erase(it)
+                                                                                   : std::next(it);
+    }
+    for (const Pubkey& pool : watched) {
+        if (pool_facts.count(pool) != 0 || hold.holds(pool)) {
+            continue; // seen created (or measured): its facts are known or on their way
+        }
+        const chain::KnownPool* k = decoder.pools().find(pool);
+        const auto asked = held_facts_asked.find(pool);
+        if (k == nullptr || (asked != held_facts_asked.end() && now < asked->second)) {
+            continue; // not learned yet; or a read in flight, or its back-off
+        }
+        held_facts_asked[pool] = now + kHeldPoolRetryNs;
+        fetch_held_facts_locked(*k);
+    }
+}
+
+// The mint (and an AMM pool's account) in one read; then the pool account
+// and its LP mint at one slot.
+void SolanaWsSource::Impl::fetch_held_facts_locked(const chain::KnownPool& k) {
+    const Pubkey pool = k.pool, mint = k.base_mint;
+    const uint32_t dex = k.dex;
+    const bool amm = dex != SNP_DEX_PUMP_FUN;
+    std::vector<solana::Pubkey> keys = {to_solana(mint)};
+    if (amm) {
+        keys.push_back(to_solana(pool));
+    }
+    rpc->call(
+        "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
+        under_lock(weak_from_this(), [pool, mint, dex, amm](Impl& self, const rpc::RpcResponse& resp) {
+            rpc::MultipleAccounts accs;
+            std::string why = multiple_accounts_of(resp, amm ? 2 : 1, accs);
+            std::optional<MintFacts> m;
+            if (why.empty()) {
+                m = mint_facts(accs.accounts[0], why);
+                if (!accs.accounts[0]) {
+                    why = "the mint does not exist";
+                }
+            }
+            if (!m) {
+                self.enrich_failed_locked("held pool's mint", why); // asked again after kHeldPoolRetryNs
+                return;
+            }
+            if (!amm) { // a pump.fun curve: its liquidity is the program's
+                self.held_facts_known_locked(pool, mint, dex, *m, 10000, false);
+                return;
+            }
+            const std::optional<chain::AmmPoolAccount> lp = pool_lp(accs.accounts[1], dex, mint, why);
+            if (!lp) {
+                self.enrich_failed_locked("held pool's lp", why.empty() ? "the pool account does not exist" : why);
+                self.held_facts_known_locked(pool, mint, dex, *m, 0, true);
+                return;
+            }
+            SafetyFollow::Check c;
+            c.pool = pool;
+            c.token = mint;
+            c.lp_mint = lp->lp_mint;
+            c.dex = dex;
+            c.decimals = m->decimals;
+            c.lp = true;
+            const MintFacts facts = *m;
+            const std::vector<solana::Pubkey> keys2 = {to_solana(pool), to_solana(lp->lp_mint)};
+            self.rpc->call("getMultipleAccounts",
+                           rpc::params::get_multiple_accounts(keys2, rpc::Commitment::Confirmed),
+                           under_lock(self.weak_from_this(), [c, facts](Impl& s, const rpc::RpcResponse& r) {
+                               rpc::MultipleAccounts accs2;
+                               std::string why2 = multiple_accounts_of(r, 2, accs2);
+                               std::optional<uint32_t> bps;
+                               if (why2.empty()) {
+                                   bps = lp_share(accs2.accounts[0], accs2.accounts[1], c, why2);
+                               }
+                               if (!bps) {
+                                   s.enrich_failed_locked("held pool's lp", why2);
+                               }
+                               s.held_facts_known_locked(c.pool, c.token, c.dex, facts, bps.value_or(0), !bps);
+                           }));
+        }));
+}
+
+void SolanaWsSource::Impl::held_facts_known_locked(const Pubkey& pool, const Pubkey& mint, uint32_t dex,
+                                                   const MintFacts& m, uint32_t lp_bps, bool lp_unknown) {
+    if (pool_facts.count(pool) != 0 || std::find(watched.begin(), watched.end(), pool) == watched.end()) {
+        return; // measured meanwhile, or no longer held
+    }
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_POOL_SAFETY);
+    snp_ev_pool_safety& f = ev.pool_safety;
+    f.pool = pool;
+    f.base_mint = mint;
+    f.dex = dex;
+    // The holders are measured next (remeasure_holders_locked): unknown
+    // until then, at the worst value.
+    f.flags = (m.mint_authority ? SNP_POOL_MINT_AUTHORITY_PRESENT : 0u) |
+              (m.freeze_authority ? SNP_POOL_FREEZE_AUTHORITY_PRESENT : 0u) | SNP_POOL_HOLDERS_UNKNOWN |
+              (lp_unknown ? SNP_POOL_LP_UNKNOWN : 0u) | (m.token_2022 ? SNP_POOL_TOKEN_2022 : 0u);
+    f.lp_burned_bps = lp_unknown ? 0 : lp_bps;
+    f.top10_holder_bps = 10000;
+    PoolFacts& pf = pool_facts[pool];
+    pf.last = f;
+    pf.decimals = m.decimals;
+    pf.holders_due_mono = mono_ns(); // due now
+    ev.h.source_ns = wall_ns();
+    log::info("feed.ws", "a held pool from before the restart has its safety facts read again",
+              {{"pool", base58(pool)},
+               {"mint_authority", m.mint_authority ? "present" : "none"},
+               {"freeze_authority", m.freeze_authority ? "present" : "none"},
+               {"lp_burned_bps", lp_unknown ? std::string("unknown") : std::to_string(lp_bps)}});
+    deliver_locked(ev, mono_ns());
+}
+
 } // namespace sniper::solfeed

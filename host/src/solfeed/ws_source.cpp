@@ -593,6 +593,7 @@ void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     sync_signatures(ep);
     remeasure_holders_locked();
     find_migrations_locked();
+    measure_held_facts_locked();
     release_ready_locked(); // pools past their safety deadline
     if (cfg.ws.stale_after_ns <= 0) {
         return;

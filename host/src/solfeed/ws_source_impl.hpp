@@ -9,6 +9,7 @@
 
 #include "solfeed/ws_source.hpp"
 
+#include "chain/accounts.hpp"
 #include "chain/solana_ws_decoder.hpp"
 #include "rpc/rpc_client.hpp"
 #include "rpc/solana_types.hpp"
@@ -145,6 +146,15 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // (Engine::follow_migration). Under `mu`, on a tick.
     void find_migrations_locked();
     void fetch_migration_locked(const Pubkey& curve, const Pubkey& mint);
+    // Held pools this source has no safety facts for (learned after a
+    // restart, not seen created): the mint (authorities, decimals, token
+    // program) and, for an AMM pool, its LP burned share are read and sent
+    // as a POOL_SAFETY; the pool's facts are then kept, so its holders are
+    // measured (remeasure_holders_locked). Under `mu`, on a tick.
+    void measure_held_facts_locked();
+    void fetch_held_facts_locked(const chain::KnownPool& k);
+    void held_facts_known_locked(const Pubkey& pool, const Pubkey& mint, uint32_t dex, const MintFacts& m,
+                                 uint32_t lp_bps, bool lp_unknown);
     void read_migration_vaults_locked(const Pubkey& curve, const Pubkey& pool, const Pubkey& creator, uint8_t decimals,
                                       bool token_2022);
     void fetch_holders_locked(const Pubkey& pool);
@@ -180,6 +190,8 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     // Held pools whose account was asked for: not asked again before the
     // mono ns here (a failed or refused read waits kHeldPoolRetryNs).
     std::unordered_map<Pubkey, int64_t, PubkeyHash> held_pool_asked;
+    // The same for held pools' safety facts (measure_held_facts_locked).
+    std::unordered_map<Pubkey, int64_t, PubkeyHash> held_facts_asked;
     // The safety facts last delivered per pool (NEW_POOL, POOL_SAFETY), so a
     // re-measured holders' share goes out with the other facts as they
     // were; at most kMaxTrackedPools pools (when full, all but the held
@@ -251,6 +263,16 @@ template <class F> rpc::RpcCallback under_lock(std::weak_ptr<SolanaWsSource::Imp
 // A mint account -> its facts; nullopt and `why` when it is not an
 // initialized SPL Token / Token-2022 mint (ws_fetch.cpp).
 std::optional<MintFacts> mint_facts(const std::optional<rpc::AccountInfo>& acc, std::string& why);
+// An AMM pool account (`dex`) -> its LP bookkeeping; nullopt and `why` when
+// it is not a pool of that program pairing `token` with WSOL.
+std::optional<chain::AmmPoolAccount> pool_lp(const std::optional<rpc::AccountInfo>& acc, uint32_t dex,
+                                             const Pubkey& token, std::string& why);
+// A pool account and its LP mint read at one slot -> the LP burned share;
+// nullopt and `why` when either does not validate or the pool names
+// another LP mint than `c.lp_mint`.
+std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
+                                 const std::optional<rpc::AccountInfo>& lp_mint, const SafetyFollow::Check& c,
+                                 std::string& why);
 
 struct Endpoint {
     ws::Url url;

@@ -221,8 +221,9 @@ typedef struct snp_ev_new_pool {
  * sends the whole set as now known, same meaning and same
  * flags as in NEW_POOL (an *_UNKNOWN bit still means the field holds its
  * worst value). The risk gate's safety limits use the latest set. Sent by
- * live sources (and replayed from their recordings), only for a pool whose
- * NEW_POOL was sent before it. */
+ * live sources (and replayed from their recordings) for a pool whose
+ * NEW_POOL was sent before it, and, after a restart, for a pool a position
+ * holds (its facts read again; its NEW_POOL was in the earlier run). */
 typedef struct snp_ev_pool_safety {
     snp_event_header h;
     snp_pubkey pool;
