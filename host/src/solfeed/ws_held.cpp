@@ -28,12 +28,6 @@ namespace {
 
 constexpr size_t kMaxKeysPerRead = 100; // getMultipleAccounts' limit
 
-Pubkey from_key(const solana::Pubkey& k) {
-    Pubkey p{};
-    std::memcpy(p.bytes, k.bytes.data(), 32);
-    return p;
-}
-
 // A PumpSwap vault (token account) as read: its amount, when it is the
 // pool's account of `mint`; nullopt and `why` otherwise.
 std::optional<uint64_t> vault_amount(const std::optional<rpc::AccountInfo>& a, const Pubkey& pool, const Pubkey& mint,
@@ -111,8 +105,7 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
                 return; // asked again after kHeldPoolRetryNs
             }
             for (size_t i = 0; i < keys.size(); ++i) {
-                Pubkey pool{};
-                std::memcpy(pool.bytes, keys[i].bytes.data(), 32);
+                const Pubkey pool = from_solana(keys[i]);
                 const std::optional<rpc::AccountInfo>& a = accs.accounts[i];
                 std::string problem;
                 uint32_t dex = 0;
@@ -171,12 +164,12 @@ void SolanaWsSource::Impl::fetch_followed_now_locked(const std::vector<Pubkey>& 
                       }
                       for (size_t i = 0; i < keys.size(); ++i) {
                           const std::optional<rpc::AccountInfo>& a = accs.accounts[i];
-                          const Pubkey key = from_key(keys[i]);
+                          const Pubkey key = from_solana(keys[i]);
                           if (!a || self.following.count(key) == 0) {
                               continue; // a vault candidate that does not exist; or no longer followed
                           }
                           const chain::DecodeResult& r = self.decoder.decode_account(
-                              key, from_key(a->owner), a->data.data(), a->data.size(), accs.context_slot);
+                              key, from_solana(a->owner), a->data.data(), a->data.size(), accs.context_slot);
                           // Reserves older than the trades already delivered
                           // would move the price back: dropped (the next
                           // change tells). A completion is final whenever read.
