@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "engine/engine.hpp"
 #include "feeds/sim_market.hpp"
+#include "feeds/source.hpp"
 #include "store/store.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,11 +13,16 @@
 #include "engine/engine_support.hpp"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 using namespace sniper;
@@ -125,6 +131,101 @@ JournalFacts read_journal(const std::string& journal) {
     }
     return f;
 }
+
+// A launched PumpSwap pool (6 decimals, 0.25 % fee, LP burned) at
+// kBase / kQuote, and an update of a pool's reserves, at time `t`.
+constexpr uint64_t kBase = 500'000'000'000'000, kQuote = 100'000'000'000;
+
+EventBuf pool_update(const Pubkey& pool, const Pubkey& mint, uint64_t base, uint64_t quote, int64_t t) {
+    EventBuf u;
+    init_event(u, SNP_EVENT_POOL_UPDATE);
+    u.pool_update.pool = pool;
+    u.pool_update.base_mint = mint;
+    u.pool_update.base_reserve_atoms = base;
+    u.pool_update.quote_reserve_lamports = quote;
+    u.h.source_ns = t;
+    return u;
+}
+
+EventBuf amm_new_pool(const Pubkey& pool, const Pubkey& mint, int64_t t) {
+    EventBuf np;
+    init_event(np, SNP_EVENT_NEW_POOL);
+    np.new_pool.pool = pool;
+    np.new_pool.base_mint = mint;
+    np.new_pool.dex = SNP_DEX_PUMP_SWAP;
+    np.new_pool.base_reserve_atoms = kBase;
+    np.new_pool.quote_reserve_lamports = kQuote;
+    np.new_pool.token_supply_atoms = kBase * 2;
+    np.new_pool.fee_bps = 25;
+    np.new_pool.lp_burned_bps = 10000;
+    np.new_pool.base_decimals = 6;
+    np.h.source_ns = t;
+    return np;
+}
+
+// The first run before a restart: the pool launches, `counting` buys it,
+// and the journal holds the position.
+void first_run_buys(const Config& cfg, std::vector<EventBuf> evs) {
+    ListFeed feed(std::move(evs));
+    std::string err;
+    auto store = Store::open(cfg.data_dir, &err);
+    REQUIRE(store);
+    store->start();
+    Engine engine(cfg, feed, store.get(), EngineOptions{});
+    engine.restore();
+    REQUIRE(engine.load_strategies() == 1);
+    engine.run();
+    REQUIRE(engine.snapshot().positions.size() == 1);
+    store->stop();
+}
+
+bool wait_until(const std::function<bool()>& pred) {
+    const int64_t end = mono_ns() + 10 * kNsPerSec;
+    while (mono_ns() < end) {
+        if (pred()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return pred();
+}
+
+// A push source the test drives by hand from its own thread, as a live
+// source does from its I/O thread.
+class HandSource final : public PushSource {
+  public:
+    const char* name() const override { return "hand"; }
+    void start(EventSink& sink) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        sink_ = &sink;
+    }
+    void stop() override {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (sink_ != nullptr && !ended_) {
+            ended_ = true;
+            sink_->source_ended();
+        }
+    }
+    bool wait_started() {
+        return wait_until([this] {
+            std::lock_guard<std::mutex> lk(mu_);
+            return sink_ != nullptr;
+        });
+    }
+    void push(const EventBuf& ev) {
+        std::lock_guard<std::mutex> lk(mu_);
+        sink_->push_market_event(ev);
+    }
+    void prices(std::vector<ReferencePrice> p) {
+        std::lock_guard<std::mutex> lk(mu_);
+        sink_->reference_prices(std::move(p));
+    }
+
+  private:
+    std::mutex mu_;
+    EventSink* sink_ = nullptr;
+    bool ended_ = false;
+};
 
 uint64_t total(const std::map<std::string, uint64_t>& m) {
     uint64_t n = 0;
@@ -381,47 +482,12 @@ TEST_CASE("a held pool known after a restart only from its source events is pric
     mint.bytes[0] = 8;
     other.bytes[0] = 9;
     migrated.bytes[0] = 10;
-    constexpr uint64_t kBase = 500'000'000'000'000, kQuote = 100'000'000'000;
     int64_t t = SimMarket::kEpochNs;
     const auto update = [&](const Pubkey& p, uint64_t base, uint64_t quote) {
-        EventBuf u;
-        init_event(u, SNP_EVENT_POOL_UPDATE);
-        u.pool_update.pool = p;
-        u.pool_update.base_mint = mint;
-        u.pool_update.base_reserve_atoms = base;
-        u.pool_update.quote_reserve_lamports = quote;
-        u.h.source_ns = t += kNsPerSec;
-        return u;
+        return pool_update(p, mint, base, quote, t += kNsPerSec);
     };
-    const auto new_pool = [&](const Pubkey& p) {
-        EventBuf np;
-        init_event(np, SNP_EVENT_NEW_POOL);
-        np.new_pool.pool = p;
-        np.new_pool.base_mint = mint;
-        np.new_pool.dex = SNP_DEX_PUMP_SWAP;
-        np.new_pool.base_reserve_atoms = kBase;
-        np.new_pool.quote_reserve_lamports = kQuote;
-        np.new_pool.token_supply_atoms = kBase * 2;
-        np.new_pool.fee_bps = 25;
-        np.new_pool.lp_burned_bps = 10000;
-        np.new_pool.base_decimals = 6;
-        np.h.source_ns = t += kNsPerSec;
-        return np;
-    };
-    {
-        // The first run: the pool launches, `counting` buys it.
-        ListFeed feed({new_pool(pool), update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
-        std::string err;
-        auto store = Store::open(cfg.data_dir, &err);
-        REQUIRE(store);
-        store->start();
-        Engine engine(cfg, feed, store.get(), EngineOptions{});
-        engine.restore();
-        REQUIRE(engine.load_strategies() == 1);
-        engine.run();
-        REQUIRE(engine.snapshot().positions.size() == 1);
-        store->stop();
-    }
+    const auto new_pool = [&](const Pubkey& p) { return amm_new_pool(p, mint, t += kNsPerSec); };
+    first_run_buys(cfg, {new_pool(pool), update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
     // The restart: no NEW_POOL, only updates; an unknown pool's update and
     // the held pool's at its old price, then at a quarter of it.
     std::string err;
@@ -490,4 +556,89 @@ TEST_CASE("a held pool known after a restart only from its source events is pric
         CHECK(snap.fills == 1);
         CHECK(snap.positions.empty());
     }
+}
+
+// A held pool known again after a restart from its updates alone takes the
+// fee and decimals its position's journal row kept, so the price endpoint
+// (`[feeds.price]`) checks it as before the restart. A row from an older
+// journal has neither: the pool is not checked rather than checked with
+// wrong decimals.
+TEST_CASE("a held pool known again after a restart keeps its journaled fee and decimals so the price endpoint checks it",
+          "[engine][restart][price]") {
+    const bool journaled = GENERATE(true, false);
+    INFO((journaled ? "a journal row with the pool's facts" : "a row from before schema version 7"));
+    TempDir d;
+    Config cfg = make_config(d.path, 1, 1);
+    cfg.paper.failure_rate_bps = 0;
+    cfg.feeds.price.max_deviation_pct = 25;
+    Pubkey pool{}, mint{};
+    pool.bytes[0] = 7;
+    mint.bytes[0] = 8;
+    int64_t t = SimMarket::kEpochNs;
+    {
+        QuietLogs quiet;
+        first_run_buys(cfg, {amm_new_pool(pool, mint, t += kNsPerSec),
+                             pool_update(pool, mint, kBase, kQuote, t += kNsPerSec)});
+    }
+    std::string err;
+    std::unique_ptr<Store> store;
+    {
+        QuietLogs quiet;
+        store = Store::open(cfg.data_dir, &err);
+    }
+    REQUIRE(store);
+    {
+        const auto rows = store->load_open_positions();
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].pool_fee_bps == 25);
+        CHECK(rows[0].base_decimals == 6);
+    }
+    if (!journaled) {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open((fs::path(cfg.data_dir) / "sniperd.db").c_str(), &db) == SQLITE_OK);
+        const int rc = sqlite3_exec(db, "UPDATE positions SET pool_fee_bps = -1, base_decimals = -1", nullptr,
+                                    nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    store->start();
+    // The restart, on the wall clock as a live run: the held pool's
+    // updates only, at its price: 100 SOL against 5e8 whole tokens (6
+    // decimals), 2e-7 SOL per token. Then an endpoint at twice that price,
+    // 50 % away, then one more update: the inbox is in order, so once it
+    // is applied the prices were checked.
+    const fs::path log_path = d.path / "engine.log";
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(fd >= 0);
+    log::set_fd(fd);
+    std::vector<std::unique_ptr<PushSource>> sources;
+    auto hand = std::make_unique<HandSource>();
+    HandSource* source = hand.get();
+    sources.push_back(std::move(hand));
+    SourceSet feed(std::move(sources));
+    Engine engine(cfg, feed, store.get(), EngineOptions{});
+    engine.restore();
+    std::thread runner([&engine] { engine.run(); });
+    REQUIRE(source->wait_started());
+    source->push(pool_update(pool, mint, kBase, kQuote, wall_ns()));
+    source->prices({{mint, 4e-7}});
+    source->push(pool_update(pool, mint, kBase, kQuote, wall_ns()));
+    const bool applied = wait_until([&] { return engine.snapshot().events >= 2; });
+    engine.request_stop();
+    runner.join();
+    log::set_fd(2);
+    ::close(fd);
+    REQUIRE(applied);
+    REQUIRE(engine.snapshot().positions.size() == 1);
+    std::ifstream in(log_path);
+    const std::string log_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(log_text);
+    const bool checked = log_text.find("disagrees with the price endpoint") != std::string::npos;
+    CHECK(checked == journaled);
+    if (journaled) {
+        // Read with the journaled decimals the pool strays 50 %, as it
+        // did before the restart (with 0 decimals it would be ~100 %).
+        CHECK(log_text.find("50% (limit 25%)") != std::string::npos);
+    }
+    store->stop();
 }

@@ -682,7 +682,8 @@ TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, an
     const PoolState* p = book.find(f.pool.pool);
     REQUIRE(p != nullptr);
     CHECK(p->adopted);
-    CHECK(p->fee_bps == kAdoptedPoolFeeBps);
+    CHECK(p->fee_bps == kAdoptedPoolFeeBps); // no journaled facts: assumed
+    CHECK_FALSE(p->facts_known);
     CHECK(p->base_reserve_atoms == f.pool.base_reserve_atoms);
     CHECK((p->flags & SNP_POOL_AUTHORITIES_UNKNOWN) != 0);
     CHECK(p->top10_holder_bps == 10000);
@@ -708,4 +709,27 @@ TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, an
     // Its NEW_POOL after all (a source that saw it created): facts known.
     f.book_pool(book, SNP_DEX_PUMP_SWAP);
     CHECK_FALSE(book.find(f.pool.pool)->adopted);
+    CHECK(book.find(f.pool.pool)->facts_known);
+}
+
+TEST_CASE("a pool adopted with its position's journaled fee and decimals knows them and half of them is not enough",
+          "[risk][limits]") {
+    Pubkey pool{}, mint{};
+    pool.bytes[0] = 1;
+    mint.bytes[0] = 2;
+    PoolBook book;
+    book.adopt(pool, mint, 25, 6);
+    CHECK(book.find(pool)->fee_bps == 25);
+    CHECK(book.find(pool)->decimals == 6);
+    CHECK(book.find(pool)->facts_known);
+    book.adopt(pool, mint, 0, 0); // a fee-less pool of a 0-decimal token: facts too
+    CHECK(book.find(pool)->fee_bps == 0);
+    CHECK(book.find(pool)->facts_known);
+    for (const auto& [fee, decimals] : {std::pair{25, -1}, std::pair{-1, 6}, std::pair{10001, 6}, std::pair{25, 19}}) {
+        INFO(fee << " " << decimals);
+        book.adopt(pool, mint, fee, decimals);
+        CHECK_FALSE(book.find(pool)->facts_known);
+        CHECK(book.find(pool)->decimals == 0);
+        CHECK(book.find(pool)->fee_bps == (fee >= 0 && fee <= 10000 ? static_cast<uint32_t>(fee) : kAdoptedPoolFeeBps));
+    }
 }

@@ -1,6 +1,7 @@
 // tests/store/store_test.cpp — the writer thread, start-up reads, the kill
 // switch's synchronous write, the canonical dump and write errors.
 #include "core/log.hpp"
+#include "store/schema.hpp"
 #include "test_support.hpp"
 
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -465,4 +467,60 @@ TEST_CASE("a damaged position row makes start-up reads unhealthy", "[store]") {
     CHECK(s->load_open_positions().empty());
     CHECK_FALSE(s->healthy());
     CHECK_THAT(s->last_error(), Catch::Contains("malformed"));
+}
+
+// A position's pool fee and token decimals (schema version 7) come back
+// after a restart; a row from before them, or out of range, reads as
+// unknown (-1), never as a wrong fact.
+TEST_CASE("a position keeps its pool fee and decimals and an older or damaged row reads them as unknown",
+          "[store][schema]") {
+    TempDir tmp;
+    const std::string dir = tmp.sub("data");
+    {
+        // A journal at schema version 6 holding one open position.
+        std::filesystem::create_directories(dir);
+        RawDb raw(dir + "/sniperd.db");
+        std::string err;
+        REQUIRE(store::apply_migrations(raw.get(), store::migrations().first(6), &err));
+        raw.exec("INSERT INTO positions (strategy, mint, pool, amount_atoms, cost_lamports,"
+                 " realized_pnl_lamports, opened_ns, updated_ns) VALUES ('old', '" +
+                 to_base58(key(1)) + "', '" + to_base58(key(2)) + "', 7, 100, 0, 1, 2)");
+    }
+    auto s = open_ok(dir);
+    PositionRecord known = position("new", 3, 9);
+    known.pool_fee_bps = 25;
+    known.base_decimals = 6;
+    PositionRecord zero = position("zero", 4, 9);
+    zero.pool_fee_bps = 0;
+    zero.base_decimals = 0;
+    s->append(known);
+    s->append(zero);
+    s->append(position("unset", 5, 9));
+    s->start();
+    s->flush();
+    {
+        const auto rows = s->load_open_positions();
+        REQUIRE(rows.size() == 4);
+        std::map<std::string, std::pair<int32_t, int32_t>> facts;
+        for (const auto& r : rows) {
+            facts[r.strategy] = {r.pool_fee_bps, r.base_decimals};
+        }
+        CHECK(facts["old"] == std::pair<int32_t, int32_t>{-1, -1}); // written before version 7
+        CHECK(facts["new"] == std::pair<int32_t, int32_t>{25, 6});
+        CHECK(facts["zero"] == std::pair<int32_t, int32_t>{0, 0}); // 0 is a fact, not "unknown"
+        CHECK(facts["unset"] == std::pair<int32_t, int32_t>{-1, -1});
+    }
+    {
+        RawDb raw(s->path());
+        CHECK(raw.integer("PRAGMA user_version") == store::latest_schema_version());
+        raw.exec("UPDATE positions SET pool_fee_bps = 10001, base_decimals = 19 WHERE strategy = 'new'");
+    }
+    for (const auto& r : s->load_open_positions()) {
+        if (r.strategy == "new") {
+            CHECK(r.pool_fee_bps == -1);
+            CHECK(r.base_decimals == -1);
+        }
+    }
+    CHECK(s->healthy());
+    s->stop();
 }

@@ -45,6 +45,12 @@ struct Position {
     uint32_t trailing_stop_bps = 0;
     int64_t max_hold_ns = 0;
     uint64_t peak_value_lamports = 0;
+    // The pool's swap fee and its token's decimals when the row was last
+    // written (-1: unknown). The engine fills them in from its pool book;
+    // after a restart they give back what a pool known from updates only
+    // lacks (PoolBook::adopt).
+    int32_t pool_fee_bps = -1;
+    int32_t base_decimals = -1;
     bool protected_any() const {
         return stop_loss_bps != 0 || take_profit_bps != 0 || trailing_stop_bps != 0 || max_hold_ns != 0;
     }

@@ -78,7 +78,7 @@ void Engine::check_reference_prices(const std::vector<ReferencePrice>& prices) {
     std::vector<Pubkey> checked;
     for (const auto& [key, pos] : portfolio_.positions()) {
         PoolState* pool = pools_.find(pos.pool);
-        if (pos.amount_atoms == 0 || pool == nullptr || pool->base_reserve_atoms == 0 || pool->adopted ||
+        if (pos.amount_atoms == 0 || pool == nullptr || pool->base_reserve_atoms == 0 || !pool->facts_known ||
             std::find(checked.begin(), checked.end(), pos.pool) != checked.end()) {
             continue;
         }

@@ -288,6 +288,12 @@ void Engine::journal_position(const std::string& strategy, const Pubkey& mint, c
     r.mint = mint;
     r.pool = pool;
     r.updated_ns = now_ns_;
+    // The pool's fee and decimals, so a restart knows them before its
+    // NEW_POOL (PoolBook::adopt); kept as restored while still unknown.
+    if (const PoolState* ps = pools_.find(pool); ps != nullptr && ps->facts_known) {
+        r.pool_fee_bps = static_cast<int32_t>(ps->fee_bps);
+        r.base_decimals = ps->decimals;
+    }
     journal(r);
 }
 

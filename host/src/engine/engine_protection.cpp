@@ -89,9 +89,14 @@ void Engine::follow_migration(const snp_ev_new_pool& np) {
 void Engine::adopt_held_pool(const Pubkey& pool, const Pubkey& mint) {
     for (const auto& [key, p] : portfolio_.positions()) {
         if (p.pool == pool && p.mint == mint && p.amount_atoms > 0) {
-            pools_.adopt(pool, mint);
-            log::info("engine", "a held pool from before the restart is known again (from its source's events; "
-                                "its safety facts unknown, its fee assumed)",
+            pools_.adopt(pool, mint, p.pool_fee_bps, p.base_decimals);
+            const bool known = pools_.find(pool)->facts_known;
+            log::info("engine",
+                      known ? "a held pool from before the restart is known again (from its source's events; its "
+                              "safety facts unknown until measured, its fee and decimals as journaled)"
+                            : "a held pool from before the restart is known again (from its source's events; its "
+                              "safety facts unknown until measured; its fee assumed and its decimals unknown: "
+                              "the journal row predates them)",
                       {{"pool", to_base58(pool)}, {"mint", to_base58(mint)}, {"strategy", key.first}});
             return;
         }

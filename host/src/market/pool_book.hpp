@@ -26,7 +26,8 @@ struct PoolState {
     int64_t updated_ns = 0;
     bool stale = false; // a source lost data for it (outage, stall); cleared by its next event
     bool complete = false; // a bonding curve that takes no more trades (CURVE_COMPLETE): for good
-    bool adopted = false;  // known from updates only (see PoolBook::adopt): fee and decimals unknown
+    bool adopted = false;  // known from updates only (see PoolBook::adopt): its NEW_POOL not seen this run
+    bool facts_known = false; // fee_bps and decimals are the pool's, not assumed
 };
 
 // The fee assumed for an adopted pool: no less than any venue the feeds
@@ -49,6 +50,7 @@ class PoolBook {
         p.updated_ns = e.h.source_ns;
         p.stale = false;
         p.adopted = false;
+        p.facts_known = true;
     }
     void on_pool_update(const snp_ev_pool_update& e) {
         auto it = pools_.find(e.pool);
@@ -63,13 +65,18 @@ class PoolBook {
     // A pool whose NEW_POOL this run never saw, named by a source's update
     // or curve completion: one a position from before a restart holds (the
     // source learned it again). Its safety facts are unknown, at their
-    // worst values; its fee is assumed (kAdoptedPoolFeeBps), its decimals
-    // and reserves unknown until the event itself is applied.
-    void adopt(const Pubkey& pool, const Pubkey& mint) {
+    // worst values; its reserves unknown until the event itself is applied.
+    // Its fee and its token's decimals are the position's journaled ones
+    // (fee_bps / decimals, -1 when unknown: a row from an older journal);
+    // an unknown fee is assumed (kAdoptedPoolFeeBps), unknown decimals
+    // leave facts_known false.
+    void adopt(const Pubkey& pool, const Pubkey& mint, int32_t fee_bps = -1, int32_t decimals = -1) {
         PoolState& p = pools_[pool];
         p.pool = pool;
         p.mint = mint;
-        p.fee_bps = kAdoptedPoolFeeBps;
+        p.fee_bps = fee_bps >= 0 && fee_bps <= 10000 ? static_cast<uint32_t>(fee_bps) : kAdoptedPoolFeeBps;
+        p.facts_known = decimals >= 0 && decimals <= 18 && fee_bps >= 0 && fee_bps <= 10000;
+        p.decimals = p.facts_known ? static_cast<uint8_t>(decimals) : 0;
         p.flags = SNP_POOL_MINT_AUTHORITY_PRESENT | SNP_POOL_FREEZE_AUTHORITY_PRESENT | SNP_POOL_AUTHORITIES_UNKNOWN |
                   SNP_POOL_HOLDERS_UNKNOWN | SNP_POOL_LP_UNKNOWN | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
         p.lp_burned_bps = 0;

@@ -276,13 +276,23 @@ constexpr const char* kV6 = R"sql(
 INSERT INTO risk_reasons VALUES (1027, 'curve_complete');
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// A position's pool facts as the host last knew them (-1: unknown, rows
+// written before this version): after a restart the held pool is known
+// from its source's updates only, and these give back its fee and its
+// token's decimals (the price endpoint's check needs them).
+constexpr const char* kV7 = R"sql(
+ALTER TABLE positions ADD COLUMN pool_fee_bps  INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE positions ADD COLUMN base_decimals INTEGER NOT NULL DEFAULT -1;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
     {6, kV6},
+    {7, kV7},
 }};
 
 std::string db_message(sqlite3* db) {

@@ -114,7 +114,8 @@ std::vector<PositionRecord> Store::load_open_positions() {
     // != 0 rather than > 0: amounts are uint64 stored bit for bit.
     Statement st(m.db, "SELECT strategy, mint, pool, amount_atoms, cost_lamports,"
                            " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps,"
-                           " take_profit_bps, trailing_stop_bps, max_hold_ns, peak_value_lamports"
+                           " take_profit_bps, trailing_stop_bps, max_hold_ns, peak_value_lamports,"
+                           " pool_fee_bps, base_decimals"
                            " FROM positions WHERE amount_atoms != 0 ORDER BY strategy, mint");
     if (!st.ok()) {
         m.fail(m.db_error("reading positions"));
@@ -143,6 +144,11 @@ std::vector<PositionRecord> Store::load_open_positions() {
         r.trailing_stop_bps = static_cast<uint32_t>(st.i64(10));
         r.max_hold_ns = st.i64(11);
         r.peak_value_lamports = st.u64(12);
+        // Out of range (a hand-edited row): unknown, never a wrong fact.
+        const int64_t fee = st.i64(13);
+        const int64_t decimals = st.i64(14);
+        r.pool_fee_bps = fee >= 0 && fee <= 10000 ? static_cast<int32_t>(fee) : -1;
+        r.base_decimals = decimals >= 0 && decimals <= 18 ? static_cast<int32_t>(decimals) : -1;
         out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) {

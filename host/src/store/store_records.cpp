@@ -26,15 +26,16 @@ constexpr std::array<const char*, kKinds> kInsertSql{
 
     "INSERT INTO positions (strategy, mint, pool, amount_atoms, cost_lamports,"
     " realized_pnl_lamports, opened_ns, updated_ns, stop_loss_bps, take_profit_bps,"
-    " trailing_stop_bps, max_hold_ns, peak_value_lamports)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " trailing_stop_bps, max_hold_ns, peak_value_lamports, pool_fee_bps, base_decimals)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (strategy, mint) DO UPDATE SET pool = excluded.pool,"
     " amount_atoms = excluded.amount_atoms, cost_lamports = excluded.cost_lamports,"
     " realized_pnl_lamports = excluded.realized_pnl_lamports,"
     " opened_ns = excluded.opened_ns, updated_ns = excluded.updated_ns,"
     " stop_loss_bps = excluded.stop_loss_bps, take_profit_bps = excluded.take_profit_bps,"
     " trailing_stop_bps = excluded.trailing_stop_bps, max_hold_ns = excluded.max_hold_ns,"
-    " peak_value_lamports = excluded.peak_value_lamports",
+    " peak_value_lamports = excluded.peak_value_lamports,"
+    " pool_fee_bps = excluded.pool_fee_bps, base_decimals = excluded.base_decimals",
 
     "INSERT INTO strategy_pnl (strategy, trades, wins, realized_pnl_lamports,"
     " peak_pnl_lamports, max_drawdown_lamports, fees_lamports, updated_ns)"
@@ -124,6 +125,8 @@ void bind_record(Binder& b, const PositionRecord& r) {
     b.i64(r.trailing_stop_bps);
     b.i64(r.max_hold_ns);
     b.u64(r.peak_value_lamports);
+    b.i64(r.pool_fee_bps);
+    b.i64(r.base_decimals);
 }
 
 void bind_record(Binder& b, const StrategyPnlRecord& r) {
