@@ -1,6 +1,7 @@
 // tests/engine/engine_support.hpp — fixtures the engine tests share: where
 // built and test plugins are, installing and hot-swapping a plugin file,
-// the base config of an in-process simulated run, and counting events.
+// the base config of an in-process simulated run, counting events, and a
+// POOL_UPDATE event.
 #pragma once
 
 #include "config/config.hpp"
@@ -78,6 +79,20 @@ inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     REQUIRE(in);
     return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A POOL_UPDATE of `pool` (token `mint`) to `base` atoms / `quote`
+// lamports, at source time `t`.
+inline EventBuf pool_update_event(const Pubkey& pool, const Pubkey& mint, uint64_t base, uint64_t quote,
+                                  int64_t t = 0) {
+    EventBuf u;
+    init_event(u, SNP_EVENT_POOL_UPDATE);
+    u.pool_update.pool = pool;
+    u.pool_update.base_mint = mint;
+    u.pool_update.base_reserve_atoms = base;
+    u.pool_update.quote_reserve_lamports = quote;
+    u.h.source_ns = t;
+    return u;
 }
 
 } // namespace sniper::testing

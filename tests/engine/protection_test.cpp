@@ -133,19 +133,8 @@ JournalFacts read_journal(const std::string& journal) {
 }
 
 // A launched PumpSwap pool (6 decimals, 0.25 % fee, LP burned) at
-// kBase / kQuote, and an update of a pool's reserves, at time `t`.
+// kBase / kQuote, at time `t`.
 constexpr uint64_t kBase = 500'000'000'000'000, kQuote = 100'000'000'000;
-
-EventBuf pool_update(const Pubkey& pool, const Pubkey& mint, uint64_t base, uint64_t quote, int64_t t) {
-    EventBuf u;
-    init_event(u, SNP_EVENT_POOL_UPDATE);
-    u.pool_update.pool = pool;
-    u.pool_update.base_mint = mint;
-    u.pool_update.base_reserve_atoms = base;
-    u.pool_update.quote_reserve_lamports = quote;
-    u.h.source_ns = t;
-    return u;
-}
 
 EventBuf amm_new_pool(const Pubkey& pool, const Pubkey& mint, int64_t t) {
     EventBuf np;
@@ -484,7 +473,7 @@ TEST_CASE("a held pool known after a restart only from its source events is pric
     migrated.bytes[0] = 10;
     int64_t t = SimMarket::kEpochNs;
     const auto update = [&](const Pubkey& p, uint64_t base, uint64_t quote) {
-        return pool_update(p, mint, base, quote, t += kNsPerSec);
+        return testing::pool_update_event(p, mint, base, quote, t += kNsPerSec);
     };
     const auto new_pool = [&](const Pubkey& p) { return amm_new_pool(p, mint, t += kNsPerSec); };
     first_run_buys(cfg, {new_pool(pool), update(pool, kBase, kQuote), update(pool, kBase, kQuote)});
@@ -578,7 +567,7 @@ TEST_CASE("a held pool known again after a restart keeps its journaled fee and d
     {
         QuietLogs quiet;
         first_run_buys(cfg, {amm_new_pool(pool, mint, t += kNsPerSec),
-                             pool_update(pool, mint, kBase, kQuote, t += kNsPerSec)});
+                             testing::pool_update_event(pool, mint, kBase, kQuote, t += kNsPerSec)});
     }
     std::string err;
     std::unique_ptr<Store> store;
@@ -620,9 +609,9 @@ TEST_CASE("a held pool known again after a restart keeps its journaled fee and d
     engine.restore();
     std::thread runner([&engine] { engine.run(); });
     REQUIRE(source->wait_started());
-    source->push(pool_update(pool, mint, kBase, kQuote, wall_ns()));
+    source->push(testing::pool_update_event(pool, mint, kBase, kQuote, wall_ns()));
     source->prices({{mint, 4e-7}});
-    source->push(pool_update(pool, mint, kBase, kQuote, wall_ns()));
+    source->push(testing::pool_update_event(pool, mint, kBase, kQuote, wall_ns()));
     const bool applied = wait_until([&] { return engine.snapshot().events >= 2; });
     engine.request_stop();
     runner.join();

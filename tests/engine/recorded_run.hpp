@@ -62,12 +62,7 @@ struct Recording {
     }
     void update(const Pubkey& pool, const Pubkey& mint, uint64_t slot, uint64_t base,
                 uint64_t quote) {
-        EventBuf u;
-        init_event(u, SNP_EVENT_POOL_UPDATE);
-        u.pool_update.pool = pool;
-        u.pool_update.base_mint = mint;
-        u.pool_update.base_reserve_atoms = base;
-        u.pool_update.quote_reserve_lamports = quote;
+        EventBuf u = pool_update_event(pool, mint, base, quote);
         add(u, slot);
     }
 };

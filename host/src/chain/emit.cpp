@@ -257,30 +257,12 @@ Reject Emitter::pump_swap(const pump_swap::Event& ev) {
         }
         const uint64_t token = reversed ? c.pool_quote_amount : c.pool_base_amount;
         const uint64_t sol = reversed ? c.pool_base_amount : c.pool_quote_amount;
-        if (token == 0 || sol == 0) {
-            return Reject::ZeroAmount;
-        }
-        ChainEvent* e = add(SNP_EVENT_NEW_POOL, c.timestamp);
-        if (!e) {
-            return Reject::TooManyEvents;
-        }
-        auto& p = e->new_pool;
-        p.pool = c.pool;
-        p.base_mint = reversed ? c.quote_mint : c.base_mint;
-        p.quote_mint = wsol;
-        p.creator = (c.has_coin_creator && !is_zero(c.coin_creator)) ? c.coin_creator : c.creator;
-        p.dex = SNP_DEX_PUMP_SWAP;
+        const KnownPool k{c.pool, reversed ? c.quote_mint : c.base_mint, SNP_DEX_PUMP_SWAP, reversed,
+                          reversed ? c.quote_mint_decimals : c.base_mint_decimals};
         // PumpSwap takes Token-2022 coins: the mint's owner (read by the
         // source's safety step) tells.
-        p.flags = kAmmUnknownFlags | SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN;
-        p.base_reserve_atoms = token;
-        p.quote_reserve_lamports = sol;
-        p.token_supply_atoms = token;
-        p.fee_bps = kPumpSwapFeeBps;
-        p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
-        p.base_decimals = reversed ? c.quote_mint_decimals : c.base_mint_decimals;
-        remember(KnownPool{c.pool, p.base_mint, SNP_DEX_PUMP_SWAP, reversed, p.base_decimals});
-        return Reject::None;
+        return pump_swap_new_pool(k, (c.has_coin_creator && !is_zero(c.coin_creator)) ? c.coin_creator : c.creator,
+                                  token, sol, SNP_POOL_TOKEN_2022 | SNP_POOL_TOKEN_PROGRAM_UNKNOWN, c.timestamp);
     }
     if (ev.kind == pump_swap::EventKind::Swap) {
         const auto& s = ev.swap;
@@ -313,10 +295,18 @@ Reject Emitter::found_pump_swap_pool(const KnownPool& k, const Pubkey& creator, 
     if (decimals > kMaxDecimals) {
         return Reject::IntRange;
     }
+    KnownPool known = k;
+    known.base_decimals = decimals;
+    // The mint's owner was read with the pool: the token program is known.
+    return pump_swap_new_pool(known, creator, token, sol, token_2022 ? SNP_POOL_TOKEN_2022 : 0u, 0);
+}
+
+Reject Emitter::pump_swap_new_pool(const KnownPool& k, const Pubkey& creator, uint64_t token, uint64_t sol,
+                                   uint32_t flags, int64_t event_time_s) {
     if (token == 0 || sol == 0) {
         return Reject::ZeroAmount;
     }
-    ChainEvent* e = add(SNP_EVENT_NEW_POOL, 0);
+    ChainEvent* e = add(SNP_EVENT_NEW_POOL, event_time_s);
     if (!e) {
         return Reject::TooManyEvents;
     }
@@ -326,17 +316,14 @@ Reject Emitter::found_pump_swap_pool(const KnownPool& k, const Pubkey& creator, 
     p.quote_mint = wsol_mint();
     p.creator = creator;
     p.dex = SNP_DEX_PUMP_SWAP;
-    // The mint's owner was read with the pool: the token program is known.
-    p.flags = kAmmUnknownFlags | (token_2022 ? SNP_POOL_TOKEN_2022 : 0u);
+    p.flags = kAmmUnknownFlags | flags;
     p.base_reserve_atoms = token;
     p.quote_reserve_lamports = sol;
     p.token_supply_atoms = token; // as at a create_pool; the safety step reads the supply
     p.fee_bps = kPumpSwapFeeBps;
     p.top10_holder_bps = kUnknownTop10Bps; // lp_burned_bps 0: unknown
-    p.base_decimals = decimals;
-    KnownPool known = k;
-    known.base_decimals = decimals;
-    remember(known);
+    p.base_decimals = k.base_decimals;
+    remember(k);
     return Reject::None;
 }
 

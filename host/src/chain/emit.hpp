@@ -48,6 +48,10 @@ class Emitter {
     const KnownPool* find(const Pubkey& pool) const;
 
   private:
+    // The NEW_POOL of PumpSwap pool `k` (token as base) holding `token` /
+    // `sol`, with the token program `flags`; `k` is remembered.
+    Reject pump_swap_new_pool(const KnownPool& k, const Pubkey& creator, uint64_t token, uint64_t sol,
+                              uint32_t flags, int64_t event_time_s);
     ChainEvent* add(uint16_t type, int64_t event_time_s);
     void remember(const KnownPool& p);
     Reject trade(const Pubkey& pool, const Pubkey& mint, const Pubkey& trader, bool buy,

@@ -327,15 +327,9 @@ void SolanaWsSource::Impl::fetch_follow_check(const SafetyFollow::Check& c) {
     rpc->call(
         "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
         under_lock(weak_from_this(), [c, n = keys.size()](Impl& self, const rpc::RpcResponse& resp) {
-            std::string why = resp.ok() ? std::string() : resp.error.message;
             rpc::MultipleAccounts accs;
-            bool read = resp.ok();
-            if (read) {
-                if (auto e = rpc::parse_multiple_accounts(resp.result_json, n, accs)) {
-                    why = *e;
-                    read = false;
-                }
-            }
+            std::string why = multiple_accounts_of(resp, n, accs);
+            const bool read = why.empty();
             std::optional<uint32_t> bps;
             std::optional<SafetyFollow::Authorities> auth;
             if (read && c.lp) {

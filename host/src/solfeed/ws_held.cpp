@@ -55,18 +55,6 @@ std::optional<uint64_t> vault_amount(const std::optional<rpc::AccountInfo>& a, c
     return ta.amount;
 }
 
-// A getMultipleAccounts answer for `n` keys into `accs`; what went wrong
-// (the call or the answer's shape), or "".
-std::string multiple_accounts_of(const rpc::RpcResponse& resp, size_t n, rpc::MultipleAccounts& accs) {
-    if (!resp.ok()) {
-        return resp.error.message;
-    }
-    if (auto e = rpc::parse_multiple_accounts(resp.result_json, n, accs)) {
-        return *e;
-    }
-    return "";
-}
-
 // The feed's commitment (feeds.ws.commitment) for a read whose state joins
 // its notifications'.
 rpc::Commitment commitment_of(const std::string& c) {
@@ -76,6 +64,16 @@ rpc::Commitment commitment_of(const std::string& c) {
 }
 
 } // namespace
+
+std::string multiple_accounts_of(const rpc::RpcResponse& resp, size_t n, rpc::MultipleAccounts& accs) {
+    if (!resp.ok()) {
+        return resp.error.message.empty() ? std::string("the call failed") : resp.error.message;
+    }
+    if (auto e = rpc::parse_multiple_accounts(resp.result_json, n, accs)) {
+        return e->empty() ? std::string("a malformed answer") : *e;
+    }
+    return "";
+}
 
 void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& pools) {
     const int64_t now = mono_ns();

@@ -273,6 +273,9 @@ std::optional<chain::AmmPoolAccount> pool_lp(const std::optional<rpc::AccountInf
 std::optional<uint32_t> lp_share(const std::optional<rpc::AccountInfo>& pool,
                                  const std::optional<rpc::AccountInfo>& lp_mint, const SafetyFollow::Check& c,
                                  std::string& why);
+// A getMultipleAccounts answer for `n` keys into `accs`; what went wrong
+// (the call or the answer's shape), or "" (ws_held.cpp).
+std::string multiple_accounts_of(const rpc::RpcResponse& resp, size_t n, rpc::MultipleAccounts& accs);
 
 struct Endpoint {
     ws::Url url;
