@@ -24,6 +24,7 @@ max_slot_gap = 0
 rpc = ["http://127.0.0.1:8899"]
 enrich_timeout = "2s"
 safety_follow = "30m"
+raydium_follow = "0s"
 [feeds.record]
 raw = "rec/raw.jsonl"
 events = "rec/events.jsonl"
@@ -52,6 +53,7 @@ events = "rec/events.jsonl"
     CHECK(w.rpc_urls == std::vector<std::string>{"http://127.0.0.1:8899"});
     CHECK(w.enrich_timeout_ns == 2'000'000'000);
     CHECK(w.safety_follow_ns == 1'800'000'000'000);
+    CHECK(w.raydium_follow_ns == 0);
     CHECK(f.record.raw_path == "/cfg/rec/raw.jsonl");
     CHECK(f.record.events_path == "/cfg/rec/events.jsonl");
 }
@@ -71,6 +73,7 @@ TEST_CASE("[feeds.ws] defaults: the three programs, confirmed, 10s pings, 15s st
     CHECK(w.rpc_urls.empty());
     CHECK(w.enrich_timeout_ns == 1'500'000'000);
     CHECK(w.safety_follow_ns == 600'000'000'000);
+    CHECK(w.raydium_follow_ns == 600'000'000'000);
     CHECK(w.max_slot_gap == 150);
 }
 
@@ -125,6 +128,8 @@ TEST_CASE("[feeds.ws] and [feeds.record] errors name the key, what was expected 
                      "max_slot_gap"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nsafety_follow = \"25h\"\n"), 3,
                      "0s (off) or up to 24h"));
+    CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\nraydium_follow = \"-1s\"\n"), 3,
+                     "raydium_follow"));
     CHECK(only_error(errors_of("[feeds.record]\nraw = \"r.jsonl\"\n"), 1,
                      "'feeds.record.raw' records [feeds.ws] wire messages"));
     CHECK(only_error(errors_of("[feeds.ws]\nurl = [\"ws://x\"]\n[feeds.record]\nraw = \"a\"\nevents = \"a\"\n"), 5,

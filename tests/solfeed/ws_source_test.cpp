@@ -627,7 +627,9 @@ TEST_CASE("ws source follows a held Raydium pool by its two vaults: one POOL_UPD
         c.send(account_note(305978601, kRaydiumTokenVaultData, kToken, token_sub)); // pairs
         c.hold();
     });
-    solfeed::SolanaWsSource source(config({server.url()}));
+    auto cfg = config({server.url()});
+    cfg.ws.raydium_follow_ns = 0; // followed because it is held, not because it is new
+    solfeed::SolanaWsSource source(cfg);
     Collect sink;
     source.start(sink);
     REQUIRE(sink.wait([&](Collect& c) { return c.events() >= 1; })); // NEW_POOL
@@ -654,6 +656,69 @@ TEST_CASE("ws source follows a held Raydium pool by its two vaults: one POOL_UPD
     CHECK_THAT(both, Catch::Contains("\"" + token_vault + "\""));
     CHECK_THAT(both, Catch::Contains("\"" + sol_vault + "\""));
     CHECK_THAT(account_requests[0], Catch::Contains("\"method\":\"accountSubscribe\""));
+}
+
+// A Raydium swap's ray_log names no pool, so a new Raydium pool nobody
+// holds would keep its NEW_POOL's reserves for good: its vaults are
+// followed for feeds.ws.raydium_follow after its NEW_POOL, then let go.
+TEST_CASE("ws source follows a new Raydium pool by its vaults for raydium_follow without holding it and then lets them go",
+          "[solfeed]") {
+    testing::QuietLogs quiet;
+    using namespace vault_vectors;
+    const std::string created = ws_test::read_file(
+        std::string(SNIPER_TEST_DATA) +
+        "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
+    const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
+    const std::string token_vault = "Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1";
+    const std::string sol_vault = "9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77";
+    std::mutex mu;
+    std::vector<std::string> later; // what the source asked after the two subscriptions
+    ws_test::Server server([&](ws_test::Conn& c) {
+        if (!c.answer_subscriptions(1)) {
+            return;
+        }
+        c.send(created);
+        if (!c.answer_subscriptions(2)) { // the two vaults, without watch_pools
+            return;
+        }
+        const bool token_first = c.requests[1].find(token_vault) != std::string::npos;
+        const uint64_t token_sub = token_first ? 1100 : 1101, sol_sub = token_first ? 1101 : 1100;
+        c.send(account_note(305978600, kRaydiumTokenVaultData, kToken, token_sub));
+        c.send(account_note(305978600, kRaydiumSolVaultData, kToken, sol_sub)); // one POOL_UPDATE
+        std::string req;
+        while (c.read(req)) {
+            std::lock_guard<std::mutex> lk(mu);
+            later.push_back(req);
+        }
+    });
+    auto cfg = config({server.url()});
+    cfg.ws.raydium_follow_ns = 1'500'000'000;
+    solfeed::SolanaWsSource source(cfg);
+    Collect sink;
+    source.start(sink);
+    REQUIRE(sink.wait([&](Collect& c) { return c.events() >= 2; }));
+    const SourceStatus during = status_when(source, [](const SourceStatus& s) { return s.raydium_followed == 1; });
+    // The window ends: both vaults are unsubscribed.
+    const SourceStatus after = status_when(source, [&](const SourceStatus& s) {
+        std::lock_guard<std::mutex> lk(mu);
+        return s.raydium_followed == 0 && later.size() >= 2;
+    });
+    source.stop();
+    server.stop();
+    CHECK(during.raydium_followed == 1);
+    CHECK(after.raydium_followed == 0);
+    const auto events = sink.take_events();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].h.type == SNP_EVENT_NEW_POOL);
+    CHECK(events[1].h.type == SNP_EVENT_POOL_UPDATE);
+    CHECK(to_base58(events[1].pool_update.pool) == amm);
+    CHECK(events[1].pool_update.base_reserve_atoms == 206'000'000'000'000ULL);
+    CHECK(events[1].pool_update.quote_reserve_lamports == 80'000'000'000ULL);
+    std::lock_guard<std::mutex> lk(mu);
+    REQUIRE(later.size() == 2);
+    CHECK_THAT(later[0], Catch::Contains("\"method\":\"accountUnsubscribe\""));
+    CHECK_THAT(later[1], Catch::Contains("\"method\":\"accountUnsubscribe\""));
+    CHECK_THAT(later[0] + later[1], Catch::Contains("[1100]") && Catch::Contains("[1101]"));
 }
 
 TEST_CASE("ws source waits out a node's HTTP 429 and its Retry-After before connecting again",

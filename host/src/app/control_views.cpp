@@ -60,6 +60,7 @@ std::string status_json(const EngineSnapshot& s, int64_t uptime_s) {
         w.kv("slot_gaps", src.slot_gaps);
         w.kv("migrations_found", src.migrations_found).kv("migrations_waiting", src.migrations_waiting);
         w.kv("safety_followed", src.safety_followed).kv("safety_updates", src.safety_updates);
+        w.kv("raydium_followed", src.raydium_followed);
         w.kv("last_event_age_ms", src.last_event_age_ms);
         w.key("rejected_by_reason").begin_object();
         for (const auto& [k, v] : src.rejected_by_reason) {

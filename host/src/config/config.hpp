@@ -114,6 +114,10 @@ struct WsFeedConfig {
     std::vector<std::string> rpc_urls; // getTransaction for Raydium pools and safety facts; empty = [live] rpc
     int64_t enrich_timeout_ns = 1'500'000'000; // a new pool waits this long at most for its safety facts; 0 = off
     int64_t safety_follow_ns = 600'000'000'000; // a new pool's LP share / authorities are followed this long; 0 = off
+    // A new Raydium AMM v4 pool's two vaults are followed (accountSubscribe)
+    // this long after its NEW_POOL: its swaps' ray_logs name no pool, so
+    // its POOL_UPDATEs come from its vaults. 0 = off.
+    int64_t raydium_follow_ns = 600'000'000'000;
     uint32_t requests_per_s = 10; // (un)subscribe requests per second per connection; more wait
     // The logs notifications of all connections, merged, jump more than
     // this many slots: what the nodes dropped in between is missing, so

@@ -85,7 +85,7 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     r.check_keys(t, p,
                  {"url", "programs", "commitment", "ping_interval", "stale_after", "reconnect_min",
                   "reconnect_max", "max_log_line_bytes", "rpc", "enrich_timeout", "safety_follow", "requests_per_s",
-                  "max_slot_gap"});
+                  "max_slot_gap", "raydium_follow"});
     out.enabled = true;
     if (const toml::node* n = t.get("url")) {
         out.urls = read_urls(r, *n, p + ".url", {"ws://", "wss://"}, "ws:// or wss://");
@@ -154,6 +154,7 @@ void read_ws(Reader& r, const toml::table& t, WsFeedConfig& out) {
     duration_in(r, t, p, "reconnect_max", out.reconnect_max_ns, 10 * kMs, 600 * kS, "between 10ms and 10m");
     duration_in(r, t, p, "enrich_timeout", out.enrich_timeout_ns, 0, 60 * kS, "0s (off) or up to 1m");
     duration_in(r, t, p, "safety_follow", out.safety_follow_ns, 0, 24 * 3600 * kS, "0s (off) or up to 24h");
+    duration_in(r, t, p, "raydium_follow", out.raydium_follow_ns, 0, 24 * 3600 * kS, "0s (off) or up to 24h");
     if (t.contains("reconnect_min") && t.contains("reconnect_max") &&
         out.reconnect_max_ns < out.reconnect_min_ns) {
         r.error(*t.get("reconnect_max"),

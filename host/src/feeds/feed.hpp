@@ -89,6 +89,7 @@ struct SourceStatus {
     // is looking for one for now.
     uint64_t migrations_found = 0, migrations_waiting = 0;
     uint64_t safety_followed = 0, safety_updates = 0; // pools whose safety facts are followed now; POOL_SAFETY sent
+    uint64_t raydium_followed = 0; // new Raydium pools whose vaults are followed now (their prices)
     int64_t last_event_age_ms = -1; // -1: none yet
     std::map<std::string, uint64_t> rejected_by_reason;
     std::vector<Endpoint> endpoints;

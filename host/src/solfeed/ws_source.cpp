@@ -451,6 +451,13 @@ void SolanaWsSource::Impl::deliver_locked(const EventBuf& ev, int64_t recv_mono_
         if (safety_follow.start(ev.new_pool, lp_mint, mono_ns())) {
             follow_dirty = true; // its LP mint or token mint joins the subscriptions
         }
+        if (ev.new_pool.dex == SNP_DEX_RAYDIUM_AMM_V4 && cfg.ws.raydium_follow_ns > 0) {
+            if (raydium_followed.size() == kMaxRaydiumFollowed) {
+                raydium_followed.pop_front();
+            }
+            raydium_followed.emplace_back(ev.new_pool.pool, mono_ns() + cfg.ws.raydium_follow_ns);
+            follow_dirty = true; // its vaults join the subscriptions
+        }
     }
     ++events;
     last_event_mono = std::max(last_event_mono, recv_mono_ns);
@@ -509,7 +516,7 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
         if (!unknown.empty()) {
             fetch_held_pools_locked(unknown);
         }
-        wanted_accounts = decoder.follow(watched);
+        wanted_accounts = decoder.follow(followed_pools_locked());
         std::vector<Pubkey> fresh; // joined now: read once, as a subscription sends nothing until a change
         for (const Pubkey& k : wanted_accounts) {
             if (following.count(k) == 0) {
@@ -579,10 +586,24 @@ void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     }
 }
 
+std::vector<Pubkey> SolanaWsSource::Impl::followed_pools_locked() const {
+    std::vector<Pubkey> out = watched;
+    for (const auto& [pool, until] : raydium_followed) {
+        if (std::find(watched.begin(), watched.end(), pool) == watched.end()) {
+            out.push_back(pool);
+        }
+    }
+    return out;
+}
+
 void SolanaWsSource::Impl::on_tick(Endpoint& ep) {
     std::lock_guard<std::mutex> lk(mu);
     if (safety_follow.expire(mono_ns())) {
         follow_dirty = true; // accounts no longer followed leave the subscriptions
+    }
+    while (!raydium_followed.empty() && raydium_followed.front().second <= mono_ns()) {
+        raydium_followed.pop_front(); // its vaults leave the subscriptions (unless held)
+        follow_dirty = true;
     }
     std::vector<SafetyFollow::Check> due;
     safety_follow.due(mono_ns(), due);
@@ -741,6 +762,7 @@ std::optional<SourceStatus> SolanaWsSource::status() const {
             return m.second.next_mono != std::numeric_limits<int64_t>::max();
         }));
     s.safety_followed = im.safety_follow.size();
+    s.raydium_followed = im.raydium_followed.size();
     s.safety_updates = im.safety_follow.updates();
     s.last_event_age_ms = im.last_event_mono == 0 ? -1 : (mono_ns() - im.last_event_mono) / 1'000'000;
     s.rejected_by_reason = im.rejected_by_reason;

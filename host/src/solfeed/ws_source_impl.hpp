@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -36,6 +37,9 @@
 namespace sniper::solfeed {
 
 inline constexpr size_t kMaxTrackedPools = 1u << 16;
+// New Raydium pools whose vaults are followed at once (two subscriptions
+// each, within feeds.ws.requests_per_s).
+inline constexpr size_t kMaxRaydiumFollowed = 256;
 inline constexpr size_t kMaxSafetyFollowed = 1024; // pools whose safety facts are followed at once
 inline constexpr int64_t kBackoffResetNs = 10'000'000'000; // a connection up this long resets the back-off
 inline constexpr uint64_t kFirstAccountRequest = 1000;     // request ids below are logsSubscribe's
@@ -214,6 +218,14 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     uint64_t migrations_found = 0;
     std::unordered_set<Pubkey, PubkeyHash> found_pools; // the migration pools sent (their create_pool not seen)
     SafetyFollow safety_follow;                   // new pools whose LP share or authorities are followed
+    // New Raydium AMM v4 pools whose vaults are followed for their prices
+    // (cfg.ws.raydium_follow_ns after their NEW_POOL; their swaps' logs
+    // name no pool): (pool, until mono ns), oldest first, at most
+    // kMaxRaydiumFollowed (the oldest leaves first).
+    std::deque<std::pair<Pubkey, int64_t>> raydium_followed;
+    // The pools whose reserve accounts are followed: the held ones, then
+    // the new Raydium pools.
+    std::vector<Pubkey> followed_pools_locked() const;
     // Watched signatures (SignatureWatch): true once a notification for it
     // reached the listener (not subscribed again, not told twice).
     std::map<SignatureBytes, bool> signatures;
