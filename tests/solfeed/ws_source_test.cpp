@@ -594,16 +594,25 @@ TEST_CASE("ws source asks again, after a back-off, for an account subscription t
     CHECK(id_of(account_requests[0]) != id_of(account_requests[1]));
 }
 
+namespace {
+
+// A pump.fun coin's migration to Raydium (2024-12), as a
+// transactionNotification: its initialize2 names the pool and its vaults.
+const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
+const std::string token_vault = "Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1"; // its postTokenBalances
+const std::string sol_vault = "9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77";
+std::string raydium_migration_created() {
+    return ws_test::read_file(std::string(SNIPER_TEST_DATA) +
+                              "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
+}
+
+} // namespace
+
 TEST_CASE("ws source follows a held Raydium pool by its two vaults: one POOL_UPDATE per slot both reach",
           "[solfeed]") {
     testing::QuietLogs quiet;
     using namespace vault_vectors;
-    const std::string created = ws_test::read_file(
-        std::string(SNIPER_TEST_DATA) +
-        "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
-    const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
-    const std::string token_vault = "Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1"; // its postTokenBalances
-    const std::string sol_vault = "9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77";
+    const std::string created = raydium_migration_created();
     std::mutex mu;
     std::vector<std::string> account_requests;
     ws_test::Server server([&](ws_test::Conn& c) {
@@ -665,12 +674,7 @@ TEST_CASE("ws source follows a new Raydium pool by its vaults for raydium_follow
           "[solfeed]") {
     testing::QuietLogs quiet;
     using namespace vault_vectors;
-    const std::string created = ws_test::read_file(
-        std::string(SNIPER_TEST_DATA) +
-        "/chain/fixtures/payloads/ws_txn_raydium_initialize2_pumpfun_migration_2024-12.json");
-    const std::string amm = "6DrWmJAVcCLUTHzgdMoKroZCwdcS8sodLgctiBqvyys6";
-    const std::string token_vault = "Dn1NMgHneoKZvtgec5Pnv336qGVV6AyPuqS5rNvNAFa1";
-    const std::string sol_vault = "9JQ4n7s9xnJvbmaG9wtkUiC8qLUR2MR4LQeJw1ka7X77";
+    const std::string created = raydium_migration_created();
     std::mutex mu;
     std::vector<std::string> later; // what the source asked after the two subscriptions
     ws_test::Server server([&](ws_test::Conn& c) {
