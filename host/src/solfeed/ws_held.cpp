@@ -136,6 +136,12 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
                 }
                 self.held_pool_asked.erase(pool);
                 self.follow_dirty = true; // followed on the next tick
+                if (const chain::KnownPool* k = self.decoder.pools().find(pool)) {
+                    std::string lp_why; // a pool without LP bookkeeping: its facts take two reads
+                    if (const auto lp = pool_lp(a, dex, k->base_mint, lp_why)) {
+                        self.held_lp_mint[pool] = lp->lp_mint;
+                    }
+                }
                 log::info("feed.ws", "a held pool from before the restart is followed again",
                           {{"pool", base58(pool)}, {"dex", dex == SNP_DEX_RAYDIUM_AMM_V4 ? "raydium_amm_v4" : "pump_swap"},
                            {"slot", accs.context_slot}});
@@ -344,6 +350,10 @@ void SolanaWsSource::Impl::measure_held_facts_locked() {
         it = std::find(watched.begin(), watched.end(), it->first) == watched.end() ? held_facts_asked.erase(it)
                                                                                    : std::next(it);
     }
+    for (auto it = held_lp_mint.begin(); it != held_lp_mint.end();) {
+        it = std::find(watched.begin(), watched.end(), it->first) == watched.end() ? held_lp_mint.erase(it)
+                                                                                   : std::next(it);
+    }
     for (const Pubkey& pool : watched) {
         if (pool_facts.count(pool) != 0 || hold.holds(pool)) {
             continue; // seen created (or measured): its facts are known or on their way
@@ -358,21 +368,29 @@ void SolanaWsSource::Impl::measure_held_facts_locked() {
     }
 }
 
-// The mint (and an AMM pool's account) in one read; then the pool account
-// and its LP mint at one slot.
+// The mint, and an AMM pool's account and LP mint, in one read (so at one
+// slot). The LP mint is the one the held-pool read found in the pool
+// account (held_lp_mint); a pool whose account gave none has its LP share
+// unknown.
 void SolanaWsSource::Impl::fetch_held_facts_locked(const chain::KnownPool& k) {
     const Pubkey pool = k.pool, mint = k.base_mint;
     const uint32_t dex = k.dex;
     const bool amm = dex != SNP_DEX_PUMP_FUN;
+    std::optional<Pubkey> lp_mint;
+    if (const auto it = held_lp_mint.find(pool); amm && it != held_lp_mint.end()) {
+        lp_mint = it->second;
+    }
     std::vector<solana::Pubkey> keys = {to_solana(mint)};
-    if (amm) {
+    if (lp_mint) {
         keys.push_back(to_solana(pool));
+        keys.push_back(to_solana(*lp_mint));
     }
     rpc->call(
         "getMultipleAccounts", rpc::params::get_multiple_accounts(keys, rpc::Commitment::Confirmed),
-        under_lock(weak_from_this(), [pool, mint, dex, amm](Impl& self, const rpc::RpcResponse& resp) {
+        under_lock(weak_from_this(), [pool, mint, dex, amm, lp_mint, n = keys.size()](Impl& self,
+                                                                                     const rpc::RpcResponse& resp) {
             rpc::MultipleAccounts accs;
-            std::string why = multiple_accounts_of(resp, amm ? 2 : 1, accs);
+            std::string why = multiple_accounts_of(resp, n, accs);
             std::optional<MintFacts> m;
             if (why.empty()) {
                 m = mint_facts(accs.accounts[0], why);
@@ -388,35 +406,23 @@ void SolanaWsSource::Impl::fetch_held_facts_locked(const chain::KnownPool& k) {
                 self.held_facts_known_locked(pool, mint, dex, *m, 10000, false);
                 return;
             }
-            const std::optional<chain::AmmPoolAccount> lp = pool_lp(accs.accounts[1], dex, mint, why);
-            if (!lp) {
-                self.enrich_failed_locked("held pool's lp", why.empty() ? "the pool account does not exist" : why);
-                self.held_facts_known_locked(pool, mint, dex, *m, 0, true);
-                return;
+            std::optional<uint32_t> bps;
+            if (lp_mint) {
+                SafetyFollow::Check c;
+                c.pool = pool;
+                c.token = mint;
+                c.lp_mint = *lp_mint;
+                c.dex = dex;
+                c.decimals = m->decimals;
+                c.lp = true;
+                bps = lp_share(accs.accounts[1], accs.accounts[2], c, why);
+            } else {
+                why = "its pool account named no LP mint when the pool was learned";
             }
-            SafetyFollow::Check c;
-            c.pool = pool;
-            c.token = mint;
-            c.lp_mint = lp->lp_mint;
-            c.dex = dex;
-            c.decimals = m->decimals;
-            c.lp = true;
-            const MintFacts facts = *m;
-            const std::vector<solana::Pubkey> keys2 = {to_solana(pool), to_solana(lp->lp_mint)};
-            self.rpc->call("getMultipleAccounts",
-                           rpc::params::get_multiple_accounts(keys2, rpc::Commitment::Confirmed),
-                           under_lock(self.weak_from_this(), [c, facts](Impl& s, const rpc::RpcResponse& r) {
-                               rpc::MultipleAccounts accs2;
-                               std::string why2 = multiple_accounts_of(r, 2, accs2);
-                               std::optional<uint32_t> bps;
-                               if (why2.empty()) {
-                                   bps = lp_share(accs2.accounts[0], accs2.accounts[1], c, why2);
-                               }
-                               if (!bps) {
-                                   s.enrich_failed_locked("held pool's lp", why2);
-                               }
-                               s.held_facts_known_locked(c.pool, c.token, c.dex, facts, bps.value_or(0), !bps);
-                           }));
+            if (!bps) {
+                self.enrich_failed_locked("held pool's lp", why);
+            }
+            self.held_facts_known_locked(pool, mint, dex, *m, bps.value_or(0), !bps);
         }));
 }
 

@@ -196,6 +196,10 @@ struct SolanaWsSource::Impl : std::enable_shared_from_this<SolanaWsSource::Impl>
     std::unordered_map<Pubkey, int64_t, PubkeyHash> held_pool_asked;
     // The same for held pools' safety facts (measure_held_facts_locked).
     std::unordered_map<Pubkey, int64_t, PubkeyHash> held_facts_asked;
+    // A held AMM pool's LP mint, from the pool account the held-pool read
+    // learned it from: its facts are then read in one getMultipleAccounts
+    // (mint, pool, LP mint). Dropped once no longer held.
+    std::unordered_map<Pubkey, Pubkey, PubkeyHash> held_lp_mint;
     // The safety facts last delivered per pool (NEW_POOL, POOL_SAFETY), so a
     // re-measured holders' share goes out with the other facts as they
     // were; at most kMaxTrackedPools pools (when full, all but the held
