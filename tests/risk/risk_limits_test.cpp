@@ -74,6 +74,16 @@ struct Fixture {
         book.on_new_pool(np);
         in.pool = book.find(pool.pool);
     }
+    // An update of the fixture's pool at its reserves, now.
+    snp_ev_pool_update pool_update() const {
+        snp_ev_pool_update up{};
+        up.pool = pool.pool;
+        up.base_mint = pool.mint;
+        up.base_reserve_atoms = pool.base_reserve_atoms;
+        up.quote_reserve_lamports = pool.quote_reserve_lamports;
+        up.h.source_ns = kNow;
+        return up;
+    }
     void make_exit() {
         intent.side = SNP_SIDE_SELL;
         intent.flags = SNP_INTENT_SELL_ALL;
@@ -111,12 +121,7 @@ TEST_CASE("a completed bonding curve refuses entries and sells for good: the pro
     RiskGate g(f.limits);
     CHECK_THAT(g.check(f.in).message, Catch::Contains("bonding curve completed"));
     // A later update of its reserves does not reopen it.
-    snp_ev_pool_update up{};
-    up.pool = f.pool.pool;
-    up.base_mint = f.pool.mint;
-    up.base_reserve_atoms = f.pool.base_reserve_atoms;
-    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
-    up.h.source_ns = kNow;
+    const snp_ev_pool_update up = f.pool_update();
     book.on_pool_update(up);
     CHECK(f.check() == RiskReason::CurveComplete);
     // pump.fun's sell fails on a completed curve (BondingCurveComplete):
@@ -358,11 +363,7 @@ TEST_CASE("a pool a feed marked stale refuses entries until fresh data, never ex
     f.intent.flags = 0;
     f.intent.amount_in = kSol / 10;
     f.intent.max_slippage_bps = 300;
-    snp_ev_pool_update up{};
-    up.pool = f.pool.pool;
-    up.base_reserve_atoms = f.pool.base_reserve_atoms;
-    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
-    up.h.source_ns = kNow;
+    const snp_ev_pool_update up = f.pool_update();
     book.on_pool_update(up);
     CHECK(f.check() == RiskReason::None);
 }
@@ -669,12 +670,7 @@ TEST_CASE("a pool adopted from an update (a held pool after a restart) sells, an
     Fixture f;
     f.limits.reject_mint_authority = true;
     PoolBook book;
-    snp_ev_pool_update up{};
-    up.pool = f.pool.pool;
-    up.base_mint = f.pool.mint;
-    up.base_reserve_atoms = f.pool.base_reserve_atoms;
-    up.quote_reserve_lamports = f.pool.quote_reserve_lamports;
-    up.h.source_ns = kNow;
+    const snp_ev_pool_update up = f.pool_update();
     book.on_pool_update(up);
     REQUIRE(book.find(f.pool.pool) == nullptr); // an update alone makes no pool
     book.adopt(up.pool, up.base_mint);

@@ -515,7 +515,7 @@ bool SolanaWsDecoder::learn_amm_pool(const Pubkey& pool, uint32_t dex, const uin
     KnownPool k;
     k.pool = pool;
     k.dex = dex;
-    k.base_mint = token_second ? a.mint_b : a.mint_a;
+    k.base_mint = token;
     k.token_is_quote = token_second;
     k.base_decimals = a.has_decimals ? (token_second ? a.decimals_b : a.decimals_a) : 0;
     k.token_vault = token_second ? a.vault_b : a.vault_a;

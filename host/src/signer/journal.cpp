@@ -1,5 +1,7 @@
 #include "signer/journal.hpp"
 
+#include "core/clock.hpp"
+
 #include <sqlite3.h>
 
 #include <fcntl.h>
@@ -63,10 +65,6 @@ constexpr auto kSyncInterval = std::chrono::milliseconds(50);
 constexpr auto kQuietFor = std::chrono::milliseconds(3);
 constexpr auto kMaxDefer = std::chrono::milliseconds(250);
 
-int64_t steady_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 // If the syncer cannot keep up (a reader pins the WAL, the disk stalls),
 // the writer checkpoints itself past this many WAL pages (about 40 MB).
 constexpr int kInlineCheckpointPages = 10'000;
@@ -168,7 +166,7 @@ void Journal::sync_loop() {
             break;
         }
         if (dirty_.load(std::memory_order_acquire)) {
-            const int64_t now = steady_ns();
+            const int64_t now = mono_ns();
             dirty_since = dirty_since != 0 ? dirty_since : now;
             const int64_t since_append = now - last_append_ns_.load(std::memory_order_relaxed);
             if (since_append < quiet_ns && now - dirty_since < max_defer_ns) {
@@ -223,7 +221,7 @@ bool Journal::append(const JournalRow& r, std::string& err) {
     }
     // Before the step: its commit marks the journal dirty, and the syncer
     // must already see a signing in progress then.
-    last_append_ns_.store(steady_ns(), std::memory_order_relaxed);
+    last_append_ns_.store(mono_ns(), std::memory_order_relaxed);
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
