@@ -68,8 +68,8 @@ class PoolBook {
     // worst values; its reserves unknown until the event itself is applied.
     // Its fee and its token's decimals are the position's journaled ones
     // (fee_bps / decimals, -1 when unknown: a row from an older journal);
-    // an unknown fee is assumed (kAdoptedPoolFeeBps), unknown decimals
-    // leave facts_known false.
+    // facts_known only when both are, and an unknown fee is assumed
+    // (kAdoptedPoolFeeBps).
     void adopt(const Pubkey& pool, const Pubkey& mint, int32_t fee_bps = -1, int32_t decimals = -1) {
         PoolState& p = pools_[pool];
         p.pool = pool;

@@ -137,7 +137,7 @@ void SolanaWsSource::Impl::fetch_held_pools_locked(const std::vector<Pubkey>& po
                 self.held_pool_asked.erase(pool);
                 self.follow_dirty = true; // followed on the next tick
                 if (const chain::KnownPool* k = self.decoder.pools().find(pool)) {
-                    std::string lp_why; // a pool without LP bookkeeping: its facts take two reads
+                    std::string lp_why; // none: its LP share stays unknown (fetch_held_facts_locked)
                     if (const auto lp = pool_lp(a, dex, k->base_mint, lp_why)) {
                         self.held_lp_mint[pool] = lp->lp_mint;
                     }

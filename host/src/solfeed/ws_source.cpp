@@ -477,9 +477,10 @@ void SolanaWsSource::Impl::release_ready_locked() {
     }
 }
 
-// On the connection's thread: (un)subscribe accounts to match `watched`:
-// the accounts that hold each pool's reserves (chain::SolanaWsDecoder::
-// follow: a pump.fun curve, or an AMM pool's vaults).
+// On the connection's thread: (un)subscribe accounts to match the followed
+// pools (`watched`, and the new Raydium pools of raydium_followed): the
+// accounts that hold each pool's reserves (chain::SolanaWsDecoder::follow:
+// a pump.fun curve, or an AMM pool's vaults).
 void SolanaWsSource::Impl::sync_accounts(Endpoint& ep) {
     // The accounts are named again when the watched set changed, and on
     // every tick while a watched pool's accounts are not known (a pool the

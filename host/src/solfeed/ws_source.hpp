@@ -25,7 +25,10 @@
 // AMM pool's two vaults), and a new state becomes a POOL_UPDATE even when
 // nobody trades (the same state from two connections, by slot, once). A
 // held curve whose creation this run never saw (a position from before a
-// restart) is known by its mint (Feed::watch_mints): the mint's PDA.
+// restart) is known by its mint (Feed::watch_mints): the mint's PDA. A
+// new Raydium AMM v4 pool's vaults are followed the same way for
+// feeds.ws.raydium_follow after its NEW_POOL, held or not: its swaps'
+// ray_logs name no pool, so nothing else moves its price.
 //
 // New pools: their token-safety facts are read before they go out
 // (solfeed/safety_hold), and what can still change (an AMM pool's LP
