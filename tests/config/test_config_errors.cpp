@@ -96,6 +96,8 @@ TEST_CASE("out-of-range values name the key and the range and the value", "[conf
                      "'feeds.sim.pools_per_minute' must be > 0 and <= 6000, found 6000.5"));
     CHECK(only_error(errors_of("[feeds.sim]\nfee_bps = 1001\n"), 2,
                      "'feeds.sim.fee_bps' must be between 0 and 1000, found 1001"));
+    CHECK(only_error(errors_of("[feeds.sim]\ncurve_share = 1.5\n"), 2, "'feeds.sim.curve_share' must be"));
+    CHECK(only_error(errors_of("[feeds.sim]\ncurve_share = -0.1\n"), 2, "'feeds.sim.curve_share' must be"));
     CHECK(only_error(errors_of("[feeds.sim]\nspeed = 2e6\n"), 2,
                      "'feeds.sim.speed' must be between 0 and 1000000, found 2000000"));
     CHECK(only_error(errors_of("[paper]\nfailure_rate_pct = 100.5\n"), 2,

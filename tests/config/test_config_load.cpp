@@ -42,6 +42,7 @@ TEST_CASE("the shipped config/paper.toml loads clean", "[config]") {
     CHECK(c.feeds.sim.initial_liquidity_min_lamports == 5 * kLamportsPerSol);
     CHECK(c.feeds.sim.initial_liquidity_max_lamports == 80 * kLamportsPerSol);
     CHECK(c.feeds.sim.fee_bps == 25);
+    CHECK(c.feeds.sim.curve_share == 0.5);
     CHECK(c.feeds.sim.regimes.rug_pull == 0.20);
 
     CHECK(c.paper.starting_balance_lamports == 10 * kLamportsPerSol);

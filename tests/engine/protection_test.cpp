@@ -631,3 +631,44 @@ TEST_CASE("a held pool known again after a restart keeps its journaled fee and d
     }
     store->stop();
 }
+
+// Paper trading on the simulated market with bonding curves
+// (feeds.sim.curve_share): coins bought on their curves that complete are
+// held on their migration pools afterwards, and no order goes to a
+// completed curve.
+TEST_CASE("on the simulated market with bonding curves held coins follow their migration to the new pool",
+          "[engine][protection][curve]") {
+    QuietLogs quiet;
+    TempDir d;
+    Config cfg = make_config(d.path, 150, 3);
+    cfg.paper.failure_rate_bps = 0;
+    cfg.feeds.sim.curve_share = 1.0;
+    cfg.feeds.sim.pools_per_minute = 0.5;
+    cfg.feeds.sim.update_interval_ns = 5 * kNsPerSec;
+    cfg.feeds.sim.regimes = SimRegimeWeights{0, 0, 0, 0, 1}; // runners: most complete their curve
+    cfg.protection = ProtectionConfig{}; // held to the end: where each position sits is the check
+    SimMarket sim(cfg.feeds.sim);
+    std::set<Pubkey> curves, migration_pools, completed;
+    HookFeed feed(sim, [&](const EventBuf& ev) {
+        if (ev.h.type == SNP_EVENT_NEW_POOL) {
+            (ev.new_pool.dex == SNP_DEX_PUMP_FUN ? curves : migration_pools).insert(ev.new_pool.pool);
+        } else if (ev.h.type == SNP_EVENT_CURVE_COMPLETE) {
+            completed.insert(ev.curve_complete.pool);
+        }
+    });
+    Engine engine(cfg, feed, nullptr, EngineOptions{});
+    REQUIRE(engine.load_strategies() == 1);
+    engine.run();
+    const EngineSnapshot snap = engine.snapshot();
+    INFO(curves.size() << " curves, " << completed.size() << " completed, " << migration_pools.size()
+                       << " migration pools, " << snap.positions.size() << " positions");
+    REQUIRE(completed.size() >= 3);
+    CHECK(migration_pools.size() >= completed.size() - 1); // the last may still be on its way
+    size_t moved = 0;
+    for (const PositionRow& p : snap.positions) {
+        CHECK(completed.count(p.pool) == 0); // none stays on a completed curve
+        moved += migration_pools.count(p.pool);
+    }
+    CHECK(moved >= 2);
+    CHECK(snap.rejections_by_reason.count("internal_error") == 0);
+}

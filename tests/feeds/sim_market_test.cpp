@@ -190,3 +190,127 @@ TEST_CASE("the simulated market stops at its simulated duration", "[feeds][sim]"
     CHECK(last <= SimMarket::kEpochNs + cfg.duration_ns);
     CHECK_FALSE(m.next(ev));
 }
+
+// Bonding curves (feeds.sim.curve_share): a pump.fun coin launches on its
+// curve at the curve's virtual reserves, trades never take more SOL out
+// than came in, the buy that takes the last token completes it, nothing
+// trades on it after, and its PumpSwap pool arrives 2-10 s later with the
+// same mint at the curve's last price. Honeypots are never curves.
+TEST_CASE("bonding curves complete at their last token and the coin trades on on its migration pool",
+          "[feeds][sim][curve]") {
+    constexpr uint64_t kVirtualSol = 30'000'000'000ULL;
+    constexpr uint64_t kVirtualTokens = 1'073'000'000'000'000ULL;
+    constexpr uint64_t kDoneTokens = 279'900'000'000'000ULL; // virtual tokens left when complete
+    SimFeedConfig cfg = small(5);
+    cfg.duration_ns = 3LL * 3600 * kNsPerSec;
+    cfg.pools_per_minute = 1;
+    cfg.update_interval_ns = 5 * kNsPerSec;
+    cfg.curve_share = 1.0;
+    cfg.regimes = SimRegimeWeights{1, 0, 1, 1, 2}; // pump_and_dump, rug_pull, honeypot, runner
+    SimMarket m(cfg);
+    struct Curve {
+        Pubkey mint{};
+        uint64_t base = 0, quote = 0; // last reserves
+        int64_t completed_ns = 0;     // 0: not yet
+        bool migrated = false;
+    };
+    std::map<Pubkey, Curve> curves;            // by curve pool
+    std::map<Pubkey, Pubkey> curve_of_mint;    // mint -> curve pool
+    uint64_t pools = 0, plain = 0, completed = 0, migrated = 0;
+    EventBuf ev;
+    while (m.next(ev)) {
+        switch (ev.h.type) {
+        case SNP_EVENT_NEW_POOL: {
+            const snp_ev_new_pool& np = ev.new_pool;
+            if (np.dex == SNP_DEX_PUMP_FUN) {
+                ++pools;
+                CHECK(np.base_reserve_atoms == kVirtualTokens);
+                CHECK(np.quote_reserve_lamports == kVirtualSol);
+                CHECK(np.fee_bps == 100);
+                CHECK(np.flags == 0);
+                CHECK(np.lp_burned_bps == 10000);
+                curves[np.pool] = Curve{np.base_mint, np.base_reserve_atoms, np.quote_reserve_lamports, 0, false};
+                curve_of_mint[np.base_mint] = np.pool;
+            } else if (np.dex == SNP_DEX_PUMP_SWAP) {
+                const auto c = curve_of_mint.find(np.base_mint);
+                REQUIRE(c != curve_of_mint.end());
+                Curve& cv = curves[c->second];
+                REQUIRE(cv.completed_ns != 0);
+                CHECK_FALSE(cv.migrated);
+                CHECK(np.pool != c->second);
+                CHECK(np.fee_bps == 25);
+                CHECK(np.lp_burned_bps == 10000);
+                CHECK(np.base_reserve_atoms == 206'900'000'000'000ULL);
+                CHECK(np.quote_reserve_lamports == cv.quote - kVirtualSol); // the SOL the curve took
+                const int64_t after = ev.h.source_ns - cv.completed_ns;
+                CHECK(after >= 2 * kNsPerSec);
+                CHECK(after <= 10 * kNsPerSec);
+                const double curve_price = static_cast<double>(cv.quote) / static_cast<double>(cv.base);
+                const double pool_price =
+                    static_cast<double>(np.quote_reserve_lamports) / static_cast<double>(np.base_reserve_atoms);
+                CHECK(std::fabs(pool_price / curve_price - 1.0) < 0.001);
+                cv.migrated = true;
+                ++migrated;
+            } else {
+                CHECK(np.dex == SNP_DEX_SIM); // a honeypot: a plain pool
+                ++plain;
+            }
+            break;
+        }
+        case SNP_EVENT_POOL_UPDATE:
+        case SNP_EVENT_TRADE: {
+            const Pubkey& pool = ev.h.type == SNP_EVENT_TRADE ? ev.trade.pool : ev.pool_update.pool;
+            const auto it = curves.find(pool);
+            if (it == curves.end()) {
+                break;
+            }
+            INFO("an event on a curve after its completion");
+            CHECK(it->second.completed_ns == 0);
+            if (ev.h.type == SNP_EVENT_POOL_UPDATE) {
+                it->second.base = ev.pool_update.base_reserve_atoms;
+                it->second.quote = ev.pool_update.quote_reserve_lamports;
+                CHECK(it->second.quote >= kVirtualSol);
+                CHECK(it->second.base >= kDoneTokens);
+            }
+            break;
+        }
+        case SNP_EVENT_CURVE_COMPLETE: {
+            const auto it = curves.find(ev.curve_complete.pool);
+            REQUIRE(it != curves.end());
+            CHECK(ev.curve_complete.base_mint == it->second.mint);
+            CHECK(ev.curve_complete.dex == SNP_DEX_PUMP_FUN);
+            CHECK(it->second.completed_ns == 0);
+            CHECK(it->second.base == kDoneTokens); // its last update: every token sold
+            it->second.completed_ns = ev.h.source_ns;
+            ++completed;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    INFO(pools << " curves, " << plain << " plain pools, " << completed << " completed, " << migrated
+                << " migrated");
+    CHECK(pools > 50);
+    CHECK(plain > 10);
+    CHECK(completed > 5);
+    CHECK(completed < pools / 2); // only stories that climb ~15x get there
+    // Every curve that completed early enough has its pool.
+    for (const auto& [pool, c] : curves) {
+        if (c.completed_ns != 0 && c.completed_ns + 10 * kNsPerSec < SimMarket::kEpochNs + cfg.duration_ns) {
+            CHECK(c.migrated);
+        }
+    }
+    // Deterministic, and curve_share = 0 launches no curve.
+    SimMarket a(cfg), b(cfg);
+    size_t na = 0, nb = 0;
+    CHECK(stream_hash(a, &na) == stream_hash(b, &nb));
+    cfg.curve_share = 0;
+    SimMarket none(cfg);
+    while (none.next(ev)) {
+        if (ev.h.type == SNP_EVENT_NEW_POOL) {
+            CHECK(ev.new_pool.dex == SNP_DEX_SIM);
+        }
+        CHECK(ev.h.type != SNP_EVENT_CURVE_COMPLETE);
+    }
+}

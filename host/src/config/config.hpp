@@ -52,6 +52,10 @@ struct SimFeedConfig {
     uint64_t initial_liquidity_min_lamports = 5 * kLamportsPerSol;
     uint64_t initial_liquidity_max_lamports = 80 * kLamportsPerSol; // >= min
     uint32_t fee_bps = 25;                  // pool fee, <= 1000
+    // Share of new tokens (0..1) that launch on a pump.fun-style bonding
+    // curve instead of a pool, and migrate to a PumpSwap-style pool when
+    // the curve completes (feeds/sim_market.hpp). 0 = none.
+    double curve_share = 0.0;
     SimRegimeWeights regimes;
 };
 

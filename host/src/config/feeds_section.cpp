@@ -45,7 +45,7 @@ SimRead read_sim(Reader& r, const toml::table& t, SimFeedConfig& out) {
     const std::string p = "feeds.sim";
     r.check_keys(t, p,
                  {"enabled", "seed", "pools_per_minute", "duration", "update_interval", "speed",
-                  "initial_liquidity_min_sol", "initial_liquidity_max_sol", "fee_bps", "regimes"});
+                  "initial_liquidity_min_sol", "initial_liquidity_max_sol", "fee_bps", "curve_share", "regimes"});
     SimRead read;
     if (auto v = r.boolean(t, "enabled", p)) {
         out.enabled = *v;
@@ -89,6 +89,9 @@ SimRead read_sim(Reader& r, const toml::table& t, SimFeedConfig& out) {
     }
     if (auto v = r.integer(t, "fee_bps", p, {0, 1000})) {
         out.fee_bps = static_cast<uint32_t>(*v);
+    }
+    if (auto v = r.number(t, "curve_share", p, {0, false, 1, false})) {
+        out.curve_share = *v;
     }
     if (const toml::table* regimes = r.table(t, "regimes", p)) {
         read_regimes(r, *regimes, out.regimes);

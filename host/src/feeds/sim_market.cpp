@@ -12,6 +12,15 @@ constexpr uint64_t kSupplyAtoms = 1'000'000'000ULL * 1'000'000ULL; // 1e9 tokens
 constexpr int64_t kSlotNs = 400'000'000;
 constexpr uint64_t kSlotBase = 300'000'000;
 constexpr double kNsPerMin = 60e9;
+// A pump.fun bonding curve (Global at launch: initial virtual reserves,
+// the tokens that can be bought), and the pool its coin migrates to.
+constexpr uint64_t kCurveVirtualTokens = 1'073'000'000ULL * 1'000'000ULL;
+constexpr uint64_t kCurveVirtualSol = 30ULL * 1'000'000'000ULL;
+constexpr uint64_t kCurveRealTokens = 793'100'000ULL * 1'000'000ULL;
+constexpr uint64_t kCurveDoneTokens = kCurveVirtualTokens - kCurveRealTokens; // virtual tokens left when complete
+constexpr uint64_t kMigratedTokens = 206'900'000ULL * 1'000'000ULL;
+constexpr uint32_t kCurveFeeBps = 100;   // pump.fun 1 %
+constexpr uint32_t kPumpSwapFeeBps = 25; // PumpSwap lp 20 + protocol 5
 
 uint32_t bps_between(Rng& r, uint32_t lo, uint32_t hi) {
     return lo + static_cast<uint32_t>(r.below(hi - lo + 1));
@@ -37,7 +46,8 @@ const char* SimMarket::regime_name(Regime r) {
 }
 
 SimMarket::SimMarket(const SimFeedConfig& cfg)
-    : cfg_(cfg), rng_(cfg.seed), safety_rng_(cfg.seed ^ 0x5afe'7c0d'e5a1'e000ULL) {
+    : cfg_(cfg), rng_(cfg.seed), safety_rng_(cfg.seed ^ 0x5afe'7c0d'e5a1'e000ULL),
+      curve_rng_(cfg.seed ^ 0xc0de'c0c0'bead'0001ULL) {
     const double w[] = {cfg.regimes.pump_and_dump, cfg.regimes.slow_bleed, cfg.regimes.rug_pull,
                         cfg.regimes.honeypot, cfg.regimes.runner};
     double total = 0;
@@ -75,10 +85,10 @@ std::array<uint64_t, static_cast<size_t>(SimMarket::Regime::Count)> SimMarket::r
 
 void SimMarket::schedule(int64_t t_ns, uint32_t token) { due_.push(Due{t_ns, order_++, token}); }
 
-Pubkey SimMarket::random_key() {
+Pubkey SimMarket::random_key(Rng& r) {
     Pubkey k;
     for (size_t i = 0; i < sizeof k.bytes; i += 8) {
-        const uint64_t v = rng_.next();
+        const uint64_t v = r.next();
         std::memcpy(k.bytes + i, &v, 8);
     }
     return k;
@@ -137,7 +147,6 @@ void SimMarket::launch(int64_t now_ns) {
     // 400 ms after the pool appears usually pays the burst.
     t.burst = rng_.uniform(0.1, 0.6);
 
-    snp_ev_new_pool np{};
     uint32_t flags = 0;
     uint32_t lp_burned = 10000;
     uint32_t top10 = 3000;
@@ -208,29 +217,21 @@ void SimMarket::launch(int64_t now_ns) {
         }
     }
     t.end_ns = now_ns + static_cast<int64_t>(life_min * kNsPerMin);
-
-    EventBuf ev;
-    init_event(ev, SNP_EVENT_NEW_POOL);
-    stamp(ev, now_ns);
-    np = ev.new_pool;
-    np.pool = t.pool;
-    np.base_mint = t.mint;
-    pubkey_from_base58("So11111111111111111111111111111111111111112", np.quote_mint);
-    np.creator = t.creator;
-    np.dex = SNP_DEX_SIM;
-    np.flags = flags;
-    np.base_reserve_atoms = t.base;
-    np.quote_reserve_lamports = t.quote;
-    np.token_supply_atoms = kSupplyAtoms;
-    np.fee_bps = cfg_.fee_bps;
-    np.lp_burned_bps = lp_burned;
-    np.top10_holder_bps = top10;
-    np.base_decimals = 6;
-    ev.new_pool = np;
-    out_.push_back(ev);
     t.flags = flags;
     t.lp_burned_bps = lp_burned;
     t.top10_bps = top10;
+    if (cfg_.curve_share > 0 && t.regime != Regime::Honeypot && curve_rng_.uniform() < cfg_.curve_share) {
+        // A pump.fun coin: no authorities, the curve's liquidity is the
+        // program's; its price starts at the curve's.
+        t.curve = true;
+        t.dex = SNP_DEX_PUMP_FUN;
+        t.base = kCurveVirtualTokens;
+        t.quote = kCurveVirtualSol;
+        t.launch_price = static_cast<double>(t.quote) / static_cast<double>(t.base);
+        t.flags = 0;
+        t.lp_burned_bps = 10000;
+    }
+    emit_new_pool(t, now_ns);
     plan_safety_change(t, life_min);
 
     const auto idx = static_cast<uint32_t>(tokens_.size());
@@ -239,6 +240,27 @@ void SimMarket::launch(int64_t now_ns) {
     tokens_.push_back(t);
     // The first trade lands in the launch slot or the next: the burst.
     schedule(now_ns + static_cast<int64_t>(rng_.uniform(0.05, 0.35) * 1e9), idx);
+}
+
+void SimMarket::emit_new_pool(const Token& t, int64_t now_ns) {
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_NEW_POOL);
+    stamp(ev, now_ns);
+    snp_ev_new_pool& np = ev.new_pool;
+    np.pool = t.pool;
+    np.base_mint = t.mint;
+    pubkey_from_base58("So11111111111111111111111111111111111111112", np.quote_mint);
+    np.creator = t.creator;
+    np.dex = t.dex;
+    np.flags = t.flags;
+    np.base_reserve_atoms = t.base;
+    np.quote_reserve_lamports = t.quote;
+    np.token_supply_atoms = kSupplyAtoms;
+    np.fee_bps = t.dex == SNP_DEX_PUMP_FUN ? kCurveFeeBps : t.dex == SNP_DEX_PUMP_SWAP ? kPumpSwapFeeBps : cfg_.fee_bps;
+    np.lp_burned_bps = t.lp_burned_bps;
+    np.top10_holder_bps = t.top10_bps;
+    np.base_decimals = 6;
+    out_.push_back(ev);
 }
 
 void SimMarket::plan_safety_change(Token& t, double life_min) {
@@ -284,7 +306,7 @@ void SimMarket::emit_safety(Token& t, int64_t now_ns) {
     stamp(ev, now_ns);
     ev.pool_safety.pool = t.pool;
     ev.pool_safety.base_mint = t.mint;
-    ev.pool_safety.dex = SNP_DEX_SIM;
+    ev.pool_safety.dex = t.dex;
     ev.pool_safety.flags = t.flags;
     ev.pool_safety.lp_burned_bps = t.lp_burned_bps;
     ev.pool_safety.top10_holder_bps = t.top10_bps;
@@ -330,19 +352,37 @@ void SimMarket::tick(uint32_t idx, int64_t now_ns) {
     if (!t.alive) {
         return;
     }
+    if (t.migrate_ns != 0) {
+        if (now_ns < t.migrate_ns) {
+            schedule(t.migrate_ns, idx);
+            return;
+        }
+        migrate(t, idx, now_ns);
+        schedule(now_ns + cfg_.update_interval_ns, idx);
+        return;
+    }
+    if (t.curve && t.base <= kCurveDoneTokens) {
+        complete_curve(t, idx, now_ns); // our own buy took its last tokens
+        return;
+    }
     if (t.safety_ns != 0 && now_ns >= t.safety_ns) {
         emit_safety(t, now_ns); // at the pool's first tick past the planned time
     }
     if (t.regime == Regime::RugPull && now_ns >= t.rug_ns) {
         // The creator dumps their supply and pulls liquidity: the pool is
         // left with a few percent of its SOL and the price collapses.
-        const uint64_t new_quote = std::max<uint64_t>(
+        uint64_t new_quote = std::max<uint64_t>(
             1, static_cast<uint64_t>(static_cast<double>(t.quote) * rng_.uniform(0.01, 0.04)));
+        if (t.curve) {
+            new_quote = std::max(new_quote, kCurveVirtualSol); // a curve cannot pay out more than it took
+        }
         const unsigned __int128 k = static_cast<unsigned __int128>(t.base) * t.quote;
         const uint64_t new_base = static_cast<uint64_t>(k / new_quote);
-        emit_trade(t, t.creator, SNP_SIDE_SELL, new_base - t.base, t.quote - new_quote, now_ns);
-        t.quote = new_quote;
-        t.base = new_base;
+        if (new_quote < t.quote && new_base > t.base) {
+            emit_trade(t, t.creator, SNP_SIDE_SELL, new_base - t.base, t.quote - new_quote, now_ns);
+            t.quote = new_quote;
+            t.base = new_base;
+        }
         emit_update(t, now_ns);
         t.alive = false;
         return;
@@ -366,10 +406,17 @@ void SimMarket::tick(uint32_t idx, int64_t now_ns) {
         t.alive = false;
         return;
     }
-    const auto new_quote = static_cast<uint64_t>(q_target);
+    auto new_quote = static_cast<uint64_t>(q_target);
+    if (t.curve) {
+        new_quote = std::max(new_quote, kCurveVirtualSol); // sells cannot take out more SOL than came in
+    }
     if (new_quote > t.quote) {
         const uint64_t in = new_quote - t.quote;
         const uint64_t out = amm::swap_out(t.quote, t.base, in, 0);
+        if (t.curve && out >= t.base - kCurveDoneTokens) {
+            complete_curve(t, idx, now_ns); // this buy would take the curve's last tokens
+            return;
+        }
         if (out > 0 && out < t.base) {
             emit_trade(t, random_key(), SNP_SIDE_BUY, out, in, now_ns);
             t.quote += in;
@@ -389,6 +436,43 @@ void SimMarket::tick(uint32_t idx, int64_t now_ns) {
     emit_update(t, now_ns);
     const double jitter = rng_.uniform(0.5, 1.5);
     schedule(now_ns + static_cast<int64_t>(static_cast<double>(cfg_.update_interval_ns) * jitter), idx);
+}
+
+void SimMarket::complete_curve(Token& t, uint32_t idx, int64_t now_ns) {
+    if (t.base > kCurveDoneTokens) {
+        // The buy takes exactly the tokens left (pump.fun caps it there).
+        const unsigned __int128 k = static_cast<unsigned __int128>(t.base) * t.quote;
+        const auto new_quote = static_cast<uint64_t>((k + kCurveDoneTokens - 1) / kCurveDoneTokens);
+        emit_trade(t, random_key(), SNP_SIDE_BUY, t.base - kCurveDoneTokens, new_quote - t.quote, now_ns);
+        t.quote = new_quote;
+        t.base = kCurveDoneTokens;
+        emit_update(t, now_ns);
+    }
+    EventBuf ev;
+    init_event(ev, SNP_EVENT_CURVE_COMPLETE);
+    stamp(ev, now_ns);
+    ev.curve_complete.pool = t.pool;
+    ev.curve_complete.base_mint = t.mint;
+    ev.curve_complete.dex = SNP_DEX_PUMP_FUN;
+    out_.push_back(ev);
+    t.curve = false;
+    t.migrate_ns = now_ns + static_cast<int64_t>(curve_rng_.uniform(2.0, 10.0) * 1e9);
+    schedule(t.migrate_ns, idx);
+}
+
+void SimMarket::migrate(Token& t, uint32_t idx, int64_t now_ns) {
+    // The SOL the curve took (its real reserve) and the tokens kept for the
+    // pool: about the curve's last price.
+    const uint64_t sol = t.quote > kCurveVirtualSol ? t.quote - kCurveVirtualSol : 1;
+    by_pool_.erase(t.pool);
+    t.pool = random_key(curve_rng_);
+    by_pool_.emplace(t.pool, idx);
+    t.dex = SNP_DEX_PUMP_SWAP;
+    t.base = kMigratedTokens;
+    t.quote = sol;
+    t.lp_burned_bps = 10000; // the migration burns the pool's LP
+    t.migrate_ns = 0;
+    emit_new_pool(t, now_ns);
 }
 
 void SimMarket::emit_update(const Token& t, int64_t now_ns) {
@@ -430,6 +514,9 @@ void SimMarket::on_own_swap(const Pubkey& pool, uint32_t side, uint64_t in_amoun
         return;
     }
     Token& t = tokens_[it->second];
+    if (t.migrate_ns != 0) {
+        return; // a completed curve trades no more (the risk gate refuses it)
+    }
     if (side == SNP_SIDE_BUY && out_amount < t.base) {
         t.quote += in_amount;
         t.base -= out_amount;

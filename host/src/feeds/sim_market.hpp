@@ -22,6 +22,18 @@
 // Every pool opens with a burst of buying from other snipers that fades
 // within a minute. Per pool, every update interval (jittered) a market participant trades
 // toward the story's price path plus noise: a TRADE and a POOL_UPDATE.
+//
+// Bonding curves (cfg.curve_share of the tokens, honeypots excepted, drawn
+// from a third PRNG so the rest of the sequence is unchanged): the token
+// launches as a pump.fun curve (dex PUMP_FUN, 1 % fee, no authorities, its
+// reserves the curve's virtual ones: 30 SOL against 1.073e9 tokens, of
+// which 793.1e6 can be bought). Trades move it like a pool, never below
+// its virtual SOL. A buy that takes the last tokens completes it: a
+// CURVE_COMPLETE, no trade on it after, and 2-10 s later its coin's
+// PumpSwap-style pool (dex PUMP_SWAP, 0.25 % fee, LP burned) arrives as a
+// NEW_POOL with the same mint, 206.9e6 tokens and the SOL the curve took
+// (about the same price), and the story goes on there. Only stories that
+// climb ~15x (runners) get that far, as on pump.fun.
 #pragma once
 
 #include "config/config.hpp"
@@ -75,6 +87,9 @@ class SimMarket final : public Feed {
         uint32_t flags = 0, lp_burned_bps = 0, top10_bps = 0;
         int64_t safety_ns = 0;
         uint32_t next_flags = 0, next_lp_burned_bps = 0, next_top10_bps = 0;
+        uint32_t dex = SNP_DEX_SIM; // of its pool now
+        bool curve = false;         // on its bonding curve (not completed)
+        int64_t migrate_ns = 0;     // its curve completed: its pool comes then (0: not pending)
     };
     struct Due {
         int64_t t_ns;
@@ -93,13 +108,20 @@ class SimMarket final : public Feed {
     void plan_safety_change(Token& t, double life_min);
     void emit_trade(const Token& t, const Pubkey& trader, uint32_t side, uint64_t base_atoms,
                     uint64_t quote_lamports, int64_t now_ns);
+    void emit_new_pool(const Token& t, int64_t now_ns);
+    // A participant's buy of `in` lamports on curve `t` that takes its last
+    // tokens: the trade, its update, the CURVE_COMPLETE; the pool follows.
+    void complete_curve(Token& t, uint32_t idx, int64_t now_ns);
+    void migrate(Token& t, uint32_t idx, int64_t now_ns);
     void stamp(EventBuf& ev, int64_t now_ns) const;
-    Pubkey random_key();
+    Pubkey random_key() { return random_key(rng_); }
+    static Pubkey random_key(Rng& r);
     void schedule(int64_t t_ns, uint32_t token);
 
     SimFeedConfig cfg_;
     Rng rng_;
     Rng safety_rng_; // the post-launch safety changes only (a stream of its own)
+    Rng curve_rng_;  // which tokens launch on a curve, and their pools' keys (a stream of its own)
     std::vector<Token> tokens_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_mint_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_pool_;
