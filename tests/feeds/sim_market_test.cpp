@@ -314,3 +314,55 @@ TEST_CASE("bonding curves complete at their last token and the coin trades on on
         CHECK(ev.h.type != SNP_EVENT_CURVE_COMPLETE);
     }
 }
+
+// Across a restart the sim replays its market from the start, moved
+// differently by our own swaps, so curves complete in another order: a
+// migration pool's key is a function of its coin's mint, and a key never
+// names two coins across the two runs.
+TEST_CASE("a migration pool's key depends on its coin alone whatever order the curves complete in",
+          "[feeds][sim][curve]") {
+    SimFeedConfig cfg = small(9);
+    cfg.duration_ns = 2LL * 3600 * kNsPerSec;
+    cfg.pools_per_minute = 1;
+    cfg.update_interval_ns = 5 * kNsPerSec;
+    cfg.curve_share = 1.0;
+    cfg.regimes = SimRegimeWeights{0, 0, 0, 0, 1};
+    const auto migrations = [&](bool push) {
+        SimMarket m(cfg);
+        std::map<Pubkey, Pubkey> pool_of_mint; // migration pools
+        std::map<Pubkey, Pubkey> mint_of_pool; // every pool
+        EventBuf ev;
+        bool pushed = false;
+        while (m.next(ev)) {
+            if (ev.h.type != SNP_EVENT_NEW_POOL) {
+                continue;
+            }
+            mint_of_pool[ev.new_pool.pool] = ev.new_pool.base_mint;
+            if (ev.new_pool.dex == SNP_DEX_PUMP_SWAP) {
+                pool_of_mint[ev.new_pool.base_mint] = ev.new_pool.pool;
+            } else if (push && !pushed) {
+                // Our own big buy on the first curve: it completes first now.
+                m.on_own_swap(ev.new_pool.pool, SNP_SIDE_BUY, 80'000'000'000ULL, 700'000'000'000'000ULL);
+                pushed = true;
+            }
+        }
+        return std::make_pair(pool_of_mint, mint_of_pool);
+    };
+    const auto [a_pools, a_mints] = migrations(false);
+    const auto [b_pools, b_mints] = migrations(true);
+    REQUIRE(a_pools.size() >= 3);
+    REQUIRE(b_pools.size() >= 3);
+    size_t common = 0;
+    for (const auto& [mint, pool] : a_pools) {
+        if (const auto it = b_pools.find(mint); it != b_pools.end()) {
+            CHECK(it->second == pool);
+            ++common;
+        }
+    }
+    CHECK(common >= 1);
+    for (const auto& [pool, mint] : a_mints) {
+        if (const auto it = b_mints.find(pool); it != b_mints.end()) {
+            CHECK(it->second == mint);
+        }
+    }
+}

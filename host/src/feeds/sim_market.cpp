@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace sniper {
 namespace {
@@ -21,6 +22,27 @@ constexpr uint64_t kCurveDoneTokens = kCurveVirtualTokens - kCurveRealTokens; //
 constexpr uint64_t kMigratedTokens = 206'900'000ULL * 1'000'000ULL;
 constexpr uint32_t kCurveFeeBps = 100;   // pump.fun 1 %
 constexpr uint32_t kPumpSwapFeeBps = 25; // PumpSwap lp 20 + protocol 5
+
+Pubkey key_from(Rng& r) {
+    Pubkey k;
+    for (size_t i = 0; i < sizeof k.bytes; i += 8) {
+        const uint64_t v = r.next();
+        std::memcpy(k.bytes + i, &v, 8);
+    }
+    return k;
+}
+
+// A coin's migration pool, a function of its mint alone (as PumpSwap's
+// canonical pool is a PDA of it): across a restart, which replays the
+// market with our own swaps moving it differently, a pool key never comes
+// back naming another coin.
+Pubkey migration_pool_of(const Pubkey& mint) {
+    uint64_t w[4];
+    std::memcpy(w, mint.bytes, sizeof w);
+    const auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+    Rng r(w[0] ^ rotl(w[1], 17) ^ rotl(w[2], 31) ^ rotl(w[3], 47) ^ 0x9c0a'11ed'fee0'0001ULL);
+    return key_from(r);
+}
 
 uint32_t bps_between(Rng& r, uint32_t lo, uint32_t hi) {
     return lo + static_cast<uint32_t>(r.below(hi - lo + 1));
@@ -85,14 +107,7 @@ std::array<uint64_t, static_cast<size_t>(SimMarket::Regime::Count)> SimMarket::r
 
 void SimMarket::schedule(int64_t t_ns, uint32_t token) { due_.push(Due{t_ns, order_++, token}); }
 
-Pubkey SimMarket::random_key(Rng& r) {
-    Pubkey k;
-    for (size_t i = 0; i < sizeof k.bytes; i += 8) {
-        const uint64_t v = r.next();
-        std::memcpy(k.bytes + i, &v, 8);
-    }
-    return k;
-}
+Pubkey SimMarket::random_key() { return key_from(rng_); }
 
 void SimMarket::stamp(EventBuf& ev, int64_t now_ns) const {
     ev.h.source_ns = now_ns;
@@ -465,7 +480,7 @@ void SimMarket::migrate(Token& t, uint32_t idx, int64_t now_ns) {
     // pool: about the curve's last price.
     const uint64_t sol = t.quote > kCurveVirtualSol ? t.quote - kCurveVirtualSol : 1;
     by_pool_.erase(t.pool);
-    t.pool = random_key(curve_rng_);
+    t.pool = migration_pool_of(t.mint);
     by_pool_.emplace(t.pool, idx);
     t.dex = SNP_DEX_PUMP_SWAP;
     t.base = kMigratedTokens;

@@ -114,14 +114,13 @@ class SimMarket final : public Feed {
     void complete_curve(Token& t, uint32_t idx, int64_t now_ns);
     void migrate(Token& t, uint32_t idx, int64_t now_ns);
     void stamp(EventBuf& ev, int64_t now_ns) const;
-    Pubkey random_key() { return random_key(rng_); }
-    static Pubkey random_key(Rng& r);
+    Pubkey random_key();
     void schedule(int64_t t_ns, uint32_t token);
 
     SimFeedConfig cfg_;
     Rng rng_;
     Rng safety_rng_; // the post-launch safety changes only (a stream of its own)
-    Rng curve_rng_;  // which tokens launch on a curve, and their pools' keys (a stream of its own)
+    Rng curve_rng_;  // which tokens launch on a curve, and when their pools come (a stream of its own)
     std::vector<Token> tokens_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_mint_;
     std::unordered_map<Pubkey, uint32_t, PubkeyHash> by_pool_;
