@@ -86,6 +86,8 @@ std::optional<std::string> env(const char* name) {
 // - 20 new pools a minute instead of 6 and a 2 s landing delay instead of
 //   400 ms (a congested network), so a kill finds orders in flight more
 //   often (about one kill in five instead of one in twenty);
+// - half of the tokens on bonding curves, as in the demo: positions that
+//   follow a migrated coin to its pool are journaled and restored too;
 // - 100 SOL to start with, room for 200 open positions and 100 SOL of
 //   exposure instead of 10 / 3 SOL. Every restart replays the same market
 //   from its first minute (same seed, same simulated clock), so positions
@@ -110,6 +112,7 @@ speed = 0.0
 initial_liquidity_min_sol = 5.0
 initial_liquidity_max_sol = 80.0
 fee_bps = 25
+curve_share = 0.5
 
 [paper]
 starting_balance_sol = 100.0
