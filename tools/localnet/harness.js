@@ -135,13 +135,22 @@ async function waitFor(fn, { timeoutMs = 10000, everyMs = 20, what = 'condition'
 
 // web3.js reconnects its WebSocket forever once the server is gone (also
 // while a subscription it no longer needs is still pending): turn automatic
-// reconnection off and close it before stopping the server.
-function closeConnection(conn) {
+// reconnection off and close it before stopping the server. First let it
+// finish tearing down its subscriptions (up to 5 s): an unsubscribe that
+// meets a socket already CLOSING is retried by web3.js 1.x at once, in a
+// loop that starves the event loop and hangs the test (seen under load,
+// when confirmTransaction gave up on a signature just before the close).
+async function closeConnection(conn) {
   const ws = conn && conn._rpcWebSocket;
-  if (ws) {
-    ws.setAutoReconnect(false);
-    ws.close();
+  if (!ws) {
+    return;
   }
+  const end = Date.now() + 5000;
+  while (Object.keys(conn._subscriptionsByHash || {}).length > 0 && Date.now() < end) {
+    await sleep(10);
+  }
+  ws.setAutoReconnect(false);
+  ws.close();
 }
 
 async function statusOf(url, signature) {

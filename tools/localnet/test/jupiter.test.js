@@ -22,7 +22,7 @@ before(async () => {
 });
 
 after(async () => {
-  H.closeConnection(conn);
+  await H.closeConnection(conn);
   await net.stop();
 });
 

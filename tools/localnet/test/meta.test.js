@@ -23,7 +23,7 @@ before(async () => {
 });
 
 after(async () => {
-  H.closeConnection(conn);
+  await H.closeConnection(conn);
   await net.stop();
 });
 

@@ -18,7 +18,7 @@ before(async () => {
 });
 
 after(async () => {
-  H.closeConnection(conn);
+  await H.closeConnection(conn);
   await net.stop();
 });
 
@@ -209,7 +209,7 @@ test('an expired blockhash is refused; one 150 blocks old still lands', async ()
       (e) => e instanceof web3.TransactionExpiredBlockheightExceededError,
     );
   } finally {
-    H.closeConnection(c);
+    await H.closeConnection(c);
     await frozen.stop();
   }
 });
