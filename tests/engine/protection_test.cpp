@@ -1,6 +1,9 @@
 // Host-side position protection end to end: real plugins, the simulated
 // market, the SQLite journal. The `counting` test plugin buys every new pool
-// and never sells, so every sell in these runs is the host's.
+// and never sells, so every sell in these runs is the host's. Also: held
+// pools after a restart (priced, protected, checked by the price endpoint
+// with their journaled fee and decimals) and held coins following their
+// migration off a bonding curve, on the simulated market too.
 #include "core/log.hpp"
 #include "engine/engine.hpp"
 #include "feeds/sim_market.hpp"

@@ -1,3 +1,6 @@
+// The simulated market: determinism per seed, valid events in time order,
+// the life stories, safety changes after launch, its end, and bonding
+// curves that complete and migrate.
 #include "feeds/event_json.hpp"
 #include "feeds/sim_market.hpp"
 
